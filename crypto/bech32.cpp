@@ -1,0 +1,101 @@
+#include "crypto/bech32.h"
+
+#include <array>
+#include <cstdint>
+
+namespace gongyou::bech32 {
+namespace {
+
+constexpr char kCharset[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+
+std::uint32_t polymod(const std::vector<std::uint8_t>& values) {
+  constexpr std::array<std::uint32_t, 5> gen = {0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd,
+                                                0x2a1462b3};
+  std::uint32_t chk = 1;
+  for (auto v : values) {
+    std::uint32_t top = chk >> 25;
+    chk = ((chk & 0x1ffffff) << 5) ^ v;
+    for (int i = 0; i < 5; ++i)
+      if ((top >> i) & 1) chk ^= gen[i];
+  }
+  return chk;
+}
+
+std::vector<std::uint8_t> hrpExpand(std::string_view hrp) {
+  std::vector<std::uint8_t> r;
+  for (char c : hrp) r.push_back(static_cast<std::uint8_t>(c) >> 5);
+  r.push_back(0);
+  for (char c : hrp) r.push_back(static_cast<std::uint8_t>(c) & 31);
+  return r;
+}
+
+// Regroups bits; with pad=false, leftover bits must be fewer than `from` and zero.
+std::optional<std::vector<std::uint8_t>> convertBits(const std::uint8_t* in, std::size_t n,
+                                                     int from, int to, bool pad) {
+  std::uint32_t acc = 0;
+  int bits = 0;
+  std::vector<std::uint8_t> out;
+  const std::uint32_t maxv = (1u << to) - 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    if ((in[i] >> from) != 0) return std::nullopt;
+    acc = (acc << from) | in[i];
+    bits += from;
+    while (bits >= to) {
+      bits -= to;
+      out.push_back(static_cast<std::uint8_t>((acc >> bits) & maxv));
+    }
+  }
+  if (pad) {
+    if (bits > 0) out.push_back(static_cast<std::uint8_t>((acc << (to - bits)) & maxv));
+  } else if (bits >= from || ((acc << (to - bits)) & maxv) != 0) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string encode(std::string_view hrp, ByteView data) {
+  auto values = *convertBits(data.data(), data.size(), 8, 5, true);
+  auto chkInput = hrpExpand(hrp);
+  chkInput.insert(chkInput.end(), values.begin(), values.end());
+  chkInput.insert(chkInput.end(), 6, 0);
+  std::uint32_t mod = polymod(chkInput) ^ 1;
+  std::string out(hrp);
+  out += '1';
+  for (auto v : values) out += kCharset[v];
+  for (int i = 0; i < 6; ++i) out += kCharset[(mod >> (5 * (5 - i))) & 31];
+  return out;
+}
+
+std::optional<Decoded> decode(std::string_view text) {
+  bool lower = false, upper = false;
+  for (char c : text) {
+    if (c < 33 || c > 126) return std::nullopt;
+    if (c >= 'a' && c <= 'z') lower = true;
+    if (c >= 'A' && c <= 'Z') upper = true;
+  }
+  if (lower && upper) return std::nullopt;
+  std::string s(text);
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  auto pos = s.rfind('1');
+  if (pos == std::string::npos || pos < 1 || pos + 7 > s.size()) return std::nullopt;
+  std::string hrp = s.substr(0, pos);
+  std::vector<std::uint8_t> values;
+  for (std::size_t i = pos + 1; i < s.size(); ++i) {
+    const char* p = nullptr;
+    for (const char* q = kCharset; *q; ++q)
+      if (*q == s[i]) p = q;
+    if (p == nullptr) return std::nullopt;
+    values.push_back(static_cast<std::uint8_t>(p - kCharset));
+  }
+  auto chkInput = hrpExpand(hrp);
+  chkInput.insert(chkInput.end(), values.begin(), values.end());
+  if (polymod(chkInput) != 1) return std::nullopt;
+  auto data = convertBits(values.data(), values.size() - 6, 5, 8, false);
+  if (!data) return std::nullopt;
+  return Decoded{std::move(hrp), std::move(*data)};
+}
+
+}  // namespace gongyou::bech32

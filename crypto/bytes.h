@@ -1,0 +1,42 @@
+// Plain (non-secret) byte containers and a non-owning view.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace gongyou {
+
+using Bytes = std::vector<std::uint8_t>;
+
+// Non-owning view of bytes; valid only while the viewed storage lives and is unchanged.
+class ByteView {
+ public:
+  constexpr ByteView() = default;
+  constexpr ByteView(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
+  ByteView(const Bytes& b) : data_(b.data()), size_(b.size()) {}  // NOLINT: implicit on purpose
+  ByteView(std::string_view s)                                      // NOLINT
+      : data_(reinterpret_cast<const std::uint8_t*>(s.data())), size_(s.size()) {}
+  ByteView(const std::string& s) : ByteView(std::string_view(s)) {}  // NOLINT
+  ByteView(const char* s) : ByteView(std::string_view(s)) {}  // NOLINT
+
+  const std::uint8_t* data() const { return data_; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const std::uint8_t* begin() const { return data_; }
+  const std::uint8_t* end() const { return data_ + size_; }
+  std::uint8_t operator[](std::size_t i) const { return data_[i]; }
+  ByteView sub(std::size_t off, std::size_t n) const { return {data_ + off, n}; }
+  std::string_view str() const { return {reinterpret_cast<const char*>(data_), size_}; }
+  Bytes copy() const { return Bytes(begin(), end()); }
+
+ private:
+  const std::uint8_t* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+inline void append(Bytes& out, ByteView v) { out.insert(out.end(), v.begin(), v.end()); }
+
+}  // namespace gongyou

@@ -1,0 +1,81 @@
+// Every constant of the formats gongyou reads and writes, spelled exactly once.
+//
+// age v1 is specified at https://age-encryption.org/v1 (C2SP age.md). A value here
+// changes the wire format: changing one makes our files unreadable by `age` and
+// theirs by us, so each is pinned by a static_assert or a conformance vector.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <sodium.h>
+
+namespace gongyou::format {
+
+// --- age header ------------------------------------------------------------
+inline constexpr char kAgeIntro[] = "age-encryption.org/v1";  // first line, no "\n"
+inline constexpr char kStanzaPrefix[] = "->";
+inline constexpr char kMacPrefix[] = "---";
+inline constexpr std::size_t kStanzaColumns = 64;       // base64 chars per full body line
+inline constexpr std::size_t kStanzaBytesPerLine = 48;  // decoded bytes per full line
+static_assert(kStanzaBytesPerLine * 4 == kStanzaColumns * 3);
+
+// Defence against memory exhaustion by a hostile header. age itself has no limit;
+// real headers are a few hundred bytes per recipient (ML-KEM hybrid ≈ 1.6 KiB).
+inline constexpr std::size_t kMaxHeaderBytes = 1 << 20;
+
+inline constexpr std::size_t kFileKeySize = 16;
+inline constexpr std::size_t kMacSize = crypto_auth_hmacsha256_BYTES;
+inline constexpr char kHeaderMacInfo[] = "header";
+static_assert(kMacSize == 32);
+
+// --- STREAM payload --------------------------------------------------------
+inline constexpr std::size_t kPayloadNonceSize = 16;
+inline constexpr char kPayloadKeyInfo[] = "payload";
+inline constexpr std::size_t kChunkSize = 64 * 1024;
+inline constexpr std::size_t kTagSize = crypto_aead_chacha20poly1305_ietf_ABYTES;
+inline constexpr std::size_t kEncChunkSize = kChunkSize + kTagSize;
+inline constexpr std::size_t kAeadKeySize = crypto_aead_chacha20poly1305_ietf_KEYBYTES;
+inline constexpr std::size_t kAeadNonceSize = crypto_aead_chacha20poly1305_ietf_NPUBBYTES;
+inline constexpr std::uint8_t kLastChunkFlag = 0x01;
+static_assert(kTagSize == 16 && kAeadKeySize == 32 && kAeadNonceSize == 12);
+
+// --- X25519 recipients -----------------------------------------------------
+inline constexpr char kX25519StanzaType[] = "X25519";
+inline constexpr char kX25519Label[] = "age-encryption.org/v1/X25519";  // HKDF info
+inline constexpr char kRecipientHrp[] = "age";
+inline constexpr char kIdentityHrp[] = "age-secret-key-";      // printed upper case
+inline constexpr char kPqIdentityHrp[] = "age-secret-key-pq-";  // ML-KEM hybrid: unsupported
+inline constexpr std::size_t kX25519Size = crypto_scalarmult_BYTES;
+static_assert(kX25519Size == 32 && crypto_scalarmult_SCALARBYTES == 32);
+// A wrapped file key is the 16-byte key plus the AEAD tag; any other body length
+// is malformed and must be refused before decrypting (age testkit *_long_file_key).
+inline constexpr std::size_t kWrappedKeySize = kFileKeySize + kTagSize;
+
+// --- scrypt (passphrase) recipients ----------------------------------------
+inline constexpr char kScryptStanzaType[] = "scrypt";
+inline constexpr char kScryptLabel[] = "age-encryption.org/v1/scrypt";  // salt prefix
+inline constexpr std::size_t kScryptSaltSize = 16;
+inline constexpr int kScryptDefaultLogN = 18;  // age's default: ~1 s, 256 MiB
+// Upper bound accepted when decrypting; above it a file could make us spend minutes
+// and gigabytes (testkit scrypt_work_factor_23 must be refused).
+inline constexpr int kScryptMaxLogN = 22;
+inline constexpr std::uint32_t kScryptR = 8;
+inline constexpr std::uint32_t kScryptP = 1;
+
+// --- ASCII armor -----------------------------------------------------------
+inline constexpr char kArmorBegin[] = "-----BEGIN AGE ENCRYPTED FILE-----";
+inline constexpr char kArmorEnd[] = "-----END AGE ENCRYPTED FILE-----";
+inline constexpr std::size_t kArmorColumns = 64;
+inline constexpr std::size_t kArmorBytesPerLine = 48;
+// Whitespace tolerated around an armored file, as age does; more is refused.
+inline constexpr std::size_t kArmorMaxWhitespace = 1024;
+
+// --- length-hiding padding (inside the encryption) --------------------------
+// Padded plaintext = u64 big-endian content length || content || zero bytes.
+inline constexpr std::size_t kPadLengthPrefix = 8;
+// Every padded plaintext is at least this long, so all text-only reports, whose
+// fields are capped to fit, encrypt to one identical size.
+inline constexpr std::size_t kPadTextBucket = 16 * 1024;
+
+}  // namespace gongyou::format
