@@ -15,8 +15,22 @@ std::string encode(ByteView data, int variant) {
   return out;
 }
 
+// libsodium 1.0.18's decoder reads characters as signed char, and accepts every
+// byte >= 0x80 as some digit: "Y\xe1Jj" decodes like "YWJj". Without this check a
+// file would have many spellings and armor tampering could go undetected.
+bool alphabetOnly(std::string_view text) {
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch);
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '+' || c == '/' || c == '=';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 std::optional<Bytes> decode(std::string_view text, int variant) {
   sodiumInit();
+  if (!alphabetOnly(text)) return std::nullopt;
   Bytes out(text.size() / 4 * 3 + 3);
   std::size_t len = 0;
   const char* end = nullptr;
