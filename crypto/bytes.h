@@ -11,12 +11,16 @@ namespace gongyou {
 
 using Bytes = std::vector<std::uint8_t>;
 
+// Never null, even when empty: libsodium declares its pointer parameters nonnull.
+inline constexpr std::uint8_t kNoBytes[1] = {0};
+
 // Non-owning view of bytes; valid only while the viewed storage lives and is unchanged.
 class ByteView {
  public:
   constexpr ByteView() = default;
-  constexpr ByteView(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
-  ByteView(const Bytes& b) : data_(b.data()), size_(b.size()) {}  // NOLINT: implicit on purpose
+  constexpr ByteView(const std::uint8_t* data, std::size_t size)
+      : data_(data ? data : kNoBytes), size_(size) {}
+  ByteView(const Bytes& b) : ByteView(b.data(), b.size()) {}  // NOLINT: implicit on purpose
   ByteView(std::string_view s)                                      // NOLINT
       : data_(reinterpret_cast<const std::uint8_t*>(s.data())), size_(s.size()) {}
   ByteView(const std::string& s) : ByteView(std::string_view(s)) {}  // NOLINT
@@ -33,7 +37,7 @@ class ByteView {
   Bytes copy() const { return Bytes(begin(), end()); }
 
  private:
-  const std::uint8_t* data_ = nullptr;
+  const std::uint8_t* data_ = kNoBytes;
   std::size_t size_ = 0;
 };
 

@@ -90,7 +90,7 @@ TEST_CASE("interop: the age tools are installed", "[interop]") {
   REQUIRE(sh("age-keygen --version >/dev/null") == 0);
 }
 
-TEST_CASE("interop: age-keygen keys load in ours; our keys load in age-keygen", "[interop]") {
+TEST_CASE("interop: age-keygen keys load in ours - our keys load in age-keygen", "[interop]") {
   TempDir dir;
   REQUIRE(sh("age-keygen -o " + dir / "k.txt 2>/dev/null") == 0);
   auto theirs = age::parseIdentities(readText(dir / "k.txt"));

@@ -25,7 +25,7 @@ Bytes sample(std::size_t n) {
 
 }  // namespace
 
-TEST_CASE("age: several recipients, each identity opens the file alone", "[age]") {
+TEST_CASE("age: several recipients each identity opens the file alone", "[age]") {
   auto a = age::X25519Identity::generate(), b = age::X25519Identity::generate(),
        c = age::X25519Identity::generate();
   auto ra = a.recipient(), rb = b.recipient(), rc = c.recipient();
@@ -46,7 +46,7 @@ TEST_CASE("age: several recipients, each identity opens the file alone", "[age]"
   }
 }
 
-TEST_CASE("age: scrypt passphrase files, and scrypt must stand alone", "[age]") {
+TEST_CASE("age: scrypt passphrase files and scrypt must stand alone", "[age]") {
   age::ScryptRecipient r(SecretBytes(ByteView("correct horse")), 10);
   auto file = age::encrypt({&r}, "keyring");
   Bytes out;
@@ -89,7 +89,7 @@ TEST_CASE("age: flipping any single byte of a file we wrote makes decryption fai
   }
 }
 
-TEST_CASE("age: identities encode and parse; identity files as age-keygen writes them", "[age]") {
+TEST_CASE("age: identities encode and parse - identity files as age-keygen writes them", "[age]") {
   auto id = age::X25519Identity::generate();
   auto text = id.encode();
   std::string s(text.view().str());

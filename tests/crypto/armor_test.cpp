@@ -25,7 +25,7 @@ std::pair<bool, Bytes> dearmor(const std::string& text) {
 }
 }  // namespace
 
-TEST_CASE("armor: round trip at line boundaries; lines are 64 columns", "[armor]") {
+TEST_CASE("armor: round trip at line boundaries - lines are 64 columns", "[armor]") {
   for (std::size_t n : {0, 1, 47, 48, 49, 96, 1000}) {
     Bytes data(n, 0xa5);
     auto text = armor(data);

@@ -46,7 +46,7 @@ TEST_CASE("padded base64: padding required and canonical", "[encoding]") {
   CHECK_FALSE(b64::decodePadded("YQ==YQ=="));  // padding only at the very end
 }
 
-TEST_CASE("bech32: BIP 173 valid strings, checksum and case rules", "[encoding]") {
+TEST_CASE("bech32: BIP 173 valid strings checksum and case rules", "[encoding]") {
   // Valid test vectors from BIP 173.
   CHECK(bech32::decode("A12UEL5L"));
   CHECK(bech32::decode("a12uel5l"));

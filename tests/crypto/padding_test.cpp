@@ -21,7 +21,7 @@ TEST_CASE("padding: PADMÉ values and its overhead bound", "[padding]") {
   }
 }
 
-TEST_CASE("padding: every text-only report pads, and encrypts, to one size", "[padding]") {
+TEST_CASE("padding: every text-only report pads and encrypts to one size", "[padding]") {
   auto id = age::X25519Identity::generate();
   auto r1 = id.recipient(), r2 = age::X25519Identity::generate().recipient(),
        r3 = age::X25519Identity::generate().recipient();

@@ -32,7 +32,7 @@ TEST_CASE("HKDF-SHA256 matches RFC 5869 test cases 1 and 3 (empty salt)", "[prim
                   std::length_error);
 }
 
-TEST_CASE("ChaCha20-Poly1305 round trip; a flipped byte fails and leaves no plaintext",
+TEST_CASE("ChaCha20-Poly1305 round trip - a flipped byte fails and leaves no plaintext",
           "[primitives]") {
   crypto::AeadKey key;
   crypto::randomBytes(key.data(), key.size());
@@ -73,7 +73,7 @@ TEST_CASE("X25519 matches RFC 7748 §6.1 and refuses the all-zero shared secret"
   CHECK(k1.isZero());
 }
 
-TEST_CASE("scrypt with age's r=8, p=1 matches an independent implementation", "[primitives]") {
+TEST_CASE("scrypt with age's r=8 p=1 matches an independent implementation", "[primitives]") {
   // RFC 7914's vectors use p=16; this value is OpenSSL's scrypt (via Python's
   // hashlib.scrypt(b"password", salt=b"NaCl", n=1024, r=8, p=1, dklen=32)), and pins
   // the parameters we pass to libsodium.

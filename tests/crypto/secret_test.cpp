@@ -72,7 +72,7 @@ TEST_CASE("guard page: writing one byte past a secret kills the process", "[secr
   REQUIRE(WIFSIGNALED(dynOverflow));
 }
 
-TEST_CASE("secrets start zeroed, move cleanly and compare in constant time", "[secret]") {
+TEST_CASE("secrets start zeroed move cleanly and compare in constant time", "[secret]") {
   Secret<16> a;
   CHECK(a.isZero());
   a.data()[0] = 1;

@@ -63,7 +63,7 @@ TEST_CASE("stream: sizes around chunk boundaries round trip", "[stream]") {
   }
 }
 
-TEST_CASE("stream: truncation, reordering and trailing data fail", "[stream]") {
+TEST_CASE("stream: truncation reordering and trailing data fail", "[stream]") {
   auto pt = pattern(2 * kChunkSize + 100);
   auto ct = seal(pt, kChunkSize);
   Bytes back;
