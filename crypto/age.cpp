@@ -10,14 +10,14 @@
 namespace gongyou::age {
 namespace {
 
-Secret<32> headerMacKey(const FileKey& fk) {
-  Secret<32> k;
+Wiped<32> headerMacKey(const FileKey& fk) {
+  Wiped<32> k;
   crypto::hkdfSha256(fk.view(), ByteView(), format::kHeaderMacInfo, k.data(), k.size());
   return k;
 }
 
-crypto::AeadKey payloadKey(const FileKey& fk, ByteView nonce) {
-  crypto::AeadKey k;
+Wiped<32> payloadKey(const FileKey& fk, ByteView nonce) {
+  Wiped<32> k;
   crypto::hkdfSha256(fk.view(), nonce, format::kPayloadKeyInfo, k.data(), k.size());
   return k;
 }

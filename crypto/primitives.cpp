@@ -31,7 +31,7 @@ void hkdfSha256(ByteView ikm, ByteView salt, ByteView info, std::uint8_t* out, s
   constexpr std::size_t kHash = crypto_auth_hmacsha256_BYTES;
   if (n > 255 * kHash) throw std::length_error("HKDF output too long");
   // An empty HMAC key is, by HMAC's zero padding, the RFC's "HashLen zeros" salt.
-  Secret<kHash> prk;
+  Wiped<kHash> prk;
   {
     crypto_auth_hmacsha256_state st;
     crypto_auth_hmacsha256_init(&st, salt.data(), salt.size());
@@ -39,7 +39,7 @@ void hkdfSha256(ByteView ikm, ByteView salt, ByteView info, std::uint8_t* out, s
     crypto_auth_hmacsha256_final(&st, prk.data());
     sodium_memzero(&st, sizeof st);
   }
-  Secret<kHash> t;
+  Wiped<kHash> t;
   std::size_t tlen = 0;
   for (std::uint8_t i = 1; n > 0; ++i) {
     crypto_auth_hmacsha256_state st;
@@ -57,13 +57,13 @@ void hkdfSha256(ByteView ikm, ByteView salt, ByteView info, std::uint8_t* out, s
   }
 }
 
-void aeadSeal(const AeadKey& key, const AeadNonce& nonce, ByteView pt, std::uint8_t* out) {
+void aeadSeal(AeadKeyRef key, const AeadNonce& nonce, ByteView pt, std::uint8_t* out) {
   unsigned long long clen = 0;
   crypto_aead_chacha20poly1305_ietf_encrypt(out, &clen, pt.data(), pt.size(), nullptr, 0,
                                             nullptr, nonce.data(), key.data());
 }
 
-bool aeadOpen(const AeadKey& key, const AeadNonce& nonce, ByteView ct, std::uint8_t* out) {
+bool aeadOpen(AeadKeyRef key, const AeadNonce& nonce, ByteView ct, std::uint8_t* out) {
   if (ct.size() < format::kTagSize) return false;
   unsigned long long plen = 0;
   if (crypto_aead_chacha20poly1305_ietf_decrypt(out, &plen, nullptr, ct.data(), ct.size(),
@@ -74,28 +74,28 @@ bool aeadOpen(const AeadKey& key, const AeadNonce& nonce, ByteView ct, std::uint
   return true;
 }
 
-bool x25519(const Secret<32>& scalar, ByteView point, Secret<32>& shared) {
+bool x25519(KeyRef<32> scalar, ByteView point, KeyOut<32> shared) {
   if (point.size() != format::kX25519Size) return false;
   // libsodium returns -1 exactly when the output is all zeros.
   if (crypto_scalarmult(shared.data(), scalar.data(), point.data()) != 0) {
-    sodium_memzero(shared.data(), shared.size());
+    sodium_memzero(shared.data(), 32);
     return false;
   }
   return true;
 }
 
-std::array<std::uint8_t, 32> x25519Base(const Secret<32>& scalar) {
+std::array<std::uint8_t, 32> x25519Base(KeyRef<32> scalar) {
   std::array<std::uint8_t, 32> p;
   crypto_scalarmult_base(p.data(), scalar.data());
   return p;
 }
 
-void scrypt(ByteView passphrase, ByteView salt, int logN, Secret<32>& out) {
+void scrypt(ByteView passphrase, ByteView salt, int logN, KeyOut<32> out) {
   if (logN < 1 || logN > 62) throw std::invalid_argument("scrypt work factor out of range");
   if (crypto_pwhash_scryptsalsa208sha256_ll(passphrase.data(), passphrase.size(), salt.data(),
                                             salt.size(), std::uint64_t{1} << logN,
                                             format::kScryptR, format::kScryptP, out.data(),
-                                            out.size()) != 0) {
+                                            32) != 0) {
     throw std::bad_alloc();  // the only failure left after the range check: memory
   }
 }

@@ -19,6 +19,7 @@ using Sha256 = std::array<std::uint8_t, crypto_hash_sha256_BYTES>;
 using Mac = std::array<std::uint8_t, format::kMacSize>;
 using AeadNonce = std::array<std::uint8_t, format::kAeadNonceSize>;
 using AeadKey = Secret<format::kAeadKeySize>;
+using AeadKeyRef = KeyRef<format::kAeadKeySize>;
 
 void randomBytes(std::uint8_t* out, std::size_t n);
 
@@ -32,19 +33,19 @@ Mac hmacSha256(ByteView key, ByteView message);
 void hkdfSha256(ByteView ikm, ByteView salt, ByteView info, std::uint8_t* out, std::size_t n);
 
 // ChaCha20-Poly1305 IETF. seal writes pt.size()+16 bytes to `out`.
-void aeadSeal(const AeadKey& key, const AeadNonce& nonce, ByteView pt, std::uint8_t* out);
+void aeadSeal(AeadKeyRef key, const AeadNonce& nonce, ByteView pt, std::uint8_t* out);
 // open writes ct.size()-16 bytes to `out` on success. On failure returns false and
 // zeroes out[0..ct.size()-16) (nothing unauthenticated is left behind).
-[[nodiscard]] bool aeadOpen(const AeadKey& key, const AeadNonce& nonce, ByteView ct,
+[[nodiscard]] bool aeadOpen(AeadKeyRef key, const AeadNonce& nonce, ByteView ct,
                             std::uint8_t* out);
 
 // X25519. Returns false when the result is all zeros (low-order or identity point),
 // which age requires to be rejected; `shared` is zeroed then.
-[[nodiscard]] bool x25519(const Secret<32>& scalar, ByteView point, Secret<32>& shared);
-std::array<std::uint8_t, 32> x25519Base(const Secret<32>& scalar);
+[[nodiscard]] bool x25519(KeyRef<32> scalar, ByteView point, KeyOut<32> shared);
+std::array<std::uint8_t, 32> x25519Base(KeyRef<32> scalar);
 
 // scrypt (N = 2^logN, r = 8, p = 1) over libsodium's low-level entry point.
 // Throws std::bad_alloc if the work factor's memory cannot be had.
-void scrypt(ByteView passphrase, ByteView salt, int logN, Secret<32>& out);
+void scrypt(ByteView passphrase, ByteView salt, int logN, KeyOut<32> out);
 
 }  // namespace gongyou::crypto

@@ -10,7 +10,9 @@
 
 namespace gongyou::age {
 
-using FileKey = Secret<format::kFileKeySize>;
+// The file key exists only while a header is written or read (it is then turned
+// into the header MAC key and the payload key), so it is a stack value.
+using FileKey = Wiped<format::kFileKeySize>;
 
 class Recipient {
  public:
@@ -30,7 +32,7 @@ enum class Unwrap {
 class Identity {
  public:
   virtual ~Identity() = default;
-  // Tries every stanza in order. `out` is written only on Ok.
+  // Tries every stanza in order. `out` holds the key on Ok and zeros otherwise.
   virtual Unwrap unwrap(const std::vector<Stanza>& stanzas, FileKey& out) const = 0;
 };
 

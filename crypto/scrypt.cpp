@@ -10,11 +10,11 @@
 namespace gongyou::age {
 namespace {
 
-crypto::AeadKey deriveKey(const SecretBytes& pass, ByteView salt16, int logN) {
+Wiped<32> deriveKey(const SecretBytes& pass, ByteView salt16, int logN) {
   Bytes salt;
   append(salt, format::kScryptLabel);
   append(salt, salt16);
-  Secret<32> k;
+  Wiped<32> k;
   crypto::scrypt(pass.view(), salt, logN, k);
   return k;
 }
@@ -62,11 +62,8 @@ Unwrap ScryptIdentity::unwrap(const std::vector<Stanza>& stanzas, FileKey& out) 
     int logN = parseWorkFactor(s.args[1], maxLogN_);
     if (logN == 0) return Unwrap::Malformed;
     if (s.body.size() != format::kWrappedKeySize) return Unwrap::Malformed;
-    FileKey key;
-    if (crypto::aeadOpen(deriveKey(pass_, *salt, logN), crypto::AeadNonce{}, s.body, key.data())) {
-      out = std::move(key);
+    if (crypto::aeadOpen(deriveKey(pass_, *salt, logN), crypto::AeadNonce{}, s.body, out.data()))
       return Unwrap::Ok;
-    }
   }
   return Unwrap::NoMatch;
 }

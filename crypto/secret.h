@@ -9,10 +9,19 @@
 //
 // Failure modes: allocation failure throws std::bad_alloc (logistics, never carries
 // secret bytes). Lifetime: data() is valid until the object is destroyed or moved from.
+//
+// Policy: anything secret that outlives one function call (identity keys, the
+// payload key and plaintext buffer of a stream, passphrases) is a Secret or
+// SecretBytes. A value that exists only inside one call — a DH output, an HKDF
+// intermediate, a wrap key, the file key while the header is processed — is a
+// Wiped<N> on the stack: each sodium_malloc costs ~10 system calls (mmap, mprotect
+// ×4, mlock, …), and a dozen of them per file cost more than the X25519 itself.
+// Wiped is wiped with sodium_memzero on every exit path and is just as unprintable.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <new>
 #include <utility>
 
@@ -58,6 +67,55 @@ class Secret {
   // Constant-time comparison; the only equality these types offer.
   bool equals(const Secret& o) const { return sodium_memcmp(p_, o.p_, N) == 0; }
   bool isZero() const { return sodium_is_zero(p_, N) == 1; }
+
+ private:
+  std::uint8_t* p_;
+};
+
+// Transient fixed-size secret on the stack (see the policy above). Not movable:
+// it must not escape the scope that created it, except by return value (NRVO).
+template <std::size_t N>
+class Wiped {
+ public:
+  static constexpr std::size_t kSize = N;
+  Wiped() { sodium_memzero(b_, N); }
+  ~Wiped() { sodium_memzero(b_, N); }
+  Wiped(const Wiped& o) { std::memcpy(b_, o.b_, N); }  // for return by value only
+  Wiped& operator=(Wiped&&) = delete;
+  Wiped& operator=(const Wiped&) = delete;
+
+  std::uint8_t* data() { return b_; }
+  const std::uint8_t* data() const { return b_; }
+  static constexpr std::size_t size() { return N; }
+  ByteView view() const { return {b_, N}; }
+  bool equals(const Wiped& o) const { return sodium_memcmp(b_, o.b_, N) == 0; }
+  bool isZero() const { return sodium_is_zero(b_, N) == 1; }
+
+ private:
+  std::uint8_t b_[N];
+};
+
+// A reference to N secret bytes in either kind of storage, for primitives that
+// only read (KeyRef) or only write (KeyOut) them. Valid while the referent lives.
+template <std::size_t N>
+class KeyRef {
+ public:
+  KeyRef(const Secret<N>& s) : p_(s.data()) {}  // NOLINT: implicit on purpose
+  KeyRef(const Wiped<N>& s) : p_(s.data()) {}   // NOLINT
+  // N bytes at p, inside some larger guarded buffer.
+  static KeyRef at(const std::uint8_t* p) { return KeyRef(p); }
+  const std::uint8_t* data() const { return p_; }
+
+ private:
+  explicit KeyRef(const std::uint8_t* p) : p_(p) {}
+  const std::uint8_t* p_;
+};
+template <std::size_t N>
+class KeyOut {
+ public:
+  KeyOut(Secret<N>& s) : p_(s.data()) {}  // NOLINT
+  KeyOut(Wiped<N>& s) : p_(s.data()) {}   // NOLINT
+  std::uint8_t* data() const { return p_; }
 
  private:
   std::uint8_t* p_;

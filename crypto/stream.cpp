@@ -1,5 +1,6 @@
 #include "crypto/stream.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -21,8 +22,10 @@ crypto::AeadNonce chunkNonce(std::uint64_t counter, bool last) {
 
 }  // namespace
 
-StreamWriter::StreamWriter(crypto::AeadKey key, io::Sink& out)
-    : key_(std::move(key)), out_(out), buf_(kChunkSize), ct_(kEncChunkSize) {}
+StreamWriter::StreamWriter(crypto::AeadKeyRef key, io::Sink& out)
+    : mem_(format::kAeadKeySize + kChunkSize), out_(out), ct_(new std::uint8_t[kEncChunkSize]) {
+  std::memcpy(mem_.data(), key.data(), format::kAeadKeySize);
+}
 
 void StreamWriter::write(ByteView data) {
   if (closed_) throw std::logic_error("StreamWriter used after close");
@@ -30,7 +33,7 @@ void StreamWriter::write(ByteView data) {
     // A full chunk is sealed as non-final only once more data proves it is not last.
     if (fill_ == kChunkSize) emit(false);
     std::size_t take = std::min(data.size(), kChunkSize - fill_);
-    std::memcpy(buf_.data() + fill_, data.data(), take);
+    std::memcpy(buf() + fill_, data.data(), take);
     fill_ += take;
     data = data.sub(take, data.size() - take);
   }
@@ -44,15 +47,17 @@ void StreamWriter::close() {
 }
 
 void StreamWriter::emit(bool last) {
-  crypto::aeadSeal(key_, chunkNonce(counter_, last), ByteView(buf_.data(), fill_), ct_.data());
-  out_.write(ByteView(ct_.data(), fill_ + kTagSize));
-  sodium_memzero(buf_.data(), fill_);
+  crypto::aeadSeal(key(), chunkNonce(counter_, last), ByteView(buf(), fill_), ct_.get());
+  out_.write(ByteView(ct_.get(), fill_ + kTagSize));
+  sodium_memzero(buf(), fill_);
   fill_ = 0;
   ++counter_;
 }
 
-StreamReader::StreamReader(crypto::AeadKey key, io::Source& in)
-    : key_(std::move(key)), in_(in), pt_(kChunkSize), ct_(kEncChunkSize) {}
+StreamReader::StreamReader(crypto::AeadKeyRef key, io::Source& in)
+    : in_(in), ct_(new std::uint8_t[kEncChunkSize]) {
+  std::memcpy(pendingKey_.data(), key.data(), format::kAeadKeySize);
+}
 
 Status StreamReader::next(ByteView& chunk, bool& done) {
   chunk = {};
@@ -63,7 +68,7 @@ Status StreamReader::next(ByteView& chunk, bool& done) {
     done = true;
     return Status::Ok;
   }
-  std::size_t n = in_.readFull(ct_.data(), kEncChunkSize);
+  std::size_t n = in_.readFull(ct_.get(), kEncChunkSize);
   if (in_.failed()) return fail(Status::ArmorFailure);
   // A stream must end with a flagged chunk; running out of input first is truncation.
   if (n == 0) return fail(Status::PayloadFailure);
@@ -71,12 +76,18 @@ Status StreamReader::next(ByteView& chunk, bool& done) {
   // The final chunk may be empty only when it is the only one (empty plaintext).
   if (last && n == kTagSize && counter_ != 0) return fail(Status::PayloadFailure);
   if (n < kTagSize) return fail(Status::PayloadFailure);
-  ByteView ct(ct_.data(), n);
-  bool ok = crypto::aeadOpen(key_, chunkNonce(counter_, last), ct, pt_.data());
+  if (mem_.empty()) {
+    // Only a file's first chunk can be shorter than the rest, so it sizes the buffer.
+    mem_ = SecretBytes(format::kAeadKeySize + std::max<std::size_t>(n - kTagSize, 1));
+    std::memcpy(mem_.data(), pendingKey_.data(), format::kAeadKeySize);
+    sodium_memzero(pendingKey_.data(), pendingKey_.size());
+  }
+  ByteView ct(ct_.get(), n);
+  bool ok = crypto::aeadOpen(key(), chunkNonce(counter_, last), ct, pt());
   if (!ok && !last) {
     // A full-size chunk can still be the final one.
     last = true;
-    ok = crypto::aeadOpen(key_, chunkNonce(counter_, true), ct, pt_.data());
+    ok = crypto::aeadOpen(key(), chunkNonce(counter_, true), ct, pt());
   }
   if (!ok) return fail(Status::PayloadFailure);
   ++counter_;
@@ -89,7 +100,7 @@ Status StreamReader::next(ByteView& chunk, bool& done) {
       pending_ = Status::ArmorFailure;
     }
   }
-  chunk = ByteView(pt_.data(), n - kTagSize);
+  chunk = ByteView(pt(), n - kTagSize);
   done = done_ && pending_ == Status::Ok;
   return Status::Ok;
 }

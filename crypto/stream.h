@@ -3,36 +3,42 @@
 // the file, so truncation at a chunk boundary is detected, not mistaken for EOF.
 #pragma once
 
+#include <memory>
+
 #include "crypto/io.h"
 #include "crypto/primitives.h"
 #include "crypto/result.h"
 
 namespace gongyou::age {
 
+// Both sides keep the payload key and one chunk of plaintext together in a single
+// guarded allocation (one sodium_malloc per file, not one per value).
+
 // Encrypting sink: buffers one chunk of plaintext (in guarded memory) and writes
 // ciphertext to `out`. close() writes the final chunk and closes `out`. `out` must
 // outlive the writer. Writing after close() throws std::logic_error (a bug).
 class StreamWriter final : public io::Sink {
  public:
-  StreamWriter(crypto::AeadKey key, io::Sink& out);
+  StreamWriter(crypto::AeadKeyRef key, io::Sink& out);  // copies the key
   void write(ByteView data) override;
   void close() override;
 
  private:
   void emit(bool last);
-  crypto::AeadKey key_;
+  crypto::AeadKeyRef key() const { return crypto::AeadKeyRef::at(mem_.data()); }
+  std::uint8_t* buf() { return mem_.data() + format::kAeadKeySize; }
+  SecretBytes mem_;  // key || plaintext chunk
   io::Sink& out_;
-  SecretBytes buf_;
   std::size_t fill_ = 0;
   std::uint64_t counter_ = 0;
-  Bytes ct_;
+  std::unique_ptr<std::uint8_t[]> ct_;
   bool closed_ = false;
 };
 
 // Decrypting reader. Each next() authenticates one chunk before exposing it.
 class StreamReader {
  public:
-  StreamReader(crypto::AeadKey key, io::Source& in);
+  StreamReader(crypto::AeadKeyRef key, io::Source& in);  // copies the key
 
   // Ok with `chunk` = the next authenticated plaintext (view valid until the next
   // call), `done` set after the final chunk. PayloadFailure on a bad tag, a
@@ -42,10 +48,15 @@ class StreamReader {
 
  private:
   Status fail(Status s) { return state_ = s; }
-  crypto::AeadKey key_;
+  crypto::AeadKeyRef key() const { return crypto::AeadKeyRef::at(mem_.data()); }
+  std::uint8_t* pt() { return mem_.data() + format::kAeadKeySize; }
+  // The guarded buffer is sized when the first chunk's length is known (a 16 KiB
+  // report needs 16 KiB, not 64: mlock and mprotect cost per page). Until then the
+  // key waits in `pendingKey_`, a few microseconds at most in normal use.
+  Wiped<format::kAeadKeySize> pendingKey_;
+  SecretBytes mem_;  // key || plaintext chunk
   io::Source& in_;
-  SecretBytes pt_;
-  Bytes ct_;
+  std::unique_ptr<std::uint8_t[]> ct_;  // ciphertext: not secret, not zero-filled
   std::uint64_t counter_ = 0;
   Status state_ = Status::Ok;
   Status pending_ = Status::Ok;  // failure to report after releasing a valid chunk

@@ -11,11 +11,11 @@ namespace gongyou::age {
 namespace {
 
 // HKDF(shared, share || recipient, label) → the key that wraps the file key.
-crypto::AeadKey wrapKey(const Secret<32>& shared, const PublicKey& share, const PublicKey& rcpt) {
+Wiped<32> wrapKey(const Wiped<32>& shared, const PublicKey& share, const PublicKey& rcpt) {
   std::uint8_t salt[2 * format::kX25519Size];
   std::memcpy(salt, share.data(), share.size());
   std::memcpy(salt + share.size(), rcpt.data(), rcpt.size());
-  crypto::AeadKey k;
+  Wiped<32> k;
   crypto::hkdfSha256(shared.view(), ByteView(salt, sizeof salt), format::kX25519Label, k.data(),
                      k.size());
   return k;
@@ -37,10 +37,10 @@ std::string X25519Recipient::encode() const {
 }
 
 std::vector<Stanza> X25519Recipient::wrap(const FileKey& key) const {
-  Secret<32> eph;
+  Wiped<32> eph;
   crypto::randomBytes(eph.data(), eph.size());
   PublicKey share = crypto::x25519Base(eph);
-  Secret<32> shared;
+  Wiped<32> shared;
   // Only fails for a low-order recipient key, which parse() cannot produce from a
   // real key but a hand-built PublicKey could: refuse rather than wrap to zeros.
   if (!crypto::x25519(eph, ByteView(pk_.data(), pk_.size()), shared))
@@ -89,15 +89,13 @@ Unwrap X25519Identity::unwrap(const std::vector<Stanza>& stanzas, FileKey& out) 
     if (!share || share->size() != format::kX25519Size) return Unwrap::Malformed;
     // Length is checked before any decryption (testkit x25519_long_file_key).
     if (s.body.size() != format::kWrappedKeySize) return Unwrap::Malformed;
-    Secret<32> shared;
+    Wiped<32> shared;
     if (!crypto::x25519(sk_, *share, shared)) return Unwrap::Malformed;
     PublicKey e;
     std::copy(share->begin(), share->end(), e.begin());
-    FileKey key;
-    if (crypto::aeadOpen(wrapKey(shared, e, pk_), crypto::AeadNonce{}, s.body, key.data())) {
-      out = std::move(key);
+    // aeadOpen zeroes `out` on failure, so a failed attempt leaves nothing behind.
+    if (crypto::aeadOpen(wrapKey(shared, e, pk_), crypto::AeadNonce{}, s.body, out.data()))
       return Unwrap::Ok;
-    }
   }
   return Unwrap::NoMatch;
 }

@@ -10,8 +10,8 @@ using format::kEncChunkSize;
 
 namespace {
 
-crypto::AeadKey fixedKey() {
-  crypto::AeadKey k;
+Wiped<32> fixedKey() {
+  Wiped<32> k;
   for (std::size_t i = 0; i < k.size(); ++i) k.data()[i] = static_cast<std::uint8_t>(i);
   return k;
 }
