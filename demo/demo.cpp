@@ -67,15 +67,14 @@ int main(int argc, char** argv) {
     std::printf("padded to %zu bytes; age envelope is %zu bytes (every text-only report is)\n",
                 padded.size(), envelope.size());
 
-    io::VectorSink armored;
-    {
-      age::Encryptor enc({&r1}, armored, /*armor=*/true);
-      enc.write(ByteView("(armored form, first lines, of a short note to analyst 1)"));
-      enc.close();
-    }
-    std::string arm(armored.out.begin(), armored.out.end());
-    std::printf("armored sample:\n%s", arm.c_str());
-
+    // The same report, armored (for e-mail, paste, paper): first lines only.
+    Bytes armored = age::encrypt({&r1, &r2, &r3}, padded.view(), /*armor=*/true);
+    std::string arm(armored.begin(), armored.end());
+    std::size_t lines = 0, cut = 0;
+    for (std::size_t i = 0; i < arm.size(); ++i)
+      if (arm[i] == '\n' && ++lines == 4) cut = i + 1;
+    std::printf("armored, %zu lines:\n%s  …\n%s", lines, arm.substr(0, cut).c_str(),
+                arm.substr(arm.rfind('\n', arm.size() - 2) + 1).c_str());
     std::printf("\n== centre side (analyst 2's key) ==\n");
     io::MemorySource src(envelope);
     io::VectorSink plain;
