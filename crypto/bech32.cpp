@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdint>
 
+#include <sodium.h>
+
 namespace gongyou::bech32 {
 namespace {
 
@@ -92,8 +94,12 @@ std::optional<Decoded> decode(std::string_view text) {
   }
   auto chkInput = hrpExpand(hrp);
   chkInput.insert(chkInput.end(), values.begin(), values.end());
-  if (polymod(chkInput) != 1) return std::nullopt;
-  auto data = convertBits(values.data(), values.size() - 6, 5, 8, false);
+  std::optional<Bytes> data;
+  if (polymod(chkInput) == 1) data = convertBits(values.data(), values.size() - 6, 5, 8, false);
+  // The text may be a secret key (AGE-SECRET-KEY-1…): wipe every copy we made.
+  sodium_memzero(s.data(), s.size());
+  sodium_memzero(values.data(), values.size());
+  sodium_memzero(chkInput.data(), chkInput.size());
   if (!data) return std::nullopt;
   return Decoded{std::move(hrp), std::move(*data)};
 }

@@ -20,7 +20,8 @@ struct Decoded {
 std::string encode(std::string_view hrp, ByteView data);
 
 // Refuses: mixed case, characters outside the charset, bad checksum, missing
-// separator, empty HRP, non-zero or over-long padding bits.
+// separator, empty HRP, non-zero or over-long padding bits. Internal copies are
+// wiped; the returned data is the caller's to wipe when it is a secret key.
 std::optional<Decoded> decode(std::string_view text);
 
 }  // namespace gongyou::bech32

@@ -23,6 +23,10 @@ static_assert(kStanzaBytesPerLine * 4 == kStanzaColumns * 3);
 // Defence against memory exhaustion by a hostile header. age itself has no limit;
 // real headers are a few hundred bytes per recipient (ML-KEM hybrid ≈ 1.6 KiB).
 inline constexpr std::size_t kMaxHeaderBytes = 1 << 20;
+// Each X25519 stanza costs the decrypting side a scalar multiplication; without a
+// cap a 1 MiB header could demand ~10,000 of them per file. Real files have one
+// stanza per analyst.
+inline constexpr std::size_t kMaxStanzas = 256;
 
 inline constexpr std::size_t kFileKeySize = 16;
 inline constexpr std::size_t kMacSize = crypto_auth_hmacsha256_BYTES;

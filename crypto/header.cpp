@@ -56,6 +56,7 @@ std::optional<Header> parseHeader(io::BufferedSource& in) {
       append(h.macInput, format::kMacPrefix);
       return h;
     }
+    if (h.stanzas.size() == format::kMaxStanzas) return std::nullopt;
     if (!take(format::kMaxHeaderBytes)) return std::nullopt;
     append(h.macInput, line);
     auto parts = split(line.substr(0, line.size() - 1));

@@ -32,7 +32,8 @@ struct Header {
 };
 
 
-// Returns nullopt for any malformed header. On success the source is positioned at
+// Returns nullopt for any malformed header, one over kMaxHeaderBytes, or one with
+// more than kMaxStanzas stanzas. On success the source is positioned at
 // the first payload byte (the payload nonce).
 std::optional<Header> parseHeader(io::BufferedSource& in);
 

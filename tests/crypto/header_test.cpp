@@ -63,3 +63,10 @@ TEST_CASE("header: malformed inputs are refused", "[header]") {
                      std::string(format::kMaxHeaderBytes, 'a') + "\n";
   CHECK_FALSE(parse(huge));
 }
+
+TEST_CASE("header: at most kMaxStanzas stanzas (each may cost an X25519)", "[header]") {
+  std::vector<age::Stanza> st(format::kMaxStanzas, age::Stanza{"X25519", {"abc"}, Bytes(32, 1)});
+  CHECK(parse(withMac(st)));
+  st.push_back(st.back());
+  CHECK_FALSE(parse(withMac(st)));
+}
