@@ -15,26 +15,13 @@
 #include "crypto/age.h"
 #include "crypto/scrypt.h"
 #include "crypto/x25519.h"
+#include "support/tempdir.h"
 #include "testkit.h"
 
 using namespace gongyou;
+using test::TempDir;
 
 namespace {
-
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base ? base : "/tmp") + "/gongyou-interop-XXXXXX";
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() { std::system(("rm -rf '" + path_ + "'").c_str()); }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 // Runs a shell command; returns its exit status (-1 if it did not exit normally).
 int sh(const std::string& cmd) {
