@@ -24,13 +24,18 @@ ArmorWriter::ArmorWriter(io::Sink& out) : out_(out) {
 }
 
 void ArmorWriter::write(ByteView data) {
-  for (auto b : data) {
-    line_.push_back(b);
+  std::string text;
+  while (!data.empty()) {
+    std::size_t take = std::min(data.size(), kArmorBytesPerLine - line_.size());
+    line_.insert(line_.end(), data.begin(), data.begin() + take);
+    data = data.sub(take, data.size() - take);
     if (line_.size() == kArmorBytesPerLine) {
-      out_.write(b64::encodePadded(line_) + "\n");
+      text += b64::encodePadded(line_);
+      text += '\n';
       line_.clear();
     }
   }
+  if (!text.empty()) out_.write(text);
 }
 
 void ArmorWriter::close() {

@@ -31,7 +31,6 @@ struct Header {
   crypto::Mac mac{};
 };
 
-
 // Returns nullopt for any malformed header, one over kMaxHeaderBytes, or one with
 // more than kMaxStanzas stanzas. On success the source is positioned at
 // the first payload byte (the payload nonce).
