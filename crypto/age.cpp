@@ -52,14 +52,13 @@ Encryptor::Encryptor(const std::vector<const Recipient*>& recipients, io::Sink& 
 void Encryptor::write(ByteView data) { stream_->write(data); }
 void Encryptor::close() { stream_->close(); }  // closes the armor writer, then `out`
 
-Decryptor::Decryptor(io::Source& in, Armor armor) : raw_(in) {
+Decryptor::Decryptor(io::Source& in, Armor armor) : raw_(in), in_(&raw_) {
   bool armored = armor == Armor::Yes ||
                  (armor == Armor::Auto && looksArmored(raw_.peek(format::kArmorMaxWhitespace)));
   if (armored) {
     armor_ = std::make_unique<ArmorReader>(raw_);
-    in_ = std::make_unique<io::BufferedSource>(*armor_);
-  } else {
-    in_ = std::make_unique<io::BufferedSource>(raw_);
+    dearmored_ = std::make_unique<io::BufferedSource>(*armor_);
+    in_ = dearmored_.get();
   }
 }
 

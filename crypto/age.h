@@ -54,9 +54,10 @@ class Decryptor {
 
  private:
   Status fail(Status s);
-  io::BufferedSource raw_;
+  io::BufferedSource raw_;  // peeks for armor; reads the header when not armored
   std::unique_ptr<ArmorReader> armor_;
-  std::unique_ptr<io::BufferedSource> in_;
+  std::unique_ptr<io::BufferedSource> dearmored_;  // the header reader over armor_
+  io::BufferedSource* in_;  // raw_ or *dearmored_
   std::unique_ptr<StreamReader> stream_;
 };
 

@@ -55,6 +55,7 @@ std::optional<std::vector<std::uint8_t>> convertBits(const std::uint8_t* in, std
   return out;
 }
 
+
 }  // namespace
 
 std::string encode(std::string_view hrp, ByteView data) {
@@ -70,6 +71,23 @@ std::string encode(std::string_view hrp, ByteView data) {
   return out;
 }
 
+namespace {
+
+// The text may be a secret key (AGE-SECRET-KEY-1…): every copy decode() makes is
+// wiped on every exit path, including the early refusals of a mistyped key.
+struct WipeOnExit {
+  std::string& s;
+  std::vector<std::uint8_t>& values;
+  std::vector<std::uint8_t>& chk;
+  ~WipeOnExit() {
+    sodium_memzero(s.data(), s.size());
+    sodium_memzero(values.data(), values.size());
+    sodium_memzero(chk.data(), chk.size());
+  }
+};
+
+}  // namespace
+
 std::optional<Decoded> decode(std::string_view text) {
   bool lower = false, upper = false;
   for (char c : text) {
@@ -79,12 +97,13 @@ std::optional<Decoded> decode(std::string_view text) {
   }
   if (lower && upper) return std::nullopt;
   std::string s(text);
+  std::vector<std::uint8_t> values, chkInput;
+  WipeOnExit wipe{s, values, chkInput};
   for (char& c : s)
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   auto pos = s.rfind('1');
   if (pos == std::string::npos || pos < 1 || pos + 7 > s.size()) return std::nullopt;
   std::string hrp = s.substr(0, pos);
-  std::vector<std::uint8_t> values;
   for (std::size_t i = pos + 1; i < s.size(); ++i) {
     const char* p = nullptr;
     for (const char* q = kCharset; *q; ++q)
@@ -92,14 +111,10 @@ std::optional<Decoded> decode(std::string_view text) {
     if (p == nullptr) return std::nullopt;
     values.push_back(static_cast<std::uint8_t>(p - kCharset));
   }
-  auto chkInput = hrpExpand(hrp);
+  chkInput = hrpExpand(hrp);
   chkInput.insert(chkInput.end(), values.begin(), values.end());
-  std::optional<Bytes> data;
-  if (polymod(chkInput) == 1) data = convertBits(values.data(), values.size() - 6, 5, 8, false);
-  // The text may be a secret key (AGE-SECRET-KEY-1…): wipe every copy we made.
-  sodium_memzero(s.data(), s.size());
-  sodium_memzero(values.data(), values.size());
-  sodium_memzero(chkInput.data(), chkInput.size());
+  if (polymod(chkInput) != 1) return std::nullopt;
+  auto data = convertBits(values.data(), values.size() - 6, 5, 8, false);
   if (!data) return std::nullopt;
   return Decoded{std::move(hrp), std::move(*data)};
 }

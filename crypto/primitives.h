@@ -18,7 +18,6 @@ namespace gongyou::crypto {
 using Sha256 = std::array<std::uint8_t, crypto_hash_sha256_BYTES>;
 using Mac = std::array<std::uint8_t, format::kMacSize>;
 using AeadNonce = std::array<std::uint8_t, format::kAeadNonceSize>;
-using AeadKey = Secret<format::kAeadKeySize>;
 using AeadKeyRef = KeyRef<format::kAeadKeySize>;
 
 void randomBytes(std::uint8_t* out, std::size_t n);

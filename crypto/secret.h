@@ -72,8 +72,9 @@ class Secret {
   std::uint8_t* p_;
 };
 
-// Transient fixed-size secret on the stack (see the policy above). Not movable:
-// it must not escape the scope that created it, except by return value (NRVO).
+// Transient fixed-size secret on the stack (see the policy above). It must not
+// escape the scope that created it except by return value; the copy constructor
+// exists only for that (NRVO usually elides it), and assignment is deleted.
 template <std::size_t N>
 class Wiped {
  public:

@@ -34,7 +34,7 @@ TEST_CASE("HKDF-SHA256 matches RFC 5869 test cases 1 and 3 (empty salt)", "[prim
 
 TEST_CASE("ChaCha20-Poly1305 round trip - a flipped byte fails and leaves no plaintext",
           "[primitives]") {
-  crypto::AeadKey key;
+  Secret<32> key;
   crypto::randomBytes(key.data(), key.size());
   crypto::AeadNonce nonce{};
   Bytes ct(5 + 16);
