@@ -82,4 +82,20 @@ inline constexpr std::size_t kPadLengthPrefix = 8;
 // fields are capped to fit, encrypt to one identical size.
 inline constexpr std::size_t kPadTextBucket = 16 * 1024;
 
+// --- Ed25519 signatures (bundles, acks, courier login) ----------------------
+inline constexpr std::size_t kSignPublicSize = crypto_sign_ed25519_PUBLICKEYBYTES;
+inline constexpr std::size_t kSignSecretSize = crypto_sign_ed25519_SECRETKEYBYTES;  // seed || pk
+inline constexpr std::size_t kSignSeedSize = crypto_sign_ed25519_SEEDBYTES;
+inline constexpr std::size_t kSignatureSize = crypto_sign_ed25519_BYTES;
+static_assert(kSignPublicSize == 32 && kSignSecretSize == 64 && kSignatureSize == 64);
+
+// --- BLAKE2b (envelope hashes, proof of work, keyed tags) --------------------
+inline constexpr std::size_t kHashSize = crypto_generichash_BYTES;  // 32
+static_assert(kHashSize == 32);
+
+// --- proof of work (hashcash over BLAKE2b) ---------------------------------
+inline constexpr char kPowLabel[] = "gongyou/pow/v1";
+// 2^24 expected hashes is ~20 s on a cheap laptop: beyond that a worker gives up.
+inline constexpr unsigned kPowMaxDifficulty = 24;
+
 }  // namespace gongyou::format

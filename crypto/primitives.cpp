@@ -17,6 +17,22 @@ Sha256 sha256(ByteView data) {
   return h;
 }
 
+Hash blake2b(ByteView data) {
+  sodiumInit();
+  Hash h{};
+  crypto_generichash(h.data(), h.size(), data.data(), data.size(), nullptr, 0);
+  return h;
+}
+
+Hash blake2bKeyed(ByteView key, ByteView data) {
+  if (key.size() < crypto_generichash_KEYBYTES_MIN || key.size() > crypto_generichash_KEYBYTES_MAX)
+    throw std::invalid_argument("BLAKE2b key must be 16..64 bytes");
+  sodiumInit();
+  Hash h{};
+  crypto_generichash(h.data(), h.size(), data.data(), data.size(), key.data(), key.size());
+  return h;
+}
+
 Mac hmacSha256(ByteView key, ByteView message) {
   crypto_auth_hmacsha256_state st;
   crypto_auth_hmacsha256_init(&st, key.data(), key.size());

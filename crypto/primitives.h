@@ -19,10 +19,16 @@ using Sha256 = std::array<std::uint8_t, crypto_hash_sha256_BYTES>;
 using Mac = std::array<std::uint8_t, format::kMacSize>;
 using AeadNonce = std::array<std::uint8_t, format::kAeadNonceSize>;
 using AeadKeyRef = KeyRef<format::kAeadKeySize>;
+using Hash = std::array<std::uint8_t, format::kHashSize>;
 
 void randomBytes(std::uint8_t* out, std::size_t n);
 
 Sha256 sha256(ByteView data);
+
+// BLAKE2b-256, unkeyed (content addresses: envelope hashes) or keyed (a relay's
+// challenge tags; the key is a relay-local secret of 16..64 bytes).
+Hash blake2b(ByteView data);
+Hash blake2bKeyed(ByteView key, ByteView data);
 
 // HMAC-SHA256 (RFC 2104) with a key of any length.
 Mac hmacSha256(ByteView key, ByteView message);

@@ -1,0 +1,133 @@
+#include "protocol/bundle.h"
+
+#include <capnp/serialize.h>
+
+#include <cstring>
+#include <stdexcept>
+
+#include "crypto/format.h"
+
+namespace gongyou::protocol {
+namespace {
+
+ByteView view(capnp::Data::Reader d) { return {d.begin(), d.size()}; }
+
+constexpr std::uint64_t kBundleWords = kMaxBundleBytes / sizeof(capnp::word);
+
+}  // namespace
+
+const char* describe(BundleStatus s) {
+  switch (s) {
+    case BundleStatus::Ok: return "ok";
+    case BundleStatus::Malformed: return "malformed bundle";
+    case BundleStatus::BadSignature: return "bundle signature does not verify";
+    case BundleStatus::WrongIdentity: return "bundle is signed by a different identity than the pinned one";
+    case BundleStatus::NotYetValid: return "bundle is not valid yet (issued in the future)";
+    case BundleStatus::Expired: return "bundle has expired";
+    case BundleStatus::Rollback: return "bundle is older than (or as old as) the one already pinned";
+  }
+  return "unknown bundle status";
+}
+
+bool validCentreId(kj::StringPtr id) {
+  if (id.size() == 0 || id.size() > kMaxCentreIdLength) return false;
+  if (id[0] == '-' || id[id.size() - 1] == '-') return false;
+  for (char c : id)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  return true;
+}
+
+std::string checkBundleFields(proto::KeyBundle::Reader b) {
+  if (!validCentreId(b.getCentreId())) return "centreId: must be 1..64 of [a-z0-9-]";
+  if (b.getIdentityKey().size() != format::kSignPublicSize) return "identityKey: must be 32 bytes";
+  if (b.getCourierKey().size() != format::kSignPublicSize) return "courierKey: must be 32 bytes";
+  if (b.getRecipients().size() == 0) return "recipients: at least one is required";
+  if (b.getRecipients().size() > kMaxRecipients) return "recipients: too many";
+  for (auto r : b.getRecipients()) {
+    if (r.getX25519().size() != format::kX25519Size) return "recipients.x25519: must be 32 bytes";
+    if (r.getValidUntilDay() < r.getValidFromDay()) return "recipients: validUntilDay before validFromDay";
+  }
+  if (b.getRelays().size() > kMaxRelays) return "relays: too many";
+  for (auto r : b.getRelays())
+    if (r.size() == 0 || r.size() > 255) return "relays: each must be 1..255 characters";
+  if (b.getPow().getDifficulty() > format::kPowMaxDifficulty) return "pow.difficulty: above 24";
+  if (b.getExpiresDay() < b.getIssuedDay()) return "expiresDay: before issuedDay";
+  if (b.getVersion() == 0) return "version: must be at least 1";
+  return {};
+}
+
+BundleCheck verifyBundle(proto::SignedBundle::Reader signedBundle, const BundleRules& rules) {
+  BundleCheck out;
+  auto fail = [&](BundleStatus s, std::string detail = {}) {
+    out.status = s;
+    out.detail = std::move(detail);
+    out.bundle.reset();
+    return std::move(out);
+  };
+  ByteView bytes = view(signedBundle.getBundle());
+  if (bytes.size() > kMaxBundleBytes) return fail(BundleStatus::Malformed, "bundle: too large");
+  out.bundle = Canonical<proto::KeyBundle>::parse(bytes, kBundleWords);
+  if (!out.bundle) return fail(BundleStatus::Malformed, "bundle: not a canonical KeyBundle");
+  std::string detail;
+  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] { detail = checkBundleFields(out.bundle->root()); })) {
+    (void)e;
+    detail = "bundle: unreadable";
+  }
+  if (!detail.empty()) return fail(BundleStatus::Malformed, detail);
+  auto b = out.bundle->root();
+  ByteView identity = view(b.getIdentityKey());
+  if (!crypto::verify(identity, kBundleLabel, bytes, view(signedBundle.getSignature())))
+    return fail(BundleStatus::BadSignature);
+  // Not a secret, but compare the same way as everything else key-shaped.
+  if (!rules.pinnedIdentity.empty() &&
+      (rules.pinnedIdentity.size() != identity.size() ||
+       sodium_memcmp(rules.pinnedIdentity.data(), identity.data(), identity.size()) != 0))
+    return fail(BundleStatus::WrongIdentity);
+  if (b.getIssuedDay() > rules.today) return fail(BundleStatus::NotYetValid);
+  if (b.getExpiresDay() < rules.today) return fail(BundleStatus::Expired);
+  if (rules.seenVersion && b.getVersion() <= *rules.seenVersion) return fail(BundleStatus::Rollback);
+  out.status = BundleStatus::Ok;
+  return out;
+}
+
+void signBundle(const crypto::SigningKey& identity, proto::KeyBundle::Reader bundle,
+                proto::SignedBundle::Builder out) {
+  const auto& pk = identity.publicKey();
+  auto id = bundle.getIdentityKey();
+  if (id.size() != pk.size() || std::memcmp(id.begin(), pk.data(), pk.size()) != 0)
+    throw std::invalid_argument("bundle identityKey is not the signing key");
+  Bytes canon = canonicalBytes(bundle);
+  auto sig = identity.sign(kBundleLabel, canon);
+  out.setBundle(kj::arrayPtr(canon.data(), canon.size()));
+  out.setSignature(kj::arrayPtr(sig.data(), sig.size()));
+}
+
+Bytes serializeSignedBundle(proto::SignedBundle::Reader b) {
+  capnp::MallocMessageBuilder msg;
+  msg.setRoot(b);
+  auto words = capnp::messageToFlatArray(msg);
+  auto bytes = words.asBytes();
+  return Bytes(bytes.begin(), bytes.end());
+}
+
+std::unique_ptr<capnp::MessageReader> readSignedBundle(ByteView framed,
+                                                       kj::Array<capnp::word>& storage) {
+  if (framed.size() > 2 * kMaxBundleBytes) throw std::runtime_error("bundle file is too large");
+  if (framed.size() == 0 || framed.size() % sizeof(capnp::word) != 0)
+    throw std::runtime_error("bundle file is not a Cap'n Proto message");
+  storage = kj::heapArray<capnp::word>(framed.size() / sizeof(capnp::word));
+  std::memcpy(storage.begin(), framed.data(), framed.size());
+  std::unique_ptr<capnp::MessageReader> reader;
+  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
+    reader = std::make_unique<capnp::FlatArrayMessageReader>(storage.asPtr(),
+                                                             readerOptions(4 * kBundleWords));
+    auto root = reader->getRoot<proto::SignedBundle>();
+    (void)root.totalSize();
+  })) {
+    (void)e;
+    throw std::runtime_error("bundle file is not a valid SignedBundle message");
+  }
+  return reader;
+}
+
+}  // namespace gongyou::protocol

@@ -1,0 +1,51 @@
+// Protocol constants: signature labels, sizes and caps, each spelled once.
+//
+// Caps protect the relay (a cheap host on the open internet) and the analyst (who
+// parses whatever a relay hands over) from memory and CPU exhaustion. Changing a
+// label changes what signatures cover: old signatures stop verifying.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include <capnp/message.h>
+
+namespace gongyou::protocol {
+
+// Domain-separation labels for Ed25519 signatures (crypto/sign.h).
+inline constexpr char kBundleLabel[] = "gongyou/bundle/v1";
+inline constexpr char kAckLabel[] = "gongyou/ack/v1";
+inline constexpr char kLoginLabel[] = "gongyou/login/v1";
+
+inline constexpr std::size_t kInboxIdSize = 16;   // random: keys carry no arrival order
+inline constexpr std::size_t kMailboxSize = 32;
+inline constexpr std::size_t kMaxCentreIdLength = 64;
+
+// An envelope is an age file: a text-only report is 16,780 bytes to three
+// recipients; attachments (a later issue) raise this.
+inline constexpr std::size_t kMaxEnvelopeBytes = 1 << 20;
+inline constexpr std::size_t kMaxBundleBytes = 64 * 1024;
+inline constexpr std::size_t kMaxReplyBytes = 64 * 1024;
+inline constexpr std::size_t kMaxRecipients = 64;
+inline constexpr std::size_t kMaxRelays = 16;
+
+inline constexpr std::uint32_t kMaxListLimit = 1000;
+inline constexpr std::size_t kMaxFetchIds = 64;
+inline constexpr std::size_t kMaxAckIds = 10000;
+inline constexpr std::size_t kMaxRepliesPerCall = 256;
+
+// One RPC message may carry at most one envelope plus framing, or one fetch
+// batch. Above this the relay drops the connection before parsing the message.
+inline constexpr std::uint64_t kMaxMessageWords = (2 * kMaxEnvelopeBytes + 1 * 1024 * 1024) / 8;
+static_assert(kMaxFetchIds * kMaxEnvelopeBytes / 8 <= 64 * kMaxMessageWords);
+// Real messages nest 4 deep; 16 leaves room for evolution, none for abuse.
+inline constexpr int kMaxNesting = 16;
+
+inline capnp::ReaderOptions readerOptions(std::uint64_t words = kMaxMessageWords) {
+  capnp::ReaderOptions o;
+  o.traversalLimitInWords = words;
+  o.nestingLimit = kMaxNesting;
+  return o;
+}
+
+}  // namespace gongyou::protocol

@@ -1,0 +1,127 @@
+# The relay's RPC interface: the only surface of gongyou on the open internet.
+#
+# Object capabilities: the bootstrap capability is `Relay`, which anyone may
+# hold. A centre's authority exists only as a `Collector` capability, returned by
+# `login` after the courier key signs a fresh challenge; no method takes a
+# centre's authority from a plain argument such as a centre id.
+#
+# What the relay learns: which centre a report is for, its size (padded, so the
+# same for every text-only report), and the day it arrived. It never sees
+# plaintext and never records who connected (no address, port or time of day is
+# logged or stored anywhere).
+#
+# Errors: a refused request fails with an exception whose text names what was
+# wrong (e.g. "envelope too large: 2000000 bytes, cap 1048576") and changes
+# nothing. A message above the size or nesting limits (protocol/limits.h) drops
+# the whole connection before it is parsed.
+@0x8b7be7875af9a6f9;
+
+using Cxx = import "/capnp/c++.capnp";
+$Cxx.namespace("gongyou::proto");
+
+using Bundle = import "bundle.capnp";
+
+interface Relay {
+  # ---- anonymous surface: workers (directly or through Tor) ----
+
+  getBundle @0 (centre :Text) -> (bundle :Bundle.SignedBundle);
+  # The centre's current signed key bundle. The client verifies it against the
+  # identity fingerprint from the centre code; the relay is not trusted for it.
+
+  powChallenge @1 (centre :Text) -> (challenge :Data, difficulty :UInt8);
+  # A fresh challenge for a submission stamp and the difficulty the centre's
+  # bundle asks for. Challenges are stateless (day || random || relay tag) and
+  # stay valid for the day they were issued and the next.
+
+  submit @2 (centre :Text, envelope :Data, stamp :Stamp) -> (receipt :Receipt);
+  # Stores one age-encrypted envelope for the centre. Answers only once the
+  # envelope is durable on disk (fsync'ed in a group commit). Refused: unknown
+  # centre, envelope empty or above the cap, not an age file, a stamp that does
+  # not verify, or a stamp already used.
+
+  fetchReplies @3 (mailbox :Data) -> (replies :List(Data));
+  # Encrypted replies the centre filed under a 32-byte mailbox id. The id is
+  # derived from the worker's reply code; without the code it cannot be guessed,
+  # and the replies are encrypted to a key derived from the same code.
+
+  # ---- centre surface: the courier machine ----
+
+  loginChallenge @4 () -> (challenge :Data);
+  # A fresh challenge for `login`; usable once, valid today and tomorrow.
+
+  login @5 (centre :Text, challenge :Data, signature :Data) -> (collector :Collector);
+  # `signature`: Ed25519 by the courier key named in the centre's pinned bundle,
+  # over "gongyou/login/v1" 0x00 || challenge || centre. Returns a Collector
+  # scoped to that one centre. A challenge is accepted once.
+}
+
+struct Stamp {
+  challenge @0 :Data;   # as returned by powChallenge
+  nonce @1 :UInt64;     # see crypto/pow.h for the hash it must satisfy
+}
+
+struct Receipt {
+  id @0 :Data;            # 16 random bytes naming the stored envelope
+  day @1 :UInt32;         # days since 1970-01-01 (UTC), the day bucket stored
+  envelopeHash @2 :Data;  # BLAKE2b-256 of the envelope, as the relay stored it
+}
+
+interface Collector {
+  # One centre's inbox and outbox on this relay. Obtained only through login.
+
+  list @0 (after :Data, limit :UInt32) -> (entries :List(InboxEntry), more :Bool);
+  # Inbox entries in id order (ids are random, so this is no arrival order),
+  # starting after `after` (empty = from the start), at most `limit` (cap 1000).
+
+  fetch @1 (ids :List(Data)) -> (envelopes :List(Envelope));
+  # The envelopes for these ids (cap 64 per call); unknown ids are left out.
+  # Fetching deletes nothing.
+
+  acknowledge @2 (ack :SignedAck) -> (deleted :UInt32);
+  # Deletes the listed envelopes. The ack must be signed by the centre's
+  # identity key (held only on the air-gapped analyst machine), so a stolen
+  # courier key can read ciphertext but cannot make the relay drop reports.
+
+  postReplies @3 (replies :List(Reply)) -> (stored :UInt32);
+  # Files encrypted replies under anonymous mailboxes (cap 256 per call).
+
+  publishBundle @4 (bundle :Bundle.SignedBundle) -> ();
+  # Replaces the centre's bundle. It must verify under the pinned identity key,
+  # be valid today, and carry a higher version than the current one.
+
+  stats @5 () -> (stats :CentreStats);
+}
+
+struct InboxEntry {
+  id @0 :Data;       # 16 bytes
+  day @1 :UInt32;    # day bucket of arrival
+  size @2 :UInt32;   # envelope bytes
+}
+
+struct Envelope {
+  id @0 :Data;
+  day @1 :UInt32;
+  data @2 :Data;     # the age v1 file, byte for byte as submitted
+}
+
+struct Ack {
+  centreId @0 :Text;
+  ids @1 :List(Data);   # inbox ids, 16 bytes each (cap 10000)
+}
+
+struct SignedAck {
+  ack @0 :Data;         # canonical encoding of an Ack
+  signature @1 :Data;   # Ed25519 by the identity key over "gongyou/ack/v1" 0x00 || ack
+}
+
+struct Reply {
+  mailbox @0 :Data;     # 32 bytes
+  envelope @1 :Data;    # age file to the reporter's reply key
+}
+
+struct CentreStats {
+  inboxCount @0 :UInt64;
+  inboxBytes @1 :UInt64;
+  oldestDay @2 :UInt32;   # 0 when the inbox is empty
+  bundleVersion @3 :UInt64;
+}

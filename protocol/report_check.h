@@ -1,0 +1,33 @@
+// Validation of a Report before it is encrypted (reporter) and after it is
+// decrypted (analyst). A report either passes whole or is refused with one
+// message naming the field; nothing is repaired silently.
+//
+// The text caps keep every text-only report within the 16 KiB padding bucket
+// (format::kPadTextBucket), so all of them encrypt to one identical size.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "protocol/report.capnp.h"
+
+namespace gongyou::protocol {
+
+struct ReportCaps {
+  static constexpr std::size_t kName = 200;        // bytes of UTF-8
+  static constexpr std::size_t kAddress = 300;
+  static constexpr std::size_t kShortText = 100;   // city, province, industry, brand
+  static constexpr std::size_t kBrands = 10;
+  static constexpr std::size_t kNarrative = 6000;  // ≈ 2,000 Chinese characters
+  static constexpr std::size_t kCategories = 16;
+  static constexpr std::uint32_t kWorkers = 1000000;
+  static constexpr std::uint64_t kMinorUnits = 1000000000000ULL;  // 10^10 yuan
+  static constexpr std::uint16_t kFirstYear = 1990;
+};
+
+// Empty when valid; otherwise "field: what is wrong". `today` is days since the
+// epoch: a date after today's month is refused.
+std::string checkReport(proto::Report::Reader r, std::uint32_t today);
+
+}  // namespace gongyou::protocol

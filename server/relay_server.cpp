@@ -1,0 +1,170 @@
+#include "server/relay_server.h"
+
+#include <capnp/rpc-twoparty.h>
+#include <capnp/rpc.h>
+#include <kj/async-io.h>
+#include <kj/async-unix.h>
+
+#include <csignal>
+#include <memory>
+#include <optional>
+#include <ostream>
+
+#include "protocol/bundle.h"
+#include "protocol/day.h"
+#include "protocol/limits.h"
+#include "server/metrics.h"
+#include "server/relay_service.h"
+
+namespace gongyou::server {
+namespace {
+
+// One client connection: its stream, its own Cap'n Proto network with the
+// relay's receive limits, and its RPC system. Destroyed when the peer goes away.
+struct Connection {
+  Connection(kj::Own<kj::AsyncIoStream> s, proto::Relay::Client boot, Metrics& m)
+      : stream(kj::mv(s)),
+        network(*stream, capnp::rpc::twoparty::Side::SERVER, protocol::readerOptions()),
+        rpc(capnp::makeRpcServer(network, kj::mv(boot))),
+        metrics(m) {
+    // Calls in flight per connection: one client cannot queue unbounded work.
+    rpc.setFlowLimit(4 * protocol::kMaxMessageWords);
+    metrics.connectionsOpen++;
+  }
+  ~Connection() { metrics.connectionsOpen--; }
+  kj::Own<kj::AsyncIoStream> stream;
+  capnp::TwoPartyVatNetwork network;
+  capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc;
+  Metrics& metrics;
+};
+
+class Acceptor : private kj::TaskSet::ErrorHandler {
+ public:
+  Acceptor(kj::ConnectionReceiver& l, proto::Relay::Client boot, Metrics& m, std::size_t maxConns)
+      : listener_(l), boot_(kj::mv(boot)), metrics_(m), maxConns_(maxConns), tasks_(*this) {}
+
+  kj::Promise<void> run() {
+    return listener_.accept().then([this](kj::Own<kj::AsyncIoStream> s) {
+      if (metrics_.connectionsOpen.load() >= maxConns_) {
+        metrics_.connectionsRefused++;  // dropped unread: s is destroyed here
+      } else {
+        metrics_.connectionsAccepted++;
+        auto c = kj::heap<Connection>(kj::mv(s), boot_, metrics_);
+        auto done = c->network.onDisconnect();
+        tasks_.add(done.attach(kj::mv(c)));
+      }
+      return run();
+    });
+  }
+
+ private:
+  // A connection that ends in an error is just a closed connection; the
+  // relay does not log anything about it.
+  void taskFailed(kj::Exception&&) override {}
+
+  kj::ConnectionReceiver& listener_;
+  proto::Relay::Client boot_;
+  Metrics& metrics_;
+  std::size_t maxConns_;
+  kj::TaskSet tasks_;
+};
+
+std::pair<std::string, unsigned short> splitHostPort(const std::string& s) {
+  auto colon = s.rfind(':');
+  if (colon == std::string::npos) throw std::runtime_error("address must be ADDR:PORT: " + s);
+  std::string host = s.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  unsigned long port = 0;
+  try {
+    std::size_t used = 0;
+    port = std::stoul(s.substr(colon + 1), &used);
+    if (used != s.size() - colon - 1 || port > 65535) throw std::out_of_range("port");
+  } catch (const std::exception&) {
+    throw std::runtime_error("port must be 0..65535: " + s);
+  }
+  return {host, static_cast<unsigned short>(port)};
+}
+
+}  // namespace
+
+PinOutcome pinCentre(storage::RelayStore& store, ByteView framedBundle, std::uint32_t today) {
+  kj::Array<capnp::word> words;
+  std::unique_ptr<capnp::MessageReader> msg;
+  try {
+    msg = protocol::readSignedBundle(framedBundle, words);
+  } catch (const std::exception& e) {
+    return {PinStatus::Refused, e.what()};
+  }
+  auto signedBundle = msg->getRoot<proto::SignedBundle>();
+  protocol::BundleRules rules;
+  rules.today = today;
+  auto check = protocol::verifyBundle(signedBundle, rules);
+  if (check.status != protocol::BundleStatus::Ok)
+    return {PinStatus::Refused, std::string(protocol::describe(check.status)) +
+                                    (check.detail.empty() ? "" : " (" + check.detail + ")")};
+  auto b = check.bundle->root();
+  std::string centre(b.getCentreId().cStr(), b.getCentreId().size());
+  storage::RelayStore::Batch batch(store);
+  if (auto existing = batch.centreBundle(centre)) {
+    kj::Array<capnp::word> oldWords;
+    auto old = protocol::readSignedBundle(*existing, oldWords);
+    auto oldBytes = old->getRoot<proto::SignedBundle>().getBundle();
+    auto oldBundle = protocol::Canonical<proto::KeyBundle>::parse(ByteView(oldBytes.begin(), oldBytes.size()));
+    if (!oldBundle) return {PinStatus::Refused, "the stored bundle for " + centre + " is unreadable"};
+    auto oldId = oldBundle->root().getIdentityKey();
+    rules.pinnedIdentity = ByteView(oldId.begin(), oldId.size());
+    rules.seenVersion = oldBundle->root().getVersion();
+    auto recheck = protocol::verifyBundle(signedBundle, rules);
+    if (recheck.status != protocol::BundleStatus::Ok)
+      return {PinStatus::Refused, std::string(protocol::describe(recheck.status))};
+  }
+  batch.putCentre(centre, framedBundle);
+  batch.commit();
+  return {PinStatus::Pinned, "pinned centre " + centre + " at bundle version " + std::to_string(b.getVersion())};
+}
+
+int serve(const ServeOptions& opts, std::ostream& out) {
+  // Signals must be captured before any thread exists, so that only the event
+  // loop thread ever receives them.
+  kj::UnixEventPort::captureSignal(SIGTERM);
+  kj::UnixEventPort::captureSignal(SIGINT);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  lmdb::EnvOptions envOpts;
+  envOpts.mapSize = opts.mapSizeMiB << 20;
+  storage::RelayStore store(opts.dataDir, envOpts);
+  Metrics metrics;
+  std::optional<MetricsServer> metricsServer;
+  if (opts.metrics != "off") {
+    auto [host, port] = splitHostPort(opts.metrics);
+    metricsServer.emplace(metrics, host, port);
+    out << "metrics http://" << host << ':' << metricsServer->port() << "/metrics" << std::endl;
+  }
+  Writer writer(store, metrics, opts.writer);
+  RelayContext ctx{store, writer, metrics};
+
+  auto io = kj::setupAsyncIo();
+  auto [host, port] = splitHostPort(opts.listen);
+  auto addr = io.provider->getNetwork().parseAddress(host, port).wait(io.waitScope);
+  auto listener = addr->listen();
+  out << "listening " << host << ':' << listener->getPort() << std::endl;
+
+  {
+    auto acceptor = kj::heap<Acceptor>(*listener, makeRelay(ctx), metrics, opts.maxConnections);
+    auto accepting = acceptor->run().eagerlyEvaluate([](kj::Exception&&) {});
+    out << "ready" << std::endl;
+    auto stop = io.unixEventPort.onSignal(SIGTERM).exclusiveJoin(io.unixEventPort.onSignal(SIGINT));
+    stop.wait(io.waitScope);
+    out << "stopping" << std::endl;
+    // New connections stop first; then everything already queued is committed,
+    // and the loop runs a little longer so those receipts reach their clients.
+    accepting = nullptr;
+    writer.stop();
+    io.provider->getTimer().afterDelay(200 * kj::MILLISECONDS).wait(io.waitScope);
+  }
+  out << "stopped: " << metrics.submitsAccepted.load() << " submissions stored, "
+      << metrics.batchesCommitted.load() << " commits" << std::endl;
+  return 0;
+}
+
+}  // namespace gongyou::server

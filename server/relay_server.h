@@ -1,0 +1,43 @@
+// The relay process: opens the store, starts the writer and the metrics
+// endpoint, accepts RPC connections with per-connection limits, and shuts down
+// cleanly on SIGTERM/SIGINT.
+//
+// Output: lifecycle lines only ("listening …", "metrics …", "ready", "stopping",
+// "stopped", counters at exit) — never anything about a connection or request.
+#pragma once
+
+#include <cstddef>
+#include <iosfwd>
+#include <string>
+
+#include "crypto/bytes.h"
+#include "server/writer.h"
+#include "storage/relay_store.h"
+
+namespace gongyou::server {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:7455";    // ADDR:PORT; port 0 = any free port
+  std::string dataDir;
+  std::string metrics = "127.0.0.1:9455";   // ADDR:PORT, or "off"
+  std::size_t mapSizeMiB = 4096;            // LMDB map: address space, grows on disk lazily
+  std::size_t maxConnections = 1024;
+  Writer::Options writer;
+};
+
+// Runs until SIGTERM or SIGINT. Returns the process exit code; throws only for
+// start-up failures (bad address, unusable data directory), with a message that
+// names what was wrong.
+int serve(const ServeOptions& opts, std::ostream& out);
+
+enum class PinStatus { Pinned, Refused };
+struct PinOutcome {
+  PinStatus status = PinStatus::Refused;
+  std::string message;  // one line for the operator
+};
+
+// Verifies a framed SignedBundle (self-signed; if the centre is already pinned,
+// same identity and a higher version) and pins it. Nothing changes when refused.
+PinOutcome pinCentre(storage::RelayStore& store, ByteView framedBundle, std::uint32_t today);
+
+}  // namespace gongyou::server

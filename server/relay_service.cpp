@@ -1,0 +1,347 @@
+#include "server/relay_service.h"
+
+#include <capnp/serialize.h>
+#include <kj/debug.h>
+
+#include <cstring>
+#include <memory>
+
+#include "crypto/format.h"
+#include "crypto/pow.h"
+#include "protocol/ack.h"
+#include "protocol/bundle.h"
+#include "protocol/day.h"
+#include "protocol/limits.h"
+#include "server/challenge.h"
+
+namespace gongyou::server {
+namespace {
+
+using protocol::InboxId;
+
+// A refused request: the text travels to the client as the exception's
+// description, so it names the problem and never carries secrets.
+[[noreturn]] void refuse(Metrics& m, const std::string& text) {
+  m.badRequests++;
+  kj::throwFatalException(
+      kj::Exception(kj::Exception::Type::FAILED, __FILE__, __LINE__, kj::heapString(text.c_str())));
+}
+
+ByteView view(capnp::Data::Reader d) { return {d.begin(), d.size()}; }
+
+// The pinned bundle of one centre as stored, parsed for the fields the relay
+// needs. It was verified when pinned; the relay re-reads it per request so that
+// a bundle published by another process (add-centre) takes effect at once.
+class Pinned {
+ public:
+  static std::unique_ptr<Pinned> load(storage::RelayStore& store, kj::StringPtr centre) {
+    auto framed = store.centreBundle(std::string_view(centre.cStr(), centre.size()));
+    return framed ? fromFramed(*framed) : nullptr;
+  }
+  static std::unique_ptr<Pinned> fromFramed(ByteView framed) {
+    auto p = std::unique_ptr<Pinned>(new Pinned);
+    p->message_ = protocol::readSignedBundle(framed, p->words_);
+    p->signed_ = p->message_->getRoot<proto::SignedBundle>();
+    auto b = p->signed_.getBundle();
+    p->bundle_ = protocol::Canonical<proto::KeyBundle>::parse(view(b));
+    if (!p->bundle_) throw std::runtime_error("stored bundle is not canonical");
+    return p;
+  }
+  proto::SignedBundle::Reader signedBundle() const { return signed_; }
+  proto::KeyBundle::Reader bundle() const { return bundle_->root(); }
+
+ private:
+  Pinned() = default;
+  kj::Array<capnp::word> words_;
+  std::unique_ptr<capnp::MessageReader> message_;
+  proto::SignedBundle::Reader signed_;
+  std::unique_ptr<protocol::Canonical<proto::KeyBundle>> bundle_;
+};
+
+std::unique_ptr<Pinned> requireCentre(RelayContext& ctx, kj::StringPtr centre) {
+  if (!protocol::validCentreId(centre)) refuse(ctx.metrics, "centre: not a valid centre id");
+  auto p = Pinned::load(ctx.store, centre);
+  if (!p) refuse(ctx.metrics, "centre: unknown on this relay");
+  return p;
+}
+
+// An age v1 file starts with its version line; anything else is not an
+// envelope, whatever else it may be.
+void requireAgeFile(Metrics& m, const char* field, ByteView data, std::size_t cap) {
+  if (data.empty()) refuse(m, std::string(field) + ": empty");
+  if (data.size() > cap)
+    refuse(m, std::string(field) + ": too large: " + std::to_string(data.size()) + " bytes, cap " +
+                  std::to_string(cap));
+  const std::string_view intro = format::kAgeIntro;
+  if (data.size() <= intro.size() || data.str().substr(0, intro.size()) != intro ||
+      data[intro.size()] != '\n')
+    refuse(m, std::string(field) + ": not a binary age v1 file");
+}
+
+InboxId requireId(Metrics& m, capnp::Data::Reader d) {
+  if (d.size() != protocol::kInboxIdSize) refuse(m, "ids: each must be 16 bytes");
+  InboxId id;
+  std::memcpy(id.data(), d.begin(), id.size());
+  return id;
+}
+
+class CollectorImpl final : public proto::Collector::Server {
+ public:
+  CollectorImpl(RelayContext& ctx, kj::String centre) : ctx_(ctx), centre_(kj::mv(centre)) {}
+
+  kj::Promise<void> list(ListContext context) override {
+    auto p = context.getParams();
+    auto after = p.getAfter();
+    if (after.size() != 0 && after.size() != protocol::kInboxIdSize)
+      refuse(ctx_.metrics, "after: must be empty or 16 bytes");
+    std::uint32_t limit = p.getLimit() == 0 ? protocol::kMaxListLimit : p.getLimit();
+    if (limit > protocol::kMaxListLimit) refuse(ctx_.metrics, "limit: above 1000");
+    bool more = false;
+    auto entries = ctx_.store.list(centre(), view(after), limit, more);
+    auto r = context.getResults();
+    auto out = r.initEntries(static_cast<unsigned>(entries.size()));
+    for (unsigned i = 0; i < entries.size(); ++i) {
+      out[i].setId(kj::arrayPtr(entries[i].id.data(), entries[i].id.size()));
+      out[i].setDay(entries[i].day);
+      out[i].setSize(entries[i].size);
+    }
+    r.setMore(more);
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> fetch(FetchContext context) override {
+    auto ids = context.getParams().getIds();
+    if (ids.size() > protocol::kMaxFetchIds) refuse(ctx_.metrics, "ids: more than 64 in one fetch");
+    std::vector<std::pair<InboxId, storage::StoredEnvelope>> found;
+    for (auto d : ids) {
+      InboxId id = requireId(ctx_.metrics, d);
+      if (auto e = ctx_.store.fetch(centre(), id)) found.emplace_back(id, std::move(*e));
+    }
+    auto out = context.getResults().initEnvelopes(static_cast<unsigned>(found.size()));
+    for (unsigned i = 0; i < found.size(); ++i) {
+      out[i].setId(kj::arrayPtr(found[i].first.data(), found[i].first.size()));
+      out[i].setDay(found[i].second.day);
+      out[i].setData(kj::arrayPtr(found[i].second.data.data(), found[i].second.data.size()));
+    }
+    ctx_.metrics.envelopesFetched += found.size();
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> acknowledge(AcknowledgeContext context) override {
+    auto pinned = requireCentre(ctx_, centre_);
+    auto ids = protocol::verifyAck(context.getParams().getAck(), view(pinned->bundle().getIdentityKey()),
+                                   centre_);
+    if (!ids) refuse(ctx_.metrics, "ack: not signed by this centre's identity key, or malformed");
+    auto deleted = std::make_shared<std::uint32_t>(0);
+    std::string c = centre();
+    return ctx_.writer
+        .submit([ids = std::move(*ids), deleted, c](storage::RelayStore::Batch& b) {
+          for (const auto& id : ids) *deleted += b.remove(c, id) ? 1 : 0;
+        })
+        .then([this, context, deleted]() mutable {
+          ctx_.metrics.envelopesDeleted += *deleted;
+          context.getResults().setDeleted(*deleted);
+        });
+  }
+
+  kj::Promise<void> postReplies(PostRepliesContext context) override {
+    auto replies = context.getParams().getReplies();
+    if (replies.size() > protocol::kMaxRepliesPerCall) refuse(ctx_.metrics, "replies: more than 256");
+    std::vector<std::pair<Bytes, Bytes>> copies;
+    for (auto r : replies) {
+      if (r.getMailbox().size() != protocol::kMailboxSize) refuse(ctx_.metrics, "mailbox: must be 32 bytes");
+      requireAgeFile(ctx_.metrics, "reply", view(r.getEnvelope()), protocol::kMaxReplyBytes);
+      copies.emplace_back(view(r.getMailbox()).copy(), view(r.getEnvelope()).copy());
+    }
+    const std::uint32_t day = protocol::today();
+    const auto n = static_cast<std::uint32_t>(copies.size());
+    return ctx_.writer
+        .submit([copies = std::move(copies), day](storage::RelayStore::Batch& b) {
+          for (const auto& [mailbox, envelope] : copies) b.addReply(mailbox, envelope, day);
+        })
+        .then([this, context, n]() mutable {
+          ctx_.metrics.repliesStored += n;
+          context.getResults().setStored(n);
+        });
+  }
+
+  kj::Promise<void> publishBundle(PublishBundleContext context) override {
+    auto current = requireCentre(ctx_, centre_);
+    auto incoming = context.getParams().getBundle();
+    protocol::BundleRules rules;
+    rules.today = protocol::today();
+    rules.pinnedIdentity = view(current->bundle().getIdentityKey());
+    rules.seenVersion = current->bundle().getVersion();
+    auto check = protocol::verifyBundle(incoming, rules);
+    if (check.status != protocol::BundleStatus::Ok)
+      refuse(ctx_.metrics, std::string("bundle: ") + protocol::describe(check.status) +
+                               (check.detail.empty() ? "" : " (" + check.detail + ")"));
+    if (check.bundle->root().getCentreId() != centre_)
+      refuse(ctx_.metrics, "bundle: names another centre");
+    const std::uint64_t version = check.bundle->root().getVersion();
+    Bytes framed = protocol::serializeSignedBundle(incoming);
+    std::string c = centre();
+    return ctx_.writer.submit([c, framed = std::move(framed), version](storage::RelayStore::Batch& b) {
+      // Re-checked inside the transaction: two publishes racing must not let the
+      // older one land last.
+      auto now = b.centreBundle(c);
+      if (!now) throw Refusal("centre: unknown on this relay");
+      if (Pinned::fromFramed(*now)->bundle().getVersion() >= version)
+        throw Refusal("bundle: older than (or as old as) the one already pinned");
+      b.putCentre(c, framed);
+    });
+  }
+
+  kj::Promise<void> stats(StatsContext context) override {
+    auto pinned = requireCentre(ctx_, centre_);
+    auto s = ctx_.store.stats(centre());
+    auto out = context.getResults().initStats();
+    out.setInboxCount(s.count);
+    out.setInboxBytes(s.bytes);
+    out.setOldestDay(s.oldestDay);
+    out.setBundleVersion(pinned->bundle().getVersion());
+    return kj::READY_NOW;
+  }
+
+ private:
+  std::string centre() const { return std::string(centre_.cStr(), centre_.size()); }
+  RelayContext& ctx_;
+  kj::String centre_;
+};
+
+class RelayImpl final : public proto::Relay::Server {
+ public:
+  explicit RelayImpl(RelayContext& ctx) : ctx_(ctx) {}
+
+  kj::Promise<void> getBundle(GetBundleContext context) override {
+    auto pinned = requireCentre(ctx_, context.getParams().getCentre());
+    context.getResults().setBundle(pinned->signedBundle());
+    ctx_.metrics.bundlesServed++;
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> powChallenge(PowChallengeContext context) override {
+    auto pinned = requireCentre(ctx_, context.getParams().getCentre());
+    auto c = issueChallenge(ctx_.store.challengeKey(), ChallengeKind::Pow, protocol::today());
+    auto r = context.getResults();
+    r.setChallenge(kj::arrayPtr(c.data(), c.size()));
+    r.setDifficulty(pinned->bundle().getPow().getDifficulty());
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> submit(SubmitContext context) override {
+    auto p = context.getParams();
+    auto centre = p.getCentre();
+    Metrics& m = ctx_.metrics;
+    auto pinned = [&] {
+      try {
+        requireAgeFile(m, "envelope", view(p.getEnvelope()), protocol::kMaxEnvelopeBytes);
+        return requireCentre(ctx_, centre);
+      } catch (...) {
+        m.submitsRefused++;
+        throw;
+      }
+    }();
+    const std::uint32_t today = protocol::today();
+    auto stamp = p.getStamp();
+    auto challengeDay = checkChallenge(ctx_.store.challengeKey(), ChallengeKind::Pow,
+                                       view(stamp.getChallenge()), today);
+    crypto::PowInput in{view(stamp.getChallenge()), std::string_view(centre.cStr(), centre.size()),
+                        crypto::blake2b(view(p.getEnvelope()))};
+    const crypto::Hash stampHash = crypto::powHash(in, stamp.getNonce());
+    if (!challengeDay || crypto::leadingZeroBits(stampHash) < pinned->bundle().getPow().getDifficulty()) {
+      m.submitsRefused++, m.powRefused++;
+      refuse(m, challengeDay ? "stamp: proof of work does not meet the centre's difficulty"
+                             : "stamp: challenge unknown or expired; ask for a new one");
+    }
+    // Copied here: the writer thread must never touch this call's message.
+    struct Out {
+      InboxId id{};
+    };
+    auto out = std::make_shared<Out>();
+    Bytes envelope = view(p.getEnvelope()).copy();
+    std::string c(centre.cStr(), centre.size());
+    const std::uint32_t day = *challengeDay;
+    return ctx_.writer
+        .submit([out, envelope = std::move(envelope), c, day, today, stampHash, &m](storage::RelayStore::Batch& b) {
+          if (!b.remember(storage::ReplayKind::PowStamp, day, stampHash)) {
+            m.replaysRefused++;
+            throw Refusal("stamp: already used; ask for a new challenge");
+          }
+          out->id = b.insert(c, envelope, today);
+        })
+        .then(
+            [context, out, today, hash = in.envelopeHash, &m]() mutable {
+              m.submitsAccepted++;
+              auto r = context.getResults().initReceipt();
+              r.setId(kj::arrayPtr(out->id.data(), out->id.size()));
+              r.setDay(today);
+              r.setEnvelopeHash(kj::arrayPtr(hash.data(), hash.size()));
+            },
+            [&m](kj::Exception&& e) {
+              m.submitsRefused++;
+              kj::throwFatalException(kj::mv(e));
+            });
+  }
+
+  kj::Promise<void> fetchReplies(FetchRepliesContext context) override {
+    auto mailbox = context.getParams().getMailbox();
+    if (mailbox.size() != protocol::kMailboxSize) refuse(ctx_.metrics, "mailbox: must be 32 bytes");
+    auto replies = ctx_.store.replies(view(mailbox));
+    auto out = context.getResults().initReplies(static_cast<unsigned>(replies.size()));
+    for (unsigned i = 0; i < replies.size(); ++i) out.set(i, kj::arrayPtr(replies[i].data(), replies[i].size()));
+    ctx_.metrics.repliesServed += replies.size();
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> loginChallenge(LoginChallengeContext context) override {
+    auto c = issueChallenge(ctx_.store.challengeKey(), ChallengeKind::Login, protocol::today());
+    context.getResults().setChallenge(kj::arrayPtr(c.data(), c.size()));
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> login(LoginContext context) override {
+    auto p = context.getParams();
+    Metrics& m = ctx_.metrics;
+    auto pinned = [&] {
+      try {
+        return requireCentre(ctx_, p.getCentre());
+      } catch (...) {
+        m.loginsRefused++;
+        throw;
+      }
+    }();
+    auto challenge = view(p.getChallenge());
+    auto day = checkChallenge(ctx_.store.challengeKey(), ChallengeKind::Login, challenge, protocol::today());
+    Bytes signedMsg = challenge.copy();
+    append(signedMsg, std::string_view(p.getCentre().cStr(), p.getCentre().size()));
+    if (!day || !crypto::verify(view(pinned->bundle().getCourierKey()), protocol::kLoginLabel, signedMsg,
+                                view(p.getSignature()))) {
+      m.loginsRefused++;
+      refuse(m, "login: refused (challenge unknown or expired, or not signed by this centre's courier key)");
+    }
+    auto challengeHash = crypto::blake2b(challenge);
+    kj::String centre = kj::heapString(p.getCentre());
+    const std::uint32_t d = *day;
+    return ctx_.writer
+        .submit([challengeHash, d, &m](storage::RelayStore::Batch& b) {
+          if (!b.remember(storage::ReplayKind::LoginChallenge, d, challengeHash)) {
+            m.replaysRefused++, m.loginsRefused++;
+            throw Refusal("login: challenge already used");
+          }
+        })
+        .then([this, context, centre = kj::mv(centre), &m]() mutable {
+          m.logins++;
+          context.getResults().setCollector(kj::heap<CollectorImpl>(ctx_, kj::mv(centre)));
+        });
+  }
+
+ private:
+  RelayContext& ctx_;
+};
+
+}  // namespace
+
+proto::Relay::Client makeRelay(RelayContext& ctx) { return kj::heap<RelayImpl>(ctx); }
+
+}  // namespace gongyou::server

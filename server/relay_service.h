@@ -1,0 +1,27 @@
+// The relay's RPC objects: RelayImpl (the anonymous bootstrap capability) and
+// CollectorImpl (one centre's authority, handed out only by a verified login).
+//
+// Every request is checked before anything changes: sizes against
+// protocol/limits.h, key lengths, the centre's existence, signatures and proofs
+// of work. A refused request fails with a one-line reason and leaves the store
+// untouched. Reads are answered from their own read transactions on the RPC
+// thread; every write goes through the Writer and is answered after it is durable.
+#pragma once
+
+#include "protocol/relay.capnp.h"
+#include "server/metrics.h"
+#include "server/writer.h"
+#include "storage/relay_store.h"
+
+namespace gongyou::server {
+
+struct RelayContext {
+  storage::RelayStore& store;
+  Writer& writer;
+  Metrics& metrics;
+};
+
+// The bootstrap capability. `ctx` must outlive every capability derived from it.
+proto::Relay::Client makeRelay(RelayContext& ctx);
+
+}  // namespace gongyou::server

@@ -1,0 +1,203 @@
+#include "storage/relay_store.h"
+
+#include <cstring>
+
+#include "protocol/limits.h"
+
+namespace gongyou::storage {
+namespace {
+
+constexpr std::size_t kTagSize = 16;
+constexpr char kSchemaKey[] = "schema";
+constexpr char kChallengeKeyKey[] = "challenge-key";
+
+void putU32(Bytes& b, std::uint32_t v) {
+  for (int i = 3; i >= 0; --i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+std::uint32_t getU32(ByteView b) {
+  return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
+}
+
+// Fixed-size inbox prefix per centre, so every inbox key has one length.
+Bytes centreTag(std::string_view centre) {
+  auto h = crypto::blake2b(ByteView(centre));
+  return Bytes(h.begin(), h.begin() + kTagSize);
+}
+
+Bytes inboxKey(std::string_view centre, const InboxId& id) {
+  Bytes k = centreTag(centre);
+  k.insert(k.end(), id.begin(), id.end());
+  return k;
+}
+
+bool startsWith(ByteView key, ByteView prefix) {
+  return key.size() >= prefix.size() && std::memcmp(key.data(), prefix.data(), prefix.size()) == 0;
+}
+
+}  // namespace
+
+RelayStore::RelayStore(const std::string& dir, const lmdb::EnvOptions& opts) : env_(dir, opts) {
+  auto txn = lmdb::Txn::write(env_);
+  meta_ = lmdb::Dbi::open(txn, "meta");
+  centres_ = lmdb::Dbi::open(txn, "centres");
+  inbox_ = lmdb::Dbi::open(txn, "inbox");
+  mailboxes_ = lmdb::Dbi::open(txn, "mailboxes");
+  replay_ = lmdb::Dbi::open(txn, "replay");
+  if (auto v = lmdb::get(txn, meta_, kSchemaKey)) {
+    if (v->size() != 4 || getU32(*v) != kRelaySchemaVersion)
+      throw SchemaMismatch("relay database schema " +
+                           (v->size() == 4 ? std::to_string(getU32(*v)) : std::string("?")) +
+                           ", this relay understands " + std::to_string(kRelaySchemaVersion));
+  } else {
+    Bytes b;
+    putU32(b, kRelaySchemaVersion);
+    lmdb::put(txn, meta_, kSchemaKey, b);
+  }
+  if (auto k = lmdb::get(txn, meta_, kChallengeKeyKey); k && k->size() == challengeKey_.size()) {
+    std::memcpy(challengeKey_.data(), k->data(), k->size());
+  } else {
+    crypto::randomBytes(challengeKey_.data(), challengeKey_.size());
+    lmdb::put(txn, meta_, kChallengeKeyKey, challengeKey_.view());
+  }
+  txn.commit();
+}
+
+std::optional<Bytes> RelayStore::centreBundle(std::string_view centre) {
+  auto txn = lmdb::Txn::read(env_);
+  if (auto v = lmdb::get(txn, centres_, ByteView(centre))) return v->copy();
+  return std::nullopt;
+}
+
+std::vector<std::string> RelayStore::centreIds() {
+  auto txn = lmdb::Txn::read(env_);
+  lmdb::Cursor cur(txn, centres_);
+  std::vector<std::string> ids;
+  ByteView k, v;
+  for (bool ok = cur.first(k, v); ok; ok = cur.next(k, v)) ids.emplace_back(k.str());
+  return ids;
+}
+
+std::vector<InboxEntry> RelayStore::list(std::string_view centre, ByteView after,
+                                         std::uint32_t limit, bool& more) {
+  more = false;
+  std::vector<InboxEntry> out;
+  const Bytes tag = centreTag(centre);
+  Bytes from = tag;
+  append(from, after);
+  auto txn = lmdb::Txn::read(env_);
+  lmdb::Cursor cur(txn, inbox_);
+  ByteView k, v;
+  bool ok = cur.seek(from, k, v);
+  // Strictly after `after`: skip the exact key if it is still there.
+  if (ok && !after.empty() && k.size() == from.size() && std::memcmp(k.data(), from.data(), from.size()) == 0)
+    ok = cur.next(k, v);
+  for (; ok && startsWith(k, tag); ok = cur.next(k, v)) {
+    if (out.size() == limit) {
+      more = true;
+      break;
+    }
+    InboxEntry e;
+    std::memcpy(e.id.data(), k.data() + kTagSize, e.id.size());
+    e.day = getU32(v);
+    e.size = static_cast<std::uint32_t>(v.size() - 4);
+    out.push_back(e);
+  }
+  return out;
+}
+
+std::optional<StoredEnvelope> RelayStore::fetch(std::string_view centre, const InboxId& id) {
+  auto txn = lmdb::Txn::read(env_);
+  auto v = lmdb::get(txn, inbox_, inboxKey(centre, id));
+  if (!v) return std::nullopt;
+  return StoredEnvelope{getU32(*v), v->sub(4, v->size() - 4).copy()};
+}
+
+std::vector<Bytes> RelayStore::replies(ByteView mailbox) {
+  std::vector<Bytes> out;
+  auto txn = lmdb::Txn::read(env_);
+  lmdb::Cursor cur(txn, mailboxes_);
+  ByteView k, v;
+  for (bool ok = cur.seek(mailbox, k, v); ok && startsWith(k, mailbox); ok = cur.next(k, v))
+    out.push_back(v.sub(4, v.size() - 4).copy());
+  return out;
+}
+
+InboxStats RelayStore::stats(std::string_view centre) {
+  InboxStats s;
+  const Bytes tag = centreTag(centre);
+  auto txn = lmdb::Txn::read(env_);
+  lmdb::Cursor cur(txn, inbox_);
+  ByteView k, v;
+  for (bool ok = cur.seek(tag, k, v); ok && startsWith(k, tag); ok = cur.next(k, v)) {
+    ++s.count;
+    s.bytes += v.size() - 4;
+    std::uint32_t day = getU32(v);
+    if (s.oldestDay == 0 || day < s.oldestDay) s.oldestDay = day;
+  }
+  return s;
+}
+
+std::optional<Bytes> RelayStore::Batch::centreBundle(std::string_view centre) {
+  if (auto v = lmdb::get(txn_, s_.centres_, ByteView(centre))) return v->copy();
+  return std::nullopt;
+}
+
+void RelayStore::Batch::putCentre(std::string_view centre, ByteView framedBundle) {
+  lmdb::put(txn_, s_.centres_, ByteView(centre), framedBundle);
+}
+
+bool RelayStore::Batch::remember(ReplayKind kind, std::uint32_t day, const crypto::Hash& hash) {
+  Bytes k{static_cast<std::uint8_t>(kind)};
+  putU32(k, day);
+  k.insert(k.end(), hash.begin(), hash.end());
+  return lmdb::put(txn_, s_.replay_, k, ByteView(), MDB_NOOVERWRITE);
+}
+
+InboxId RelayStore::Batch::insert(std::string_view centre, ByteView envelope, std::uint32_t day) {
+  Bytes v;
+  v.reserve(4 + envelope.size());
+  putU32(v, day);
+  append(v, envelope);
+  for (;;) {
+    InboxId id;
+    crypto::randomBytes(id.data(), id.size());
+    // A collision of 128 random bits does not happen; NOOVERWRITE makes sure
+    // that even then nothing stored is replaced.
+    if (lmdb::put(txn_, s_.inbox_, inboxKey(centre, id), v, MDB_NOOVERWRITE)) return id;
+  }
+}
+
+bool RelayStore::Batch::remove(std::string_view centre, const InboxId& id) {
+  return lmdb::del(txn_, s_.inbox_, inboxKey(centre, id));
+}
+
+void RelayStore::Batch::addReply(ByteView mailbox, ByteView envelope, std::uint32_t day) {
+  Bytes k = mailbox.copy();
+  Bytes v;
+  putU32(v, day);
+  append(v, envelope);
+  for (;;) {
+    InboxId id;
+    crypto::randomBytes(id.data(), id.size());
+    Bytes key = k;
+    key.insert(key.end(), id.begin(), id.end());
+    if (lmdb::put(txn_, s_.mailboxes_, key, v, MDB_NOOVERWRITE)) return;
+  }
+}
+
+std::size_t RelayStore::Batch::expireReplay(std::uint32_t firstKeptDay) {
+  std::size_t n = 0;
+  for (auto kind : {ReplayKind::PowStamp, ReplayKind::LoginChallenge}) {
+    lmdb::Cursor cur(txn_, s_.replay_);
+    Bytes from{static_cast<std::uint8_t>(kind)};
+    ByteView k, v;
+    for (bool ok = cur.seek(from, k, v); ok && k[0] == from[0] && getU32(k.sub(1, 4)) < firstKeptDay;
+         ok = cur.next(k, v)) {
+      cur.del();
+      ++n;
+    }
+  }
+  return n;
+}
+
+}  // namespace gongyou::storage
