@@ -12,6 +12,7 @@
 #include "protocol/bundle.h"
 #include "protocol/day.h"
 #include "protocol/limits.h"
+#include "protocol/relay_calls.h"
 #include "server/challenge.h"
 
 namespace gongyou::server {
@@ -313,8 +314,7 @@ class RelayImpl final : public proto::Relay::Server {
     }();
     auto challenge = view(p.getChallenge());
     auto day = checkChallenge(ctx_.store.challengeKey(), ChallengeKind::Login, challenge, protocol::today());
-    Bytes signedMsg = challenge.copy();
-    append(signedMsg, std::string_view(p.getCentre().cStr(), p.getCentre().size()));
+    Bytes signedMsg = protocol::loginMessage(challenge, std::string_view(p.getCentre().cStr(), p.getCentre().size()));
     if (!day || !crypto::verify(view(pinned->bundle().getCourierKey()), protocol::kLoginLabel, signedMsg,
                                 view(p.getSignature()))) {
       m.loginsRefused++;

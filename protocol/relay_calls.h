@@ -1,0 +1,41 @@
+// The relay conversations every client has, written once: submit an envelope
+// with a proof-of-work stamp, and log in as a centre's courier. Synchronous: each
+// waits on the calling thread's event loop.
+//
+// Failure modes: a refusal by the relay or a broken connection throws
+// kj::Exception whose description is the relay's one-line reason.
+#pragma once
+
+#include <kj/async.h>
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "crypto/bytes.h"
+#include "crypto/primitives.h"
+#include "crypto/sign.h"
+#include "protocol/ack.h"
+#include "protocol/relay.capnp.h"
+
+namespace gongyou::protocol {
+
+struct SubmitReceipt {
+  InboxId id{};
+  std::uint32_t day = 0;
+  crypto::Hash envelopeHash{};
+};
+
+// Asks for a challenge, solves the centre's proof of work, submits. Throws
+// std::runtime_error if the relay demands a difficulty above the cap.
+SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, const std::string& centre,
+                             ByteView envelope);
+
+// What a courier signs to log in: challenge || centre id (under kLoginLabel).
+Bytes loginMessage(ByteView challenge, std::string_view centre);
+
+proto::Collector::Client loginCourier(proto::Relay::Client& relay, kj::WaitScope& ws,
+                                      const std::string& centre, const crypto::SigningKey& courier);
+
+}  // namespace gongyou::protocol

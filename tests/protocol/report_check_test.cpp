@@ -1,0 +1,120 @@
+#include <catch2/catch.hpp>
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+
+#include <functional>
+
+#include "crypto/format.h"
+#include "crypto/padding.h"
+#include "protocol/day.h"
+#include "protocol/report_check.h"
+#include "protocol/taxonomy.h"
+
+using namespace gongyou;
+
+namespace {
+
+void fillValid(proto::Report::Builder r) {
+  auto d = r.initOccurred();
+  d.setYear(2025), d.setMonth(12);
+  auto e = r.initEmployer();
+  e.setName("深圳市某电子厂");
+  e.setCity("深圳"), e.setProvince("广东"), e.setCountry("CN"), e.setIndustry("electronics");
+  auto c = r.initCategories(2);
+  c.set(0, "wage_arrears"), c.set(1, "id_document_retention");
+  r.initForcedLabourIndicators(1).set(0, "fl_retention_of_id_documents");
+  r.setWorkersAffected(40);
+  auto m = r.initAmountOwed();
+  m.setMinorUnits(1200000), m.setCurrency("CNY");
+  r.setNarrative("老板三个月没发工资，还扣了我们的身份证。");
+  r.setLanguage("zh-Hans");
+  r.setReporterRole(proto::ReporterRole::AFFECTED_WORKER);
+}
+
+std::string check(const std::function<void(proto::Report::Builder)>& edit) {
+  capnp::MallocMessageBuilder mb;
+  auto r = mb.initRoot<proto::Report>();
+  fillValid(r);
+  edit(r);
+  return protocol::checkReport(r.asReader(), protocol::today());
+}
+
+}  // namespace
+
+TEST_CASE("taxonomy: the data files are compiled in and consistent") {
+  CHECK(protocol::categories().size() == 29);
+  CHECK(protocol::forcedLabourIndicators().size() == 11);
+  auto* c = protocol::findCategory("wage_arrears");
+  REQUIRE(c);
+  CHECK(c->nameZh == "拖欠工资");
+  CHECK(c->legalBasis.find("Labour Law") != std::string::npos);
+  // Every indicator maps to categories that exist.
+  for (const auto& i : protocol::forcedLabourIndicators())
+    for (const auto& m : i.mapsTo) CHECK(protocol::findCategory(m) != nullptr);
+  CHECK(protocol::findCategory("category_id") == nullptr);  // the header is not a row
+}
+
+TEST_CASE("taxonomy: CSV parsing handles quotes and refuses an unterminated one") {
+  auto rows = protocol::parseCsv("a,\"b, with comma\",\"say \"\"hi\"\"\"\r\nx,,z\n");
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0][1] == "b, with comma");
+  CHECK(rows[0][2] == "say \"hi\"");
+  CHECK(rows[1] == std::vector<std::string>{"x", "", "z"});
+  CHECK_THROWS(protocol::parseCsv("a,\"open\n"));
+}
+
+TEST_CASE("report: a valid report passes") { CHECK(check([](auto) {}).empty()); }
+
+TEST_CASE("report: each bad field is named") {
+  using B = proto::Report::Builder;
+  CHECK(check([](B r) { r.initCategories(0); }) == "categories: at least one is required");
+  CHECK(check([](B r) { r.getCategories().set(1, "made_up"); }) == "categories: unknown category id");
+  CHECK(check([](B r) { r.getCategories().set(1, "wage_arrears"); }) == "categories: listed twice");
+  CHECK(check([](B r) { r.getForcedLabourIndicators().set(0, "fl_nope"); }) ==
+        "forcedLabourIndicators: unknown indicator id");
+  CHECK(check([](B r) { r.getEmployer().setName(""); }) == "employer.name: required");
+  CHECK(check([](B r) { r.getEmployer().setName(std::string(201, 'x')); }).rfind("employer.name: longer", 0) == 0);
+  CHECK(check([](B r) { r.getEmployer().setCountry("china"); }).rfind("employer.country", 0) == 0);
+  CHECK(check([](B r) { r.getOccurred().setMonth(13); }) == "occurred.month: must be 1..12");
+  CHECK(check([](B r) { r.getOccurred().setMonth(2), r.getOccurred().setDay(30); }) ==
+        "occurred.day: no such day in that month");
+  CHECK(check([](B r) { r.getOccurred().setYear(2024), r.getOccurred().setMonth(2), r.getOccurred().setDay(29); })
+            .empty());
+  CHECK(check([](B r) { r.getOccurred().setYear(9999); }).rfind("occurred.year", 0) == 0);
+  CHECK(check([](B r) { r.getOccurred().setYear(0); }) == "occurred: a month or day needs a year");
+  CHECK(check([](B r) { r.getAmountOwed().setCurrency("yuan"); }).rfind("amountOwed.currency", 0) == 0);
+  CHECK(check([](B r) { r.getAmountOwed().setMinorUnits(~0ULL); }) == "amountOwed: implausibly large");
+  CHECK(check([](B r) { r.setNarrative(std::string(6001, 'x')); }).rfind("narrative: longer", 0) == 0);
+  CHECK(check([](B r) { r.setNarrative("bad \xC0\xAF utf8"); }) == "narrative: not valid UTF-8 text");
+  CHECK(check([](B r) { r.setNarrative("surrogate \xED\xA0\x80"); }) == "narrative: not valid UTF-8 text");
+  CHECK(check([](B r) { r.setNarrative("cut \xE6\xB7"); }) == "narrative: not valid UTF-8 text");
+  CHECK(check([](B r) { r.setLanguage(""); }) == "language: required");
+  CHECK(check([](B r) { r.initReplyKey(31); }) == "replyKey: must be empty or 32 bytes");
+  CHECK(check([](B r) { r.setWorkersAffected(2000000); }) == "workersAffected: implausibly large");
+}
+
+TEST_CASE("report: the largest text-only report still fits the fixed padding bucket") {
+  capnp::MallocMessageBuilder mb;
+  auto r = mb.initRoot<proto::Report>();
+  fillValid(r);
+  using C = protocol::ReportCaps;
+  auto e = r.getEmployer();
+  e.setName(std::string(C::kName, 'n'));
+  e.setAddress(std::string(C::kAddress, 'a'));
+  e.setCity(std::string(C::kShortText, 'c'));
+  e.setProvince(std::string(C::kShortText, 'p'));
+  e.setIndustry(std::string(C::kShortText, 'i'));
+  auto brands = e.initBrandCustomers(C::kBrands);
+  for (unsigned i = 0; i < C::kBrands; ++i) brands.set(i, std::string(C::kShortText, 'b'));
+  auto cats = r.initCategories(C::kCategories);
+  for (unsigned i = 0; i < C::kCategories; ++i) cats.set(i, protocol::categories()[i].id);
+  auto ind = r.initForcedLabourIndicators(11);
+  for (unsigned i = 0; i < 11; ++i) ind.set(i, protocol::forcedLabourIndicators()[i].id);
+  r.setNarrative(std::string(C::kNarrative, 'x'));
+  r.setLanguage(std::string(35, 'l'));
+  r.initReplyKey(32);
+  REQUIRE(protocol::checkReport(r.asReader(), protocol::today()).empty());
+  auto words = capnp::messageToFlatArray(mb);
+  CHECK(words.asBytes().size() + format::kPadLengthPrefix <= format::kPadTextBucket);
+}
