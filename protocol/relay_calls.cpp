@@ -24,7 +24,8 @@ SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, con
   auto stamp = req.initStamp();
   stamp.setChallenge(challenge);
   stamp.setNonce(*nonce);
-  auto r = req.send().wait(ws).getReceipt();
+  auto response = req.send().wait(ws);
+  auto r = response.getReceipt();
   SubmitReceipt out;
   if (r.getId().size() != out.id.size() || r.getEnvelopeHash().size() != out.envelopeHash.size())
     throw std::runtime_error("relay sent a malformed receipt");

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,6 +29,9 @@ class Process {
     pid_ = ::fork();
     REQUIRE(pid_ >= 0);
     if (pid_ == 0) {
+      // If the test process dies (a crash, a failed REQUIRE in a destructor), the
+      // child goes with it instead of lingering on a port.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
       ::dup2(fds[1], 1);
       if (!stderrPath.empty()) {
         int e = ::open(stderrPath.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);

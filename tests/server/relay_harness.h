@@ -1,0 +1,90 @@
+// The real gongyou-relay binary on 127.0.0.1, for integration tests: started on a
+// free port, ready when it says so, and a few client conveniences.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <capnp/message.h>
+#include <kj/async-io.h>
+
+#include <memory>
+#include <string>
+
+#include "crypto/age.h"
+#include "crypto/padding.h"
+#include "protocol/connection.h"
+#include "protocol/relay_calls.h"
+#include "support/centre.h"
+#include "support/process.h"
+#include "support/tempdir.h"
+
+namespace gongyou::test {
+
+inline const std::string kRelayBin = GONGYOU_RELAY_BIN;
+
+class Relay {
+ public:
+  // Starts `serve` on `dataDir`; REQUIREs that it becomes ready.
+  explicit Relay(const std::string& dataDir, std::vector<std::string> extra = {},
+                 const std::string& stderrPath = {}) {
+    std::vector<std::string> argv{kRelayBin, "serve", "--data", dataDir, "--listen", "127.0.0.1:0",
+                                  "--metrics", "127.0.0.1:0"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    proc_ = std::make_unique<Process>(argv, stderrPath);
+    auto metrics = proc_->waitFor("metrics ");
+    REQUIRE(metrics);
+    auto hostPort = metrics->substr(std::string("metrics http://").size());
+    metricsPort_ = static_cast<unsigned short>(std::stoi(hostPort.substr(hostPort.rfind(':') + 1)));
+    auto listening = proc_->waitFor("listening ");
+    REQUIRE(listening);
+    address_ = listening->substr(std::string("listening ").size());
+    REQUIRE(proc_->waitFor("ready"));
+  }
+  const std::string& address() const { return address_; }
+  unsigned short metricsPort() const { return metricsPort_; }
+  Process& process() { return *proc_; }
+
+ private:
+  std::unique_ptr<Process> proc_;
+  std::string address_;
+  unsigned short metricsPort_ = 0;
+};
+
+// `gongyou-relay add-centre`; returns the exit status.
+inline int addCentre(const std::string& dataDir, const Centre& c, const TempDir& tmp) {
+  return run({kRelayBin, "add-centre", "--data", dataDir, c.writeBundle(tmp / (c.id + ".bundle"))}).first;
+}
+
+// A real envelope: `text` padded and age-encrypted to the centre's analyst key.
+inline Bytes envelopeFor(const Centre& c, const std::string& text) {
+  auto r = c.analyst.recipient();
+  return age::encrypt({&r}, padding::pad(text).view());
+}
+
+// KJ allows one event loop per thread; every client of a thread shares it.
+inline kj::AsyncIoContext& threadIo() {
+  thread_local kj::AsyncIoContext io = kj::setupAsyncIo();
+  return io;
+}
+
+// One client connection on this thread's event loop.
+struct Client {
+  kj::AsyncIoContext& io = threadIo();
+  protocol::RelayConnection conn;
+  explicit Client(const std::string& address) : conn(io, address) {}
+  proto::Relay::Client& relay() { return conn.relay(); }
+  kj::WaitScope& ws() { return io.waitScope; }
+};
+
+// The description of the exception `f` throws ("" if none).
+template <typename F>
+std::string refusal(F&& f) {
+  try {
+    f();
+  } catch (const kj::Exception& e) {
+    return e.getDescription().cStr();
+  }
+  return "";
+}
+
+}  // namespace gongyou::test

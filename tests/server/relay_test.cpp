@@ -1,0 +1,401 @@
+// Integration: the real gongyou-relay binary on 127.0.0.1, over real RPC.
+#include <catch2/catch.hpp>
+
+#include <boost/asio.hpp>
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include "crypto/pow.h"
+#include "protocol/ack.h"
+#include "protocol/bundle.h"
+#include "protocol/limits.h"
+#include "relay_harness.h"
+
+using namespace gongyou;
+using test::refusal;
+using test::run;
+
+namespace {
+
+struct Fixture {
+  test::TempDir tmp;
+  std::string data = tmp / "relay";
+  test::Centre centre;
+  Fixture() {
+    centre.id = "centre-a";
+    REQUIRE(run({test::kRelayBin, "list-centres", "--data", data}).first == 0);  // creates the store
+    REQUIRE(test::addCentre(data, centre, tmp) == 0);
+  }
+};
+
+std::vector<protocol::InboxId> listAll(proto::Collector::Client& col, kj::WaitScope& ws) {
+  std::vector<protocol::InboxId> ids;
+  auto req = col.listRequest();
+  req.setLimit(1000);
+  auto res = req.send().wait(ws);
+  for (auto e : res.getEntries()) {
+    protocol::InboxId id;
+    std::memcpy(id.data(), e.getId().begin(), id.size());
+    ids.push_back(id);
+  }
+  return ids;
+}
+
+std::string httpGet(unsigned short port, const std::string& target) {
+  namespace asio = boost::asio;
+  asio::io_context io;
+  asio::ip::tcp::socket s(io);
+  s.connect({asio::ip::make_address("127.0.0.1"), port});
+  std::string req = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+  asio::write(s, asio::buffer(req));
+  std::string out;
+  boost::system::error_code ec;
+  char buf[4096];
+  for (std::size_t n; (n = s.read_some(asio::buffer(buf), ec)) > 0 || !ec;) out.append(buf, n);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("relay: submit then list, fetch, acknowledge, and the envelope is gone") {
+  Fixture f;
+  test::Relay relay(f.data);
+  test::Client c(relay.address());
+
+  // The bundle served is the one pinned, and it verifies against the identity.
+  auto got = c.relay().getBundleRequest();
+  got.setCentre("centre-a");
+  auto bundle = got.send().wait(c.ws());
+  protocol::BundleRules rules;
+  rules.today = protocol::today();
+  rules.pinnedIdentity = ByteView(f.centre.identity.publicKey().data(), 32);
+  CHECK(protocol::verifyBundle(bundle.getBundle(), rules).status == protocol::BundleStatus::Ok);
+
+  std::vector<Bytes> envelopes;
+  std::vector<protocol::SubmitReceipt> receipts;
+  for (int i = 0; i < 3; ++i) {
+    envelopes.push_back(test::envelopeFor(f.centre, "report " + std::to_string(i)));
+    receipts.push_back(protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", envelopes.back()));
+    CHECK(receipts.back().day == protocol::today());
+    CHECK(receipts.back().envelopeHash == crypto::blake2b(envelopes.back()));
+  }
+
+  auto col = protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.courier);
+  auto ids = listAll(col, c.ws());
+  REQUIRE(ids.size() == 3);
+
+  auto fetch = col.fetchRequest();
+  auto list = fetch.initIds(3);
+  for (unsigned i = 0; i < 3; ++i) list.set(i, kj::arrayPtr(receipts[i].id.data(), 16));
+  auto fetchedResp = fetch.send().wait(c.ws());
+  auto fetched = fetchedResp.getEnvelopes();
+  REQUIRE(fetched.size() == 3);
+  for (unsigned i = 0; i < 3; ++i) {
+    Bytes data(fetched[i].getData().begin(), fetched[i].getData().end());
+    CHECK(data == envelopes[i]);  // byte for byte as submitted
+    // …and the centre's analyst key opens it.
+    io::MemorySource src(data);
+    io::VectorSink out;
+    std::vector<const age::Identity*> keys{&f.centre.analyst};
+    REQUIRE(age::decrypt(src, keys, out) == age::Status::Ok);
+    CHECK(padding::unpad(out.out)->str() == "report " + std::to_string(i));
+  }
+  // Fetching deleted nothing.
+  CHECK(listAll(col, c.ws()).size() == 3);
+
+  // Acknowledge two of them with the identity key: those two are gone.
+  auto ack = col.acknowledgeRequest();
+  protocol::signAck(f.centre.identity, "centre-a", {receipts[0].id, receipts[1].id}, ack.initAck());
+  CHECK(ack.send().wait(c.ws()).getDeleted() == 2);
+  auto left = listAll(col, c.ws());
+  REQUIRE(left.size() == 1);
+  CHECK(left[0] == receipts[2].id);
+  auto statsResp = col.statsRequest().send().wait(c.ws());
+  auto stats = statsResp.getStats();
+  CHECK(stats.getInboxCount() == 1);
+  CHECK(stats.getOldestDay() == protocol::today());
+}
+
+TEST_CASE("relay: courier login is checked and a collector is scoped to its own centre") {
+  Fixture f;
+  test::Centre other;
+  other.id = "centre-b";
+  REQUIRE(test::addCentre(f.data, other, f.tmp) == 0);
+  test::Relay relay(f.data);
+  test::Client c(relay.address());
+  protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", test::envelopeFor(f.centre, "for a"));
+  auto rb = protocol::submitEnvelope(c.relay(), c.ws(), "centre-b", test::envelopeFor(other, "for b"));
+
+  // A wrong courier key, and the identity key instead of the courier key.
+  auto stranger = crypto::SigningKey::generate();
+  CHECK_THAT(refusal([&] { protocol::loginCourier(c.relay(), c.ws(), "centre-a", stranger); }),
+             Catch::Contains("login: refused"));
+  CHECK_THAT(refusal([&] { protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.identity); }),
+             Catch::Contains("login: refused"));
+  // centre-b's courier cannot log in as centre-a.
+  CHECK_THAT(refusal([&] { protocol::loginCourier(c.relay(), c.ws(), "centre-a", other.courier); }),
+             Catch::Contains("login: refused"));
+
+  // A login challenge is good once.
+  auto ch = c.relay().loginChallengeRequest().send().wait(c.ws());
+  auto challenge = ch.getChallenge();
+  auto sig = f.centre.courier.sign(protocol::kLoginLabel,
+                                   protocol::loginMessage(ByteView(challenge.begin(), challenge.size()), "centre-a"));
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto req = c.relay().loginRequest();
+    req.setCentre("centre-a");
+    req.setChallenge(challenge);
+    req.setSignature(kj::arrayPtr(sig.data(), sig.size()));
+    auto r = refusal([&] { req.send().wait(c.ws()).getCollector().statsRequest().send().wait(c.ws()); });
+    if (attempt == 0) CHECK(r.empty());
+    else CHECK_THAT(r, Catch::Contains("challenge already used"));
+  }
+
+  // centre-a's collector sees one envelope and cannot fetch centre-b's by id.
+  auto col = protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.courier);
+  CHECK(listAll(col, c.ws()).size() == 1);
+  auto fetch = col.fetchRequest();
+  fetch.initIds(1).set(0, kj::arrayPtr(rb.id.data(), 16));
+  CHECK(fetch.send().wait(c.ws()).getEnvelopes().size() == 0);
+  // …nor delete it, even with an ack centre-b's identity signed.
+  auto ack = col.acknowledgeRequest();
+  protocol::signAck(other.identity, "centre-b", {rb.id}, ack.initAck());
+  CHECK_THAT(refusal([&] { ack.send().wait(c.ws()); }), Catch::Contains("ack: not signed"));
+  auto colB = protocol::loginCourier(c.relay(), c.ws(), "centre-b", other.courier);
+  CHECK(listAll(colB, c.ws()).size() == 1);
+}
+
+TEST_CASE("relay: an ack signed by the courier key deletes nothing") {
+  Fixture f;
+  test::Relay relay(f.data);
+  test::Client c(relay.address());
+  auto r = protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", test::envelopeFor(f.centre, "x"));
+  auto col = protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.courier);
+  auto ack = col.acknowledgeRequest();
+  protocol::signAck(f.centre.courier, "centre-a", {r.id}, ack.initAck());
+  CHECK_THAT(refusal([&] { ack.send().wait(c.ws()); }), Catch::Contains("identity key"));
+  CHECK(listAll(col, c.ws()).size() == 1);
+}
+
+TEST_CASE("relay: proof of work is enforced and a stamp cannot be replayed") {
+  Fixture f;
+  f.centre.difficulty = 12;
+  f.centre.version = 2;
+  REQUIRE(test::addCentre(f.data, f.centre, f.tmp) == 0);
+  test::Relay relay(f.data);
+  test::Client c(relay.address());
+  Bytes env = test::envelopeFor(f.centre, "stamped");
+
+  auto creq = c.relay().powChallengeRequest();
+  creq.setCentre("centre-a");
+  auto ch = creq.send().wait(c.ws());
+  CHECK(ch.getDifficulty() == 12);
+  Bytes challenge(ch.getChallenge().begin(), ch.getChallenge().end());
+  crypto::PowInput in{challenge, "centre-a", crypto::blake2b(env)};
+  auto nonce = *crypto::powSolve(in, 12);
+  // A nonce that does not meet the difficulty (search for one).
+  std::uint64_t weak = nonce + 1;
+  while (crypto::powCheck(in, weak, 12)) ++weak;
+
+  auto send = [&](ByteView chal, std::uint64_t n, ByteView envelope) {
+    return refusal([&] {
+      auto req = c.relay().submitRequest();
+      req.setCentre("centre-a");
+      req.setEnvelope(kj::arrayPtr(envelope.data(), envelope.size()));
+      req.initStamp().setChallenge(kj::arrayPtr(chal.data(), chal.size()));
+      req.getStamp().setNonce(n);
+      req.send().wait(c.ws());
+    });
+  };
+  CHECK_THAT(send(challenge, weak, env), Catch::Contains("does not meet the centre's difficulty"));
+  Bytes forged = challenge;
+  forged[10] ^= 1;
+  CHECK_THAT(send(forged, nonce, env), Catch::Contains("challenge unknown or expired"));
+  // The stamp is bound to the envelope: another envelope fails.
+  CHECK_THAT(send(challenge, nonce, test::envelopeFor(f.centre, "other")), Catch::Contains("difficulty"));
+  CHECK(send(challenge, nonce, env).empty());
+  CHECK_THAT(send(challenge, nonce, env), Catch::Contains("stamp: already used"));
+
+  auto col = protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.courier);
+  CHECK(listAll(col, c.ws()).size() == 1);
+}
+
+TEST_CASE("relay: oversized and malformed requests are refused and the relay keeps serving") {
+  Fixture f;
+  test::Relay relay(f.data);
+  test::Client c(relay.address());
+  Bytes good = test::envelopeFor(f.centre, "fine");
+
+  auto submit = [&](const std::string& centre, ByteView envelope) {
+    return refusal([&] { protocol::submitEnvelope(c.relay(), c.ws(), centre, envelope); });
+  };
+  CHECK_THAT(submit("centre-a", Bytes(protocol::kMaxEnvelopeBytes + 1, 'x')), Catch::Contains("too large"));
+  CHECK_THAT(submit("centre-a", ByteView("hello, not an age file")), Catch::Contains("not a binary age v1 file"));
+  CHECK_THAT(submit("centre-a", ByteView()), Catch::Contains("envelope: empty"));
+  CHECK_THAT(submit("nobody", good), Catch::Contains("unknown on this relay"));
+  CHECK_THAT(submit("Bad Centre!", good), Catch::Contains("not a valid centre id"));
+  CHECK_THAT(refusal([&] {
+               auto r = c.relay().fetchRepliesRequest();
+               r.setMailbox(kj::arrayPtr(good.data(), 5));
+               r.send().wait(c.ws());
+             }),
+             Catch::Contains("mailbox: must be 32 bytes"));
+  auto col = protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.courier);
+  CHECK_THAT(refusal([&] {
+               auto r = col.fetchRequest();
+               r.initIds(65);
+               r.send().wait(c.ws());
+             }),
+             Catch::Contains("more than 64"));
+  CHECK_THAT(refusal([&] {
+               auto r = col.listRequest();
+               r.setLimit(5000);
+               r.send().wait(c.ws());
+             }),
+             Catch::Contains("limit"));
+  CHECK(listAll(col, c.ws()).empty());  // nothing refused was stored
+
+  // A message above the receive limit drops that connection, not the relay.
+  {
+    test::Client big(relay.address());
+    auto req = big.relay().submitRequest();
+    req.setCentre("centre-a");
+    req.initEnvelope(3 * protocol::kMaxEnvelopeBytes);
+    CHECK_FALSE(refusal([&] { req.send().wait(big.ws()); }).empty());
+  }
+  // Garbage bytes on a raw socket.
+  {
+    int fd = protocol::connectTcp(relay.address(), std::chrono::seconds(5));
+    const char junk[] = "GET / HTTP/1.1\r\n\r\n\xff\xff\xff\xff garbage garbage garbage";
+    CHECK(::write(fd, junk, sizeof junk) > 0);
+    char b[64];
+    CHECK(::read(fd, b, sizeof b) <= 0);  // the relay closes it
+    ::close(fd);
+  }
+  // A raw message whose root is a chain of struct pointers 100 deep (the limit
+  // is 16): the relay drops the connection instead of following it.
+  {
+    int fd = protocol::connectTcp(relay.address(), std::chrono::seconds(5));
+    std::vector<std::uint64_t> words;
+    words.push_back(0);  // segment table: 1 segment, size filled below
+    const int depth = 100;
+    for (int i = 0; i < depth; ++i) words.push_back((std::uint64_t{1} << 48) | 0);  // struct: 0 data, 1 ptr, offset 0
+    words.push_back(0);
+    std::uint32_t segWords = static_cast<std::uint32_t>(words.size() - 1);
+    words[0] = std::uint64_t{segWords} << 32;
+    CHECK(::write(fd, words.data(), words.size() * 8) > 0);
+    char b[64];
+    CHECK(::read(fd, b, sizeof b) <= 0);
+    ::close(fd);
+  }
+
+  // Still serving, on the old connection and on new ones.
+  CHECK(submit("centre-a", good).empty());
+  test::Client again(relay.address());
+  CHECK_NOTHROW(protocol::submitEnvelope(again.relay(), again.ws(), "centre-a", test::envelopeFor(f.centre, "2")));
+  CHECK(listAll(col, c.ws()).size() == 2);
+}
+
+TEST_CASE("relay: publishBundle accepts only newer bundles from the pinned identity") {
+  Fixture f;
+  test::Relay relay(f.data);
+  test::Client c(relay.address());
+  auto col = protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.courier);
+  auto publish = [&](const test::Centre& centre, const crypto::SigningKey& signer) {
+    Bytes file = centre.bundleFileSignedBy(signer);
+    kj::Array<capnp::word> w;
+    auto msg = protocol::readSignedBundle(file, w);
+    return refusal([&] {
+      auto req = col.publishBundleRequest();
+      req.setBundle(msg->getRoot<proto::SignedBundle>());
+      req.send().wait(c.ws());
+    });
+  };
+  test::Centre next = std::move(f.centre);
+  next.version = 2;
+  next.difficulty = 10;
+  CHECK(publish(next, next.identity).empty());
+  auto ch = c.relay().powChallengeRequest();
+  ch.setCentre("centre-a");
+  CHECK(ch.send().wait(c.ws()).getDifficulty() == 10);  // in force at once
+  CHECK_THAT(publish(next, next.identity), Catch::Contains("older than"));  // same version
+  next.version = 1;
+  CHECK_THAT(publish(next, next.identity), Catch::Contains("older than"));
+  next.version = 3;
+  auto usurper = crypto::SigningKey::generate();
+  CHECK_THAT(publish(next, usurper), Catch::Contains("signature does not verify"));
+  next.id = "centre-b";
+  CHECK_THAT(publish(next, next.identity), Catch::Contains("names another centre"));
+}
+
+TEST_CASE("relay: replies are filed under a mailbox and fetched anonymously") {
+  Fixture f;
+  test::Relay relay(f.data);
+  test::Client c(relay.address());
+  auto col = protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.courier);
+  auto worker = age::X25519Identity::generate();
+  auto wr = worker.recipient();
+  Bytes reply = age::encrypt({&wr}, "我们收到了你的报告");
+  Bytes mailbox(32, 0x5a);
+  auto post = col.postRepliesRequest();
+  auto list = post.initReplies(1);
+  list[0].setMailbox(kj::arrayPtr(mailbox.data(), 32));
+  list[0].setEnvelope(kj::arrayPtr(reply.data(), reply.size()));
+  CHECK(post.send().wait(c.ws()).getStored() == 1);
+
+  test::Client anon(relay.address());
+  auto fr = anon.relay().fetchRepliesRequest();
+  fr.setMailbox(kj::arrayPtr(mailbox.data(), 32));
+  auto gotResp = fr.send().wait(anon.ws());
+  auto got = gotResp.getReplies();
+  REQUIRE(got.size() == 1);
+  CHECK(Bytes(got[0].begin(), got[0].end()) == reply);
+}
+
+TEST_CASE("relay: add-centre refuses bad bundles with exit 1 and keeps the pin") {
+  Fixture f;
+  test::Centre forged = std::move(f.centre);
+  auto usurper = crypto::SigningKey::generate();
+  auto path = f.tmp / "forged.bundle";
+  Bytes file = forged.bundleFileSignedBy(usurper);
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(file.data()), file.size());
+  CHECK(run({test::kRelayBin, "add-centre", "--data", f.data, path}).first == 1);
+
+  test::Centre replacement;  // same id, another identity, higher version
+  replacement.id = "centre-a";
+  replacement.version = 9;
+  CHECK(test::addCentre(f.data, replacement, f.tmp) == 1);
+  forged.version = 1;  // the pinned identity, not newer
+  CHECK(test::addCentre(f.data, forged, f.tmp) == 1);
+  forged.version = 2;
+  CHECK(test::addCentre(f.data, forged, f.tmp) == 0);
+
+  std::ofstream(f.tmp / "junk.bundle") << "not a bundle";
+  CHECK(run({test::kRelayBin, "add-centre", "--data", f.data, f.tmp / "junk.bundle"}).first == 1);
+  CHECK(run({test::kRelayBin, "add-centre", "--data", f.data, f.tmp / "missing"}).first == 3);
+  CHECK(run({test::kRelayBin, "serve"}).first == 2);
+  CHECK(run({test::kRelayBin, "frobnicate", "--data", f.data}).first == 2);
+  auto help = run({test::kRelayBin, "--help"});
+  CHECK(help.first == 0);
+  CHECK_THAT(help.second, Catch::Contains("add-centre"));
+}
+
+TEST_CASE("relay: health and metrics endpoint, then a clean shutdown on SIGTERM") {
+  Fixture f;
+  test::Relay relay(f.data);
+  {
+    test::Client c(relay.address());
+    protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", test::envelopeFor(f.centre, "m"));
+  }
+  CHECK_THAT(httpGet(relay.metricsPort(), "/healthz"), Catch::StartsWith("HTTP/1.1 200") && Catch::EndsWith("ok\n"));
+  auto metrics = httpGet(relay.metricsPort(), "/metrics");
+  CHECK_THAT(metrics, Catch::Contains("gongyou_relay_submits_accepted_total 1\n"));
+  CHECK_THAT(metrics, Catch::Contains("# TYPE gongyou_relay_connections_open gauge"));
+  CHECK_THAT(httpGet(relay.metricsPort(), "/nope"), Catch::StartsWith("HTTP/1.1 404"));
+
+  relay.process().signal(SIGTERM);
+  CHECK(relay.process().waitFor("stopped: 1 submissions stored"));
+  CHECK(relay.process().wait() == 0);
+}
