@@ -4,6 +4,8 @@
 
 #include <boost/asio.hpp>
 
+#include <fcntl.h>
+
 #include <stdexcept>
 
 #include "protocol/limits.h"
@@ -34,7 +36,11 @@ int connectTcp(const std::string& hostPort, std::chrono::milliseconds timeout) {
   io.run_for(timeout);
   if (result) throw std::runtime_error("cannot connect to " + hostPort + ": " + result.message());
   sock.set_option(tcp::no_delay(true));
-  return sock.release();
+  // Asio left the fd non-blocking; hand it over in plain blocking mode as the
+  // header promises (KJ sets its own flags when it wraps the fd).
+  int fd = sock.release();
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
 }
 
 RelayConnection::RelayConnection(kj::AsyncIoContext& io, const std::string& hostPort,

@@ -15,6 +15,7 @@
 #include "protocol/connection.h"
 #include "protocol/relay_calls.h"
 #include "support/centre.h"
+#include "support/event_loop.h"
 #include "support/process.h"
 #include "support/tempdir.h"
 
@@ -59,12 +60,6 @@ inline int addCentre(const std::string& dataDir, const Centre& c, const TempDir&
 inline Bytes envelopeFor(const Centre& c, const std::string& text) {
   auto r = c.analyst.recipient();
   return age::encrypt({&r}, padding::pad(text).view());
-}
-
-// KJ allows one event loop per thread; every client of a thread shares it.
-inline kj::AsyncIoContext& threadIo() {
-  thread_local kj::AsyncIoContext io = kj::setupAsyncIo();
-  return io;
 }
 
 // One client connection on this thread's event loop.
