@@ -16,7 +16,7 @@ TEST_CASE("pow: leading zero bits") {
   CHECK(crypto::leadingZeroBits(h) == 11);
 }
 
-TEST_CASE("pow: a solved stamp verifies and binds challenge, centre and envelope") {
+TEST_CASE("pow: a solved stamp verifies and binds challenge and centre and envelope") {
   Bytes challenge(36, 0x42);
   crypto::PowInput in{challenge, "centre-a", crypto::blake2b("envelope")};
   auto nonce = crypto::powSolve(in, 12);

@@ -6,7 +6,7 @@
 
 using namespace gongyou;
 
-TEST_CASE("ack: signed by the identity, for this centre, verifies; anything else does not") {
+TEST_CASE("ack: signed by the identity for this centre verifies and anything else does not") {
   auto identity = crypto::SigningKey::generate();
   std::vector<protocol::InboxId> ids(3);
   for (std::size_t i = 0; i < ids.size(); ++i) ids[i].fill(static_cast<std::uint8_t>(i + 1));

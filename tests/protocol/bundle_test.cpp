@@ -54,7 +54,7 @@ TEST_CASE("bundle: canonical bytes do not depend on build order") {
         protocol::canonicalBytes(rb.asReader()));
 }
 
-TEST_CASE("bundle: pinning rules refuse bad signature, wrong identity, expiry and rollback") {
+TEST_CASE("bundle: pinning rules refuse bad signature and wrong identity and expiry and rollback") {
   test::Centre c;
   auto r = rulesToday();
 

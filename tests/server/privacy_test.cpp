@@ -38,7 +38,7 @@ std::string le32(std::uint32_t v) {
 
 }  // namespace
 
-TEST_CASE("relay privacy: no client address, port or fine-grained time in the store or the output") {
+TEST_CASE("relay privacy: no client address or port or fine-grained time in the store or the output") {
   test::TempDir tmp;
   const std::string data = tmp / "relay";
   test::Centre centre;

@@ -71,7 +71,7 @@ std::string httpGet(unsigned short port, const std::string& target) {
 
 }  // namespace
 
-TEST_CASE("relay: submit then list, fetch, acknowledge, and the envelope is gone") {
+TEST_CASE("relay: submit then list and fetch and acknowledge and the envelope is gone") {
   Fixture f;
   test::Relay relay(f.data);
   test::Client c(relay.address());
@@ -392,7 +392,7 @@ TEST_CASE("relay: add-centre refuses bad bundles with exit 1 and keeps the pin")
   CHECK_THAT(help.second, Catch::Contains("add-centre"));
 }
 
-TEST_CASE("relay: health and metrics endpoint, then a clean shutdown on SIGTERM") {
+TEST_CASE("relay: health and metrics endpoint then a clean shutdown on SIGTERM") {
   Fixture f;
   test::Relay relay(f.data);
   {

@@ -64,7 +64,7 @@ TEST_CASE("writer: --commit-each makes one transaction per write") {
   CHECK(h.metrics.batchesCommitted == 20);
 }
 
-TEST_CASE("writer: a refused job fails alone; the rest of its batch commits") {
+TEST_CASE("writer: a refused job fails alone and the rest of its batch commits") {
   Harness h;
   Writer writer(h.store, h.metrics, {});
   auto a = writer.submit([](storage::RelayStore::Batch& b) { b.insert("c", "a", 1); });
@@ -92,7 +92,7 @@ TEST_CASE("writer: a full store fails the batch with a clear error and keeps wha
   CHECK(outcome(small, h.ws) == "ok");
 }
 
-TEST_CASE("writer: stop commits everything queued, then refuses") {
+TEST_CASE("writer: stop commits everything queued and then refuses") {
   Harness h;
   Writer writer(h.store, h.metrics, {});
   kj::Vector<kj::Promise<void>> all;
@@ -106,7 +106,7 @@ TEST_CASE("writer: stop commits everything queued, then refuses") {
   CHECK(h.inboxCount() == 50);
 }
 
-TEST_CASE("challenge: recognised, kind-bound, tamper-evident and valid for two days") {
+TEST_CASE("challenge: recognised and kind-bound and tamper-evident and valid for two days") {
   Secret<32> key, other;
   crypto::randomBytes(key.data(), 32);
   crypto::randomBytes(other.data(), 32);

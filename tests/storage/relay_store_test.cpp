@@ -9,7 +9,7 @@ using namespace gongyou;
 using storage::RelayStore;
 using storage::ReplayKind;
 
-TEST_CASE("relay store: insert, list in id order, fetch, remove") {
+TEST_CASE("relay store: insert and list in id order and fetch and remove") {
   test::TempDir dir;
   RelayStore store(dir.path());
   std::vector<storage::InboxId> ids;
@@ -100,7 +100,7 @@ TEST_CASE("relay store: mailboxes keep every reply under its own id") {
   CHECK(store.replies(Bytes(32, 0)).empty());
 }
 
-TEST_CASE("relay store: schema version and challenge key persist; a foreign schema is refused") {
+TEST_CASE("relay store: schema version and challenge key persist and a foreign schema is refused") {
   test::TempDir dir;
   Bytes key;
   {
