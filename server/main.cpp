@@ -120,9 +120,8 @@ int main(int argc, char** argv) {
       if (!positional.empty()) return usage("serve takes no arguments");
       return gongyou::server::serve(opts, std::cout);
     }
-    gongyou::lmdb::EnvOptions envOpts;
-    envOpts.mapSize = opts.mapSizeMiB << 20;
-    gongyou::storage::RelayStore store(opts.dataDir, envOpts);
+    gongyou::storage::RelayStore store(opts.dataDir,
+                                       gongyou::storage::RelayStore::options(opts.mapSizeMiB << 20));
     if (cmd == "list-centres") {
       for (const auto& id : store.centreIds()) std::cout << id << "\n";
       return 0;

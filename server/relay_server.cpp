@@ -130,9 +130,7 @@ int serve(const ServeOptions& opts, std::ostream& out) {
   kj::UnixEventPort::captureSignal(SIGINT);
   std::signal(SIGPIPE, SIG_IGN);
 
-  lmdb::EnvOptions envOpts;
-  envOpts.mapSize = opts.mapSizeMiB << 20;
-  storage::RelayStore store(opts.dataDir, envOpts);
+  storage::RelayStore store(opts.dataDir, storage::RelayStore::options(opts.mapSizeMiB << 20));
   Metrics metrics;
   std::optional<MetricsServer> metricsServer;
   if (opts.metrics != "off") {

@@ -65,8 +65,18 @@ struct InboxStats {
 
 class RelayStore {
  public:
+  // The relay's environment options: a map of `mapBytes`, and no read-ahead:
+  // inbox keys are random, so every insert touches one random leaf page, and
+  // read-ahead would pull the ciphertext pages around it from disk for nothing.
+  static lmdb::EnvOptions options(std::size_t mapBytes) {
+    lmdb::EnvOptions o;
+    o.mapSize = mapBytes;
+    o.flags |= MDB_NORDAHEAD;
+    return o;
+  }
+
   // Opens or creates the store in the existing directory `dir`.
-  explicit RelayStore(const std::string& dir, const lmdb::EnvOptions& opts = {});
+  explicit RelayStore(const std::string& dir, const lmdb::EnvOptions& opts = options(std::size_t{1} << 30));
 
   // Relay-local key for the tags on its challenges. Not a reporter secret: it
   // only lets the relay recognise challenges it issued, statelessly.
