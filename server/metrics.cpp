@@ -24,6 +24,7 @@ std::string renderMetrics(const Metrics& m) {
   counter("connections_accepted_total", "Connections accepted.", m.connectionsAccepted);
   counter("connections_refused_total", "Connections closed at once: too many open.", m.connectionsRefused);
   counter("connections_open", "Connections open now.", m.connectionsOpen, "gauge");
+  counter("accept_errors_total", "Failed accepts (e.g. out of file descriptors).", m.acceptErrors);
   counter("submits_accepted_total", "Envelopes stored durably.", m.submitsAccepted);
   counter("submits_refused_total", "Submissions refused (any reason).", m.submitsRefused);
   counter("pow_refused_total", "Submissions refused for a bad or stale proof of work.", m.powRefused);

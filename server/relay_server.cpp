@@ -5,6 +5,8 @@
 #include <kj/async-io.h>
 #include <kj/async-unix.h>
 
+#include <sys/resource.h>
+
 #include <csignal>
 #include <memory>
 #include <optional>
@@ -27,8 +29,9 @@ struct Connection {
         network(*stream, capnp::rpc::twoparty::Side::SERVER, protocol::readerOptions()),
         rpc(capnp::makeRpcServer(network, kj::mv(boot))),
         metrics(m) {
-    // Calls in flight per connection: one client cannot queue unbounded work.
-    rpc.setFlowLimit(4 * protocol::kMaxMessageWords);
+    // Calls in flight per connection: above one maximal message the relay stops
+    // reading from this client until its calls are answered.
+    rpc.setFlowLimit(protocol::kMaxMessageWords);
     metrics.connectionsOpen++;
   }
   ~Connection() { metrics.connectionsOpen--; }
@@ -40,21 +43,29 @@ struct Connection {
 
 class Acceptor : private kj::TaskSet::ErrorHandler {
  public:
-  Acceptor(kj::ConnectionReceiver& l, proto::Relay::Client boot, Metrics& m, std::size_t maxConns)
-      : listener_(l), boot_(kj::mv(boot)), metrics_(m), maxConns_(maxConns), tasks_(*this) {}
+  Acceptor(kj::ConnectionReceiver& l, kj::Timer& timer, proto::Relay::Client boot, Metrics& m,
+           std::size_t maxConns)
+      : listener_(l), timer_(timer), boot_(kj::mv(boot)), metrics_(m), maxConns_(maxConns), tasks_(*this) {}
 
   kj::Promise<void> run() {
-    return listener_.accept().then([this](kj::Own<kj::AsyncIoStream> s) {
-      if (metrics_.connectionsOpen.load() >= maxConns_) {
-        metrics_.connectionsRefused++;  // dropped unread: s is destroyed here
-      } else {
-        metrics_.connectionsAccepted++;
-        auto c = kj::heap<Connection>(kj::mv(s), boot_, metrics_);
-        auto done = c->network.onDisconnect();
-        tasks_.add(done.attach(kj::mv(c)));
-      }
-      return run();
-    });
+    return listener_.accept().then(
+        [this](kj::Own<kj::AsyncIoStream> s) {
+          if (metrics_.connectionsOpen.load() >= maxConns_) {
+            metrics_.connectionsRefused++;  // dropped unread: s is destroyed here
+          } else {
+            metrics_.connectionsAccepted++;
+            auto c = kj::heap<Connection>(kj::mv(s), boot_, metrics_);
+            auto done = c->network.onDisconnect();
+            tasks_.add(done.attach(kj::mv(c)));
+          }
+          return run();
+        },
+        [this](kj::Exception&&) {
+          // accept() failed (e.g. out of file descriptors under a flood): the
+          // relay must not stop accepting for good. Back off briefly, go on.
+          metrics_.acceptErrors++;
+          return timer_.afterDelay(100 * kj::MILLISECONDS).then([this] { return run(); });
+        });
   }
 
  private:
@@ -63,6 +74,7 @@ class Acceptor : private kj::TaskSet::ErrorHandler {
   void taskFailed(kj::Exception&&) override {}
 
   kj::ConnectionReceiver& listener_;
+  kj::Timer& timer_;
   proto::Relay::Client boot_;
   Metrics& metrics_;
   std::size_t maxConns_;
@@ -83,6 +95,22 @@ std::pair<std::string, unsigned short> splitHostPort(const std::string& s) {
     throw std::runtime_error("port must be 0..65535: " + s);
   }
   return {host, static_cast<unsigned short>(port)};
+}
+
+// Raises the soft file-descriptor limit to the hard one and keeps the connection
+// cap below it (with room for the store, the metrics endpoint and the listener),
+// so the cap, not EMFILE, is what turns a flood away.
+std::size_t maxConnections(std::size_t wanted) {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return wanted;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &rl);
+    (void)::getrlimit(RLIMIT_NOFILE, &rl);
+  }
+  constexpr rlim_t kReserved = 32;
+  if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > wanted + kReserved) return wanted;
+  return rl.rlim_cur > kReserved ? static_cast<std::size_t>(rl.rlim_cur - kReserved) : 1;
 }
 
 }  // namespace
@@ -148,7 +176,8 @@ int serve(const ServeOptions& opts, std::ostream& out) {
   out << "listening " << host << ':' << listener->getPort() << std::endl;
 
   {
-    auto acceptor = kj::heap<Acceptor>(*listener, makeRelay(ctx), metrics, opts.maxConnections);
+    auto acceptor = kj::heap<Acceptor>(*listener, io.provider->getTimer(), makeRelay(ctx), metrics,
+                                       maxConnections(opts.maxConnections));
     auto accepting = acceptor->run().eagerlyEvaluate([](kj::Exception&&) {});
     out << "ready" << std::endl;
     auto stop = io.unixEventPort.onSignal(SIGTERM).exclusiveJoin(io.unixEventPort.onSignal(SIGINT));

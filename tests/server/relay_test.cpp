@@ -392,6 +392,35 @@ TEST_CASE("relay: add-centre refuses bad bundles with exit 1 and keeps the pin")
   CHECK_THAT(help.second, Catch::Contains("add-centre"));
 }
 
+TEST_CASE("relay: connections above --max-connections are closed at once and the relay recovers") {
+  Fixture f;
+  test::Relay relay(f.data, {"--max-connections", "2"});
+  auto call = [&](test::Client& c) {
+    return refusal([&] { c.relay().loginChallengeRequest().send().wait(c.ws()); });
+  };
+  auto metric = [&](const std::string& name) {
+    auto m = httpGet(relay.metricsPort(), "/metrics");
+    auto at = m.find("\ngongyou_relay_" + name + " ");
+    return at == std::string::npos ? -1 : std::stol(m.substr(at + name.size() + 16));
+  };
+  auto a = std::make_unique<test::Client>(relay.address());
+  test::Client b(relay.address());
+  REQUIRE(call(*a).empty());
+  REQUIRE(call(b).empty());
+  int fd = protocol::connectTcp(relay.address(), std::chrono::seconds(5));
+  CHECK(closedByPeer(fd));
+  ::close(fd);
+  CHECK(metric("connections_refused_total") == 1);
+  a.reset();  // frees a slot once the relay sees the disconnect
+  // Each probe is an HTTP round trip to the relay; it handles the disconnect meanwhile.
+  int probes = 0;
+  while (metric("connections_open") != 1 && ++probes < 2000) {
+  }
+  CHECK(metric("connections_open") == 1);
+  test::Client d(relay.address());
+  CHECK(call(d).empty());
+}
+
 TEST_CASE("relay: health and metrics endpoint then a clean shutdown on SIGTERM") {
   Fixture f;
   test::Relay relay(f.data);
