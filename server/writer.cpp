@@ -73,9 +73,19 @@ void Writer::runBatch(std::deque<Pending>& batch) {
     }
     txn.commit();
   } catch (const lmdb::MapFull&) {
+    expiredThrough_ = 0;
+    if (batch.size() > 1) {
+      // Nearly full: a big batch may fail where most of its jobs would fit.
+      // Retry them one transaction each, so only what does not fit is refused.
+      for (auto& p : batch) {
+        std::deque<Pending> one;
+        one.push_back(std::move(p));
+        runBatch(one);
+      }
+      return;
+    }
     metrics_.storageErrors++;
     for (auto& p : batch) p.done->reject(failure("relay storage is full; try another relay or later"));
-    expiredThrough_ = 0;
     return;
   } catch (const std::exception&) {
     metrics_.storageErrors++;

@@ -9,8 +9,10 @@
 //
 // Jobs run on the writer thread, inside the batch's transaction. A job refuses by
 // throwing Refusal before it writes anything; the other jobs of the batch are not
-// affected. An LMDB error (disk full, map full, I/O) fails the whole batch: every
-// job in it is rejected and nothing of it is stored.
+// affected. When the store is full, the batch's jobs are retried one transaction
+// each, so only those that do not fit are refused ("relay storage is full"). Any
+// other LMDB error (I/O) fails the whole batch: every job in it is rejected and
+// nothing of it is stored.
 //
 // Threads: submit() is called on the RPC (KJ event loop) thread; the writer has no
 // event loop and completes jobs through cross-thread fulfillers.

@@ -132,11 +132,14 @@ TEST_CASE("relay: submit then list and fetch and acknowledge and the envelope is
 
 TEST_CASE("relay: courier login is checked and a collector is scoped to its own centre") {
   Fixture f;
+  test::Relay relay(f.data);
+  test::Client c(relay.address());
+  // A centre pinned with add-centre while the relay runs is served at once.
   test::Centre other;
   other.id = "centre-b";
   REQUIRE(test::addCentre(f.data, other, f.tmp) == 0);
-  test::Relay relay(f.data);
-  test::Client c(relay.address());
+  auto listed = run({test::kRelayBin, "list-centres", "--data", f.data});
+  CHECK(listed.second == "centre-a\ncentre-b\n");
   protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", test::envelopeFor(f.centre, "for a"));
   auto rb = protocol::submitEnvelope(c.relay(), c.ws(), "centre-b", test::envelopeFor(other, "for b"));
 

@@ -87,6 +87,16 @@ TEST_CASE("writer: a full store fails the batch with a clear error and keeps wha
   CHECK(outcome(big, h.ws) == "relay storage is full; try another relay or later");
   CHECK(h.metrics.storageErrors == 1);
   CHECK(h.inboxCount() == 1);
+  // In a batch that does not fit as a whole, the writes that fit still go in.
+  kj::Vector<kj::Promise<void>> mixed;
+  for (int i = 0; i < 8; ++i)
+    mixed.add(writer.submit([i](storage::RelayStore::Batch& b) {
+      b.insert("c", Bytes(i % 2 ? 200 * 4096 : 16, 'm'), 1);  // odd ones cannot fit
+    }));
+  int ok = 0;
+  for (auto& p : mixed) ok += outcome(p, h.ws) == "ok";
+  CHECK(ok == 4);
+  CHECK(h.inboxCount() == 5);
   // Writes that fit still succeed afterwards.
   auto small = writer.submit([](storage::RelayStore::Batch& b) { b.insert("c", "s", 1); });
   CHECK(outcome(small, h.ws) == "ok");
