@@ -33,11 +33,20 @@ inline constexpr std::uint32_t kMaxListLimit = 1000;
 inline constexpr std::size_t kMaxFetchIds = 64;
 inline constexpr std::size_t kMaxAckIds = 10000;
 inline constexpr std::size_t kMaxRepliesPerCall = 256;
+// Replies one mailbox may hold: all of them together must fit one fetchReplies
+// answer under the client's message limit (32 × 64 KiB = 2 MiB).
+inline constexpr std::size_t kMaxRepliesPerMailbox = 32;
+// A worker checks for an answer within weeks; after this the relay forgets it.
+inline constexpr std::uint32_t kReplyRetentionDays = 90;
 
 // One RPC message may carry at most one envelope plus framing, or one fetch
 // batch. Above this the relay drops the connection before parsing the message.
 inline constexpr std::uint64_t kMaxMessageWords = (2 * kMaxEnvelopeBytes + 1 * 1024 * 1024) / 8;
-static_assert(kMaxFetchIds * kMaxEnvelopeBytes / 8 <= 64 * kMaxMessageWords);
+// One fetch answer must fit the courier's receive limit.
+inline constexpr std::size_t kMaxFetchBytes = 2 * 1024 * 1024;
+static_assert(kMaxFetchBytes + 512 * 1024 <= kMaxMessageWords * 8);
+static_assert(kMaxEnvelopeBytes <= kMaxFetchBytes);
+static_assert(kMaxRepliesPerMailbox * kMaxReplyBytes + 512 * 1024 <= kMaxMessageWords * 8);
 // Real messages nest 4 deep; 16 leaves room for evolution, none for abuse.
 inline constexpr int kMaxNesting = 16;
 

@@ -73,9 +73,11 @@ interface Collector {
   # Inbox entries in id order (ids are random, so this is no arrival order),
   # starting after `after` (empty = from the start), at most `limit` (cap 1000).
 
-  fetch @1 (ids :List(Data)) -> (envelopes :List(Envelope));
-  # The envelopes for these ids (cap 64 per call); unknown ids are left out.
-  # Fetching deletes nothing.
+  fetch @1 (ids :List(Data)) -> (envelopes :List(Envelope), truncated :Bool);
+  # The envelopes for these ids (cap 64 per call), in the order asked; unknown
+  # ids are left out. An answer carries at most 2 MiB of envelopes (always at
+  # least one): if more were asked, it stops early and sets `truncated`, and the
+  # courier asks again for the rest. Fetching deletes nothing.
 
   acknowledge @2 (ack :SignedAck) -> (deleted :UInt32);
   # Deletes the listed envelopes. The ack must be signed by the centre's

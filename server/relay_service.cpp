@@ -4,6 +4,7 @@
 #include <kj/debug.h>
 
 #include <cstring>
+#include <map>
 #include <memory>
 
 #include "crypto/format.h"
@@ -113,11 +114,22 @@ class CollectorImpl final : public proto::Collector::Server {
   kj::Promise<void> fetch(FetchContext context) override {
     auto ids = context.getParams().getIds();
     if (ids.size() > protocol::kMaxFetchIds) refuse(ctx_.metrics, "ids: more than 64 in one fetch");
+    std::vector<InboxId> wanted;
+    for (auto d : ids) wanted.push_back(requireId(ctx_.metrics, d));
     std::vector<std::pair<InboxId, storage::StoredEnvelope>> found;
-    for (auto d : ids) {
-      InboxId id = requireId(ctx_.metrics, d);
-      if (auto e = ctx_.store.fetch(centre(), id)) found.emplace_back(id, std::move(*e));
+    std::size_t bytes = 0;
+    bool truncated = false;
+    for (const auto& id : wanted) {
+      auto e = ctx_.store.fetch(centre(), id);
+      if (!e) continue;
+      if (!found.empty() && bytes + e->data.size() > protocol::kMaxFetchBytes) {
+        truncated = true;
+        break;
+      }
+      bytes += e->data.size();
+      found.emplace_back(id, std::move(*e));
     }
+    context.getResults().setTruncated(truncated);
     auto out = context.getResults().initEnvelopes(static_cast<unsigned>(found.size()));
     for (unsigned i = 0; i < found.size(); ++i) {
       out[i].setId(kj::arrayPtr(found[i].first.data(), found[i].first.size()));
@@ -158,6 +170,11 @@ class CollectorImpl final : public proto::Collector::Server {
     const auto n = static_cast<std::uint32_t>(copies.size());
     return ctx_.writer
         .submit([copies = std::move(copies), day](storage::RelayStore::Batch& b) {
+          std::map<Bytes, std::size_t> adding;
+          for (const auto& [mailbox, envelope] : copies) adding[mailbox]++;
+          for (const auto& [mailbox, n] : adding)
+            if (b.replyCount(mailbox) + n > protocol::kMaxRepliesPerMailbox)
+              throw Refusal("mailbox: would hold more than 32 replies; nothing of this call was stored");
           for (const auto& [mailbox, envelope] : copies) b.addReply(mailbox, envelope, day);
         })
         .then([this, context, n]() mutable {

@@ -3,6 +3,7 @@
 #include <kj/exception.h>
 
 #include "protocol/day.h"
+#include "protocol/limits.h"
 
 namespace gongyou::server {
 
@@ -58,10 +59,12 @@ void Writer::runBatch(std::deque<Pending>& batch) {
   std::vector<std::string> refused(batch.size());
   try {
     storage::RelayStore::Batch txn(store_);
-    // Replay entries for days no challenge can come from any more; once a day.
+    // Once a day: replay entries for days no challenge can come from any more,
+    // and replies older than the retention period.
     const std::uint32_t day = protocol::today();
-    if (expiredThrough_ != day && day > 1) {
+    if (expiredThrough_ != day && day > protocol::kReplyRetentionDays) {
       txn.expireReplay(day - 1);
+      txn.expireReplies(day - protocol::kReplyRetentionDays);
       expiredThrough_ = day;
     }
     for (std::size_t i = 0; i < batch.size(); ++i) {

@@ -185,6 +185,30 @@ void RelayStore::Batch::addReply(ByteView mailbox, ByteView envelope, std::uint3
   }
 }
 
+std::size_t RelayStore::Batch::replyCount(ByteView mailbox) {
+  std::size_t n = 0;
+  lmdb::Cursor cur(txn_, s_.mailboxes_);
+  ByteView k, v;
+  for (bool ok = cur.seek(mailbox, k, v); ok && startsWith(k, mailbox); ok = cur.next(k, v)) ++n;
+  return n;
+}
+
+std::size_t RelayStore::Batch::expireReplies(std::uint32_t firstKeptDay) {
+  // A full scan, once a day: mailboxes are keyed by id, not by day, so that the
+  // key order says nothing about when a reply was filed.
+  std::size_t n = 0;
+  lmdb::Cursor cur(txn_, s_.mailboxes_);
+  ByteView k, v;
+  // After a delete, LMDB's MDB_NEXT yields the entry that followed the deleted one.
+  for (bool ok = cur.first(k, v); ok; ok = cur.next(k, v)) {
+    if (getU32(v) < firstKeptDay) {
+      cur.del();
+      ++n;
+    }
+  }
+  return n;
+}
+
 std::size_t RelayStore::Batch::expireReplay(std::uint32_t firstKeptDay) {
   std::size_t n = 0;
   for (auto kind : {ReplayKind::PowStamp, ReplayKind::LoginChallenge}) {

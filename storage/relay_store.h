@@ -105,6 +105,9 @@ class RelayStore {
     InboxId insert(std::string_view centre, ByteView envelope, std::uint32_t day);
     bool remove(std::string_view centre, const InboxId& id);
     void addReply(ByteView mailbox, ByteView envelope, std::uint32_t day);
+    std::size_t replyCount(ByteView mailbox);
+    // Drops replies filed before `firstKeptDay`; returns how many.
+    std::size_t expireReplies(std::uint32_t firstKeptDay);
     // Drops replay entries of days before `firstKeptDay`; returns how many.
     std::size_t expireReplay(std::uint32_t firstKeptDay);
     // Durable when it returns (fsync, unless the Env was opened MDB_NOSYNC).

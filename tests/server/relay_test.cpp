@@ -311,6 +311,35 @@ TEST_CASE("relay: oversized and malformed requests are refused and the relay kee
   CHECK(listAll(col, c.ws()).size() == 2);
 }
 
+TEST_CASE("relay: a fetch answer stops at 2 MiB and says so") {
+  Fixture f;
+  test::Relay relay(f.data);
+  test::Client c(relay.address());
+  std::vector<protocol::SubmitReceipt> receipts;
+  for (int i = 0; i < 4; ++i) {
+    // Big envelopes (as attachments will make): the relay checks only the age
+    // version line; the content is opaque to it.
+    Bytes env(700 * 1024, static_cast<std::uint8_t>('a' + i));
+    std::string intro = "age-encryption.org/v1\n";
+    std::copy(intro.begin(), intro.end(), env.begin());
+    receipts.push_back(protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", env));
+  }
+  auto col = protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.courier);
+  auto fetchFrom = [&](std::size_t first) {
+    auto req = col.fetchRequest();
+    auto ids = req.initIds(static_cast<unsigned>(receipts.size() - first));
+    for (unsigned i = 0; i < ids.size(); ++i) ids.set(i, kj::arrayPtr(receipts[first + i].id.data(), 16));
+    return req.send().wait(c.ws());
+  };
+  auto first = fetchFrom(0);
+  CHECK(first.getTruncated());
+  REQUIRE(first.getEnvelopes().size() == 2);  // 1.4 MiB; a third would pass 2 MiB
+  CHECK(first.getEnvelopes()[1].getData()[100] == 'b');
+  auto rest = fetchFrom(2);
+  CHECK_FALSE(rest.getTruncated());
+  CHECK(rest.getEnvelopes().size() == 2);
+}
+
 TEST_CASE("relay: publishBundle accepts only newer bundles from the pinned identity") {
   Fixture f;
   test::Relay relay(f.data);
@@ -357,6 +386,15 @@ TEST_CASE("relay: replies are filed under a mailbox and fetched anonymously") {
   list[0].setMailbox(kj::arrayPtr(mailbox.data(), 32));
   list[0].setEnvelope(kj::arrayPtr(reply.data(), reply.size()));
   CHECK(post.send().wait(c.ws()).getStored() == 1);
+
+  // A mailbox holds at most 32 replies; a call that would overflow it stores nothing.
+  auto fill = col.postRepliesRequest();
+  auto many = fill.initReplies(32);
+  for (unsigned i = 0; i < 32; ++i) {
+    many[i].setMailbox(kj::arrayPtr(mailbox.data(), 32));
+    many[i].setEnvelope(kj::arrayPtr(reply.data(), reply.size()));
+  }
+  CHECK_THAT(refusal([&] { fill.send().wait(c.ws()); }), Catch::Contains("more than 32 replies"));
 
   test::Client anon(relay.address());
   auto fr = anon.relay().fetchRepliesRequest();

@@ -98,6 +98,14 @@ TEST_CASE("relay store: mailboxes keep every reply under its own id") {
   CHECK(r.size() == 2);
   CHECK(store.replies(mbB).size() == 1);
   CHECK(store.replies(Bytes(32, 0)).empty());
+  RelayStore::Batch b(store);
+  CHECK(b.replyCount(mbA) == 2);
+  b.addReply(mbB, "newer", 9);
+  CHECK(b.expireReplies(6) == 3);  // everything filed on day 5
+  CHECK(b.replyCount(mbA) == 0);
+  CHECK(b.replyCount(mbB) == 1);
+  b.commit();
+  CHECK(store.replies(mbB).at(0) == ByteView("newer").copy());
 }
 
 TEST_CASE("relay store: schema version and challenge key persist and a foreign schema is refused") {
