@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <kj/exception.h>
+
 #include "crypto/secret.h"
 #include "protocol/day.h"
 #include "server/relay_server.h"
@@ -140,6 +142,9 @@ int main(int argc, char** argv) {
     }
     std::cout << outcome.message << "\n";
     return 0;
+  } catch (const kj::Exception& e) {
+    std::cerr << "gongyou-relay: " << e.getDescription().cStr() << "\n";  // one line, no stack
+    return kExitError;
   } catch (const std::exception& e) {
     std::cerr << "gongyou-relay: " << e.what() << "\n";
     return kExitError;

@@ -171,8 +171,12 @@ int serve(const ServeOptions& opts, std::ostream& out) {
 
   auto io = kj::setupAsyncIo();
   auto [host, port] = splitHostPort(opts.listen);
-  auto addr = io.provider->getNetwork().parseAddress(host, port).wait(io.waitScope);
-  auto listener = addr->listen();
+  kj::Own<kj::ConnectionReceiver> listener;
+  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
+    listener = io.provider->getNetwork().parseAddress(host, port).wait(io.waitScope)->listen();
+  })) {
+    throw std::runtime_error("cannot listen on " + opts.listen + ": " + e->getDescription().cStr());
+  }
   out << "listening " << host << ':' << listener->getPort() << std::endl;
 
   {

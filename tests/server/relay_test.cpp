@@ -428,6 +428,18 @@ TEST_CASE("relay: add-centre refuses bad bundles with exit 1 and keeps the pin")
   CHECK(run({test::kRelayBin, "add-centre", "--data", f.data, f.tmp / "missing"}).first == 3);
   CHECK(run({test::kRelayBin, "serve"}).first == 2);
   CHECK(run({test::kRelayBin, "frobnicate", "--data", f.data}).first == 2);
+  {
+    // A port already taken: exit 3 with one line naming the address.
+    test::Relay first(f.data);
+    auto err = f.tmp / "second.stderr";
+    CHECK(run({test::kRelayBin, "serve", "--data", f.tmp / "other", "--listen", first.address(), "--metrics", "off"},
+              err)
+              .first == 3);
+    std::ifstream in(err);
+    std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK_THAT(all, Catch::StartsWith("gongyou-relay: cannot listen on " + first.address()));
+    CHECK(std::count(all.begin(), all.end(), '\n') == 1);
+  }
   auto help = run({test::kRelayBin, "--help"});
   CHECK(help.first == 0);
   CHECK_THAT(help.second, Catch::Contains("add-centre"));
