@@ -95,7 +95,9 @@ static_assert(kHashSize == 32);
 
 // --- proof of work (hashcash over BLAKE2b) ---------------------------------
 inline constexpr char kPowLabel[] = "gongyou/pow/v1";
-// 2^24 expected hashes is ~20 s on a cheap laptop: beyond that a worker gives up.
+// 2^24 expected hashes take ~2 s on the reference 2-vCPU VM (bench_relay: 2^16 in
+// ~8 ms), and many times that on a worker's old laptop: a bundle or relay asking
+// for more would lock workers out, so clients refuse it.
 inline constexpr unsigned kPowMaxDifficulty = 24;
 
 }  // namespace gongyou::format
