@@ -100,4 +100,16 @@ inline constexpr char kPowLabel[] = "gongyou/pow/v1";
 // for more would lock workers out, so clients refuse it.
 inline constexpr unsigned kPowMaxDifficulty = 24;
 
+// --- reply codes (crypto/reply_code.h) --------------------------------------
+// 20 random decimal digits (66.4 bits) and one Damm check digit, shown as three
+// groups of seven: easy to copy by hand, read aloud, or keep on paper.
+inline constexpr std::size_t kReplyCodeRandomDigits = 20;
+inline constexpr std::size_t kReplyCodeGroup = 7;
+inline constexpr char kReplyCodeSalt[] = "gongyou/reply/v1";  // BLAKE2b'd to the 16-byte salt
+inline constexpr char kMailboxLabel[] = "gongyou/mailbox/v1";
+// Argon2id cost per derivation: a worker pays it once per check; a relay trying
+// to guess codes pays it 2^66 times.
+inline constexpr unsigned long long kReplyCodeOps = 3;
+inline constexpr std::size_t kReplyCodeMemBytes = 64u << 20;
+
 }  // namespace gongyou::format

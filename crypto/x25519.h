@@ -33,6 +33,8 @@ class X25519Recipient final : public Recipient {
 class X25519Identity final : public Identity {
  public:
   static X25519Identity generate();
+  // From a scalar derived elsewhere (a reply code, crypto/reply_code.h).
+  static X25519Identity fromScalar(Secret<32> scalar) { return X25519Identity(std::move(scalar)); }
   // Parses "AGE-SECRET-KEY-1…"; nullopt if malformed. The input text is the
   // caller's to wipe; the decoded scalar lives only in guarded memory.
   static std::optional<X25519Identity> parse(std::string_view text);

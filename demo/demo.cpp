@@ -24,6 +24,7 @@
 #include "crypto/x25519.h"
 #include "protocol/ack.h"
 #include "protocol/bundle.h"
+#include "protocol/centre_code.h"
 #include "protocol/connection.h"
 #include "protocol/day.h"
 #include "protocol/relay_calls.h"
@@ -77,7 +78,7 @@ crypto::SigningKey keyFromFile(const std::string& path) {
 }
 
 // ---- step 1: the centre ----------------------------------------------------
-int centre(const std::string& dir) {
+int centre(const std::string& dir, const std::string& relayAddress) {
   auto identity = crypto::SigningKey::generate();
   auto courier = crypto::SigningKey::generate();
   auto a1 = age::X25519Identity::generate(), a2 = age::X25519Identity::generate();
@@ -120,6 +121,11 @@ int centre(const std::string& dir) {
   std::printf("centre %s: identity key %s…\n", kCentre, hex(ByteView(identity.publicKey().data(), 8)).c_str());
   std::printf("  2 analyst keys (age X25519), a courier key, proof of work 12 bits\n");
   std::printf("  signed bundle written to %s/centre.bundle\n", dir.c_str());
+  protocol::CentreCode code{kCentre, identity.publicKey(), {relayAddress}};
+  std::string text = protocol::encodeCentreCode(code);
+  writeFile(dir + "/centre.code", text + "\n");
+  std::printf("  centre code for workers (relay %s):\n    %s\n", relayAddress.c_str(),
+              protocol::groupCentreCode(text).c_str());
   return 0;
 }
 
@@ -311,7 +317,7 @@ int main(int argc, char** argv) {
   }
   try {
     sodiumInit();
-    if (cmd == "centre") return centre(outDir);
+    if (cmd == "centre") return centre(outDir, relay.empty() ? "127.0.0.1:7455" : relay);
     if (cmd == "report") return report(outDir, relay);
     return collect(outDir, relay);
   } catch (const kj::Exception& e) {

@@ -6,7 +6,9 @@
 
 #include <fcntl.h>
 
+#include <cstring>
 #include <stdexcept>
+#include <vector>
 
 #include "protocol/limits.h"
 
@@ -15,15 +17,20 @@ namespace gongyou::protocol {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-int connectTcp(const std::string& hostPort, std::chrono::milliseconds timeout) {
+namespace {
+
+std::pair<std::string, std::string> splitHostPort(const std::string& hostPort) {
   auto colon = hostPort.rfind(':');
-  if (colon == std::string::npos) throw std::runtime_error("relay address must be HOST:PORT: " + hostPort);
+  if (colon == std::string::npos || colon == 0 || colon + 1 == hostPort.size())
+    throw std::runtime_error("address must be HOST:PORT: " + hostPort);
   std::string host = hostPort.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  const std::string port = hostPort.substr(colon + 1);
+  return {host, hostPort.substr(colon + 1)};
+}
 
-  asio::io_context io;
-  tcp::socket sock(io);
+// TCP connect with a deadline; the socket is left in blocking mode.
+void connectWithin(tcp::socket& sock, asio::io_context& io, const std::string& host, const std::string& port,
+                   std::chrono::milliseconds timeout) {
   boost::system::error_code result = asio::error::timed_out;
   tcp::resolver resolver(io);
   resolver.async_resolve(host, port, [&](boost::system::error_code ec, tcp::resolver::results_type r) {
@@ -34,18 +41,102 @@ int connectTcp(const std::string& hostPort, std::chrono::milliseconds timeout) {
     asio::async_connect(sock, r, [&](boost::system::error_code ec2, const tcp::endpoint&) { result = ec2; });
   });
   io.run_for(timeout);
-  if (result) throw std::runtime_error("cannot connect to " + hostPort + ": " + result.message());
+  if (result) throw std::runtime_error(result.message());
+  sock.non_blocking(false);
   sock.set_option(tcp::no_delay(true));
-  // Asio left the fd non-blocking; hand it over in plain blocking mode as the
-  // header promises (KJ sets its own flags when it wraps the fd).
-  int fd = sock.release();
-  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-  return fd;
+}
+
+const char* socksReply(std::uint8_t rep) {
+  static const char* const kReplies[] = {"succeeded", "general failure", "not allowed by the proxy's rules",
+                                         "network unreachable", "host unreachable", "connection refused",
+                                         "TTL expired", "command not supported", "address type not supported"};
+  return rep < 9 ? kReplies[rep] : "unknown SOCKS5 error";
+}
+
+// RFC 1928, no authentication, CONNECT by domain name (ATYP 3).
+void socks5Connect(tcp::socket& sock, const std::string& host, const std::string& port,
+                   std::chrono::milliseconds timeout) {
+  timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
+  ::setsockopt(sock.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(sock.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  unsigned long p = 0;
+  try {
+    p = std::stoul(port);
+  } catch (const std::exception&) {
+    p = 0;
+  }
+  if (host.size() > 255 || p == 0 || p > 65535) throw std::runtime_error("bad relay address for SOCKS5");
+  std::uint8_t hello[] = {5, 1, 0};
+  asio::write(sock, asio::buffer(hello));
+  std::uint8_t choice[2];
+  asio::read(sock, asio::buffer(choice));
+  if (choice[0] != 5 || choice[1] != 0) throw std::runtime_error("the proxy wants authentication or is not SOCKS5");
+  std::vector<std::uint8_t> req{5, 1, 0, 3, static_cast<std::uint8_t>(host.size())};
+  req.insert(req.end(), host.begin(), host.end());
+  req.push_back(static_cast<std::uint8_t>(p >> 8));
+  req.push_back(static_cast<std::uint8_t>(p));
+  asio::write(sock, asio::buffer(req));
+  std::uint8_t head[4];
+  asio::read(sock, asio::buffer(head));
+  if (head[0] != 5) throw std::runtime_error("the proxy is not SOCKS5");
+  if (head[1] != 0) throw std::runtime_error(std::string("proxy: ") + socksReply(head[1]));
+  std::size_t addrLen = head[3] == 1 ? 4 : head[3] == 4 ? 16 : 0;
+  if (head[3] == 3) {
+    std::uint8_t n;
+    asio::read(sock, asio::buffer(&n, 1));
+    addrLen = n;
+  } else if (addrLen == 0) {
+    throw std::runtime_error("the proxy sent an unknown address type");
+  }
+  std::vector<std::uint8_t> rest(addrLen + 2);  // bound address and port: unused
+  asio::read(sock, asio::buffer(rest));
+  timeval none{0, 0};
+  ::setsockopt(sock.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
+  ::setsockopt(sock.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &none, sizeof none);
+}
+
+}  // namespace
+
+Proxy Proxy::parse(const std::string& url) {
+  if (url.empty()) return {};
+  std::string rest;
+  for (const char* scheme : {"socks5://", "socks5h://"})
+    if (url.rfind(scheme, 0) == 0) rest = url.substr(std::strlen(scheme));
+  if (rest.empty()) throw std::invalid_argument("proxy must be socks5://HOST:PORT, e.g. socks5://127.0.0.1:9050 for Tor");
+  try {
+    auto [host, port] = splitHostPort(rest);
+    return {host, port};
+  } catch (const std::runtime_error&) {
+    throw std::invalid_argument("proxy must be socks5://HOST:PORT, e.g. socks5://127.0.0.1:9050 for Tor");
+  }
+}
+
+int connectTcp(const std::string& hostPort, std::chrono::milliseconds timeout, const Proxy& proxy) {
+  asio::io_context io;
+  tcp::socket sock(io);
+  try {
+    auto [host, port] = splitHostPort(hostPort);
+    if (proxy.direct()) {
+      connectWithin(sock, io, host, port, timeout);
+    } else {
+      try {
+        connectWithin(sock, io, proxy.host, proxy.port, timeout);
+      } catch (const std::runtime_error& e) {
+        throw std::runtime_error(std::string("proxy ") + proxy.host + ":" + proxy.port + ": " + e.what());
+      }
+      socks5Connect(sock, host, port, timeout);
+    }
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("cannot connect to " + hostPort + ": " + e.code().message());
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error("cannot connect to " + hostPort + ": " + e.what());
+  }
+  return sock.release();
 }
 
 RelayConnection::RelayConnection(kj::AsyncIoContext& io, const std::string& hostPort,
-                                 std::chrono::milliseconds timeout)
-    : stream_(io.lowLevelProvider->wrapSocketFd(connectTcp(hostPort, timeout),
+                                 std::chrono::milliseconds timeout, const Proxy& proxy)
+    : stream_(io.lowLevelProvider->wrapSocketFd(connectTcp(hostPort, timeout, proxy),
                                                 kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP)),
       network_(*stream_, capnp::rpc::twoparty::Side::CLIENT, readerOptions()),
       rpc_(capnp::makeRpcClient(network_)),

@@ -8,11 +8,18 @@
 
 namespace gongyou::protocol {
 
+namespace {
+template <typename T>
+T waitBounded(kj::Promise<T>&& p, kj::WaitScope& ws, const CallTimeout* timeout) {
+  return (timeout ? (*timeout)(kj::mv(p)) : kj::mv(p)).wait(ws);
+}
+}  // namespace
+
 SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, const std::string& centre,
-                             ByteView envelope) {
+                             ByteView envelope, const CallTimeout* timeout) {
   auto creq = relay.powChallengeRequest();
   creq.setCentre(centre);
-  auto ch = creq.send().wait(ws);
+  auto ch = waitBounded(creq.send(), ws, timeout);
   auto challenge = ch.getChallenge();
   crypto::PowInput in{ByteView(challenge.begin(), challenge.size()), centre, crypto::blake2b(envelope)};
   auto nonce = crypto::powSolve(in, ch.getDifficulty());
@@ -24,7 +31,7 @@ SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, con
   auto stamp = req.initStamp();
   stamp.setChallenge(challenge);
   stamp.setNonce(*nonce);
-  auto response = req.send().wait(ws);
+  auto response = waitBounded(req.send(), ws, timeout);
   auto r = response.getReceipt();
   SubmitReceipt out;
   if (r.getId().size() != out.id.size() || r.getEnvelopeHash().size() != out.envelopeHash.size())

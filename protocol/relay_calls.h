@@ -7,6 +7,7 @@
 #pragma once
 
 #include <kj/async.h>
+#include <kj/timer.h>
 
 #include <array>
 #include <cstdint>
@@ -27,10 +28,19 @@ struct SubmitReceipt {
   crypto::Hash envelopeHash{};
 };
 
+// A bound on each call's wait (a stalled Tor circuit must not hang a worker's
+// tool forever). Without one, calls wait as long as the connection lives.
+struct CallTimeout {
+  kj::Timer& timer;
+  kj::Duration limit;
+  template <typename T>
+  kj::Promise<T> operator()(kj::Promise<T>&& p) const { return timer.timeoutAfter(limit, kj::mv(p)); }
+};
+
 // Asks for a challenge, solves the centre's proof of work, submits. Throws
 // std::runtime_error if the relay demands a difficulty above the cap.
 SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, const std::string& centre,
-                             ByteView envelope);
+                             ByteView envelope, const CallTimeout* timeout = nullptr);
 
 // What a courier signs to log in: challenge || centre id (under kLoginLabel).
 Bytes loginMessage(ByteView challenge, std::string_view centre);

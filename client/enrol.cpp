@@ -1,0 +1,92 @@
+#include "client/enrol.h"
+
+#include <algorithm>
+
+#include "protocol/day.h"
+
+namespace gongyou::client {
+namespace {
+
+std::string displayName(proto::KeyBundle::Reader b, const std::string& language) {
+  std::string fallback = b.getCentreId();
+  for (auto n : b.getDisplayNames()) {
+    if (n.getLanguage() == language.c_str()) return n.getText();
+    if (fallback == b.getCentreId().cStr()) fallback = n.getText();
+  }
+  return fallback;
+}
+
+EnrolResult fetchAndPin(ReporterState& state, const std::string& codeText, const protocol::CentreCode& code,
+                        const std::vector<std::string>& relays, const Pinned* current, kj::AsyncIoContext& io,
+                        const Net& net, const std::string& language) {
+  EnrolResult out;
+  protocol::BundleRules rules;
+  rules.today = protocol::today();
+  rules.pinnedIdentity = ByteView(code.identity.data(), code.identity.size());
+  Bytes framed;
+  std::string refusal;
+  try {
+    withRelay(io, relays, net, [&](proto::Relay::Client& relay, const protocol::CallTimeout& bound) {
+      auto req = relay.getBundleRequest();
+      req.setCentre(code.centreId);
+      auto resp = bound(req.send()).wait(io.waitScope);
+      auto check = protocol::verifyBundle(resp.getBundle(), rules);
+      if (check.status == protocol::BundleStatus::Ok && check.bundle->root().getCentreId() != code.centreId.c_str())
+        check.status = protocol::BundleStatus::Malformed;
+      if (check.status == protocol::BundleStatus::Ok && current &&
+          check.bundle->root().getVersion() < current->bundle->root().getVersion())
+        check.status = protocol::BundleStatus::Rollback;
+      if (check.status != protocol::BundleStatus::Ok) {
+        // A relay serving a bad bundle is a relay to distrust: try the next one.
+        refusal = protocol::describe(check.status);
+        throw std::runtime_error(refusal);
+      }
+      framed = protocol::serializeSignedBundle(resp.getBundle());
+      out.version = check.bundle->root().getVersion();
+      out.centreName = displayName(check.bundle->root(), language);
+    });
+  } catch (const Unreachable& e) {
+    out.status = refusal.empty() ? EnrolStatus::Unreachable : EnrolStatus::Refused;
+    out.message = refusal.empty() ? e.what() : "the centre's key bundle was refused: " + refusal;
+    return out;
+  }
+  state.pin(codeText, framed);
+  out.status = EnrolStatus::Ok;
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> relaysOf(const Pinned& pinned) {
+  std::vector<std::string> relays;
+  for (auto r : pinned.bundle->root().getRelays()) relays.emplace_back(r.cStr());
+  for (const auto& r : pinned.code.relays)
+    if (std::find(relays.begin(), relays.end(), r) == relays.end()) relays.push_back(r);
+  return relays;
+}
+
+EnrolResult enrol(ReporterState& state, const std::string& codeText, kj::AsyncIoContext& io, const Net& net,
+                  const std::string& language) {
+  auto code = protocol::decodeCentreCode(codeText);
+  if (!code) return {EnrolStatus::BadCode, "the centre code is not valid (check for a typo)", 0, {}};
+  std::unique_ptr<Pinned> current;
+  try {
+    current = state.pinned();
+  } catch (const std::runtime_error&) {
+    current.reset();  // damaged state: enrolling again is the cure
+  }
+  // Rollback protection applies only to the same centre and identity.
+  if (current && (current->code.centreId != code->centreId || current->code.identity != code->identity))
+    current.reset();
+  std::string canonical = protocol::encodeCentreCode(*code);
+  return fetchAndPin(state, canonical, *code, code->relays, current.get(), io, net, language);
+}
+
+EnrolResult refresh(ReporterState& state, kj::AsyncIoContext& io, const Net& net, const std::string& language) {
+  auto current = state.pinned();
+  if (!current) return {EnrolStatus::BadCode, "not enrolled with a centre yet", 0, {}};
+  std::string codeText = protocol::encodeCentreCode(current->code);
+  return fetchAndPin(state, codeText, current->code, relaysOf(*current), current.get(), io, net, language);
+}
+
+}  // namespace gongyou::client

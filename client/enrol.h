@@ -1,0 +1,39 @@
+// Enrolment: from a centre code to a pinned, verified key bundle.
+//
+// The code carries the identity key; the bundle comes from the relays and is
+// accepted only if that identity signed it, it is valid today, and its version is
+// not below the one already pinned (an equal version is a harmless re-fetch). A
+// different centre replaces the pin only through `enrol` with its own code.
+#pragma once
+
+#include <kj/async-io.h>
+
+#include <cstdint>
+#include <string>
+
+#include "client/relays.h"
+#include "client/state.h"
+
+namespace gongyou::client {
+
+enum class EnrolStatus { Ok, BadCode, Unreachable, Refused };
+
+struct EnrolResult {
+  EnrolStatus status = EnrolStatus::Refused;
+  std::string message;   // one line, for the worker (English; main translates the status)
+  std::uint64_t version = 0;
+  std::string centreName;  // in the requested language if the bundle has it
+};
+
+EnrolResult enrol(ReporterState& state, const std::string& codeText, kj::AsyncIoContext& io, const Net& net,
+                  const std::string& language);
+
+// Re-fetches the pinned centre's bundle under the same rules; Ok also when the
+// relay still serves the pinned version.
+EnrolResult refresh(ReporterState& state, kj::AsyncIoContext& io, const Net& net, const std::string& language);
+
+// The recipients of `bundle` valid on `today`, and the relays to try (bundle's
+// first, then the code's).
+std::vector<std::string> relaysOf(const Pinned& pinned);
+
+}  // namespace gongyou::client

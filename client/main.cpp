@@ -1,0 +1,223 @@
+// gongyou-report: a thin command line over the reporter library (client/).
+#include <kj/async-io.h>
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "client/enrol.h"
+#include "client/form.h"
+#include "client/i18n.h"
+#include "client/replies.h"
+#include "client/report_json.h"
+#include "client/sender.h"
+#include "protocol/day.h"
+
+using namespace gongyou;
+using namespace gongyou::client;
+
+namespace {
+
+// Exit codes (also in --help).
+constexpr int kOk = 0, kRefused = 1, kUsage = 2, kQueued = 3, kError = 4;
+
+struct Options {
+  std::string command, state, proxy, lang;
+  std::vector<std::string> args;
+  std::string json;
+  long timeoutSeconds = 20;
+  bool noReply = false;
+};
+
+std::string hex(ByteView v) {
+  static const char d[] = "0123456789abcdef";
+  std::string s;
+  for (auto b : v) s += d[b >> 4], s += d[b & 15];
+  return s;
+}
+
+class Cli {
+ public:
+  Cli(const Options& o, const Messages& tr) : o_(o), tr_(tr), state_(o.state) {
+    net_.proxy = protocol::Proxy::parse(o.proxy);
+    net_.timeout = std::chrono::seconds(o.timeoutSeconds);
+  }
+
+  int run() {
+    const std::string& c = o_.command;
+    if (c == "enrol") return enrol();
+    if (c == "status") return status();
+    auto pinned = state_.pinned();
+    if (!pinned) return fail(kRefused, tr_("error.not_enrolled"));
+    // Every run first tries to deliver what an earlier run could not.
+    if (c != "flush" && !state_.outbox().empty()) flush(*pinned, /*quiet=*/true);
+    if (c == "flush") return flush(*pinned, false);
+    if (c == "new") return form(*pinned);
+    if (c == "submit") return submitJson(*pinned);
+    if (c == "replies") return replies(*pinned);
+    return fail(kUsage, tr_("error.usage"));
+  }
+
+ private:
+  int fail(int code, const std::string& msg) {
+    std::cerr << tr_("error.prefix") << " " << msg << "\n";
+    return code;
+  }
+
+  int enrol() {
+    if (o_.args.size() != 1) return fail(kUsage, tr_("error.usage"));
+    auto r = client::enrol(state_, o_.args[0], io_, net_, tr_.tag());
+    switch (r.status) {
+      case EnrolStatus::Ok: std::cout << tr_("enrol.ok", {r.centreName}) << "\n"; return kOk;
+      case EnrolStatus::BadCode: return fail(kRefused, tr_("error.bad_code"));
+      case EnrolStatus::Unreachable: return fail(kQueued, tr_("error.unreachable") + " (" + r.message + ")");
+      case EnrolStatus::Refused: return fail(kRefused, tr_("error.refused") + " (" + r.message + ")");
+    }
+    return kError;
+  }
+
+  int status() {
+    auto p = state_.pinned();
+    if (!p) return fail(kRefused, tr_("error.not_enrolled"));
+    std::cout << tr_("status.centre", {p->code.centreId, std::to_string(p->bundle->root().getVersion())}) << "\n"
+              << tr_("status.outbox", {std::to_string(state_.outbox().size())}) << "\n";
+    return kOk;
+  }
+
+  int flush(const Pinned& p, bool quiet) {
+    auto r = client::flush(state_, p, io_, net_);
+    if (!quiet || r.delivered > 0)
+      std::cout << tr_("flush.result", {std::to_string(r.delivered), std::to_string(r.waiting)}) << "\n";
+    return r.waiting == 0 ? kOk : kQueued;
+  }
+
+  // Seals and delivers one report; prints the outcome. Returns an exit code.
+  int send(const Pinned& p, SecretMessage& msg, bool wantReply) {
+    Sealed sealed = seal(p, msg, wantReply);
+    Delivery d = deliver(state_, p, sealed.envelope, io_, net_);
+    if (d.delivered) std::cout << tr_("send.ok", {hex(ByteView(d.receipt.id.data(), 8))}) << "\n";
+    else std::cout << tr_("send.queued") << "\n";
+    if (sealed.replyCode) {
+      auto text = sealed.replyCode->text();
+      std::cout << tr_("send.reply_code") << "\n    " << text.view().str() << "\n" << tr_("send.reply_code_hint") << "\n";
+    }
+    return d.delivered ? kOk : kQueued;
+  }
+
+  int form(const Pinned& p) {
+    std::string name = p.code.centreId;
+    for (auto n : p.bundle->root().getDisplayNames())
+      if (n.getLanguage() == tr_.tag().c_str()) name = n.getText();
+    SecretMessage msg;
+    FormResult r = runForm(std::cin, std::cout, tr_, name, msg);
+    if (!r.confirmed) return kRefused;
+    return send(p, msg, r.wantReply && !o_.noReply);
+  }
+
+  int submitJson(const Pinned& p) {
+    if (o_.json.empty() || !o_.args.empty()) return fail(kUsage, tr_("error.usage"));
+    std::string input;
+    if (o_.json == "-") {
+      input.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    } else {
+      std::ifstream f(o_.json, std::ios::binary);
+      if (!f) return fail(kError, "cannot read " + o_.json);
+      input.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    }
+    auto reports = parseReportsJson(input, protocol::today());
+    sodium_memzero(input.data(), input.size());
+    // All or nothing: a batch from a paper intake either goes whole or waits
+    // for its mistakes to be fixed.
+    bool bad = false;
+    for (const auto& r : reports)
+      if (!r.message) {
+        bad = true;
+        std::cerr << tr_("error.prefix") << " " << tr_("error.invalid") << ": line " << r.line << ": " << r.error << "\n";
+      }
+    if (bad) return kRefused;
+    int worst = kOk;
+    for (auto& r : reports) worst = std::max(worst, send(p, *r.message, !o_.noReply));
+    return worst;
+  }
+
+  int replies(const Pinned& p) {
+    if (o_.args.size() != 1) return fail(kUsage, tr_("error.usage"));
+    auto code = crypto::ReplyCode::parse(o_.args[0]);
+    if (!code) return fail(kRefused, tr_("error.bad_reply_code"));
+    auto r = fetchReplies(p, *code, io_, net_);
+    if (r.texts.empty()) {
+      std::cout << tr_("replies.none") << "\n";
+      return kOk;
+    }
+    for (const auto& t : r.texts) std::cout << tr_("replies.header") << "\n" << t << "\n\n";
+    return kOk;
+  }
+
+  const Options& o_;
+  const Messages& tr_;
+  ReporterState state_;
+  Net net_;
+  kj::AsyncIoContext io_ = kj::setupAsyncIo();
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  o.state = ReporterState::defaultDir();
+  bool help = false, usageError = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](std::string& into) {
+      if (i + 1 < argc) into = argv[++i];
+      else usageError = true;
+    };
+    if (a == "--help" || a == "-h") help = true;
+    else if (a == "--state") value(o.state);
+    else if (a == "--proxy") value(o.proxy);
+    else if (a == "--lang") value(o.lang);
+    else if (a == "--json") value(o.json);
+    else if (a == "--no-reply") o.noReply = true;
+    else if (a == "--timeout") {
+      std::string t;
+      value(t);
+      try {
+        o.timeoutSeconds = std::stol(t);
+      } catch (const std::exception&) {
+        usageError = true;
+      }
+      if (o.timeoutSeconds <= 0) usageError = true;
+    } else if (a.rfind("--", 0) == 0) usageError = true;
+    else if (o.command.empty()) o.command = a;
+    else o.args.push_back(a);
+  }
+  const Messages& tr = Messages::detect(o.lang);
+  if (help) {
+    std::cout << tr("help") << "\n";
+    return kOk;
+  }
+  static const std::vector<std::string> kCommands{"enrol", "new", "submit", "flush", "replies", "status"};
+  if (usageError || std::find(kCommands.begin(), kCommands.end(), o.command) == kCommands.end()) {
+    std::cerr << tr("error.prefix") << " " << tr("error.usage") << "\n";
+    return kUsage;
+  }
+  try {
+    sodiumInit();
+    Cli cli(o, tr);
+    return cli.run();
+  } catch (const InvalidReport& e) {
+    std::cerr << tr("error.prefix") << " " << tr("error.invalid") << ": " << e.what() << "\n";
+    return kRefused;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << tr("error.prefix") << " " << e.what() << "\n";
+    return kUsage;
+  } catch (const kj::Exception& e) {
+    std::cerr << tr("error.prefix") << " " << e.getDescription().cStr() << "\n";
+    return kError;
+  } catch (const std::exception& e) {
+    std::cerr << tr("error.prefix") << " " << e.what() << "\n";
+    return kError;
+  }
+}

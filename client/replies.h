@@ -1,0 +1,25 @@
+// Checking for the centre's answer with a reply code: derive the mailbox id and
+// the reply key (Argon2id, ~0.2 s), fetch the mailbox from the centre's relays,
+// decrypt what is there. The code is not stored anywhere.
+#pragma once
+
+#include <kj/async-io.h>
+
+#include <string>
+#include <vector>
+
+#include "client/relays.h"
+#include "client/state.h"
+#include "crypto/reply_code.h"
+
+namespace gongyou::client {
+
+struct Replies {
+  std::vector<std::string> texts;  // decrypted, oldest first as the relay keeps them
+  std::size_t unreadable = 0;      // entries that did not decrypt (not for this code)
+};
+
+// Throws Unreachable when no relay answers.
+Replies fetchReplies(const Pinned& pinned, const crypto::ReplyCode& code, kj::AsyncIoContext& io, const Net& net);
+
+}  // namespace gongyou::client

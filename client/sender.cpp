@@ -1,0 +1,83 @@
+#include "client/sender.h"
+
+#include <capnp/serialize.h>
+
+#include <cstring>
+
+#include "client/enrol.h"
+#include "crypto/age.h"
+#include "crypto/padding.h"
+#include "protocol/day.h"
+#include "protocol/report_check.h"
+#include "storage/file.h"
+
+namespace gongyou::client {
+
+Sealed seal(const Pinned& pinned, SecretMessage& message, bool wantReply) {
+  const std::uint32_t today = protocol::today();
+  auto report = message.builder().getRoot<proto::Report>();
+  Sealed out;
+  if (wantReply) {
+    out.replyCode = crypto::ReplyCode::generate();
+    auto keys = crypto::deriveReplyKeys(*out.replyCode);
+    auto pk = keys.identity.recipient().publicKey();
+    report.setReplyKey(kj::arrayPtr(pk.data(), pk.size()));
+  } else {
+    report.initReplyKey(0);
+  }
+  std::string problem = protocol::checkReport(report.asReader(), today);
+  if (!problem.empty()) throw InvalidReport(problem);
+
+  std::vector<age::X25519Recipient> recipients;
+  for (auto r : pinned.bundle->root().getRecipients())
+    if (r.getValidFromDay() <= today && today <= r.getValidUntilDay()) {
+      age::PublicKey pk;
+      std::memcpy(pk.data(), r.getX25519().begin(), pk.size());
+      recipients.emplace_back(pk);
+    }
+  if (recipients.empty() || pinned.bundle->root().getExpiresDay() < today)
+    throw std::runtime_error("the centre's keys have expired; run `gongyou-report enrol` with a new centre code");
+  std::vector<const age::Recipient*> to;
+  for (auto& r : recipients) to.push_back(&r);
+
+  SecretBytes plain = message.serialize();
+  auto padded = padding::pad(plain.view());
+  out.envelope = age::encrypt(to, padded.view());
+  return out;
+}
+
+Delivery deliver(ReporterState& state, const Pinned& pinned, ByteView envelope, kj::AsyncIoContext& io,
+                 const Net& net) {
+  Delivery d;
+  const std::string centre = pinned.code.centreId;
+  try {
+    d.relay = withRelay(io, relaysOf(pinned), net, [&](proto::Relay::Client& relay, const protocol::CallTimeout& t) {
+      d.receipt = protocol::submitEnvelope(relay, io.waitScope, centre, envelope, &t);
+    });
+    d.delivered = true;
+  } catch (const Unreachable& e) {
+    d.why = e.what();
+    d.queued = state.enqueue(envelope);
+  }
+  return d;
+}
+
+FlushResult flush(ReporterState& state, const Pinned& pinned, kj::AsyncIoContext& io, const Net& net) {
+  FlushResult r;
+  for (const auto& path : state.outbox()) {
+    Bytes envelope = storage::readFile(path);
+    try {
+      withRelay(io, relaysOf(pinned), net, [&](proto::Relay::Client& relay, const protocol::CallTimeout& t) {
+        protocol::submitEnvelope(relay, io.waitScope, pinned.code.centreId, envelope, &t);
+      });
+      state.dequeue(path);
+      ++r.delivered;
+    } catch (const Unreachable& e) {
+      ++r.waiting;
+      r.why = e.what();
+    }
+  }
+  return r;
+}
+
+}  // namespace gongyou::client

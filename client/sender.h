@@ -1,0 +1,65 @@
+// Report → Cap'n Proto → padding → age to every current recipient → proof of
+// work → submit, failing over across the centre's relays; when none can be
+// reached, the envelope (ciphertext only) waits in the outbox.
+//
+// Nothing of the report outlives these calls in clear: the serialized report and
+// its padded form live in guarded memory and are wiped; the reply code is
+// returned for the caller to show once and is never stored.
+#pragma once
+
+#include <kj/async-io.h>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "client/relays.h"
+#include "client/secret_message.h"
+#include "client/state.h"
+#include "crypto/reply_code.h"
+#include "protocol/relay_calls.h"
+#include "protocol/report.capnp.h"
+
+namespace gongyou::client {
+
+// The report failed validation; the text names the field. Nothing was encrypted.
+class InvalidReport : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Sealed {
+  Bytes envelope;
+  std::optional<crypto::ReplyCode> replyCode;  // absent when no reply was wanted
+};
+
+// Validates the Report in `report`, sets its replyKey (from a fresh reply code)
+// unless `wantReply` is false, and encrypts it to the pinned bundle's recipients
+// valid today. Throws InvalidReport, or std::runtime_error when the pinned bundle
+// has no current recipient (expired: refresh or enrol again).
+Sealed seal(const Pinned& pinned, SecretMessage& report, bool wantReply);
+
+struct Delivery {
+  bool delivered = false;
+  std::string relay;                 // when delivered
+  protocol::SubmitReceipt receipt;   // when delivered
+  std::string queued;                // outbox path when not delivered
+  std::string why;                   // why not delivered
+};
+
+// Submits `envelope`; on failure everywhere, queues it in the outbox.
+Delivery deliver(ReporterState& state, const Pinned& pinned, ByteView envelope, kj::AsyncIoContext& io,
+                 const Net& net);
+
+struct FlushResult {
+  std::size_t delivered = 0, waiting = 0;
+  std::string why;  // the last failure, when something is still waiting
+};
+
+// Retries every outbox envelope; each one is removed only after a relay's
+// receipt for it. (If a receipt is lost after the relay stored the envelope, the
+// next flush sends it again; both copies have one envelope hash, and the
+// analyst keeps one.)
+FlushResult flush(ReporterState& state, const Pinned& pinned, kj::AsyncIoContext& io, const Net& net);
+
+}  // namespace gongyou::client

@@ -1,0 +1,71 @@
+#include "client/state.h"
+
+#include <cstdlib>
+#include <stdexcept>
+
+#include "crypto/primitives.h"
+#include "storage/file.h"
+
+namespace gongyou::client {
+
+ReporterState::ReporterState(std::string dir) : dir_(std::move(dir)) {
+  storage::makeDirs(dir_);
+  storage::makeDirs(dir_ + "/outbox");
+}
+
+std::string ReporterState::defaultDir() {
+  if (const char* d = std::getenv("GONGYOU_REPORT_STATE"); d && *d) return d;
+  if (const char* x = std::getenv("XDG_STATE_HOME"); x && *x) return std::string(x) + "/gongyou-report";
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : ".") + "/.local/state/gongyou-report";
+}
+
+std::unique_ptr<Pinned> ReporterState::pinned() const {
+  const std::string codePath = dir_ + "/centre.code", bundlePath = dir_ + "/centre.bundle";
+  if (!storage::fileExists(codePath) || !storage::fileExists(bundlePath)) return nullptr;
+  auto p = std::make_unique<Pinned>();
+  Bytes code = storage::readFile(codePath);
+  auto decoded = protocol::decodeCentreCode(ByteView(code).str());
+  if (!decoded) throw std::runtime_error("state file " + codePath + " is damaged; enrol again");
+  p->code = std::move(*decoded);
+  p->framedBundle = storage::readFile(bundlePath);
+  try {
+    p->message = protocol::readSignedBundle(p->framedBundle, p->words);
+  } catch (const std::exception&) {
+    throw std::runtime_error("state file " + bundlePath + " is damaged; enrol again");
+  }
+  auto bytes = p->signedBundle().getBundle();
+  p->bundle = protocol::Canonical<proto::KeyBundle>::parse(ByteView(bytes.begin(), bytes.size()));
+  // The files may have been altered or left inconsistent: the bundle must still
+  // be the code's centre, signed by the code's identity.
+  auto sig = p->signedBundle().getSignature();
+  if (!p->bundle || p->bundle->root().getCentreId() != p->code.centreId.c_str() ||
+      !crypto::verify(ByteView(p->code.identity.data(), p->code.identity.size()), protocol::kBundleLabel,
+                      ByteView(bytes.begin(), bytes.size()), ByteView(sig.begin(), sig.size())))
+    throw std::runtime_error("state file " + bundlePath + " is damaged; enrol again");
+  return p;
+}
+
+void ReporterState::pin(const std::string& codeText, ByteView framedBundle) {
+  // Two atomic replacements, bundle first. A crash between them leaves a code
+  // and a bundle that disagree; pinned() callers re-verify and ask to enrol again.
+  storage::writeFileAtomic(dir_ + "/centre.bundle", framedBundle);
+  storage::writeFileAtomic(dir_ + "/centre.code", codeText + "\n");
+}
+
+std::string ReporterState::enqueue(ByteView envelope) {
+  std::uint8_t id[8];
+  crypto::randomBytes(id, sizeof id);
+  static const char hex[] = "0123456789abcdef";
+  std::string name;
+  for (auto b : id) name += hex[b >> 4], name += hex[b & 15];
+  std::string path = dir_ + "/outbox/" + name + ".age";
+  storage::writeFileAtomic(path, envelope);
+  return path;
+}
+
+std::vector<std::string> ReporterState::outbox() const { return storage::listFiles(dir_ + "/outbox", ".age"); }
+
+void ReporterState::dequeue(const std::string& path) { storage::removeFile(path); }
+
+}  // namespace gongyou::client

@@ -1,0 +1,56 @@
+// What the reporter keeps on the worker's machine: the pinned centre (its code
+// and its signed key bundle) and an outbox of envelopes not yet delivered.
+// Nothing else — no report, no reply code, no log — and the outbox holds only
+// age ciphertext, padded like every other report.
+//
+// Layout of the state directory (mode 0700, files 0600):
+//   centre.code      the centre code, as enrolled
+//   centre.bundle    the pinned SignedBundle (framed)
+//   outbox/*.age     encrypted envelopes waiting for a relay
+// Every file is replaced atomically (storage/file.h): a crash never leaves half
+// of one.
+//
+// Failure modes: std::runtime_error naming the file for I/O errors or a state
+// file that does not parse.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/bundle.h"
+#include "protocol/centre_code.h"
+
+namespace gongyou::client {
+
+struct Pinned {
+  protocol::CentreCode code;
+  Bytes framedBundle;
+  // Parsed views of framedBundle; valid while this object lives.
+  kj::Array<capnp::word> words;
+  std::unique_ptr<capnp::MessageReader> message;
+  std::unique_ptr<protocol::Canonical<proto::KeyBundle>> bundle;
+  proto::SignedBundle::Reader signedBundle() const { return message->getRoot<proto::SignedBundle>(); }
+};
+
+class ReporterState {
+ public:
+  explicit ReporterState(std::string dir);
+  // $GONGYOU_REPORT_STATE, else $XDG_STATE_HOME/gongyou-report, else
+  // ~/.local/state/gongyou-report.
+  static std::string defaultDir();
+
+  const std::string& dir() const { return dir_; }
+  std::unique_ptr<Pinned> pinned() const;
+  void pin(const std::string& codeText, ByteView framedBundle);
+
+  std::string enqueue(ByteView envelope);  // returns the outbox file's path
+  std::vector<std::string> outbox() const;
+  void dequeue(const std::string& path);
+
+ private:
+  std::string dir_;
+};
+
+}  // namespace gongyou::client

@@ -1,0 +1,101 @@
+#include "protocol/centre_code.h"
+
+#include <cctype>
+#include <cstring>
+#include <stdexcept>
+
+#include "crypto/bech32.h"
+#include "protocol/bundle.h"
+#include "protocol/limits.h"
+
+namespace gongyou::protocol {
+namespace {
+
+constexpr char kHrp[] = "gongyou";
+constexpr std::uint8_t kVersion = 1;
+
+void putField(Bytes& out, const std::string& s) {
+  if (s.empty() || s.size() > 255) throw std::invalid_argument("centre code field must be 1..255 bytes");
+  out.push_back(static_cast<std::uint8_t>(s.size()));
+  append(out, s);
+}
+
+bool validRelay(const std::string& r) {
+  auto colon = r.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == r.size()) return false;
+  for (std::size_t i = colon + 1; i < r.size(); ++i)
+    if (!std::isdigit(static_cast<unsigned char>(r[i]))) return false;
+  for (char c : r)
+    if (static_cast<unsigned char>(c) <= ' ' || static_cast<unsigned char>(c) >= 0x7f) return false;
+  return true;
+}
+
+}  // namespace
+
+std::string encodeCentreCode(const CentreCode& code) {
+  if (!validCentreId(code.centreId)) throw std::invalid_argument("centre id must be 1..64 of [a-z0-9-]");
+  if (code.relays.empty() || code.relays.size() > kMaxRelays)
+    throw std::invalid_argument("a centre code needs 1..16 relays");
+  Bytes p{kVersion};
+  p.insert(p.end(), code.identity.begin(), code.identity.end());
+  putField(p, code.centreId);
+  p.push_back(static_cast<std::uint8_t>(code.relays.size()));
+  for (const auto& r : code.relays) {
+    if (!validRelay(r)) throw std::invalid_argument("relay must be host:port: " + r);
+    putField(p, r);
+  }
+  std::string s = bech32::encode(kHrp, p);
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string groupCentreCode(const std::string& code) {
+  std::string out;
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    if (i > 0 && i % 5 == 0) out += ' ';
+    out += code[i];
+  }
+  return out;
+}
+
+std::optional<CentreCode> decodeCentreCode(std::string_view text) {
+  std::string compact;
+  for (char c : text)
+    if (c != ' ' && c != '-' && c != '\n' && c != '\r' && c != '\t') compact += c;
+  auto d = bech32::decode(compact);
+  if (!d || d->hrp != kHrp) return std::nullopt;
+  const Bytes& p = d->data;
+  std::size_t at = 0;
+  auto take = [&](std::size_t n) -> const std::uint8_t* {
+    if (p.size() - at < n) return nullptr;
+    const std::uint8_t* r = p.data() + at;
+    at += n;
+    return r;
+  };
+  auto field = [&](std::string& out) {
+    const std::uint8_t* len = take(1);
+    if (!len || *len == 0) return false;
+    const std::uint8_t* s = take(*len);
+    if (!s) return false;
+    out.assign(reinterpret_cast<const char*>(s), *len);
+    return true;
+  };
+  const std::uint8_t* version = take(1);
+  if (!version || *version != kVersion) return std::nullopt;
+  CentreCode c;
+  const std::uint8_t* id = take(c.identity.size());
+  if (!id) return std::nullopt;
+  std::memcpy(c.identity.data(), id, c.identity.size());
+  if (!field(c.centreId) || !validCentreId(c.centreId)) return std::nullopt;
+  const std::uint8_t* count = take(1);
+  if (!count || *count == 0 || *count > kMaxRelays) return std::nullopt;
+  for (unsigned i = 0; i < *count; ++i) {
+    std::string r;
+    if (!field(r) || !validRelay(r)) return std::nullopt;
+    c.relays.push_back(std::move(r));
+  }
+  if (at != p.size()) return std::nullopt;
+  return c;
+}
+
+}  // namespace gongyou::protocol
