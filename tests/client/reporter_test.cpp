@@ -1,0 +1,450 @@
+// Integration: the real gongyou-report against the real gongyou-relay on
+// 127.0.0.1, directly and through a real SOCKS5 proxy (microsocks).
+#include <catch2/catch.hpp>
+
+#include <capnp/serialize.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <dirent.h>
+
+#include <algorithm>
+
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <thread>
+
+#include "crypto/reply_code.h"
+#include "protocol/centre_code.h"
+#include "protocol/report.capnp.h"
+#include "protocol/reply.h"
+#include "server/relay_harness.h"
+#include "storage/file.h"
+#include "storage/relay_store.h"
+#include "support/pty.h"
+
+using namespace gongyou;
+using test::run;
+
+namespace {
+
+const std::string kReportBin = GONGYOU_REPORT_BIN;
+
+const char kJson[] =
+    R"({"employer": {"name": "Huaqiang Electronics", "city": "Shenzhen", "province": "Guangdong", "country": "CN"},
+        "occurred": {"year": 2026, "month": 9}, "categories": ["wage_arrears"], "workersAffected": 30,
+        "amountOwed": {"minorUnits": "9000000", "currency": "CNY"},
+        "narrative": "NARRATIVE-MARKER three months unpaid", "language": "en", "reporterRole": "affectedWorker"})";
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Every byte of every file under `dir`, concatenated.
+std::string allFiles(const std::string& dir) {
+  std::string out;
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return out;
+  while (dirent* e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (n == "." || n == "..") continue;
+    std::string p = dir + "/" + n;
+    out += e->d_type == DT_DIR ? allFiles(p) : slurp(p);
+  }
+  ::closedir(d);
+  return out;
+}
+
+unsigned short freePort() {
+  int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  socklen_t len = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(s);
+  return ntohs(a.sin_port);
+}
+
+// The report inside an envelope, as the analyst will read it.
+struct Opened {
+  kj::Array<capnp::word> words;
+  std::unique_ptr<capnp::FlatArrayMessageReader> reader;
+  proto::Report::Reader report() { return reader->getRoot<proto::Report>(); }
+};
+Opened openPadded(ByteView padded) {
+  auto content = padding::unpad(padded);
+  REQUIRE(content);
+  Opened o;
+  o.words = kj::heapArray<capnp::word>(content->size() / 8);
+  std::memcpy(o.words.begin(), content->data(), content->size());
+  o.reader = std::make_unique<capnp::FlatArrayMessageReader>(o.words);
+  return o;
+}
+Opened openEnvelope(const test::Centre& c, ByteView env) {
+  io::MemorySource src(env);
+  io::VectorSink out;
+  REQUIRE(age::decrypt(src, {&c.analyst}, out) == age::Status::Ok);
+  return openPadded(out.out);
+}
+
+struct World {
+  test::TempDir tmp;
+  std::string data = tmp / "relay";
+  std::string state = tmp / "state";
+  test::Centre centre;
+  World() {
+    centre.id = "centre-a";
+    REQUIRE(run({test::kRelayBin, "list-centres", "--data", data}).first == 0);
+    REQUIRE(test::addCentre(data, centre, tmp) == 0);
+  }
+  std::string code(const std::string& relay, const crypto::SignPublicKey* identity = nullptr) const {
+    return protocol::encodeCentreCode({centre.id, identity ? *identity : centre.identity.publicKey(), {relay}});
+  }
+  std::vector<std::string> cmd(std::vector<std::string> args) const {
+    std::vector<std::string> v{kReportBin, "--state", state, "--lang", "en", "--timeout", "5"};
+    v.insert(v.end(), args.begin(), args.end());
+    return v;
+  }
+  std::string writeJson(const std::string& text) const {
+    std::string p = tmp / "report.json";
+    std::ofstream(p) << text;
+    return p;
+  }
+  std::vector<Bytes> collect(const test::Relay& relay) const {
+    test::Client c(relay.address());
+    auto col = protocol::loginCourier(c.relay(), c.ws(), centre.id, centre.courier);
+    auto lr = col.listRequest();
+    auto listed = lr.send().wait(c.ws());
+    auto fr = col.fetchRequest();
+    auto ids = fr.initIds(listed.getEntries().size());
+    for (unsigned i = 0; i < ids.size(); ++i) ids.set(i, listed.getEntries()[i].getId());
+    auto got = fr.send().wait(c.ws());
+    std::vector<Bytes> out;
+    for (auto e : got.getEnvelopes()) out.emplace_back(e.getData().begin(), e.getData().end());
+    return out;
+  }
+};
+
+std::string replyCodeFrom(const std::string& out) {
+  auto at = out.find("shown only once):\n");
+  REQUIRE(at != std::string::npos);
+  auto line = out.substr(at + 18, out.find('\n', at + 18) - at - 18);
+  return line.substr(line.find_first_not_of(' '));
+}
+
+}  // namespace
+
+TEST_CASE("reporter: enrol and submit JSON through the real relay and the centre reads it (age -d too)") {
+  World w;
+  test::Relay relay(w.data);
+  auto enrol = run(w.cmd({"enrol", w.code(relay.address())}));
+  REQUIRE(enrol.first == 0);
+  CHECK_THAT(enrol.second, Catch::Contains("Connected to Test Workers' Centre"));
+  auto sent = run(w.cmd({"submit", "--json", w.writeJson(kJson)}));
+  REQUIRE(sent.first == 0);
+  CHECK_THAT(sent.second, Catch::Contains("Sent."));
+  std::string code = replyCodeFrom(sent.second);
+  CHECK(crypto::ReplyCode::parse(code));
+
+  auto envs = w.collect(relay);
+  REQUIRE(envs.size() == 1);
+  auto opened = openEnvelope(w.centre, envs[0]);
+  auto r = opened.report();
+  CHECK(r.getEmployer().getName() == "Huaqiang Electronics");
+  CHECK(r.getAmountOwed().getMinorUnits() == 9000000);
+  // The reply key inside the report is the one the worker's code derives.
+  auto keys = crypto::deriveReplyKeys(*crypto::ReplyCode::parse(code));
+  auto pk = keys.identity.recipient().publicKey();
+  CHECK(Bytes(r.getReplyKey().begin(), r.getReplyKey().end()) == Bytes(pk.begin(), pk.end()));
+
+  // The reference age tool opens the same envelope with the analyst's key.
+  auto key = w.centre.analyst.encode();
+  storage::writeFileAtomic(w.tmp / "analyst.key", key.view());
+  storage::writeFileAtomic(w.tmp / "report.age", envs[0]);
+  auto age = run({"/usr/bin/age", "-d", "-i", w.tmp / "analyst.key", "-o", w.tmp / "padded", w.tmp / "report.age"});
+  REQUIRE(age.first == 0);
+  auto viaAge = openPadded(storage::readFile(w.tmp / "padded"));
+  CHECK(viaAge.report().getNarrative() == "NARRATIVE-MARKER three months unpaid");
+
+  // Nothing readable of the report stays on the worker's machine.
+  std::string kept = allFiles(w.state);
+  CHECK(kept.find("NARRATIVE-MARKER") == std::string::npos);
+  CHECK(kept.find("Huaqiang") == std::string::npos);
+  CHECK(kept.find(code) == std::string::npos);
+}
+
+TEST_CASE("reporter: an invalid report is refused with the field named and nothing is sent") {
+  World w;
+  test::Relay relay(w.data);
+  REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
+  auto err = w.tmp / "err";
+  std::string oneLine = kJson;
+  oneLine.erase(std::remove(oneLine.begin(), oneLine.end(), '\n'), oneLine.end());
+  auto r = run(w.cmd({"submit", "--json",
+                      w.writeJson(oneLine + "\n" + R"({"employer":{"name":"x"},"categories":["nope"],"language":"en"})")}),
+               err);
+  // JSON lines: the second object is bad, so the batch is refused whole.
+  CHECK(r.first == 1);
+  CHECK_THAT(slurp(err), Catch::Contains("line 2: categories: unknown category id"));
+  CHECK(w.collect(relay).empty());
+  CHECK(storage::listFiles(w.state + "/outbox", ".age").empty());
+}
+
+TEST_CASE("reporter: pinning refuses a wrong fingerprint and a bad signature and an expired bundle and a rollback") {
+  World w;
+  test::Relay relay(w.data);
+  auto err = w.tmp / "err";
+
+  SECTION("a code whose identity did not sign the relay's bundle") {
+    auto other = crypto::SigningKey::generate();
+    CHECK(run(w.cmd({"enrol", w.code(relay.address(), &other.publicKey())}), err).first == 1);
+    CHECK_THAT(slurp(err), Catch::Contains("different identity"));
+    CHECK(run(w.cmd({"status"})).first == 1);  // nothing pinned
+  }
+  SECTION("a relay serving a tampered or expired bundle") {
+    storage::RelayStore store(w.data);
+    // Same identity, expired yesterday.
+    const auto issued = w.centre.issuedDay, expires = w.centre.expiresDay;
+    w.centre.issuedDay = protocol::today() - 100;
+    w.centre.expiresDay = protocol::today() - 1;
+    Bytes expired = w.centre.bundleFile();
+    w.centre.issuedDay = issued, w.centre.expiresDay = expires;
+    Bytes tampered = w.centre.bundleFile();
+    tampered[tampered.size() - 10] ^= 1;  // inside the signature
+    for (auto& [bytes, why] : std::vector<std::pair<Bytes, std::string>>{
+             {expired, "expired"}, {tampered, "signature"}}) {
+      // Written behind the relay's back, as a compromised relay host could.
+      storage::RelayStore::Batch b(store);
+      b.putCentre(w.centre.id, bytes);
+      b.commit();
+      CHECK(run(w.cmd({"enrol", w.code(relay.address())}), err).first == 1);
+      CHECK_THAT(slurp(err), Catch::Contains(why));
+    }
+  }
+  SECTION("a second relay serving an older version") {
+    w.centre.version = 2;
+    REQUIRE(test::addCentre(w.data, w.centre, w.tmp) == 0);
+    REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
+    test::TempDir oldTmp;
+    std::string oldData = oldTmp / "relay";
+    REQUIRE(run({test::kRelayBin, "list-centres", "--data", oldData}).first == 0);
+    w.centre.version = 1;
+    REQUIRE(test::addCentre(oldData, w.centre, oldTmp) == 0);
+    test::Relay old(oldData);
+    CHECK(run(w.cmd({"enrol", w.code(old.address())}), err).first == 1);
+    CHECK_THAT(slurp(err), Catch::Contains("older than"));
+    CHECK_THAT(run(w.cmd({"status"})).second, Catch::Contains("key version 2"));
+  }
+  SECTION("a mistyped code never reaches the network") {
+    std::string code = w.code(relay.address());
+    code[12] = code[12] == 'Q' ? 'P' : 'Q';
+    CHECK(run(w.cmd({"enrol", code}), err).first == 1);
+    CHECK_THAT(slurp(err), Catch::Contains("not valid"));
+  }
+}
+
+TEST_CASE("reporter: a submission through a real SOCKS5 proxy arrives") {
+  World w;
+  test::Relay relay(w.data);
+  const unsigned short port = freePort();
+  const std::string proxyLog = w.tmp / "microsocks.log";
+  test::Process proxy({"/usr/bin/microsocks", "-i", "127.0.0.1", "-p", std::to_string(port)}, proxyLog);
+  // Readiness: the proxy accepts connections.
+  bool up = false;
+  for (int i = 0; i < 500 && !up; ++i) {
+    try {
+      ::close(protocol::connectTcp("127.0.0.1:" + std::to_string(port), std::chrono::seconds(1)));
+      up = true;
+    } catch (const std::exception&) {
+      std::this_thread::yield();
+    }
+  }
+  REQUIRE(up);
+  const std::string via = "socks5://127.0.0.1:" + std::to_string(port);
+  auto cmd = [&](std::vector<std::string> a) {
+    auto v = w.cmd(a);
+    v.insert(v.begin() + 1, {"--proxy", via});
+    return v;
+  };
+  REQUIRE(run(cmd({"enrol", w.code(relay.address())})).first == 0);
+  auto sent = run(cmd({"submit", "--json", w.writeJson(kJson)}));
+  CHECK(sent.first == 0);
+  CHECK(w.collect(relay).size() == 1);
+  // The proxy made the connections to the relay (the relay saw the proxy).
+  CHECK_THAT(slurp(proxyLog), Catch::Contains("connected to 127.0.0.1:" + relay.address().substr(10)));
+
+  // A proxy that is not there: clear error, the report waits encrypted.
+  auto err = w.tmp / "err";
+  auto down = w.cmd({"submit", "--json", w.writeJson(kJson)});
+  down.insert(down.begin() + 1, {"--proxy", "socks5://127.0.0.1:" + std::to_string(freePort())});
+  CHECK(run(down, err).first == 3);
+  CHECK(storage::listFiles(w.state + "/outbox", ".age").size() == 1);
+}
+
+TEST_CASE("reporter: offline the report waits in the outbox as ciphertext and flush delivers it once") {
+  World w;
+  std::string address;
+  {
+    test::Relay first(w.data);
+    address = first.address();
+    REQUIRE(run(w.cmd({"enrol", w.code(address)})).first == 0);
+  }  // the relay is gone
+  auto sent = run(w.cmd({"submit", "--json", w.writeJson(kJson)}));
+  CHECK(sent.first == 3);
+  CHECK_THAT(sent.second, Catch::Contains("Not sent yet"));
+  auto queued = storage::listFiles(w.state + "/outbox", ".age");
+  REQUIRE(queued.size() == 1);
+  std::string env = slurp(queued[0]);
+  CHECK(env.rfind("age-encryption.org/v1\n", 0) == 0);
+  std::string kept = allFiles(w.state);
+  CHECK(kept.find("NARRATIVE-MARKER") == std::string::npos);
+  CHECK(kept.find("Huaqiang") == std::string::npos);
+
+  test::Relay back(w.data, {"--listen", address});
+  auto flushed = run(w.cmd({"flush"}));
+  CHECK(flushed.first == 0);
+  CHECK_THAT(flushed.second, Catch::Contains("Sent 1 waiting report(s); 0 still waiting."));
+  CHECK(storage::listFiles(w.state + "/outbox", ".age").empty());
+  CHECK_THAT(run(w.cmd({"flush"})).second, Catch::Contains("Sent 0"));
+  auto envs = w.collect(back);
+  REQUIRE(envs.size() == 1);
+  CHECK(Bytes(env.begin(), env.end()) == envs[0]);
+}
+
+TEST_CASE("reporter: the centre's reply reaches the worker who holds the reply code") {
+  World w;
+  test::Relay relay(w.data);
+  REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
+  auto sent = run(w.cmd({"submit", "--json", w.writeJson(kJson)}));
+  REQUIRE(sent.first == 0);
+  const std::string code = replyCodeFrom(sent.second);
+  CHECK_THAT(run(w.cmd({"replies", code})).second, Catch::Contains("No answer yet"));
+
+  // The centre: read the report, answer to its reply key, file under its mailbox.
+  auto envs = w.collect(relay);
+  auto opened = openEnvelope(w.centre, envs.at(0));
+  age::PublicKey pk;
+  std::memcpy(pk.data(), opened.report().getReplyKey().begin(), 32);
+  Bytes reply = protocol::sealReply(pk, "我们收到了。We will call the labour bureau on Monday.");
+  auto mailbox = crypto::mailboxOf(pk);
+  {
+    test::Client c(relay.address());
+    auto col = protocol::loginCourier(c.relay(), c.ws(), w.centre.id, w.centre.courier);
+    auto post = col.postRepliesRequest();
+    auto l = post.initReplies(1);
+    l[0].setMailbox(kj::arrayPtr(mailbox.data(), 32));
+    l[0].setEnvelope(kj::arrayPtr(reply.data(), reply.size()));
+    post.send().wait(c.ws());
+  }
+  auto got = run(w.cmd({"replies", code}));
+  CHECK(got.first == 0);
+  CHECK_THAT(got.second, Catch::Contains("We will call the labour bureau on Monday."));
+  // Another valid code sees nothing; a mistyped one is caught before any network.
+  auto other = crypto::ReplyCode::generate().text();
+  CHECK_THAT(run(w.cmd({"replies", std::string(other.view().str())})).second, Catch::Contains("No answer yet"));
+  std::string typo = code;
+  typo[0] = typo[0] == '1' ? '2' : '1';
+  CHECK(run(w.cmd({"replies", typo})).first == 1);
+}
+
+TEST_CASE("reporter: the guided form in a terminal in English and in Chinese") {
+  World w;
+  test::Relay relay(w.data);
+  REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
+  {
+    test::Pty t({kReportBin, "--state", w.state, "--lang", "en", "new"});
+    REQUIRE(t.expect("Name of the employer"));
+    t.type("Dongguan Hongda Garments");
+    REQUIRE(t.expect("City:"));
+    t.type("Dongguan");
+    REQUIRE(t.expect("Province:"));
+    t.type("Guangdong");
+    REQUIRE(t.expect("Industry"));
+    t.type("");
+    REQUIRE(t.expect("Year and month"));
+    t.type("2026-13");
+    REQUIRE(t.expect("like 2026-10, or press Enter"));  // asked again
+    REQUIRE(t.expect("Year and month"));
+    t.type("2026-08");
+    REQUIRE(t.expect("What happened?"));
+    t.type("99");
+    REQUIRE(t.expect("at least one number"));
+    REQUIRE(t.expect("What happened?"));
+    t.type("1 10");  // wage arrears, ID document retention
+    REQUIRE(t.expect("Your rights (Wage arrears / unpaid wages): Labour Law"));
+    REQUIRE(t.expect("Did any of these happen?"));
+    t.type("7");
+    REQUIRE(t.expect("How many workers"));
+    t.type("sixty");
+    REQUIRE(t.expect("whole number"));
+    REQUIRE(t.expect("How many workers"));
+    t.type("60");
+    REQUIRE(t.expect("How much money"));
+    t.type("15000");
+    REQUIRE(t.expect("Describe what happened"));
+    t.type("They took our ID cards FORM-MARKER");
+    REQUIRE(t.expect("Who are you"));
+    t.type("1");
+    REQUIRE(t.expect("read the centre's answer"));
+    t.type("");
+    REQUIRE(t.expect("Send this report now?"));
+    t.type("y");
+    REQUIRE(t.expect("Sent."));
+    REQUIRE(t.expect("Your reply code"));
+    CHECK(t.wait() == 0);
+  }
+  {
+    test::Pty t({kReportBin, "--state", w.state, "--lang", "zh-Hans", "new"});
+    REQUIRE(t.expect("雇主或工厂的名称"));
+    t.type("苏州恒通建筑");
+    for (const char* prompt : {"城市", "省份", "行业", "年和月"}) {
+      REQUIRE(t.expect(prompt));
+      t.type("");
+    }
+    REQUIRE(t.expect("发生了什么"));
+    REQUIRE(t.expect("拖欠工资"));
+    t.type("13");  // work injury
+    REQUIRE(t.expect("你的权利"));
+    REQUIRE(t.expect("是否发生过以下情况"));
+    t.type("");
+    REQUIRE(t.expect("多少工人"));
+    t.type("");
+    REQUIRE(t.expect("多少钱"));
+    t.type("");
+    REQUIRE(t.expect("描述"));
+    t.type("工友从脚手架上摔下来");
+    REQUIRE(t.expect("身份"));
+    t.type("2");
+    REQUIRE(t.expect("回复"));
+    t.type("n");
+    REQUIRE(t.expect("现在发送"));
+    t.type("y");
+    REQUIRE(t.expect("已发送"));
+    CHECK(t.wait() == 0);
+    CHECK(t.screen().find("回复码") == std::string::npos);  // no reply wanted: no code shown
+  }
+  auto envs = w.collect(relay);
+  REQUIRE(envs.size() == 2);
+  std::set<std::string> languages, employers;
+  for (auto& e : envs) {
+    auto o = openEnvelope(w.centre, e);
+    languages.insert(o.report().getLanguage());
+    employers.insert(o.report().getEmployer().getName());
+    if (o.report().getLanguage() == "en") {
+      CHECK(o.report().getCategories().size() == 2);
+      CHECK(o.report().getWorkersAffected() == 60);
+      CHECK(o.report().getAmountOwed().getMinorUnits() == 1500000);
+      CHECK(o.report().getForcedLabourIndicators()[0] == "fl_retention_of_id_documents");
+      CHECK(o.report().getReplyKey().size() == 32);
+    } else {
+      CHECK(o.report().getReplyKey().size() == 0);
+      CHECK(o.report().getReporterRole() == proto::ReporterRole::COWORKER);
+    }
+  }
+  CHECK(languages == std::set<std::string>{"en", "zh-Hans"});
+  CHECK(employers.count("苏州恒通建筑") == 1);
+}
