@@ -1,10 +1,10 @@
-// gongyou-demo: the end-to-end demo until the reporter and analyst programs exist.
-// scripts/demo runs it in three steps around a real gongyou-relay on loopback:
+// gongyou-demo: the centre's side of the end-to-end demo until the analyst program
+// exists. scripts/demo runs it around a real gongyou-relay and the real
+// gongyou-report on loopback:
 //
-//   gongyou-demo centre  --out DIR               a centre's keys and signed bundle
-//   gongyou-demo report  --out DIR --relay ADDR  workers submit sample reports
+//   gongyou-demo centre  --out DIR --relay ADDR  a centre's keys, signed bundle, centre code
 //   gongyou-demo collect --out DIR --relay ADDR  courier collects, analyst decrypts,
-//                                                aggregates, and acknowledges
+//                                                aggregates, answers, and acknowledges
 //
 // DIR holds the demo centre's secret keys in plain files: that is for the demo
 // only (the analyst issue brings the passphrase-encrypted keyring).
@@ -28,6 +28,8 @@
 #include "protocol/connection.h"
 #include "protocol/day.h"
 #include "protocol/relay_calls.h"
+#include "protocol/reply.h"
+#include "crypto/reply_code.h"
 #include "protocol/report_check.h"
 #include "protocol/taxonomy.h"
 
@@ -39,10 +41,9 @@ const char kCentre[] = "demo-workers-centre";
 
 void usage(std::FILE* f) {
   std::fprintf(f,
-               "usage: gongyou-demo centre  --out DIR\n"
-               "       gongyou-demo report  --out DIR --relay ADDR:PORT\n"
+               "usage: gongyou-demo centre  --out DIR --relay ADDR:PORT\n"
                "       gongyou-demo collect --out DIR --relay ADDR:PORT\n"
-               "The three steps of scripts/demo around a running gongyou-relay.\n");
+               "The centre's steps of scripts/demo around a running gongyou-relay.\n");
 }
 
 void writeFile(const std::string& path, ByteView data) {
@@ -98,7 +99,7 @@ int centre(const std::string& dir, const std::string& relayAddress) {
     recipients[i].setValidFromDay(today);
     recipients[i].setValidUntilDay(today + 180);
   }
-  b.initRelays(1).set(0, "127.0.0.1:7455");
+  b.initRelays(1).set(0, relayAddress);
   b.initPow().setDifficulty(12);
   b.setVersion(1);
   b.setIssuedDay(today);
@@ -129,95 +130,6 @@ int centre(const std::string& dir, const std::string& relayAddress) {
   return 0;
 }
 
-// ---- step 2: workers report ------------------------------------------------
-struct Sample {
-  const char* employer;
-  const char* city;
-  const char* province;
-  std::vector<const char*> categories;
-  std::vector<const char*> indicators;
-  unsigned workers;
-  std::uint64_t fen;
-  const char* narrative;
-  const char* language;
-};
-
-const std::vector<Sample> kSamples = {
-    {"深圳市华强电子有限公司", "深圳", "广东", {"wage_arrears", "overtime_pay_unpaid"}, {}, 120, 36000000,
-     "老板拖欠了三个月工资，加班费也没有按规定支付。", "zh-Hans"},
-    {"Huaqiang Electronics (Shenzhen)", "Shenzhen", "Guangdong", {"wage_arrears"}, {}, 35, 9000000,
-     "Three months of wages unpaid since August.", "en"},
-    {"东莞宏达制衣厂", "东莞", "广东", {"id_document_retention", "excessive_hours"},
-     {"fl_retention_of_id_documents", "fl_excessive_overtime"}, 60, 0,
-     "厂里收走了我们的身份证，每天工作十四个小时。", "zh-Hans"},
-    {"苏州恒通建筑工程", "苏州", "江苏", {"work_injury", "no_written_contract"}, {}, 8, 5000000,
-     "工友从脚手架上摔下来，公司不给报工伤，也没有签劳动合同。", "zh-Hans"},
-};
-
-int report(const std::string& dir, const std::string& relayAddress) {
-  // The worker's device knows the centre's identity key out of band (the
-  // centre code); the relay only carries the bundle, it is not trusted for it.
-  Bytes pinnedFile = readFile(dir + "/centre.bundle");
-  kj::Array<capnp::word> pinnedWords;
-  auto pinnedMsg = protocol::readSignedBundle(pinnedFile, pinnedWords);
-  auto pinned = protocol::Canonical<proto::KeyBundle>::parse(
-      ByteView(pinnedMsg->getRoot<proto::SignedBundle>().getBundle().begin(),
-               pinnedMsg->getRoot<proto::SignedBundle>().getBundle().size()));
-  auto pinnedId = pinned->root().getIdentityKey();
-
-  auto io = kj::setupAsyncIo();
-  protocol::RelayConnection conn(io, relayAddress);
-  auto req = conn.relay().getBundleRequest();
-  req.setCentre(kCentre);
-  auto resp = req.send().wait(io.waitScope);
-  protocol::BundleRules rules;
-  rules.today = protocol::today();
-  rules.pinnedIdentity = ByteView(pinnedId.begin(), pinnedId.size());
-  auto check = protocol::verifyBundle(resp.getBundle(), rules);
-  if (check.status != protocol::BundleStatus::Ok) {
-    std::fprintf(stderr, "gongyou-demo: the relay's bundle is refused: %s\n", protocol::describe(check.status));
-    return 1;
-  }
-  std::vector<age::X25519Recipient> recipients;
-  for (auto r : check.bundle->root().getRecipients())
-    if (r.getValidFromDay() <= rules.today && rules.today <= r.getValidUntilDay()) {
-      age::PublicKey pk;
-      std::memcpy(pk.data(), r.getX25519().begin(), pk.size());
-      recipients.emplace_back(pk);
-    }
-  std::vector<const age::Recipient*> to;
-  for (auto& r : recipients) to.push_back(&r);
-  std::printf("bundle from the relay verifies against the pinned identity; %zu current recipients\n", to.size());
-
-  for (const auto& s : kSamples) {
-    capnp::MallocMessageBuilder mb;
-    auto r = mb.initRoot<proto::Report>();
-    auto d = r.initOccurred();
-    d.setYear(2026), d.setMonth(10);
-    auto e = r.initEmployer();
-    e.setName(s.employer), e.setCity(s.city), e.setProvince(s.province), e.setCountry("CN");
-    auto cats = r.initCategories(static_cast<unsigned>(s.categories.size()));
-    for (unsigned i = 0; i < s.categories.size(); ++i) cats.set(i, s.categories[i]);
-    auto ind = r.initForcedLabourIndicators(static_cast<unsigned>(s.indicators.size()));
-    for (unsigned i = 0; i < s.indicators.size(); ++i) ind.set(i, s.indicators[i]);
-    r.setWorkersAffected(s.workers);
-    if (s.fen) r.initAmountOwed().setMinorUnits(s.fen), r.getAmountOwed().setCurrency("CNY");
-    r.setNarrative(s.narrative);
-    r.setLanguage(s.language);
-    r.setReporterRole(proto::ReporterRole::AFFECTED_WORKER);
-    std::string problem = protocol::checkReport(r.asReader(), rules.today);
-    if (!problem.empty()) throw std::runtime_error("sample report invalid: " + problem);
-    auto words = capnp::messageToFlatArray(mb);
-    auto padded = padding::pad(ByteView(words.asBytes().begin(), words.asBytes().size()));
-    Bytes envelope = age::encrypt(to, padded.view());
-    auto receipt = protocol::submitEnvelope(conn.relay(), io.waitScope, kCentre, envelope);
-    std::printf("  %3zu-byte report -> %zu-byte envelope, receipt %s… (day %u): %s\n", words.asBytes().size(),
-                envelope.size(), hex(ByteView(receipt.id.data(), 6)).c_str(), receipt.day, s.employer);
-  }
-  std::printf("every envelope has the same size: the relay learns nothing from it\n");
-  return 0;
-}
-
 // ---- step 3: courier collects, analyst reads -------------------------------
 int collect(const std::string& dir, const std::string& relayAddress) {
   auto io = kj::setupAsyncIo();
@@ -244,6 +156,7 @@ int collect(const std::string& dir, const std::string& relayAddress) {
   std::set<std::string> alerts;
   unsigned workers = 0, read = 0;
   std::vector<protocol::InboxId> imported;
+  std::vector<std::pair<crypto::Mailbox, Bytes>> answers;
   for (auto env : fetched.getEnvelopes()) {
     ByteView data(env.getData().begin(), env.getData().size());
     if (read == 0) writeFile(dir + "/report.age", data);
@@ -269,6 +182,20 @@ int collect(const std::string& dir, const std::string& relayAddress) {
       auto* cat = protocol::findCategory(c.cStr());
       byCategory[cat->nameZh + " / " + cat->nameEn]++;
     }
+    if (r.getReplyKey().size() == 32) {
+      // The centre answers to the key inside the report, under the mailbox
+      // derived from it; only the worker's reply code leads there.
+      age::PublicKey pk;
+      std::memcpy(pk.data(), r.getReplyKey().begin(), pk.size());
+      bool zh = r.getLanguage() == "zh-Hans";
+      answers.emplace_back(crypto::mailboxOf(pk),
+                           protocol::sealReply(pk, zh ? "我们收到了你关于" + std::string(r.getEmployer().getName().cStr()) +
+                                                            "的报告。请在周六下午到中心来，我们一起准备劳动仲裁材料。"
+                                                      : "We received your report about " +
+                                                            std::string(r.getEmployer().getName().cStr()) +
+                                                            ". Come to the centre on Saturday afternoon: we will "
+                                                            "prepare the arbitration papers together."));
+    }
     for (auto f : r.getForcedLabourIndicators())
       alerts.insert(std::string(r.getEmployer().getName().cStr()) + ": " +
                     protocol::findIndicator(f.cStr())->nameEn + " (ILO forced-labour indicator)");
@@ -286,6 +213,16 @@ int collect(const std::string& dir, const std::string& relayAddress) {
   std::printf("alerts:\n");
   for (auto& a : alerts) std::printf("  ! %s\n", a.c_str());
 
+  auto post = collector.postRepliesRequest();
+  auto list = post.initReplies(static_cast<unsigned>(answers.size()));
+  for (unsigned i = 0; i < answers.size(); ++i) {
+    list[i].setMailbox(kj::arrayPtr(answers[i].first.data(), 32));
+    list[i].setEnvelope(kj::arrayPtr(answers[i].second.data(), answers[i].second.size()));
+  }
+  post.send().wait(io.waitScope);
+  std::printf("\nthe centre answered %zu reporters, each in a mailbox only their reply code leads to\n",
+              answers.size());
+
   // Acknowledge with the identity key (on the air-gapped machine in real life).
   auto ackReq = collector.acknowledgeRequest();
   protocol::signAck(keyFromFile(dir + "/identity.seed"), kCentre, imported, ackReq.initAck());
@@ -293,7 +230,7 @@ int collect(const std::string& dir, const std::string& relayAddress) {
   auto statsResp = collector.statsRequest().send().wait(io.waitScope);
   std::printf("\nidentity-signed ack: the relay deleted %u envelopes; %llu left in the inbox\n", deleted,
               static_cast<unsigned long long>(statsResp.getStats().getInboxCount()));
-  return read == kSamples.size() ? 0 : 1;
+  return read == fetched.getEnvelopes().size() && read > 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -310,15 +247,13 @@ int main(int argc, char** argv) {
     usage(stdout);
     return 0;
   }
-  bool needsRelay = cmd == "report" || cmd == "collect";
-  if ((cmd != "centre" && !needsRelay) || outDir.empty() || (needsRelay && relay.empty())) {
+  if ((cmd != "centre" && cmd != "collect") || outDir.empty() || relay.empty()) {
     usage(stderr);
     return 2;
   }
   try {
     sodiumInit();
-    if (cmd == "centre") return centre(outDir, relay.empty() ? "127.0.0.1:7455" : relay);
-    if (cmd == "report") return report(outDir, relay);
+    if (cmd == "centre") return centre(outDir, relay);
     return collect(outDir, relay);
   } catch (const kj::Exception& e) {
     std::fprintf(stderr, "gongyou-demo: %s\n", e.getDescription().cStr());

@@ -33,6 +33,11 @@ inline constexpr std::uint32_t kMaxListLimit = 1000;
 inline constexpr std::size_t kMaxFetchIds = 64;
 inline constexpr std::size_t kMaxAckIds = 10000;
 inline constexpr std::size_t kMaxRepliesPerCall = 256;
+// Proof of work a new centre's bundle asks for: 2^23 BLAKE2b hashes, ~1 s on the
+// reference VM (bench_report) — a second for a worker, a day of CPU for a flooder
+// wanting 100,000 junk reports.
+inline constexpr std::uint8_t kDefaultPowDifficulty = 23;
+
 // Replies one mailbox may hold: all of them together must fit one fetchReplies
 // answer under the client's message limit (32 × 64 KiB = 2 MiB).
 inline constexpr std::size_t kMaxRepliesPerMailbox = 32;
