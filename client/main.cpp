@@ -41,7 +41,11 @@ std::string hex(ByteView v) {
 class Cli {
  public:
   Cli(const Options& o, const Messages& tr) : o_(o), tr_(tr), state_(o.state) {
-    net_.proxy = protocol::Proxy::parse(o.proxy);
+    // A worker who enrolled through Tor keeps going through Tor: the route chosen
+    // at enrolment is the default, so forgetting --proxy never goes direct.
+    // "--proxy direct" overrides it.
+    std::string proxy = o.proxy.empty() ? state_.defaultProxy() : o.proxy == "direct" ? "" : o.proxy;
+    net_.proxy = protocol::Proxy::parse(proxy);
     net_.timeout = std::chrono::seconds(o.timeoutSeconds);
   }
 
@@ -51,6 +55,12 @@ class Cli {
     if (c == "status") return status();
     auto pinned = state_.pinned();
     if (!pinned) return fail(kRefused, tr_("error.not_enrolled"));
+    // Every run refreshes the centre's bundle under the enrolment rules (new
+    // analyst keys, relays, policy). Unreachable is fine: the pinned one serves
+    // until it expires. A refused bundle is not used, and the worker is told.
+    auto fresh = client::refresh(state_, io_, net_, tr_.tag());
+    if (fresh.status == EnrolStatus::Refused) std::cerr << tr_("error.prefix") << " " << fresh.message << "\n";
+    if (fresh.status == EnrolStatus::Ok) pinned = state_.pinned();
     // Every run first tries to deliver what an earlier run could not.
     if (c != "flush" && !state_.outbox().empty()) flush(*pinned, /*quiet=*/true);
     if (c == "flush") return flush(*pinned, false);
@@ -70,7 +80,10 @@ class Cli {
     if (o_.args.size() != 1) return fail(kUsage, tr_("error.usage"));
     auto r = client::enrol(state_, o_.args[0], io_, net_, tr_.tag());
     switch (r.status) {
-      case EnrolStatus::Ok: std::cout << tr_("enrol.ok", {r.centreName}) << "\n"; return kOk;
+      case EnrolStatus::Ok:
+        if (!o_.proxy.empty()) state_.setDefaultProxy(o_.proxy == "direct" ? "" : o_.proxy);
+        std::cout << tr_("enrol.ok", {r.centreName}) << "\n";
+        return kOk;
       case EnrolStatus::BadCode: return fail(kRefused, tr_("error.bad_code"));
       case EnrolStatus::Unreachable: return fail(kQueued, tr_("error.unreachable") + " (" + r.message + ")");
       case EnrolStatus::Refused: return fail(kRefused, tr_("error.refused") + " (" + r.message + ")");

@@ -53,6 +53,22 @@ void ReporterState::pin(const std::string& codeText, ByteView framedBundle) {
   storage::writeFileAtomic(dir_ + "/centre.code", codeText + "\n");
 }
 
+std::string ReporterState::defaultProxy() const {
+  const std::string path = dir_ + "/config";
+  if (!storage::fileExists(path)) return {};
+  Bytes text = storage::readFile(path);
+  std::string_view t = ByteView(text).str();
+  const std::string_view key = "proxy = ";
+  auto at = t.find(key);
+  if (at == std::string_view::npos) return {};
+  auto end = t.find('\n', at);
+  return std::string(t.substr(at + key.size(), end == std::string_view::npos ? end : end - at - key.size()));
+}
+
+void ReporterState::setDefaultProxy(const std::string& url) {
+  storage::writeFileAtomic(dir_ + "/config", url.empty() ? std::string() : "proxy = " + url + "\n");
+}
+
 std::string ReporterState::enqueue(ByteView envelope) {
   std::uint8_t id[8];
   crypto::randomBytes(id, sizeof id);

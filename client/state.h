@@ -7,6 +7,7 @@
 //   centre.code      the centre code, as enrolled
 //   centre.bundle    the pinned SignedBundle (framed)
 //   outbox/*.age     encrypted envelopes waiting for a relay
+//   config           "proxy = socks5://HOST:PORT": the default route (set by enrol)
 // Every file is replaced atomically (storage/file.h): a crash never leaves half
 // of one.
 //
@@ -44,6 +45,10 @@ class ReporterState {
   const std::string& dir() const { return dir_; }
   std::unique_ptr<Pinned> pinned() const;
   void pin(const std::string& codeText, ByteView framedBundle);
+
+  // The proxy later runs use when none is given ("" = direct).
+  std::string defaultProxy() const;
+  void setDefaultProxy(const std::string& url);
 
   std::string enqueue(ByteView envelope);  // returns the outbox file's path
   std::vector<std::string> outbox() const;
