@@ -129,6 +129,16 @@ struct World {
   }
 };
 
+// A terminal conversation: wait for each text, then type the answer (nullptr:
+// only wait for the text).
+void converse(test::Pty& t, const std::vector<std::pair<const char*, const char*>>& steps) {
+  for (const auto& [prompt, answer] : steps) {
+    INFO("waiting for: " << prompt);
+    REQUIRE(t.expect(prompt));
+    if (answer) t.type(answer);
+  }
+}
+
 std::string replyCodeFrom(const std::string& out) {
   auto at = out.find("shown only once):\n");
   REQUIRE(at != std::string::npos);
@@ -397,73 +407,48 @@ TEST_CASE("reporter: the guided form in a terminal in English and in Chinese") {
   REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
   {
     test::Pty t({kReportBin, "--state", w.state, "--lang", "en", "new"});
-    REQUIRE(t.expect("Name of the employer"));
-    t.type("Dongguan Hongda Garments");
-    REQUIRE(t.expect("City:"));
-    t.type("Dongguan");
-    REQUIRE(t.expect("Province:"));
-    t.type("Guangdong");
-    REQUIRE(t.expect("Industry"));
-    t.type("");
-    REQUIRE(t.expect("Year and month"));
-    t.type("2026-13");
-    REQUIRE(t.expect("like 2026-10, or press Enter"));  // asked again
-    REQUIRE(t.expect("Year and month"));
-    t.type("2026-08");
-    REQUIRE(t.expect("What happened?"));
-    t.type("99");
-    REQUIRE(t.expect("at least one number"));
-    REQUIRE(t.expect("What happened?"));
-    t.type("1 10");  // wage arrears, ID document retention
-    REQUIRE(t.expect("Your rights (Wage arrears / unpaid wages): Labour Law"));
-    REQUIRE(t.expect("Did any of these happen?"));
-    t.type("7");
-    REQUIRE(t.expect("How many workers"));
-    t.type("sixty");
-    REQUIRE(t.expect("whole number"));
-    REQUIRE(t.expect("How many workers"));
-    t.type("60");
-    REQUIRE(t.expect("How much money"));
-    t.type("15000");
-    REQUIRE(t.expect("Describe what happened"));
-    t.type("They took our ID cards FORM-MARKER");
-    REQUIRE(t.expect("Who are you"));
-    t.type("1");
-    REQUIRE(t.expect("read the centre's answer"));
-    t.type("");
-    REQUIRE(t.expect("Send this report now?"));
-    t.type("y");
-    REQUIRE(t.expect("Sent."));
-    REQUIRE(t.expect("Your reply code"));
+    converse(t, {{"Name of the employer", "Dongguan Hongda Garments"},
+                 {"City:", "Dongguan"},
+                 {"Province:", "Guangdong"},
+                 {"Industry", ""},
+                 {"Year and month", "2026-13"},
+                 {"like 2026-10, or press Enter", nullptr},  // asked again
+                 {"Year and month", "2026-08"},
+                 {"What happened?", "99"},
+                 {"at least one number", nullptr},
+                 {"What happened?", "1 10"},  // wage arrears, ID document retention
+                 {"Your rights (Wage arrears / unpaid wages): Labour Law", nullptr},
+                 {"Did any of these happen?", "7"},
+                 {"How many workers", "sixty"},
+                 {"whole number", nullptr},
+                 {"How many workers", "60"},
+                 {"How much money", "15000"},
+                 {"Describe what happened", "They took our ID cards FORM-MARKER"},
+                 {"Who are you", "1"},
+                 {"read the centre's answer", ""},
+                 {"Send this report now?", "y"},
+                 {"Sent.", nullptr},
+                 {"Your reply code", nullptr}});
     CHECK(t.wait() == 0);
   }
   {
     test::Pty t({kReportBin, "--state", w.state, "--lang", "zh-Hans", "new"});
-    REQUIRE(t.expect("雇主或工厂的名称"));
-    t.type("苏州恒通建筑");
-    for (const char* prompt : {"城市", "省份", "行业", "年和月"}) {
-      REQUIRE(t.expect(prompt));
-      t.type("");
-    }
-    REQUIRE(t.expect("发生了什么"));
-    REQUIRE(t.expect("拖欠工资"));
-    t.type("13");  // work injury
-    REQUIRE(t.expect("你的权利"));
-    REQUIRE(t.expect("是否发生过以下情况"));
-    t.type("");
-    REQUIRE(t.expect("多少工人"));
-    t.type("");
-    REQUIRE(t.expect("多少钱"));
-    t.type("");
-    REQUIRE(t.expect("描述"));
-    t.type("工友从脚手架上摔下来");
-    REQUIRE(t.expect("身份"));
-    t.type("2");
-    REQUIRE(t.expect("回复"));
-    t.type("n");
-    REQUIRE(t.expect("现在发送"));
-    t.type("y");
-    REQUIRE(t.expect("已发送"));
+    converse(t, {{"雇主或工厂的名称", "苏州恒通建筑"},
+                 {"城市", ""},
+                 {"省份", ""},
+                 {"行业", ""},
+                 {"年和月", ""},
+                 {"发生了什么", nullptr},
+                 {"拖欠工资", "13"},  // work injury
+                 {"你的权利", nullptr},
+                 {"是否发生过以下情况", ""},
+                 {"多少工人", ""},
+                 {"多少钱", ""},
+                 {"描述", "工友从脚手架上摔下来"},
+                 {"身份", "2"},
+                 {"回复", "n"},
+                 {"现在发送", "y"},
+                 {"已发送", nullptr}});
     CHECK(t.wait() == 0);
     CHECK(t.screen().find("回复码") == std::string::npos);  // no reply wanted: no code shown
   }
