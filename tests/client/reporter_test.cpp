@@ -217,6 +217,21 @@ TEST_CASE("reporter: later runs refresh the bundle and every text report has one
   for (auto& e : envs) CHECK(openEnvelope(w.centre, e).report().getCategories().size() == 1);
 }
 
+TEST_CASE("reporter: fails over across relays and says which ones failed when none answers") {
+  World w;
+  test::Relay relay(w.data);
+  // The code names a dead relay first; the bundle names another dead one.
+  std::string code = protocol::encodeCentreCode({w.centre.id, w.centre.identity.publicKey(), {"127.0.0.1:2", relay.address()}});
+  REQUIRE(run(w.cmd({"enrol", code})).first == 0);
+  REQUIRE(run(w.cmd({"submit", "--json", w.writeJson(kJson)})).first == 0);
+  CHECK(w.collect(relay).size() == 1);
+  // With every relay down the error lists each one and its reason.
+  auto err = w.tmp / "err";
+  std::string deadOnly = protocol::encodeCentreCode({w.centre.id, w.centre.identity.publicKey(), {"127.0.0.1:2"}});
+  CHECK(run(w.cmd({"enrol", deadOnly}), err).first == 3);
+  CHECK_THAT(slurp(err), Catch::Contains("127.0.0.1:2: cannot connect to 127.0.0.1:2: Connection refused"));
+}
+
 TEST_CASE("reporter: an invalid report is refused with the field named and nothing is sent") {
   World w;
   test::Relay relay(w.data);

@@ -15,6 +15,8 @@
 
 namespace gongyou::test {
 
+inline constexpr char kDeadRelay[] = "127.0.0.1:1";
+
 struct Centre {
   std::string id = "test-centre";
   crypto::SigningKey identity = crypto::SigningKey::generate();
@@ -38,7 +40,10 @@ struct Centre {
     r[0].setValidFromDay(issuedDay);
     r[0].setValidUntilDay(expiresDay);
     b.setCourierKey(kj::arrayPtr(courier.publicKey().data(), 32));
-    b.initRelays(1).set(0, "127.0.0.1:7455");
+    // A relay that is never there (port 1: nothing listens): clients try the
+    // bundle's relays first, so every test also exercises failover to the relay
+    // named in the centre code.
+    b.initRelays(1).set(0, kDeadRelay);
     b.initPow().setDifficulty(difficulty);
     b.setVersion(version);
     b.setIssuedDay(issuedDay);
