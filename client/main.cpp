@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,19 +56,49 @@ class Cli {
     if (c == "status") return status();
     auto pinned = state_.pinned();
     if (!pinned) return fail(kRefused, tr_("error.not_enrolled"));
-    // Every run refreshes the centre's bundle under the enrolment rules (new
-    // analyst keys, relays, policy). Unreachable is fine: the pinned one serves
-    // until it expires. A refused bundle is not used, and the worker is told.
+    if (c == "new") {
+      // The form first: a worker must never wait on a slow network to start
+      // writing. The network comes after, when the report is sealed.
+      SecretMessage msg;
+      FormResult r = runForm(std::cin, std::cout, tr_, displayName(*pinned), msg);
+      if (!r.confirmed) return kRefused;
+      online(pinned);
+      return send(*pinned, msg, r.wantReply && !o_.noReply);
+    }
+    if (c == "submit") {
+      int code = kRefused;
+      auto reports = readJson(code);
+      if (!reports) return code;
+      online(pinned);
+      int worst = kOk;
+      for (auto& r : *reports) worst = std::max(worst, send(*pinned, *r.message, !o_.noReply));
+      return worst;
+    }
+    online(pinned, /*flushOutbox=*/c != "flush");
+    if (c == "flush") return flush(*pinned, false);
+    if (c == "replies") return replies(*pinned);
+    return fail(kUsage, tr_("error.usage"));
+  }
+
+ private:
+  // Before using the network for a command: refresh the centre's bundle under
+  // the enrolment rules (new analyst keys, relays, policy) and deliver what an
+  // earlier run could not. Unreachable is fine: the pinned bundle serves until it
+  // expires, and the outbox waits. A refused bundle is not used; the worker is told.
+  void online(std::unique_ptr<Pinned>& pinned, bool flushOutbox = true) {
     auto fresh = client::refresh(state_, io_, net_, tr_.tag());
     if (fresh.status == EnrolStatus::Refused) std::cerr << tr_("error.prefix") << " " << fresh.message << "\n";
     if (fresh.status == EnrolStatus::Ok) pinned = state_.pinned();
-    // Every run first tries to deliver what an earlier run could not.
-    if (c != "flush" && !state_.outbox().empty()) flush(*pinned, /*quiet=*/true);
-    if (c == "flush") return flush(*pinned, false);
-    if (c == "new") return form(*pinned);
-    if (c == "submit") return submitJson(*pinned);
-    if (c == "replies") return replies(*pinned);
-    return fail(kUsage, tr_("error.usage"));
+    // Offline already: do not wait on every relay a second time for the outbox.
+    if (flushOutbox && fresh.status != EnrolStatus::Unreachable && !state_.outbox().empty())
+      flush(*pinned, /*quiet=*/true);
+  }
+
+  std::string displayName(const Pinned& p) const {
+    std::string name = p.code.centreId;
+    for (auto n : p.bundle->root().getDisplayNames())
+      if (n.getLanguage() == tr_.tag().c_str()) name = n.getText();
+    return name;
   }
 
  private:
@@ -119,40 +150,37 @@ class Cli {
     return d.delivered ? kOk : kQueued;
   }
 
-  int form(const Pinned& p) {
-    std::string name = p.code.centreId;
-    for (auto n : p.bundle->root().getDisplayNames())
-      if (n.getLanguage() == tr_.tag().c_str()) name = n.getText();
-    SecretMessage msg;
-    FormResult r = runForm(std::cin, std::cout, tr_, name, msg);
-    if (!r.confirmed) return kRefused;
-    return send(p, msg, r.wantReply && !o_.noReply);
-  }
-
-  int submitJson(const Pinned& p) {
-    if (o_.json.empty() || !o_.args.empty()) return fail(kUsage, tr_("error.usage"));
+  // All or nothing: a batch from a paper intake either goes whole or waits for
+  // its mistakes to be fixed. nullopt (with each problem printed) if any is bad.
+  std::optional<std::vector<JsonReport>> readJson(int& code) {
+    if (o_.json.empty() || !o_.args.empty()) {
+      code = fail(kUsage, tr_("error.usage"));
+      return std::nullopt;
+    }
     std::string input;
     if (o_.json == "-") {
       input.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     } else {
       std::ifstream f(o_.json, std::ios::binary);
-      if (!f) return fail(kError, "cannot read " + o_.json);
+      if (!f) {
+        code = fail(kError, "cannot read " + o_.json);
+        return std::nullopt;
+      }
       input.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
     }
     auto reports = parseReportsJson(input, protocol::today());
     sodium_memzero(input.data(), input.size());
-    // All or nothing: a batch from a paper intake either goes whole or waits
-    // for its mistakes to be fixed.
     bool bad = false;
     for (const auto& r : reports)
       if (!r.message) {
         bad = true;
         std::cerr << tr_("error.prefix") << " " << tr_("error.invalid") << ": line " << r.line << ": " << r.error << "\n";
       }
-    if (bad) return kRefused;
-    int worst = kOk;
-    for (auto& r : reports) worst = std::max(worst, send(p, *r.message, !o_.noReply));
-    return worst;
+    if (bad) {
+      code = kRefused;
+      return std::nullopt;
+    }
+    return reports;
   }
 
   int replies(const Pinned& p) {
