@@ -1,0 +1,240 @@
+// gongyou-analyst: a thin command line over the centre's library (analyst/).
+// This version covers the centre's keys, its key bundle and its centre code;
+// collect, import, analysis and replies arrive with the rest of the analyst issue.
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "analyst/centre_material.h"
+#include "analyst/keyring.h"
+#include "analyst/passphrase.h"
+#include "crypto/format.h"
+#include "protocol/bundle.h"
+#include "protocol/day.h"
+#include "protocol/limits.h"
+#include "storage/file.h"
+
+using namespace gongyou;
+using namespace gongyou::analyst;
+
+namespace {
+
+constexpr int kOk = 0, kRefused = 1, kUsage = 2, kError = 3;
+
+const char kUsage_[] = R"(gongyou-analyst: the worker centre's tool (air-gapped machine).
+
+Usage:
+  gongyou-analyst init --dir DIR --centre ID --relay HOST:PORT [--relay ...]
+                       [--name LANG=TEXT ...] [--pow BITS] [--days N]
+  gongyou-analyst bundle --dir DIR [--days N]
+  gongyou-analyst rotate --dir DIR [--days N] [--overlap N]
+  gongyou-analyst centre-code --dir DIR
+  gongyou-analyst keys --dir DIR
+
+Commands:
+  init         Create the centre: identity key (Ed25519), an analyst key (X25519, age),
+               a courier key. Writes DIR/keyring.age (passphrase-encrypted age file:
+               `age -d` recovers it without this tool), DIR/courier.key (for the courier
+               machine only), the first signed bundle DIR/centre.bundle, and the centre
+               code (printed, and DIR/centre-code.svg as a QR code).
+  bundle       Sign a new bundle (version + 1) from the keyring: give it to each relay
+               (`gongyou-relay add-centre`) or publish it through the courier.
+  rotate       Add a new analyst key valid from today; the old one stays in the keyring
+               (old reports) and leaves the bundle after --overlap days (default 14).
+  centre-code  Print the centre code and its QR code (from DIR/centre.bundle).
+  keys         List the public keys and their validity (no passphrase needed: from the bundle).
+
+Options:
+  --passphrase-file F  Read the keyring passphrase from F's first line (scripts, tests);
+                       otherwise it is asked on the terminal.
+  --scrypt-work N      Keyring passphrase work factor, log2 (default 18, as age).
+  --days N             Validity of a new bundle (default 180) or analyst key (default 365).
+  --pow BITS           Proof of work workers' submissions need (default 23, about 1 s).
+
+Exit codes: 0 ok, 1 refused (wrong passphrase), 2 usage error, 3 other error.
+)";
+
+struct Options {
+  std::string command, dir, centre, passFile;
+  std::vector<std::string> relays, names;
+  unsigned pow = protocol::kDefaultPowDifficulty;
+  std::uint32_t days = 0, overlap = 14;
+  int scryptWork = format::kScryptDefaultLogN;
+};
+
+int usage(const std::string& why) {
+  std::cerr << "gongyou-analyst: " << why << " (see gongyou-analyst --help)\n";
+  return kUsage;
+}
+
+std::string keyringPath(const Options& o) { return o.dir + "/keyring.age"; }
+
+void save(const Options& o, const Keyring& k, SecretBytes pass) {
+  storage::writeFileAtomic(keyringPath(o), k.seal(std::move(pass), o.scryptWork));
+}
+
+// Opens the keyring; nullptr (and a message) for a wrong passphrase.
+std::unique_ptr<Keyring> load(const Options& o, SecretBytes& passOut) {
+  Bytes file = storage::readFile(keyringPath(o));
+  SecretBytes pass = readPassphrase(o.passFile, "Keyring passphrase: ", false);
+  auto [status, k] = Keyring::open(file, SecretBytes(pass.view()));
+  if (status == age::Status::NoMatch) {
+    std::cerr << "gongyou-analyst: wrong passphrase for " << keyringPath(o) << "\n";
+    return nullptr;
+  }
+  if (status != age::Status::Ok) throw std::runtime_error(keyringPath(o) + " is damaged: " + std::string(age::describe(status)));
+  passOut = std::move(pass);
+  return std::move(k);
+}
+
+void writeBundle(const Options& o, Keyring& k) {
+  Bytes bundle = makeBundle(k, protocol::today(), o.days ? o.days : 180);
+  storage::writeFileAtomic(o.dir + "/centre.bundle", bundle);
+  std::cout << "signed bundle version " << k.bundleVersion << " -> " << o.dir << "/centre.bundle\n";
+}
+
+int printCode(const Options& o) {
+  Bytes file = storage::readFile(o.dir + "/centre.bundle");
+  kj::Array<capnp::word> words;
+  auto msg = protocol::readSignedBundle(file, words);
+  protocol::BundleRules rules;
+  rules.today = protocol::today();
+  auto check = protocol::verifyBundle(msg->getRoot<proto::SignedBundle>(), rules);
+  if (check.status != protocol::BundleStatus::Ok)
+    throw std::runtime_error(o.dir + "/centre.bundle: " + protocol::describe(check.status));
+  auto b = check.bundle->root();
+  protocol::CentreCode code;
+  code.centreId = b.getCentreId();
+  std::memcpy(code.identity.data(), b.getIdentityKey().begin(), code.identity.size());
+  for (auto r : b.getRelays()) code.relays.emplace_back(r.cStr());
+  std::string text = protocol::encodeCentreCode(code);
+  storage::writeFileAtomic(o.dir + "/centre-code.svg", qrSvg(text));
+  std::cout << "centre code (give it to workers; the QR code is " << o.dir << "/centre-code.svg):\n\n"
+            << protocol::groupCentreCode(text) << "\n\n"
+            << qrTerminal(text);
+  return kOk;
+}
+
+int run(Options& o) {
+  if (o.dir.empty()) return usage("--dir DIR is required");
+  if (o.command == "init") {
+    if (o.centre.empty() || o.relays.empty()) return usage("init needs --centre ID and at least one --relay");
+    if (!protocol::validCentreId(o.centre.c_str())) return usage("--centre must be 1..64 of [a-z0-9-]");
+    if (storage::fileExists(keyringPath(o))) {
+      std::cerr << "gongyou-analyst: " << keyringPath(o) << " exists; refusing to overwrite a centre's keys\n";
+      return kRefused;
+    }
+    storage::makeDirs(o.dir);
+    Keyring k = Keyring::create(o.centre, o.relays, protocol::today(), o.days ? o.days : 365);
+    for (const auto& n : o.names) {
+      auto eq = n.find('=');
+      if (eq == std::string::npos || eq == 0) return usage("--name is LANG=TEXT, e.g. zh-Hans=深圳工人服务中心");
+      k.names.emplace_back(n.substr(0, eq), n.substr(eq + 1));
+    }
+    k.powDifficulty = o.pow;
+    SecretBytes pass = readPassphrase(o.passFile, "New keyring passphrase: ", true);
+    o.days = 0;  // the first bundle gets the bundle default
+    writeBundle(o, k);
+    save(o, k, std::move(pass));
+    // The courier machine gets the courier key and nothing else.
+    std::string courier = encodeSeed(kCourierHrp, k.courier.seed());
+    std::string text = "# gongyou courier key for " + k.centreId +
+                       ": only for the courier machine. It fetches ciphertext; it cannot read or delete reports.\n"
+                       "centre: " + k.centreId + "\ncourier: " + courier + "\n";
+    for (const auto& r : k.relays) text += "relay: " + r + "\n";
+    storage::writeFileAtomic(o.dir + "/courier.key", text);
+    sodium_memzero(courier.data(), courier.size());
+    sodium_memzero(text.data(), text.size());
+    std::cout << "created centre " << k.centreId << ": " << keyringPath(o) << " (keep it offline), " << o.dir
+              << "/courier.key (for the courier machine)\n";
+    return printCode(o);
+  }
+  if (o.command == "centre-code") return printCode(o);
+  if (o.command == "keys") {
+    Bytes file = storage::readFile(o.dir + "/centre.bundle");
+    kj::Array<capnp::word> words;
+    auto msg = protocol::readSignedBundle(file, words);
+    auto bytes = msg->getRoot<proto::SignedBundle>().getBundle();
+    auto b = protocol::Canonical<proto::KeyBundle>::parse(ByteView(bytes.begin(), bytes.size()));
+    if (!b) throw std::runtime_error("centre.bundle is damaged");
+    auto r = b->root();
+    std::cout << "centre " << r.getCentreId().cStr() << ", bundle version " << r.getVersion() << ", valid "
+              << protocol::isoDate(r.getIssuedDay()) << " to " << protocol::isoDate(r.getExpiresDay()) << "\n";
+    for (auto k : r.getRecipients()) {
+      age::PublicKey pk;
+      std::memcpy(pk.data(), k.getX25519().begin(), pk.size());
+      std::cout << "  analyst " << age::X25519Recipient(pk).encode() << "  " << protocol::isoDate(k.getValidFromDay())
+                << " .. " << protocol::isoDate(k.getValidUntilDay()) << "\n";
+    }
+    for (auto rl : r.getRelays()) std::cout << "  relay " << rl.cStr() << "\n";
+    std::cout << "  proof of work " << unsigned(r.getPow().getDifficulty()) << " bits\n";
+    return kOk;
+  }
+  if (o.command == "bundle" || o.command == "rotate") {
+    SecretBytes pass;
+    auto k = load(o, pass);
+    if (!k) return kRefused;
+    if (o.command == "rotate") {
+      const std::uint32_t today = protocol::today();
+      for (auto& a : k->analysts) a.untilDay = std::min(a.untilDay, today + o.overlap);
+      k->analysts.push_back({age::X25519Identity::generate(), today, today + (o.days ? o.days : 365)});
+      std::cout << "new analyst key " << k->analysts.back().key.recipient().encode() << "; older keys leave the bundle after "
+                << protocol::isoDate(today + o.overlap) << " and stay in the keyring for old reports\n";
+      o.days = 0;
+    }
+    writeBundle(o, *k);
+    save(o, *k, std::move(pass));
+    return kOk;
+  }
+  return usage("unknown command " + o.command);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (const auto& a : args)
+    if (a == "--help" || a == "-h") {
+      std::cout << kUsage_;
+      return kOk;
+    }
+  if (args.empty()) return usage("no command");
+  o.command = args[0];
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (i + 1 >= args.size()) return usage(a + " needs a value");
+    const std::string& v = args[++i];
+    auto number = [&](unsigned long max) -> unsigned long {
+      try {
+        std::size_t used = 0;
+        unsigned long n = std::stoul(v, &used);
+        if (used == v.size() && n <= max) return n;
+      } catch (const std::exception&) {
+      }
+      throw std::invalid_argument(a + " needs a number up to " + std::to_string(max));
+    };
+    try {
+      if (a == "--dir") o.dir = v;
+      else if (a == "--centre") o.centre = v;
+      else if (a == "--relay") o.relays.push_back(v);
+      else if (a == "--name") o.names.push_back(v);
+      else if (a == "--passphrase-file") o.passFile = v;
+      else if (a == "--pow") o.pow = static_cast<unsigned>(number(format::kPowMaxDifficulty));
+      else if (a == "--days") o.days = static_cast<std::uint32_t>(number(3650));
+      else if (a == "--overlap") o.overlap = static_cast<std::uint32_t>(number(365));
+      else if (a == "--scrypt-work") o.scryptWork = static_cast<int>(number(format::kScryptMaxLogN));
+      else return usage("unknown option " + a);
+    } catch (const std::invalid_argument& e) {
+      return usage(e.what());
+    }
+  }
+  try {
+    sodiumInit();
+    return run(o);
+  } catch (const std::exception& e) {
+    std::cerr << "gongyou-analyst: " << e.what() << "\n";
+    return kError;
+  }
+}

@@ -1,0 +1,96 @@
+// The real gongyou-analyst: a centre made with it is pinned by the real relay and
+// enrolled by the real gongyou-report from the printed centre code.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include "analyst/keyring.h"
+#include "server/relay_harness.h"
+#include "storage/file.h"
+
+using namespace gongyou;
+using test::run;
+
+namespace {
+
+const std::string kAnalystBin = GONGYOU_ANALYST_BIN;
+const std::string kReportBin = GONGYOU_REPORT_BIN;
+
+struct Centre {
+  test::TempDir tmp;
+  std::string dir = tmp / "centre", pass = tmp / "pass";
+  Centre() { storage::writeFileAtomic(pass, "correct horse battery\n"); }
+  std::pair<int, std::string> analyst(std::vector<std::string> args, const std::string& err = {}) {
+    std::vector<std::string> v{kAnalystBin};
+    v.insert(v.end(), args.begin(), args.end());
+    v.insert(v.end(), {"--dir", dir, "--passphrase-file", pass, "--scrypt-work", "10"});
+    return run(v, err);
+  }
+};
+
+std::string codeFrom(const std::string& out) {
+  auto at = out.find("GONGY");
+  REQUIRE(at != std::string::npos);
+  return out.substr(at, out.find('\n', at) - at);
+}
+
+int mode(const std::string& path) {
+  struct stat st {};
+  ::stat(path.c_str(), &st);
+  return st.st_mode & 0777;
+}
+
+}  // namespace
+
+TEST_CASE("analyst cli: init makes a centre that the relay pins and a worker enrols with") {
+  Centre c;
+  test::TempDir relayTmp;
+  std::string data = relayTmp / "relay";
+  REQUIRE(run({test::kRelayBin, "list-centres", "--data", data}).first == 0);
+  test::Relay relay(data);
+
+  auto init = c.analyst({"init", "--centre", "shenzhen-workers", "--relay", relay.address(), "--name",
+                         "zh-Hans=深圳工人服务中心", "--name", "en=Shenzhen Workers' Centre", "--pow", "8"});
+  REQUIRE(init.first == 0);
+  for (const char* f : {"keyring.age", "courier.key", "centre.bundle", "centre-code.svg"}) {
+    INFO(f);
+    CHECK(mode(c.dir + "/" + f) == 0600);
+  }
+  CHECK(run({test::kRelayBin, "add-centre", "--data", data, c.dir + "/centre.bundle"}).first == 0);
+
+  // The worker types the grouped code from the printout.
+  test::TempDir worker;
+  auto enrol = run({kReportBin, "--state", worker / "s", "--lang", "zh-Hans", "enrol", codeFrom(init.second)});
+  CHECK(enrol.first == 0);
+  CHECK_THAT(enrol.second, Catch::Contains("深圳工人服务中心"));
+
+  // init refuses to overwrite a centre's keys.
+  CHECK(c.analyst({"init", "--centre", "shenzhen-workers", "--relay", relay.address()}).first == 1);
+  // The courier key file holds the courier key and nothing else secret.
+  std::string courier = run({"/bin/cat", c.dir + "/courier.key"}).second;
+  CHECK_THAT(courier, Catch::Contains("GONGYOU-COURIER-SECRET-1"));
+  CHECK(courier.find("IDENTITY") == std::string::npos);
+  CHECK(courier.find("AGE-SECRET-KEY") == std::string::npos);
+}
+
+TEST_CASE("analyst cli: bundle and rotate raise the version and a wrong passphrase changes nothing") {
+  Centre c;
+  REQUIRE(c.analyst({"init", "--centre", "c1", "--relay", "127.0.0.1:7455"}).first == 0);
+  CHECK_THAT(c.analyst({"bundle"}).second, Catch::Contains("version 2"));
+  auto rotated = c.analyst({"rotate", "--overlap", "7"});
+  CHECK(rotated.first == 0);
+  CHECK_THAT(rotated.second, Catch::Contains("version 3"));
+  auto keys = run({kAnalystBin, "keys", "--dir", c.dir});
+  CHECK(keys.first == 0);
+  CHECK(std::count(keys.second.begin(), keys.second.end(), '\n') >= 5);
+  CHECK_THAT(keys.second, Catch::Contains("bundle version 3"));
+
+  Bytes before = storage::readFile(c.dir + "/keyring.age");
+  storage::writeFileAtomic(c.pass, "wrong\n");
+  auto err = c.tmp / "err";
+  CHECK(c.analyst({"bundle"}, err).first == 1);
+  CHECK_THAT(run({"/bin/cat", err}).second, Catch::Contains("wrong passphrase"));
+  CHECK(storage::readFile(c.dir + "/keyring.age") == before);
+  CHECK(run({kAnalystBin, "bundle"}).first == 2);
+  CHECK(run({kAnalystBin, "--help"}).first == 0);
+}
