@@ -18,7 +18,7 @@ std::string displayName(proto::KeyBundle::Reader b, const std::string& language)
 
 EnrolResult fetchAndPin(ReporterState& state, const std::string& codeText, const protocol::CentreCode& code,
                         const std::vector<std::string>& relays, const Pinned* current, kj::AsyncIoContext& io,
-                        const Net& net, const std::string& language) {
+                        const protocol::Net& net, const std::string& language) {
   EnrolResult out;
   protocol::BundleRules rules;
   rules.today = protocol::today();
@@ -26,7 +26,7 @@ EnrolResult fetchAndPin(ReporterState& state, const std::string& codeText, const
   Bytes framed;
   std::string refusal;
   try {
-    withRelay(io, relays, net, [&](proto::Relay::Client& relay, const protocol::CallTimeout& bound) {
+    protocol::withRelay(io, relays, net, [&](proto::Relay::Client& relay, const protocol::CallTimeout& bound) {
       auto req = relay.getBundleRequest();
       req.setCentre(code.centreId);
       auto resp = bound(req.send()).wait(io.waitScope);
@@ -45,7 +45,7 @@ EnrolResult fetchAndPin(ReporterState& state, const std::string& codeText, const
       out.version = check.bundle->root().getVersion();
       out.centreName = displayName(check.bundle->root(), language);
     });
-  } catch (const Unreachable& e) {
+  } catch (const protocol::Unreachable& e) {
     out.status = refusal.empty() ? EnrolStatus::Unreachable : EnrolStatus::Refused;
     out.message = refusal.empty() ? e.what() : "the centre's key bundle was refused: " + refusal;
     return out;
@@ -65,7 +65,7 @@ std::vector<std::string> relaysOf(const Pinned& pinned) {
   return relays;
 }
 
-EnrolResult enrol(ReporterState& state, const std::string& codeText, kj::AsyncIoContext& io, const Net& net,
+EnrolResult enrol(ReporterState& state, const std::string& codeText, kj::AsyncIoContext& io, const protocol::Net& net,
                   const std::string& language) {
   auto code = protocol::decodeCentreCode(codeText);
   if (!code) return {EnrolStatus::BadCode, "the centre code is not valid (check for a typo)", 0, {}};
@@ -82,7 +82,7 @@ EnrolResult enrol(ReporterState& state, const std::string& codeText, kj::AsyncIo
   return fetchAndPin(state, canonical, *code, code->relays, current.get(), io, net, language);
 }
 
-EnrolResult refresh(ReporterState& state, kj::AsyncIoContext& io, const Net& net, const std::string& language) {
+EnrolResult refresh(ReporterState& state, kj::AsyncIoContext& io, const protocol::Net& net, const std::string& language) {
   auto current = state.pinned();
   if (!current) return {EnrolStatus::BadCode, "not enrolled with a centre yet", 0, {}};
   std::string codeText = protocol::encodeCentreCode(current->code);

@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <string>
 
-#include "client/relays.h"
+#include "protocol/relays.h"
 #include "client/state.h"
 
 namespace gongyou::client {
@@ -25,12 +25,12 @@ struct EnrolResult {
   std::string centreName;  // in the requested language if the bundle has it
 };
 
-EnrolResult enrol(ReporterState& state, const std::string& codeText, kj::AsyncIoContext& io, const Net& net,
+EnrolResult enrol(ReporterState& state, const std::string& codeText, kj::AsyncIoContext& io, const protocol::Net& net,
                   const std::string& language);
 
 // Re-fetches the pinned centre's bundle under the same rules; Ok also when the
 // relay still serves the pinned version.
-EnrolResult refresh(ReporterState& state, kj::AsyncIoContext& io, const Net& net, const std::string& language);
+EnrolResult refresh(ReporterState& state, kj::AsyncIoContext& io, const protocol::Net& net, const std::string& language);
 
 // The recipients of `bundle` valid on `today`, and the relays to try (bundle's
 // first, then the code's).

@@ -83,7 +83,7 @@ class Cli {
  private:
   // Before using the network for a command: refresh the centre's bundle under
   // the enrolment rules (new analyst keys, relays, policy) and deliver what an
-  // earlier run could not. Unreachable is fine: the pinned bundle serves until it
+  // earlier run could not. protocol::Unreachable is fine: the pinned bundle serves until it
   // expires, and the outbox waits. A refused bundle is not used; the worker is told.
   void online(std::unique_ptr<Pinned>& pinned, bool flushOutbox = true) {
     auto fresh = client::refresh(state_, io_, net_, tr_.tag());
@@ -199,7 +199,7 @@ class Cli {
   const Options& o_;
   const Messages& tr_;
   ReporterState state_;
-  Net net_;
+  protocol::Net net_;
   kj::AsyncIoContext io_ = kj::setupAsyncIo();
 };
 

@@ -5,10 +5,10 @@
 
 namespace gongyou::client {
 
-Replies fetchReplies(const Pinned& pinned, const crypto::ReplyCode& code, kj::AsyncIoContext& io, const Net& net) {
+Replies fetchReplies(const Pinned& pinned, const crypto::ReplyCode& code, kj::AsyncIoContext& io, const protocol::Net& net) {
   auto keys = crypto::deriveReplyKeys(code);
   Replies out;
-  withRelay(io, relaysOf(pinned), net, [&](proto::Relay::Client& relay, const protocol::CallTimeout& bound) {
+  protocol::withRelay(io, relaysOf(pinned), net, [&](proto::Relay::Client& relay, const protocol::CallTimeout& bound) {
     auto req = relay.fetchRepliesRequest();
     req.setMailbox(kj::arrayPtr(keys.mailbox.data(), keys.mailbox.size()));
     auto resp = bound(req.send()).wait(io.waitScope);

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "client/relays.h"
+#include "protocol/relays.h"
 #include "client/state.h"
 #include "crypto/reply_code.h"
 
@@ -19,7 +19,7 @@ struct Replies {
   std::size_t unreadable = 0;      // entries that did not decrypt (not for this code)
 };
 
-// Throws Unreachable when no relay answers.
-Replies fetchReplies(const Pinned& pinned, const crypto::ReplyCode& code, kj::AsyncIoContext& io, const Net& net);
+// Throws protocol::Unreachable when no relay answers.
+Replies fetchReplies(const Pinned& pinned, const crypto::ReplyCode& code, kj::AsyncIoContext& io, const protocol::Net& net);
 
 }  // namespace gongyou::client

@@ -47,32 +47,32 @@ Sealed seal(const Pinned& pinned, SecretMessage& message, bool wantReply) {
 }
 
 Delivery deliver(ReporterState& state, const Pinned& pinned, ByteView envelope, kj::AsyncIoContext& io,
-                 const Net& net) {
+                 const protocol::Net& net) {
   Delivery d;
   const std::string centre = pinned.code.centreId;
   try {
-    d.relay = withRelay(io, relaysOf(pinned), net, [&](proto::Relay::Client& relay, const protocol::CallTimeout& t) {
+    d.relay = protocol::withRelay(io, relaysOf(pinned), net, [&](proto::Relay::Client& relay, const protocol::CallTimeout& t) {
       d.receipt = protocol::submitEnvelope(relay, io.waitScope, centre, envelope, &t);
     });
     d.delivered = true;
-  } catch (const Unreachable& e) {
+  } catch (const protocol::Unreachable& e) {
     d.why = e.what();
     d.queued = state.enqueue(envelope);
   }
   return d;
 }
 
-FlushResult flush(ReporterState& state, const Pinned& pinned, kj::AsyncIoContext& io, const Net& net) {
+FlushResult flush(ReporterState& state, const Pinned& pinned, kj::AsyncIoContext& io, const protocol::Net& net) {
   FlushResult r;
   for (const auto& path : state.outbox()) {
     Bytes envelope = storage::readFile(path);
     try {
-      withRelay(io, relaysOf(pinned), net, [&](proto::Relay::Client& relay, const protocol::CallTimeout& t) {
+      protocol::withRelay(io, relaysOf(pinned), net, [&](proto::Relay::Client& relay, const protocol::CallTimeout& t) {
         protocol::submitEnvelope(relay, io.waitScope, pinned.code.centreId, envelope, &t);
       });
       state.dequeue(path);
       ++r.delivered;
-    } catch (const Unreachable& e) {
+    } catch (const protocol::Unreachable& e) {
       ++r.waiting;
       r.why = e.what();
     }

@@ -13,7 +13,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "client/relays.h"
+#include "protocol/relays.h"
 #include "client/secret_message.h"
 #include "client/state.h"
 #include "crypto/reply_code.h"
@@ -49,7 +49,7 @@ struct Delivery {
 
 // Submits `envelope`; on failure everywhere, queues it in the outbox.
 Delivery deliver(ReporterState& state, const Pinned& pinned, ByteView envelope, kj::AsyncIoContext& io,
-                 const Net& net);
+                 const protocol::Net& net);
 
 struct FlushResult {
   std::size_t delivered = 0, waiting = 0;
@@ -60,6 +60,6 @@ struct FlushResult {
 // receipt for it. (If a receipt is lost after the relay stored the envelope, the
 // next flush sends it again; both copies have one envelope hash, and the
 // analyst keeps one.)
-FlushResult flush(ReporterState& state, const Pinned& pinned, kj::AsyncIoContext& io, const Net& net);
+FlushResult flush(ReporterState& state, const Pinned& pinned, kj::AsyncIoContext& io, const protocol::Net& net);
 
 }  // namespace gongyou::client

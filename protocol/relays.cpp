@@ -1,15 +1,15 @@
-#include "client/relays.h"
+#include "protocol/relays.h"
 
-namespace gongyou::client {
+namespace gongyou::protocol {
 
 std::string withRelay(kj::AsyncIoContext& io, const std::vector<std::string>& relays, const Net& net,
-                      const std::function<void(proto::Relay::Client&, const protocol::CallTimeout&)>& fn) {
+                      const std::function<void(proto::Relay::Client&, const CallTimeout&)>& fn) {
   std::string reasons;
-  protocol::CallTimeout bound{io.provider->getTimer(), net.timeout.count() * kj::MILLISECONDS};
+  CallTimeout bound{io.provider->getTimer(), net.timeout.count() * kj::MILLISECONDS};
   for (const auto& relay : relays) {
     std::string why;
     try {
-      protocol::RelayConnection conn(io, relay, net.timeout, net.proxy);
+      RelayConnection conn(io, relay, net.timeout, net.proxy);
       fn(conn.relay(), bound);
       return relay;
     } catch (const kj::Exception& e) {
@@ -22,4 +22,4 @@ std::string withRelay(kj::AsyncIoContext& io, const std::vector<std::string>& re
   throw Unreachable(relays.empty() ? "no relay known" : "no relay reachable (" + reasons + ")");
 }
 
-}  // namespace gongyou::client
+}  // namespace gongyou::protocol
