@@ -1,0 +1,166 @@
+#include "protocol/batch.h"
+
+#include <capnp/serialize.h>
+
+#include <cstring>
+
+namespace gongyou::protocol {
+namespace {
+
+Bytes frame(capnp::MessageBuilder& mb) {
+  auto words = capnp::messageToFlatArray(mb);
+  return Bytes(words.asBytes().begin(), words.asBytes().end());
+}
+
+}  // namespace
+
+const char* describe(BatchStatus s) {
+  switch (s) {
+    case BatchStatus::Ok: return "ok";
+    case BatchStatus::Truncated: return "the file is truncated (no complete trailer)";
+    case BatchStatus::Corrupt: return "the file is damaged or altered";
+    case BatchStatus::BadSignature: return "the file is not signed by the expected key";
+    case BatchStatus::WrongKind: return "the file is the wrong kind of batch";
+    case BatchStatus::WrongCentre: return "the file belongs to another centre";
+  }
+  return "unknown batch status";
+}
+
+BatchWriter::BatchWriter(proto::BatchKind kind, const std::string& centreId, std::uint32_t day) {
+  sodiumInit();
+  capnp::MallocMessageBuilder mb;
+  auto h = mb.initRoot<proto::BatchHeader>();
+  h.setMagic(kBatchMagic);
+  h.setVersion(kBatchVersion);
+  h.setKind(kind);
+  h.setCentreId(centreId);
+  h.setCreatedDay(day);
+  Bytes canon = canonicalBytes(h.asReader());
+  crypto_generichash_init(&digest_, nullptr, 0, format::kHashSize);
+  crypto_generichash_update(&digest_, canon.data(), canon.size());
+  out_ = frame(mb);
+}
+
+void BatchWriter::addCanonical(const Bytes& entry) {
+  crypto::Hash h = crypto::blake2b(entry);
+  capnp::MallocMessageBuilder mb;
+  auto item = mb.initRoot<proto::BatchItem>();
+  item.setHash(kj::arrayPtr(h.data(), h.size()));
+  item.setEntry(kj::arrayPtr(entry.data(), entry.size()));
+  append(out_, frame(mb));
+  crypto_generichash_update(&digest_, h.data(), h.size());
+  ++count_;
+}
+
+Bytes BatchWriter::finish(const crypto::SigningKey& signer) {
+  crypto::Hash d{};
+  crypto_generichash_final(&digest_, d.data(), d.size());
+  auto sig = signer.sign(kBatchLabel, ByteView(d.data(), d.size()));
+  capnp::MallocMessageBuilder mb;
+  auto t = mb.initRoot<proto::BatchTrailer>();
+  t.setCount(count_);
+  t.setDigest(kj::arrayPtr(d.data(), d.size()));
+  t.setSignature(kj::arrayPtr(sig.data(), sig.size()));
+  append(out_, frame(mb));
+  return std::move(out_);
+}
+
+BatchStatus readBatch(ByteView file, proto::BatchKind kind, const std::string& centreId, ByteView signer,
+                      Batch& out, std::string& detail) {
+  out = Batch{};
+  if (file.size() % sizeof(capnp::word) != 0) {
+    detail = "not a whole number of Cap'n Proto words";
+    return BatchStatus::Truncated;
+  }
+  auto words = kj::heapArray<capnp::word>(file.size() / sizeof(capnp::word));
+  std::memcpy(words.begin(), file.data(), file.size());
+  kj::ArrayPtr<const capnp::word> rest = words;
+  // Each message is read with the envelope-sized limits, never more.
+  auto next = [&](auto use) -> bool {
+    if (rest.size() == 0) return false;
+    bool ok = false;
+    KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
+      capnp::FlatArrayMessageReader reader(rest, readerOptions());
+      use(reader);
+      rest = kj::arrayPtr(reader.getEnd(), rest.end());
+      ok = true;
+    })) {
+      detail = e->getDescription().cStr();
+    }
+    return ok;
+  };
+
+  crypto_generichash_state digest;
+  crypto_generichash_init(&digest, nullptr, 0, format::kHashSize);
+  bool headerOk = false;
+  if (!next([&](capnp::MessageReader& r) {
+        auto h = r.getRoot<proto::BatchHeader>();
+        headerOk = h.getMagic() == kBatchMagic && h.getVersion() == kBatchVersion;
+        out.kind = h.getKind();
+        out.centreId = h.getCentreId();
+        out.createdDay = h.getCreatedDay();
+        Bytes canon = canonicalBytes(h);
+        crypto_generichash_update(&digest, canon.data(), canon.size());
+      }) || !headerOk) {
+    if (detail.empty()) detail = "no gongyou batch header";
+    return BatchStatus::Corrupt;
+  }
+
+  std::vector<Bytes> entries;
+  bool sawTrailer = false, hashesOk = true;
+  std::uint64_t count = 0;
+  Bytes trailerDigest, trailerSig;
+  while (!sawTrailer) {
+    if (rest.size() == 0) {
+      detail = "ends after " + std::to_string(entries.size()) + " items without a trailer";
+      return BatchStatus::Truncated;
+    }
+    bool parsed = next([&](capnp::MessageReader& r) {
+      // An item has exactly two Data pointers; a trailer has a count first.
+      auto any = r.getRoot<capnp::AnyStruct>();
+      if (any.getDataSection().size() == 0) {
+        auto item = r.getRoot<proto::BatchItem>();
+        auto entry = item.getEntry();
+        ByteView e(entry.begin(), entry.size());
+        crypto::Hash h = crypto::blake2b(e);
+        if (item.getHash().size() != h.size() || sodium_memcmp(item.getHash().begin(), h.data(), h.size()) != 0)
+          hashesOk = false;
+        crypto_generichash_update(&digest, h.data(), h.size());
+        entries.push_back(e.copy());
+      } else {
+        auto t = r.getRoot<proto::BatchTrailer>();
+        count = t.getCount();
+        trailerDigest.assign(t.getDigest().begin(), t.getDigest().end());
+        trailerSig.assign(t.getSignature().begin(), t.getSignature().end());
+        sawTrailer = true;
+      }
+    });
+    if (!parsed) return BatchStatus::Truncated;
+  }
+  if (rest.size() != 0) {
+    detail = "data after the trailer";
+    return BatchStatus::Corrupt;
+  }
+  crypto::Hash d{};
+  crypto_generichash_final(&digest, d.data(), d.size());
+  if (!hashesOk || count != entries.size() || trailerDigest.size() != d.size() ||
+      sodium_memcmp(trailerDigest.data(), d.data(), d.size()) != 0) {
+    detail = !hashesOk ? "an item does not match its hash" : "items missing, added or reordered";
+    return BatchStatus::Corrupt;
+  }
+  if (!crypto::verify(signer, kBatchLabel, ByteView(d.data(), d.size()), trailerSig)) return BatchStatus::BadSignature;
+  if (out.kind != kind) return BatchStatus::WrongKind;
+  if (out.centreId != centreId) return BatchStatus::WrongCentre;
+  out.digest = d;
+  for (const auto& e : entries) {
+    auto c = Canonical<proto::BatchEntry>::parse(e);
+    if (!c) {
+      detail = "an item is not a canonical entry";
+      return BatchStatus::Corrupt;
+    }
+    out.entries.push_back(std::move(c));
+  }
+  return BatchStatus::Ok;
+}
+
+}  // namespace gongyou::protocol

@@ -1,0 +1,62 @@
+// Batch files (protocol/batch.capnp): written whole, read whole, refused whole.
+//
+// Failure modes: readBatch never throws for bad input; it returns a BatchStatus
+// and a one-line detail. BatchWriter::finish throws only for a caller bug.
+// Lifetime: the entries of a Batch are valid while the Batch lives.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "crypto/primitives.h"
+#include "crypto/sign.h"
+#include "protocol/batch.capnp.h"
+#include "protocol/canonical.h"
+
+namespace gongyou::protocol {
+
+inline constexpr char kBatchMagic[] = "gongyou-batch";
+inline constexpr std::uint16_t kBatchVersion = 1;
+inline constexpr char kBatchLabel[] = "gongyou/batch/v1";
+
+class BatchWriter {
+ public:
+  BatchWriter(proto::BatchKind kind, const std::string& centreId, std::uint32_t day);
+  // `fill` builds the entry; its canonical bytes and hash go into the file.
+  template <typename F>
+  void add(F&& fill) {
+    capnp::MallocMessageBuilder mb;
+    auto e = mb.initRoot<proto::BatchEntry>();
+    fill(e);
+    addCanonical(canonicalBytes(e.asReader()));
+  }
+  std::size_t count() const { return count_; }
+  // Appends the signed trailer and returns the whole file.
+  Bytes finish(const crypto::SigningKey& signer);
+
+ private:
+  void addCanonical(const Bytes& entry);
+  Bytes out_;
+  crypto_generichash_state digest_;
+  std::uint64_t count_ = 0;
+};
+
+enum class BatchStatus { Ok, Truncated, Corrupt, BadSignature, WrongKind, WrongCentre };
+const char* describe(BatchStatus s);
+
+struct Batch {
+  proto::BatchKind kind = proto::BatchKind::COLLECTED;
+  std::string centreId;
+  std::uint32_t createdDay = 0;
+  crypto::Hash digest{};  // identifies the file (for "imported already")
+  std::vector<std::unique_ptr<Canonical<proto::BatchEntry>>> entries;
+};
+
+// Verifies framing, every item hash, the count, the digest and the signature by
+// `signer` (an Ed25519 public key), and the kind and centre; then parses entries.
+BatchStatus readBatch(ByteView file, proto::BatchKind kind, const std::string& centreId, ByteView signer,
+                      Batch& out, std::string& detail);
+
+}  // namespace gongyou::protocol

@@ -1,0 +1,109 @@
+#include <catch2/catch.hpp>
+
+#include <capnp/serialize.h>
+
+#include "protocol/batch.h"
+
+using namespace gongyou;
+using protocol::BatchStatus;
+
+namespace {
+
+struct Fixture {
+  crypto::SigningKey courier = crypto::SigningKey::generate();
+  ByteView pk() const { return ByteView(courier.publicKey().data(), 32); }
+
+  Bytes make(int n) {
+    protocol::BatchWriter w(proto::BatchKind::COLLECTED, "centre-a", 20000);
+    for (int i = 0; i < n; ++i)
+      w.add([&](proto::BatchEntry::Builder e) {
+        auto env = e.initEnvelope();
+        env.setRelay("127.0.0.1:7455");
+        Bytes id(16, static_cast<std::uint8_t>(i));
+        env.setId(kj::arrayPtr(id.data(), id.size()));
+        env.setDay(20000);
+        Bytes data(1000 + i, static_cast<std::uint8_t>('a' + i));
+        env.setData(kj::arrayPtr(data.data(), data.size()));
+      });
+    return w.finish(courier);
+  }
+  BatchStatus read(const Bytes& f, proto::BatchKind kind = proto::BatchKind::COLLECTED,
+                   const std::string& centre = "centre-a") {
+    protocol::Batch b;
+    std::string detail;
+    return protocol::readBatch(f, kind, centre, pk(), b, detail);
+  }
+};
+
+// Offsets of each framed message in a batch file.
+std::vector<std::size_t> messageStarts(const Bytes& f) {
+  auto words = kj::heapArray<capnp::word>(f.size() / 8);
+  std::memcpy(words.begin(), f.data(), f.size());
+  std::vector<std::size_t> starts;
+  kj::ArrayPtr<const capnp::word> rest = words;
+  while (rest.size()) {
+    starts.push_back((rest.begin() - words.begin()) * 8);
+    capnp::FlatArrayMessageReader r(rest);
+    rest = kj::arrayPtr(r.getEnd(), rest.end());
+  }
+  return starts;
+}
+
+}  // namespace
+
+TEST_CASE("batch: written and read back whole") {
+  Fixture fx;
+  Bytes f = fx.make(5);
+  protocol::Batch b;
+  std::string detail;
+  REQUIRE(protocol::readBatch(f, proto::BatchKind::COLLECTED, "centre-a", fx.pk(), b, detail) == BatchStatus::Ok);
+  REQUIRE(b.entries.size() == 5);
+  CHECK(b.entries[3]->root().getEnvelope().getData().size() == 1003);
+  CHECK(b.createdDay == 20000);
+  CHECK(fx.read(fx.make(0)) == BatchStatus::Ok);  // an empty batch is still a batch
+}
+
+TEST_CASE("batch: truncation and a flipped byte and reordering are refused") {
+  Fixture fx;
+  Bytes f = fx.make(4);
+  auto starts = messageStarts(f);
+  REQUIRE(starts.size() == 6);  // header, 4 items, trailer
+  // Cut anywhere: before the trailer, inside an item, one word short.
+  CHECK(fx.read(Bytes(f.begin(), f.begin() + starts[5])) == BatchStatus::Truncated);
+  CHECK(fx.read(Bytes(f.begin(), f.begin() + starts[3] + 40)) == BatchStatus::Truncated);
+  CHECK(fx.read(Bytes(f.begin(), f.end() - 8)) != BatchStatus::Ok);
+  // Flip one byte at many places: never accepted.
+  for (std::size_t i = 0; i < f.size(); i += 97) {
+    Bytes t = f;
+    t[i] ^= 0x10;
+    INFO("byte " << i);
+    CHECK(fx.read(t) != BatchStatus::Ok);
+  }
+  // Swap items 1 and 2 (each a whole, valid message).
+  Bytes swapped(f.begin(), f.begin() + starts[1]);
+  swapped.insert(swapped.end(), f.begin() + starts[2], f.begin() + starts[3]);
+  swapped.insert(swapped.end(), f.begin() + starts[1], f.begin() + starts[2]);
+  swapped.insert(swapped.end(), f.begin() + starts[3], f.end());
+  CHECK(fx.read(swapped) == BatchStatus::Corrupt);
+  // Drop an item (a whole message).
+  Bytes dropped(f.begin(), f.begin() + starts[2]);
+  dropped.insert(dropped.end(), f.begin() + starts[3], f.end());
+  CHECK(fx.read(dropped) == BatchStatus::Corrupt);
+  // Garbage after the trailer.
+  Bytes extra = f;
+  extra.insert(extra.end(), 8, 0);
+  CHECK(fx.read(extra) != BatchStatus::Ok);
+}
+
+TEST_CASE("batch: signer and kind and centre are checked") {
+  Fixture fx;
+  Bytes f = fx.make(2);
+  Fixture other;
+  protocol::Batch b;
+  std::string d;
+  CHECK(protocol::readBatch(f, proto::BatchKind::COLLECTED, "centre-a", other.pk(), b, d) == BatchStatus::BadSignature);
+  CHECK(fx.read(f, proto::BatchKind::OUTBOUND) == BatchStatus::WrongKind);
+  CHECK(fx.read(f, proto::BatchKind::COLLECTED, "centre-b") == BatchStatus::WrongCentre);
+  CHECK(fx.read(Bytes{1, 2, 3}) == BatchStatus::Truncated);
+  CHECK(fx.read(Bytes(64, 0)) != BatchStatus::Ok);
+}
