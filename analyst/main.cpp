@@ -3,10 +3,14 @@
 // collect, import, analysis and replies arrive with the rest of the analyst issue.
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "analyst/centre_material.h"
+#include "analyst/courier.h"
+#include "analyst/importer.h"
+#include "analyst/store.h"
 #include "analyst/keyring.h"
 #include "analyst/passphrase.h"
 #include "crypto/format.h"
@@ -20,7 +24,7 @@ using namespace gongyou::analyst;
 
 namespace {
 
-constexpr int kOk = 0, kRefused = 1, kUsage = 2, kError = 3;
+constexpr int kOk = 0, kRefused = 1, kUsage = 2, kError = 3, kUnreached = 4;
 
 const char kUsage_[] = R"(gongyou-analyst: the worker centre's tool (air-gapped machine).
 
@@ -31,6 +35,13 @@ Usage:
   gongyou-analyst rotate --dir DIR [--days N] [--overlap N]
   gongyou-analyst centre-code --dir DIR
   gongyou-analyst keys --dir DIR
+  gongyou-analyst import --dir DIR BATCH_FILE... [--out OUTBOUND_FILE]
+  gongyou-analyst list --dir DIR
+  gongyou-analyst reply --dir DIR --report REF --text TEXT
+  gongyou-analyst outbound --dir DIR --out OUTBOUND_FILE [--bundle BUNDLE_FILE]
+courier machine:
+  gongyou-analyst collect --courier-key FILE --out BATCH_FILE [--proxy socks5://HOST:PORT]
+  gongyou-analyst deliver --courier-key FILE OUTBOUND_FILE [--proxy socks5://HOST:PORT]
 
 Commands:
   init         Create the centre: identity key (Ed25519), an analyst key (X25519, age),
@@ -44,6 +55,18 @@ Commands:
                (old reports) and leaves the bundle after --overlap days (default 14).
   centre-code  Print the centre code and its QR code (from DIR/centre.bundle).
   keys         List the public keys and their validity (no passphrase needed: from the bundle).
+  import       Verify collected batches (signed by the courier key), decrypt, validate and
+               store every report (sealed under the passphrase in DIR/store). Idempotent:
+               a file or a report seen before changes nothing. Envelopes that fail are
+               set aside with their reason. With --out, also writes the outbound file.
+  list         The stored reports: reference, day, employer, categories.
+  reply        Encrypt an answer to the reporter of report REF (if they asked for one).
+  outbound     Write the outbound file: identity-signed acks for everything imported, the
+               replies, and --bundle if given. Relays delete only what is acked.
+  collect      (courier) Log in to every relay with the courier key, fetch every envelope,
+               write one batch signed by the courier key. Fetching deletes nothing.
+  deliver      (courier) Verify the outbound file and hand its acks, replies and bundle
+               to every relay.
 
 Options:
   --passphrase-file F  Read the keyring passphrase from F's first line (scripts, tests);
@@ -52,11 +75,17 @@ Options:
   --days N             Validity of a new bundle (default 180) or analyst key (default 365).
   --pow BITS           Proof of work workers' submissions need (default 23, about 1 s).
 
-Exit codes: 0 ok, 1 refused (wrong passphrase), 2 usage error, 3 other error.
+  --store-cost C        Argon2id cost of the report store key: moderate (default) or
+                       interactive (for slow machines).
+
+Exit codes: 0 ok, 1 refused (wrong passphrase, a batch that does not verify), 2 usage
+error, 3 other error, 4 a relay could not be reached (collect/deliver: retry later).
 )";
 
 struct Options {
-  std::string command, dir, centre, passFile;
+  std::string command, dir, centre, passFile, courierKey, out, proxy, report, text, bundle;
+  std::vector<std::string> positional;
+  crypto::KdfCost storeCost;
   std::vector<std::string> relays, names;
   unsigned pow = protocol::kDefaultPowDifficulty;
   std::uint32_t days = 0, overlap = 14;
@@ -116,8 +145,109 @@ int printCode(const Options& o) {
   return kOk;
 }
 
+Progress stderrProgress() {
+  return [](const std::string& line) { std::cerr << "  " << line << "\n"; };
+}
+
+int courierCommand(Options& o) {
+  if (o.courierKey.empty()) return usage(o.command + " needs --courier-key FILE");
+  CourierKey key = readCourierKey(o.courierKey);
+  protocol::Net net;
+  net.proxy = protocol::Proxy::parse(o.proxy);
+  auto io = kj::setupAsyncIo();
+  std::vector<RelayOutcome> outcomes;
+  if (o.command == "collect") {
+    if (o.out.empty()) return usage("collect needs --out BATCH_FILE");
+    Bytes batch = collect(key, io, net, outcomes, stderrProgress());
+    storage::writeFileAtomic(o.out, batch);
+  } else {
+    if (o.positional.size() != 1) return usage("deliver takes one OUTBOUND_FILE");
+    outcomes = deliver(key, storage::readFile(o.positional[0]), io, net, stderrProgress());
+  }
+  bool allReached = true;
+  for (const auto& r : outcomes) {
+    if (!r.error.empty()) allReached = false;
+    std::cout << r.relay << ": "
+              << (r.error.empty() ? std::to_string(r.count) + (o.command == "collect" ? " envelopes" : " deleted")
+                                  : "not reached (" + r.error + ")")
+              << "\n";
+  }
+  if (o.command == "collect") std::cout << "batch written to " << o.out << "\n";
+  return allReached ? kOk : kUnreached;
+}
+
+// The keyring and the report store open with the same passphrase.
+struct Unlocked {
+  std::unique_ptr<Keyring> keyring;
+  std::unique_ptr<AnalystStore> store;
+};
+std::optional<Unlocked> unlock(const Options& o) {
+  SecretBytes pass;
+  auto k = load(o, pass);
+  if (!k) return std::nullopt;
+  Unlocked u{std::move(k), std::make_unique<AnalystStore>((storage::makeDirs(o.dir + "/store"), o.dir + "/store"),
+                                                           pass.view(), o.storeCost)};
+  return u;
+}
+
+void saveOutbound(Options& o, Unlocked& u) {
+  std::size_t acks = 0, replies = 0;
+  Bytes bundle = o.bundle.empty() ? Bytes() : storage::readFile(o.bundle);
+  writeOutbound(*u.store, *u.keyring, bundle, [&](ByteView file) { storage::writeFileAtomic(o.out, file); }, acks,
+                replies);
+  std::cout << "outbound file " << o.out << ": " << acks << " acks, " << replies << " replies"
+            << (bundle.empty() ? "" : ", the bundle") << " (the courier runs `gongyou-analyst deliver`)\n";
+}
+
+int dataCommand(Options& o) {
+  auto u = unlock(o);
+  if (!u) return kRefused;
+  if (o.command == "import") {
+    if (o.positional.empty()) return usage("import takes BATCH_FILE ...");
+    for (const auto& path : o.positional) {
+      auto r = importBatch(*u->store, *u->keyring, storage::readFile(path), [&](std::size_t done, std::size_t total) {
+        std::cerr << "\r  " << path << ": " << done << "/" << total << std::flush;
+        if (done == total) std::cerr << "\n";
+      });
+      std::cout << path << ": " << r.envelopes << " envelopes, " << r.stored << " new reports, " << r.duplicates
+                << " already known, " << r.setAside << " set aside"
+                << (r.alreadyImported ? " (this file was imported before)" : "") << "\n";
+      for (const auto& [why, n] : r.reasons) std::cout << "  set aside: " << n << " x " << why << "\n";
+    }
+    if (!o.out.empty()) saveOutbound(o, *u);
+    return kOk;
+  }
+  if (o.command == "outbound") {
+    if (o.out.empty()) return usage("outbound needs --out FILE");
+    saveOutbound(o, *u);
+    return kOk;
+  }
+  if (o.command == "reply") {
+    if (o.report.empty() || o.text.empty()) return usage("reply needs --report REF and --text TEXT");
+    if (!queueReply(*u->store, o.report, o.text)) {
+      std::cerr << "gongyou-analyst: no report " << o.report << " that asked for a reply\n";
+      return kRefused;
+    }
+    std::cout << "reply queued for the next outbound file\n";
+    return kOk;
+  }
+  // list
+  u->store->forEachReport([](const std::string& ref, std::uint32_t day, proto::Report::Reader r) {
+    std::cout << ref << "  " << protocol::isoDate(day) << "  " << r.getEmployer().getName().cStr() << "  [";
+    for (unsigned i = 0; i < r.getCategories().size(); ++i) std::cout << (i ? " " : "") << r.getCategories()[i].cStr();
+    std::cout << "]" << (r.getReplyKey().size() ? "  (reply possible)" : "") << "\n";
+  });
+  auto c = u->store->counts();
+  std::cout << c.reports << " reports, " << c.setAside << " set aside, " << c.acksQueued << " acks and "
+            << c.repliesQueued << " replies waiting for the outbound file\n";
+  return kOk;
+}
+
 int run(Options& o) {
+  if (o.command == "collect" || o.command == "deliver") return courierCommand(o);
   if (o.dir.empty()) return usage("--dir DIR is required");
+  if (o.command == "import" || o.command == "outbound" || o.command == "reply" || o.command == "list")
+    return dataCommand(o);
   if (o.command == "init") {
     if (o.centre.empty() || o.relays.empty()) return usage("init needs --centre ID and at least one --relay");
     if (!protocol::validCentreId(o.centre.c_str())) return usage("--centre must be 1..64 of [a-z0-9-]");
@@ -137,14 +267,9 @@ int run(Options& o) {
     o.days = 0;  // the first bundle gets the bundle default
     writeBundle(o, k);
     save(o, k, std::move(pass));
-    // The courier machine gets the courier key and nothing else.
-    std::string courier = encodeSeed(kCourierHrp, k.courier.seed());
-    std::string text = "# gongyou courier key for " + k.centreId +
-                       ": only for the courier machine. It fetches ciphertext; it cannot read or delete reports.\n"
-                       "centre: " + k.centreId + "\ncourier: " + courier + "\n";
-    for (const auto& r : k.relays) text += "relay: " + r + "\n";
+    // The courier machine gets the courier key and nothing else secret.
+    std::string text = courierKeyText(k.centreId, k.courier, k.identity.publicKey(), k.relays);
     storage::writeFileAtomic(o.dir + "/courier.key", text);
-    sodium_memzero(courier.data(), courier.size());
     sodium_memzero(text.data(), text.size());
     std::cout << "created centre " << k.centreId << ": " << keyringPath(o) << " (keep it offline), " << o.dir
               << "/courier.key (for the courier machine)\n";
@@ -204,6 +329,10 @@ int main(int argc, char** argv) {
   o.command = args[0];
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
+    if (a.rfind("--", 0) != 0) {
+      o.positional.push_back(a);
+      continue;
+    }
     if (i + 1 >= args.size()) return usage(a + " needs a value");
     const std::string& v = args[++i];
     auto number = [&](unsigned long max) -> unsigned long {
@@ -225,6 +354,16 @@ int main(int argc, char** argv) {
       else if (a == "--days") o.days = static_cast<std::uint32_t>(number(3650));
       else if (a == "--overlap") o.overlap = static_cast<std::uint32_t>(number(365));
       else if (a == "--scrypt-work") o.scryptWork = static_cast<int>(number(format::kScryptMaxLogN));
+      else if (a == "--courier-key") o.courierKey = v;
+      else if (a == "--out") o.out = v;
+      else if (a == "--proxy") o.proxy = v;
+      else if (a == "--report") o.report = v;
+      else if (a == "--text") o.text = v;
+      else if (a == "--bundle") o.bundle = v;
+      else if (a == "--store-cost") {
+        if (v == "interactive") o.storeCost = {crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE, crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE};
+        else if (v != "moderate") return usage("--store-cost is moderate or interactive");
+      }
       else return usage("unknown option " + a);
     } catch (const std::invalid_argument& e) {
       return usage(e.what());
@@ -233,6 +372,16 @@ int main(int argc, char** argv) {
   try {
     sodiumInit();
     return run(o);
+  } catch (const BatchRefused& e) {
+    std::cerr << "gongyou-analyst: " << (o.command == "import" ? "batch refused, nothing imported: " : "") << e.what()
+              << "\n";
+    return kRefused;
+  } catch (const WrongPassphrase& e) {
+    std::cerr << "gongyou-analyst: " << e.what() << "\n";
+    return kRefused;
+  } catch (const kj::Exception& e) {
+    std::cerr << "gongyou-analyst: " << e.getDescription().cStr() << "\n";
+    return kError;
   } catch (const std::exception& e) {
     std::cerr << "gongyou-analyst: " << e.what() << "\n";
     return kError;

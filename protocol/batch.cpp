@@ -148,9 +148,11 @@ BatchStatus readBatch(ByteView file, proto::BatchKind kind, const std::string& c
     detail = !hashesOk ? "an item does not match its hash" : "items missing, added or reordered";
     return BatchStatus::Corrupt;
   }
-  if (!crypto::verify(signer, kBatchLabel, ByteView(d.data(), d.size()), trailerSig)) return BatchStatus::BadSignature;
+  // Kind and centre first: "wrong kind of file" is the useful message when a
+  // courier hands over the wrong file, and both are covered by the signature.
   if (out.kind != kind) return BatchStatus::WrongKind;
   if (out.centreId != centreId) return BatchStatus::WrongCentre;
+  if (!crypto::verify(signer, kBatchLabel, ByteView(d.data(), d.size()), trailerSig)) return BatchStatus::BadSignature;
   out.digest = d;
   for (const auto& e : entries) {
     auto c = Canonical<proto::BatchEntry>::parse(e);

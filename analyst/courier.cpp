@@ -1,0 +1,169 @@
+#include "analyst/courier.h"
+
+#include <sodium.h>
+
+#include <stdexcept>
+
+#include "analyst/keyring.h"
+#include "crypto/bech32.h"
+#include "protocol/batch.h"
+#include "protocol/day.h"
+#include "protocol/limits.h"
+#include "storage/file.h"
+
+namespace gongyou::analyst {
+
+CourierKey readCourierKey(const std::string& path) {
+  Bytes raw = storage::readFile(path);
+  std::string_view all = ByteView(raw).str();
+  std::string centre;
+  std::optional<crypto::SigningKey> key;
+  std::optional<crypto::SignPublicKey> identity;
+  std::vector<std::string> relays;
+  std::size_t start = 0;
+  while (start < all.size()) {
+    std::size_t end = all.find('\n', start);
+    if (end == std::string_view::npos) end = all.size();
+    std::string_view l = all.substr(start, end - start);
+    start = end + 1;
+    if (l.empty() || l.front() == '#') continue;
+    auto colon = l.find(": ");
+    if (colon == std::string_view::npos) throw std::runtime_error(path + ": expected key: value lines");
+    std::string_view k = l.substr(0, colon), v = l.substr(colon + 2);
+    if (k == "centre") centre = std::string(v);
+    else if (k == "relay") relays.emplace_back(v);
+    else if (k == "courier") {
+      auto d = bech32::decode(v);
+      if (!d || d->hrp != kCourierHrp || d->data.size() != 32) throw std::runtime_error(path + ": bad courier key");
+      key.emplace(crypto::SigningKey::fromSeed(d->data));
+      sodium_memzero(d->data.data(), d->data.size());
+    } else if (k == "identity-public") {
+      crypto::SignPublicKey pk;
+      std::size_t n = 0;
+      if (sodium_hex2bin(pk.data(), pk.size(), v.data(), v.size(), nullptr, &n, nullptr) != 0 || n != pk.size())
+        throw std::runtime_error(path + ": bad identity-public key");
+      identity = pk;
+    }
+  }
+  sodium_memzero(raw.data(), raw.size());
+  if (centre.empty() || !key || !identity || relays.empty())
+    throw std::runtime_error(path + ": needs centre, courier, identity-public and at least one relay");
+  return {centre, std::move(*key), *identity, relays};
+}
+
+std::string courierKeyText(const std::string& centreId, const crypto::SigningKey& courier,
+                           const crypto::SignPublicKey& identity, const std::vector<std::string>& relays) {
+  std::string seed = encodeSeed(kCourierHrp, courier.seed());
+  char hex[2 * 32 + 1];
+  sodium_bin2hex(hex, sizeof hex, identity.data(), identity.size());
+  std::string text = "# gongyou courier key for " + centreId +
+                     ": only for the courier machine. It fetches ciphertext; it cannot read or delete reports.\n"
+                     "centre: " + centreId + "\ncourier: " + seed + "\nidentity-public: " + hex + "\n";
+  for (const auto& r : relays) text += "relay: " + r + "\n";
+  sodium_memzero(seed.data(), seed.size());
+  return text;
+}
+
+Bytes collect(const CourierKey& key, kj::AsyncIoContext& io, const protocol::Net& net,
+              std::vector<RelayOutcome>& outcomes, const Progress& progress) {
+  protocol::BatchWriter batch(proto::BatchKind::COLLECTED, key.centreId, protocol::today());
+  for (const auto& relay : key.relays) {
+    RelayOutcome o{relay, 0, {}};
+    try {
+      protocol::withRelay(io, {relay}, net, [&](proto::Relay::Client& r, const protocol::CallTimeout& bound) {
+        auto col = protocol::loginCourier(r, io.waitScope, key.centreId, key.key);
+        Bytes after;
+        for (bool more = true; more;) {
+          auto lr = col.listRequest();
+          lr.setAfter(kj::arrayPtr(after.data(), after.size()));
+          lr.setLimit(protocol::kMaxListLimit);
+          auto listed = bound(lr.send()).wait(io.waitScope);
+          more = listed.getMore();
+          auto entries = listed.getEntries();
+          if (entries.size() == 0) break;
+          after.assign(entries[entries.size() - 1].getId().begin(), entries[entries.size() - 1].getId().end());
+          // Fetch in pieces; a truncated answer is asked again from where it stopped.
+          std::vector<Bytes> ids;
+          for (auto e : entries) ids.emplace_back(e.getId().begin(), e.getId().end());
+          for (std::size_t i = 0; i < ids.size();) {
+            auto fr = col.fetchRequest();
+            const auto n = static_cast<unsigned>(std::min(protocol::kMaxFetchIds, ids.size() - i));
+            auto list = fr.initIds(n);
+            for (unsigned k = 0; k < n; ++k) list.set(k, kj::arrayPtr(ids[i + k].data(), ids[i + k].size()));
+            auto got = bound(fr.send()).wait(io.waitScope);
+            for (auto env : got.getEnvelopes())
+              batch.add([&](proto::BatchEntry::Builder e) {
+                auto c = e.initEnvelope();
+                c.setRelay(relay);
+                c.setId(env.getId());
+                c.setDay(env.getDay());
+                c.setData(env.getData());
+              });
+            const std::size_t answered = got.getEnvelopes().size();
+            o.count += answered;
+            // Unknown ids are left out without `truncated`: move past all asked.
+            i += got.getTruncated() ? std::max<std::size_t>(answered, 1) : n;
+          }
+          if (progress) progress(relay + ": " + std::to_string(o.count) + " envelopes");
+        }
+      });
+    } catch (const protocol::Unreachable& e) {
+      o.error = e.what();
+    }
+    outcomes.push_back(o);
+  }
+  return batch.finish(key.key);
+}
+
+std::vector<RelayOutcome> deliver(const CourierKey& key, ByteView outboundFile, kj::AsyncIoContext& io,
+                                  const protocol::Net& net, const Progress& progress) {
+  protocol::Batch batch;
+  std::string detail;
+  auto st = protocol::readBatch(outboundFile, proto::BatchKind::OUTBOUND, key.centreId,
+                                ByteView(key.identity.data(), key.identity.size()), batch, detail);
+  if (st != protocol::BatchStatus::Ok)
+    throw BatchRefused(std::string("outbound file refused: ") + protocol::describe(st) +
+                             (detail.empty() ? "" : " (" + detail + ")"));
+  std::vector<RelayOutcome> outcomes;
+  for (const auto& relay : key.relays) {
+    RelayOutcome o{relay, 0, {}};
+    try {
+      protocol::withRelay(io, {relay}, net, [&](proto::Relay::Client& r, const protocol::CallTimeout& bound) {
+        auto col = protocol::loginCourier(r, io.waitScope, key.centreId, key.key);
+        std::vector<proto::Reply::Reader> replies;
+        for (const auto& e : batch.entries) {
+          auto entry = e->root();
+          if (entry.isAck() && entry.getAck().getRelay() == relay.c_str()) {
+            auto req = col.acknowledgeRequest();
+            req.setAck(entry.getAck().getAck());
+            o.count += bound(req.send()).wait(io.waitScope).getDeleted();
+          } else if (entry.isReply()) {
+            replies.push_back(entry.getReply());
+          } else if (entry.isBundle()) {
+            auto req = col.publishBundleRequest();
+            req.setBundle(entry.getBundle());
+            // An older or equal version is refused by the relay: already there.
+            KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] { bound(req.send()).wait(io.waitScope); })) {
+              if (progress) progress(relay + ": bundle not published: " + e->getDescription().cStr());
+            }
+          }
+        }
+        for (std::size_t i = 0; i < replies.size(); i += protocol::kMaxRepliesPerCall) {
+          auto req = col.postRepliesRequest();
+          const auto n = static_cast<unsigned>(std::min(protocol::kMaxRepliesPerCall, replies.size() - i));
+          auto list = req.initReplies(n);
+          for (unsigned k = 0; k < n; ++k) list.setWithCaveats(k, replies[i + k]);
+          bound(req.send()).wait(io.waitScope);
+        }
+        if (progress) progress(relay + ": " + std::to_string(o.count) + " envelopes deleted, " +
+                               std::to_string(replies.size()) + " replies filed");
+      });
+    } catch (const protocol::Unreachable& e) {
+      o.error = e.what();
+    }
+    outcomes.push_back(o);
+  }
+  return outcomes;
+}
+
+}  // namespace gongyou::analyst

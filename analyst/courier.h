@@ -1,0 +1,61 @@
+// The courier machine's work: it holds the courier key and nothing else secret.
+// `collect` logs in to every relay of the centre, fetches every envelope, and
+// writes one batch signed with the courier key. `deliver` verifies an outbound
+// batch (signed by the centre's identity key on the air-gapped machine) and hands
+// its acks, replies and bundle to the relays. Relays delete envelopes only on
+// those identity-signed acks, never because the courier fetched them.
+//
+// The courier key file ("courier.key", written by `gongyou-analyst init`):
+//   centre: ID / courier: GONGYOU-COURIER-SECRET-1… / identity-public: hex /
+//   relay: host:port (one or more)
+#pragma once
+
+#include <kj/async-io.h>
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "crypto/sign.h"
+#include "protocol/relays.h"
+
+namespace gongyou::analyst {
+
+// A batch or outbound file that does not verify: nothing in it was used.
+class BatchRefused : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct CourierKey {
+  std::string centreId;
+  crypto::SigningKey key;
+  crypto::SignPublicKey identity{};  // to verify outbound batches
+  std::vector<std::string> relays;
+};
+
+// Throws std::runtime_error naming the problem.
+CourierKey readCourierKey(const std::string& path);
+std::string courierKeyText(const std::string& centreId, const crypto::SigningKey& courier,
+                           const crypto::SignPublicKey& identity, const std::vector<std::string>& relays);
+
+using Progress = std::function<void(const std::string& line)>;
+
+struct RelayOutcome {
+  std::string relay;
+  std::size_t count = 0;  // envelopes fetched / acks deleted
+  std::string error;      // empty when the relay was handled
+};
+
+// Returns the signed batch file and what happened at each relay. A relay that
+// cannot be reached is reported, not fatal: its envelopes wait for the next run.
+Bytes collect(const CourierKey& key, kj::AsyncIoContext& io, const protocol::Net& net,
+              std::vector<RelayOutcome>& outcomes, const Progress& progress);
+
+// Throws BatchRefused if the outbound file does not verify. Per relay:
+// deletes acknowledged envelopes, files replies, publishes a newer bundle.
+std::vector<RelayOutcome> deliver(const CourierKey& key, ByteView outboundFile, kj::AsyncIoContext& io,
+                                  const protocol::Net& net, const Progress& progress);
+
+}  // namespace gongyou::analyst

@@ -1,0 +1,174 @@
+#include "analyst/importer.h"
+
+#include <capnp/serialize.h>
+
+#include <cstring>
+
+#include "crypto/age.h"
+#include "crypto/padding.h"
+#include "crypto/reply_code.h"
+#include "protocol/batch.h"
+#include "protocol/bundle.h"
+#include "protocol/day.h"
+#include "protocol/limits.h"
+#include "protocol/reply.h"
+#include "protocol/report_check.h"
+
+namespace gongyou::analyst {
+namespace {
+
+// Decrypted plaintext goes to guarded memory; the cap keeps a hostile envelope
+// from growing it without bound.
+class GuardedSink final : public io::Sink {
+ public:
+  explicit GuardedSink(std::size_t cap) : buf_(cap) {}
+  void write(ByteView d) override {
+    if (d.size() > buf_.size() - len_) throw std::length_error("envelope larger than the cap");
+    std::memcpy(buf_.data() + len_, d.data(), d.size());
+    len_ += d.size();
+  }
+  ByteView view() const { return {buf_.data(), len_}; }
+
+ private:
+  SecretBytes buf_;
+  std::size_t len_ = 0;
+};
+
+// Empty when the envelope is a valid report (its canonical bytes in `out`);
+// otherwise the reason it is set aside.
+std::string openReport(ByteView envelope, const std::vector<const age::Identity*>& keys, std::uint32_t day,
+                       Bytes& out) {
+  io::MemorySource src(envelope);
+  GuardedSink plain(protocol::kMaxEnvelopeBytes);
+  age::Status st;
+  try {
+    st = age::decrypt(src, keys, plain);
+  } catch (const std::length_error&) {
+    return "larger than the envelope cap";
+  }
+  if (st == age::Status::NoMatch) return "not encrypted to any of the centre's analyst keys";
+  if (st != age::Status::Ok) return std::string("cannot decrypt: ") + std::string(age::describe(st));
+  auto content = padding::unpad(plain.view());
+  if (!content) return "invalid padding";
+  if (content->size() % sizeof(capnp::word) != 0) return "not a report message";
+  auto words = kj::heapArray<capnp::word>(content->size() / sizeof(capnp::word));
+  std::memcpy(words.begin(), content->data(), content->size());
+  std::string problem;
+  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
+    capnp::FlatArrayMessageReader reader(words, protocol::readerOptions());
+    auto r = reader.getRoot<proto::Report>();
+    problem = protocol::checkReport(r, day);
+    if (problem.empty()) out = protocol::canonicalBytes(r);
+  })) {
+    problem = "not a report message";
+  }
+  sodium_memzero(words.begin(), words.asBytes().size());
+  return problem.empty() ? "" : "invalid report: " + problem;
+}
+
+}  // namespace
+
+ImportResult importBatch(AnalystStore& store, const Keyring& keyring, ByteView batchFile,
+                         const ImportProgress& progress) {
+  protocol::Batch batch;
+  std::string detail;
+  auto st = protocol::readBatch(batchFile, proto::BatchKind::COLLECTED, keyring.centreId,
+                                ByteView(keyring.courier.publicKey().data(), 32), batch, detail);
+  if (st != protocol::BatchStatus::Ok)
+    throw BatchRefused(std::string(protocol::describe(st)) + (detail.empty() ? "" : " (" + detail + ")"));
+
+  std::vector<const age::Identity*> keys;
+  for (const auto& a : keyring.analysts) keys.push_back(&a.key);
+  ImportResult r;
+  AnalystStore::Write w(store);
+  r.alreadyImported = w.batchImported(batch.digest);
+  r.envelopes = batch.entries.size();
+  for (std::size_t i = 0; i < batch.entries.size(); ++i) {
+    auto e = batch.entries[i]->root();
+    if (!e.isEnvelope()) throw BatchRefused("a collected batch holds something other than envelopes");
+    auto env = e.getEnvelope();
+    ByteView data(env.getData().begin(), env.getData().size());
+    if (env.getId().size() == 16) {
+      // Ack every copy (on every relay), including duplicates: they are safe to drop.
+      protocol::InboxId id;
+      std::memcpy(id.data(), env.getId().begin(), 16);
+      w.queueAck(env.getRelay(), id);
+    }
+    const crypto::Hash h = crypto::blake2b(data);
+    if (w.known(h)) {
+      ++r.duplicates;
+    } else {
+      Bytes report;
+      std::string why = openReport(data, keys, env.getDay(), report);
+      if (why.empty()) {
+        w.putReport(h, env.getDay(), report);
+        sodium_memzero(report.data(), report.size());
+        ++r.stored;
+      } else {
+        w.setAside(h, why, data);
+        ++r.setAside;
+        ++r.reasons[why];
+      }
+    }
+    if (progress && ((i + 1) % 500 == 0 || i + 1 == batch.entries.size())) progress(i + 1, batch.entries.size());
+  }
+  w.recordBatch(batch.digest, protocol::today());
+  w.commit();
+  return r;
+}
+
+void writeOutbound(AnalystStore& store, const Keyring& keyring, ByteView bundle,
+                   const std::function<void(ByteView file)>& save, std::size_t& acks, std::size_t& replies) {
+  protocol::BatchWriter out(proto::BatchKind::OUTBOUND, keyring.centreId, protocol::today());
+  AnalystStore::Write w(store);
+  std::map<std::string, std::vector<protocol::InboxId>> byRelay;
+  auto queued = w.takeAcks();
+  for (const auto& [relay, id] : queued) byRelay[relay].push_back(id);
+  for (auto& [relay, ids] : byRelay)
+    for (std::size_t i = 0; i < ids.size(); i += protocol::kMaxAckIds) {
+      std::vector<protocol::InboxId> part(ids.begin() + i, ids.begin() + std::min(ids.size(), i + protocol::kMaxAckIds));
+      out.add([&](proto::BatchEntry::Builder e) {
+        auto a = e.initAck();
+        a.setRelay(relay);
+        protocol::signAck(keyring.identity, keyring.centreId, part, a.initAck());
+      });
+    }
+  auto rs = w.takeReplies();
+  for (const auto& [mailbox, envelope] : rs)
+    out.add([&](proto::BatchEntry::Builder e) {
+      auto r = e.initReply();
+      r.setMailbox(kj::arrayPtr(mailbox.data(), mailbox.size()));
+      r.setEnvelope(kj::arrayPtr(envelope.data(), envelope.size()));
+    });
+  if (!bundle.empty()) {
+    kj::Array<capnp::word> words;
+    auto msg = protocol::readSignedBundle(bundle, words);
+    out.add([&](proto::BatchEntry::Builder e) { e.setBundle(msg->getRoot<proto::SignedBundle>()); });
+  }
+  // The queue is emptied only once the file is saved: a crash in between leaves
+  // everything queued for the next outbound file.
+  save(out.finish(keyring.identity));
+  w.commit();
+  acks = queued.size();
+  replies = rs.size();
+}
+
+bool queueReply(AnalystStore& store, const std::string& ref, const std::string& text) {
+  std::optional<age::PublicKey> key;
+  store.forEachReport([&](const std::string& r, std::uint32_t, proto::Report::Reader report) {
+    if (r == ref && report.getReplyKey().size() == 32) {
+      age::PublicKey pk;
+      std::memcpy(pk.data(), report.getReplyKey().begin(), pk.size());
+      key = pk;
+    }
+  });
+  if (!key) return false;
+  Bytes envelope = protocol::sealReply(*key, text);
+  auto mailbox = crypto::mailboxOf(*key);
+  AnalystStore::Write w(store);
+  w.queueReply(ByteView(mailbox.data(), mailbox.size()), envelope);
+  w.commit();
+  return true;
+}
+
+}  // namespace gongyou::analyst

@@ -1,0 +1,190 @@
+#include "analyst/store.h"
+
+#include <capnp/message.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+
+#include "protocol/canonical.h"
+
+namespace gongyou::analyst {
+namespace {
+
+constexpr char kSchema[] = "schema", kWrappedKey[] = "store-key";
+
+void putU32(Bytes& b, std::uint32_t v) {
+  for (int i = 3; i >= 0; --i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+std::uint32_t getU32(const std::uint8_t* p) {
+  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+}
+
+}  // namespace
+
+AnalystStore::AnalystStore(const std::string& dir, ByteView passphrase, const crypto::KdfCost& cost)
+    : env_(dir) {
+  auto txn = lmdb::Txn::write(env_);
+  meta_ = lmdb::Dbi::open(txn, "meta");
+  reports_ = lmdb::Dbi::open(txn, "reports");
+  setaside_ = lmdb::Dbi::open(txn, "setaside");
+  batches_ = lmdb::Dbi::open(txn, "batches");
+  acks_ = lmdb::Dbi::open(txn, "acks");
+  replies_ = lmdb::Dbi::open(txn, "replies");
+  if (auto v = lmdb::get(txn, meta_, kSchema)) {
+    if (v->size() != 4 || getU32(v->data()) != kAnalystSchemaVersion)
+      throw std::runtime_error("report store has an unknown schema version");
+    auto wrapped = lmdb::get(txn, meta_, kWrappedKey);
+    if (!wrapped || !crypto::unwrapKey(*wrapped, passphrase, storeKey_)) throw WrongPassphrase();
+  } else {
+    Bytes b;
+    putU32(b, kAnalystSchemaVersion);
+    lmdb::put(txn, meta_, kSchema, b);
+    crypto::randomBytes(storeKey_.data(), storeKey_.size());
+    lmdb::put(txn, meta_, kWrappedKey, crypto::wrapKey(storeKey_, passphrase, cost));
+  }
+  txn.commit();
+  // Separate keys for separate jobs: index hashes and value sealing.
+  crypto_kdf_derive_from_key(indexKey_.data(), indexKey_.size(), 1, "gyindex_", storeKey_.data());
+  crypto_kdf_derive_from_key(valueKey_.data(), valueKey_.size(), 2, "gyvalue_", storeKey_.data());
+}
+
+Bytes AnalystStore::indexKey(const char* what, ByteView data) const {
+  Bytes in(what, what + std::strlen(what) + 1);
+  append(in, data);
+  auto h = crypto::blake2bKeyed(indexKey_.view(), in);
+  return Bytes(h.begin(), h.end());
+}
+
+Bytes AnalystStore::sealValue(const char* db, ByteView key, ByteView value) const {
+  Bytes ad(db, db + std::strlen(db) + 1);
+  append(ad, key);
+  return crypto::seal(valueKey_, value, ad);
+}
+
+SecretBytes AnalystStore::openValue(const char* db, ByteView key, ByteView sealed) const {
+  Bytes ad(db, db + std::strlen(db) + 1);
+  append(ad, key);
+  SecretBytes out;
+  if (!crypto::open(valueKey_, sealed, ad, out)) throw std::runtime_error(std::string("report store: a value in ") + db + " does not open (altered?)");
+  return out;
+}
+
+bool AnalystStore::Write::known(const crypto::Hash& h) {
+  Bytes k = s_.indexKey("envelope", ByteView(h.data(), h.size()));
+  return lmdb::get(txn_, s_.reports_, k).has_value() || lmdb::get(txn_, s_.setaside_, k).has_value();
+}
+
+void AnalystStore::Write::putReport(const crypto::Hash& h, std::uint32_t day, ByteView report) {
+  Bytes k = s_.indexKey("envelope", ByteView(h.data(), h.size()));
+  SecretBytes v(4 + report.size());
+  v.data()[0] = static_cast<std::uint8_t>(day >> 24), v.data()[1] = static_cast<std::uint8_t>(day >> 16);
+  v.data()[2] = static_cast<std::uint8_t>(day >> 8), v.data()[3] = static_cast<std::uint8_t>(day);
+  std::memcpy(v.data() + 4, report.data(), report.size());
+  lmdb::put(txn_, s_.reports_, k, s_.sealValue("reports", k, v.view()));
+}
+
+void AnalystStore::Write::setAside(const crypto::Hash& h, const std::string& reason, ByteView envelope) {
+  Bytes k = s_.indexKey("envelope", ByteView(h.data(), h.size()));
+  Bytes v;
+  putU32(v, static_cast<std::uint32_t>(reason.size()));
+  append(v, reason);
+  append(v, envelope);
+  lmdb::put(txn_, s_.setaside_, k, s_.sealValue("setaside", k, v));
+}
+
+bool AnalystStore::Write::batchImported(const crypto::Hash& d) {
+  return lmdb::get(txn_, s_.batches_, s_.indexKey("batch", ByteView(d.data(), d.size()))).has_value();
+}
+
+void AnalystStore::Write::recordBatch(const crypto::Hash& d, std::uint32_t day) {
+  Bytes k = s_.indexKey("batch", ByteView(d.data(), d.size()));
+  Bytes v;
+  putU32(v, day);
+  lmdb::put(txn_, s_.batches_, k, s_.sealValue("batches", k, v));
+}
+
+void AnalystStore::Write::queueAck(const std::string& relay, const protocol::InboxId& id) {
+  Bytes plain(relay.begin(), relay.end());
+  plain.push_back(0);
+  plain.insert(plain.end(), id.begin(), id.end());
+  Bytes k = s_.indexKey("ack", plain);
+  lmdb::put(txn_, s_.acks_, k, s_.sealValue("acks", k, plain));
+}
+
+void AnalystStore::Write::queueReply(ByteView mailbox, ByteView envelope) {
+  Bytes plain = mailbox.copy();
+  append(plain, envelope);
+  Bytes k = s_.indexKey("reply", plain);
+  lmdb::put(txn_, s_.replies_, k, s_.sealValue("replies", k, plain));
+}
+
+std::vector<std::pair<std::string, protocol::InboxId>> AnalystStore::Write::takeAcks() {
+  std::vector<std::pair<std::string, protocol::InboxId>> out;
+  lmdb::Cursor cur(txn_, s_.acks_);
+  ByteView k, v;
+  for (bool ok = cur.first(k, v); ok; ok = cur.next(k, v)) {
+    SecretBytes plain = s_.openValue("acks", k, v);
+    ByteView p = plain.view();
+    auto zero = std::find(p.begin(), p.end(), 0);
+    if (zero == p.end() || p.end() - zero != 1 + 16) throw std::runtime_error("report store: a queued ack is damaged");
+    protocol::InboxId id;
+    std::memcpy(id.data(), zero + 1, 16);
+    out.emplace_back(std::string(reinterpret_cast<const char*>(p.data()), zero - p.begin()), id);
+    cur.del();
+  }
+  return out;
+}
+
+std::vector<std::pair<Bytes, Bytes>> AnalystStore::Write::takeReplies() {
+  std::vector<std::pair<Bytes, Bytes>> out;
+  lmdb::Cursor cur(txn_, s_.replies_);
+  ByteView k, v;
+  for (bool ok = cur.first(k, v); ok; ok = cur.next(k, v)) {
+    SecretBytes plain = s_.openValue("replies", k, v);
+    if (plain.size() < 32) throw std::runtime_error("report store: a queued reply is damaged");
+    out.emplace_back(plain.view().sub(0, 32).copy(), plain.view().sub(32, plain.size() - 32).copy());
+    cur.del();
+  }
+  return out;
+}
+
+AnalystStore::Counts AnalystStore::counts() {
+  auto txn = lmdb::Txn::read(env_);
+  return {lmdb::count(txn, reports_), lmdb::count(txn, setaside_), lmdb::count(txn, batches_),
+          lmdb::count(txn, acks_), lmdb::count(txn, replies_)};
+}
+
+void AnalystStore::forEachReport(
+    const std::function<void(const std::string& ref, std::uint32_t, proto::Report::Reader)>& fn) {
+  auto txn = lmdb::Txn::read(env_);
+  lmdb::Cursor cur(txn, reports_);
+  ByteView k, v;
+  for (bool ok = cur.first(k, v); ok; ok = cur.next(k, v)) {
+    SecretBytes plain = openValue("reports", k, v);
+    if (plain.size() < 4) throw std::runtime_error("report store: a report is damaged");
+    auto report = protocol::Canonical<proto::Report>::parse(plain.view().sub(4, plain.size() - 4));
+    if (!report) throw std::runtime_error("report store: a report is damaged");
+    static const char hex[] = "0123456789abcdef";
+    std::string ref;
+    for (std::size_t i = 0; i < kRefBytes; ++i) ref += hex[k[i] >> 4], ref += hex[k[i] & 15];
+    fn(ref, getU32(plain.data()), report->root());
+  }
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> AnalystStore::setAsideReasons() {
+  std::map<std::string, std::uint64_t> n;
+  auto txn = lmdb::Txn::read(env_);
+  lmdb::Cursor cur(txn, setaside_);
+  ByteView k, v;
+  for (bool ok = cur.first(k, v); ok; ok = cur.next(k, v)) {
+    SecretBytes plain = openValue("setaside", k, v);
+    if (plain.size() < 4 || getU32(plain.data()) > plain.size() - 4)
+      throw std::runtime_error("report store: a set-aside entry is damaged");
+    std::uint32_t len = getU32(plain.data());
+    n[std::string(reinterpret_cast<const char*>(plain.data() + 4), len)]++;
+  }
+  return {n.begin(), n.end()};
+}
+
+}  // namespace gongyou::analyst

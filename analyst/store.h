@@ -1,0 +1,88 @@
+// The analyst's store (LMDB, on the air-gapped machine): decrypted reports, the
+// envelopes set aside with their reason, imported batches, and what the next
+// outbound file must carry (acks, replies).
+//
+// Every value is sealed (crypto/seal.h: XChaCha20-Poly1305) under a store key;
+// the store key is wrapped by the passphrase with Argon2id in the `meta`
+// database. Keys are keyed BLAKE2b hashes (envelope hashes, relay ids), so the
+// file shows neither employer names nor which relay carried what: a copy of the
+// store without the passphrase is noise of a known size.
+//
+// Named databases: meta, reports, setaside, batches, acks, replies.
+// Failure modes: WrongPassphrase; lmdb::Error for I/O; std::runtime_error when a
+// value does not open (the store was altered).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "crypto/primitives.h"
+#include "crypto/seal.h"
+#include "protocol/ack.h"
+#include "protocol/report.capnp.h"
+#include "storage/lmdb.h"
+
+namespace gongyou::analyst {
+
+class WrongPassphrase : public std::runtime_error {
+ public:
+  WrongPassphrase() : std::runtime_error("wrong passphrase for the report store") {}
+};
+
+inline constexpr std::uint32_t kAnalystSchemaVersion = 1;
+
+class AnalystStore {
+ public:
+  // Opens the store in `dir`, creating it (and a new store key) when empty.
+  AnalystStore(const std::string& dir, ByteView passphrase, const crypto::KdfCost& cost = {});
+
+  class Write {
+   public:
+    explicit Write(AnalystStore& s) : s_(s), txn_(lmdb::Txn::write(s.env_)) {}
+    bool known(const crypto::Hash& envelopeHash);  // stored or set aside
+    void putReport(const crypto::Hash& envelopeHash, std::uint32_t day, ByteView reportCanonical);
+    void setAside(const crypto::Hash& envelopeHash, const std::string& reason, ByteView envelope);
+    bool batchImported(const crypto::Hash& digest);
+    void recordBatch(const crypto::Hash& digest, std::uint32_t day);
+    void queueAck(const std::string& relay, const protocol::InboxId& id);
+    void queueReply(ByteView mailbox, ByteView envelope);
+    // Removes and returns everything queued for the outbound file.
+    std::vector<std::pair<std::string, protocol::InboxId>> takeAcks();
+    std::vector<std::pair<Bytes, Bytes>> takeReplies();
+    void commit() { txn_.commit(); }
+
+   private:
+    AnalystStore& s_;
+    lmdb::Txn txn_;
+  };
+
+  struct Counts {
+    std::uint64_t reports = 0, setAside = 0, batches = 0, acksQueued = 0, repliesQueued = 0;
+  };
+  Counts counts();
+
+  // Calls `fn` for every stored report in key order, which is no meaningful
+  // order: `ref` names the report for people (`reply --report REF`; the first
+  // bytes of its keyed index hash, so it reveals nothing), `day` is the relay's
+  // day bucket. The Reader is valid only during the call.
+  static constexpr std::size_t kRefBytes = 5;
+  void forEachReport(
+      const std::function<void(const std::string& ref, std::uint32_t day, proto::Report::Reader)>& fn);
+  // Reasons of the envelopes set aside, with how many each.
+  std::vector<std::pair<std::string, std::uint64_t>> setAsideReasons();
+
+ private:
+  Bytes indexKey(const char* what, ByteView data) const;
+  Bytes sealValue(const char* db, ByteView key, ByteView value) const;
+  SecretBytes openValue(const char* db, ByteView key, ByteView sealed) const;
+
+  lmdb::Env env_;
+  lmdb::Dbi meta_, reports_, setaside_, batches_, acks_, replies_;
+  Secret<32> storeKey_, indexKey_, valueKey_;
+};
+
+}  // namespace gongyou::analyst
