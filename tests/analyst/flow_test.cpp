@@ -1,0 +1,160 @@
+// The centre's whole routine with the real programs: gongyou-analyst on both
+// machines, two real relays, and the real gongyou-report for the workers.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "client/report_json.h"
+#include "crypto/age.h"
+#include "crypto/padding.h"
+#include "protocol/bundle.h"
+#include "server/relay_harness.h"
+#include "storage/file.h"
+
+using namespace gongyou;
+using test::run;
+
+namespace {
+
+const std::string kAnalystBin = GONGYOU_ANALYST_BIN;
+const std::string kReportBin = GONGYOU_REPORT_BIN;
+
+const char kReports[] =
+    R"({"employer":{"name":"Alpha Electronics","province":"Guangdong"},"categories":["wage_arrears"],"language":"en","narrative":"ALPHA-MARKER"})"
+    "\n"
+    R"({"employer":{"name":"Beta Garments","province":"Guangdong"},"categories":["id_document_retention"],"forcedLabourIndicators":["fl_retention_of_id_documents"],"language":"en"})"
+    "\n"
+    R"({"employer":{"name":"Gamma Construction","province":"Jiangsu"},"categories":["work_injury"],"language":"en"})"
+    "\n";
+
+struct Centre {
+  test::TempDir tmp;
+  std::string dir = tmp / "centre", pass = tmp / "pass";
+  Centre() { storage::writeFileAtomic(pass, "correct horse battery\n"); }
+  std::pair<int, std::string> analyst(std::vector<std::string> args, const std::string& err = {}) {
+    std::vector<std::string> v{kAnalystBin};
+    v.insert(v.end(), args.begin(), args.end());
+    v.insert(v.end(), {"--dir", dir, "--passphrase-file", pass, "--scrypt-work", "10", "--store-cost", "interactive"});
+    return run(v, err);
+  }
+  std::pair<int, std::string> courier(std::vector<std::string> args, const std::string& err = {}) {
+    std::vector<std::string> v{kAnalystBin};
+    v.insert(v.end(), args.begin(), args.end());
+    v.insert(v.end(), {"--courier-key", dir + "/courier.key"});
+    return run(v, err);
+  }
+  // An envelope made outside gongyou-report, to the bundle's first recipient.
+  Bytes envelope(const std::string& json) {
+    Bytes file = storage::readFile(dir + "/centre.bundle");
+    kj::Array<capnp::word> w;
+    auto msg = protocol::readSignedBundle(file, w);
+    auto bytes = msg->getRoot<proto::SignedBundle>().getBundle();
+    auto b = protocol::Canonical<proto::KeyBundle>::parse(ByteView(bytes.begin(), bytes.size()));
+    age::PublicKey pk;
+    std::memcpy(pk.data(), b->root().getRecipients()[0].getX25519().begin(), 32);
+    age::X25519Recipient r(pk);
+    auto parsed = client::parseReportsJson(json, protocol::today());
+    REQUIRE(parsed.at(0).message);
+    return age::encrypt({&r}, padding::pad(parsed[0].message->serialize().view()).view());
+  }
+};
+
+std::string codeFrom(const std::string& out) {
+  auto at = out.find("GONGY");
+  REQUIRE(at != std::string::npos);
+  return out.substr(at, out.find('\n', at) - at);
+}
+
+std::string slurp(const std::string& path) { return run({"/bin/cat", path}).second; }
+
+}  // namespace
+
+TEST_CASE("analyst flow: collect and import and answer and acknowledge across two relays") {
+  Centre c;
+  test::TempDir rt;
+  std::vector<std::string> data{rt / "r1", rt / "r2"};
+  for (auto& d : data) REQUIRE(run({test::kRelayBin, "list-centres", "--data", d}).first == 0);
+  test::Relay r1(data[0]), r2(data[1]);
+  auto init = c.analyst({"init", "--centre", "flow-centre", "--relay", r1.address(), "--relay", r2.address(), "--pow", "6"});
+  REQUIRE(init.first == 0);
+  for (auto& d : data) REQUIRE(run({test::kRelayBin, "add-centre", "--data", d, c.dir + "/centre.bundle"}).first == 0);
+
+  // Workers: three reports through gongyou-report (they go to the first relay).
+  test::TempDir w;
+  auto worker = [&](std::vector<std::string> args) {
+    std::vector<std::string> v{kReportBin, "--state", w / "s", "--lang", "en"};
+    v.insert(v.end(), args.begin(), args.end());
+    return run(v);
+  };
+  REQUIRE(worker({"enrol", codeFrom(init.second)}).first == 0);
+  storage::writeFileAtomic(w / "r.jsonl", kReports);
+  auto sent = worker({"submit", "--json", w / "r.jsonl"});
+  REQUIRE(sent.first == 0);
+  const std::string replyCode = [&] {
+    auto at = sent.second.find("shown only once):\n");
+    auto line = sent.second.substr(at + 18, sent.second.find('\n', at + 18) - at - 18);
+    return line.substr(line.find_first_not_of(' '));
+  }();
+
+  // One more report carried by both relays (a worker who failed over), and an
+  // envelope nobody at the centre can open.
+  Bytes both = c.envelope(R"({"employer":{"name":"Delta Toys"},"categories":["other"],"language":"en"})");
+  auto stranger = age::X25519Identity::generate().recipient();
+  Bytes junk = age::encrypt({&stranger}, padding::pad("x").view());
+  {
+    test::Client a(r1.address()), b(r2.address());
+    protocol::submitEnvelope(a.relay(), a.ws(), "flow-centre", both);
+    protocol::submitEnvelope(b.relay(), b.ws(), "flow-centre", both);
+    protocol::submitEnvelope(b.relay(), b.ws(), "flow-centre", junk);
+  }
+
+  // Courier: one batch from both relays.
+  auto collected = c.courier({"collect", "--out", c.tmp / "b1"});
+  REQUIRE(collected.first == 0);
+  CHECK_THAT(collected.second, Catch::Contains(r1.address() + ": 4 envelopes"));
+  CHECK_THAT(collected.second, Catch::Contains(r2.address() + ": 2 envelopes"));
+
+  // A truncated copy is refused and imports nothing.
+  Bytes b1 = storage::readFile(c.tmp / "b1");
+  storage::writeFileAtomic(c.tmp / "cut", ByteView(b1.data(), b1.size() - 64));
+  auto err = c.tmp / "err";
+  CHECK(c.analyst({"import", c.tmp / "cut"}, err).first == 1);
+  CHECK_THAT(slurp(err), Catch::Contains("batch refused, nothing imported"));
+
+  auto imported = c.analyst({"import", c.tmp / "b1", "--out", c.tmp / "o1"});
+  REQUIRE(imported.first == 0);
+  CHECK_THAT(imported.second, Catch::Contains("6 envelopes, 4 new reports, 1 already known, 1 set aside"));
+  CHECK_THAT(imported.second, Catch::Contains("1 x not encrypted to any of the centre's analyst keys"));
+  CHECK_THAT(imported.second, Catch::Contains("outbound file " + c.tmp / "o1" + ": 6 acks, 0 replies"));
+  // Idempotent.
+  auto again = c.analyst({"import", c.tmp / "b1"});
+  CHECK_THAT(again.second, Catch::Contains("0 new reports, 6 already known, 0 set aside (this file was imported before)"));
+
+  auto list = c.analyst({"list"});
+  CHECK_THAT(list.second, Catch::Contains("4 reports, 1 set aside"));
+  std::string line = list.second.substr(list.second.rfind('\n', list.second.find("Alpha Electronics")) + 1);
+  std::string ref = line.substr(0, line.find(' '));
+  REQUIRE(ref.size() == 10);
+
+  // The store file shows no report text.
+  std::string store = slurp(c.dir + "/store/data.mdb");
+  CHECK(store.find("ALPHA-MARKER") == std::string::npos);
+  CHECK(store.find("Alpha Electronics") == std::string::npos);
+  CHECK(store.find("wage_arrears") == std::string::npos);
+
+  // Answer the Alpha reporter; the courier delivers acks and the reply.
+  REQUIRE(c.analyst({"reply", "--report", ref, "--text", "We read your report. Come on Saturday."}).first == 0);
+  auto out = c.analyst({"outbound", "--out", c.tmp / "o2"});
+  CHECK_THAT(out.second, Catch::Contains("1 replies"));
+  // A collected batch is not an outbound file.
+  CHECK(c.courier({"deliver", c.tmp / "b1"}, err).first == 1);
+  CHECK_THAT(slurp(err), Catch::Contains("wrong kind"));
+  REQUIRE(c.courier({"deliver", c.tmp / "o1"}).first == 0);
+  REQUIRE(c.courier({"deliver", c.tmp / "o2"}).first == 0);
+
+  CHECK_THAT(worker({"replies", replyCode}).second, Catch::Contains("We read your report. Come on Saturday."));
+  // Everything acknowledged is gone from both relays.
+  auto after = c.courier({"collect", "--out", c.tmp / "b2"});
+  CHECK_THAT(after.second, Catch::Contains(r1.address() + ": 0 envelopes"));
+  CHECK_THAT(after.second, Catch::Contains(r2.address() + ": 0 envelopes"));
+}
