@@ -9,6 +9,8 @@
 
 #include "analyst/centre_material.h"
 #include "analyst/courier.h"
+#include "analyst/aggregate.h"
+#include "analyst/exports.h"
 #include "analyst/importer.h"
 #include "analyst/store.h"
 #include "analyst/keyring.h"
@@ -39,6 +41,7 @@ Usage:
   gongyou-analyst list --dir DIR
   gongyou-analyst reply --dir DIR --report REF --text TEXT
   gongyou-analyst outbound --dir DIR --out OUTBOUND_FILE [--bundle BUNDLE_FILE]
+  gongyou-analyst report --dir DIR --out EXPORT_DIR [--internal] [--aliases FILE]
 courier machine:
   gongyou-analyst collect --courier-key FILE --out BATCH_FILE [--proxy socks5://HOST:PORT]
   gongyou-analyst deliver --courier-key FILE OUTBOUND_FILE [--proxy socks5://HOST:PORT]
@@ -60,6 +63,11 @@ Commands:
                a file or a report seen before changes nothing. Envelopes that fail are
                set aside with their reason. With --out, also writes the outbound file.
   list         The stored reports: reference, day, employer, categories.
+  report       Aggregate every stored report (by employer, category, province, industry,
+               month; workers affected, amounts owed; alerts) and write CSV and JSON
+               exports and a self-contained dashboard.html (no network access of any
+               kind). Counts under 5 are suppressed unless --internal. Employer aliases:
+               --aliases FILE or DIR/aliases.txt, lines "Foxconn = 富士康 = Hon Hai".
   reply        Encrypt an answer to the reporter of report REF (if they asked for one).
   outbound     Write the outbound file: identity-signed acks for everything imported, the
                replies, and --bundle if given. Relays delete only what is acked.
@@ -83,7 +91,8 @@ error, 3 other error, 4 a relay could not be reached (collect/deliver: retry lat
 )";
 
 struct Options {
-  std::string command, dir, centre, passFile, courierKey, out, proxy, report, text, bundle;
+  std::string command, dir, centre, passFile, courierKey, out, proxy, report, text, bundle, aliases;
+  bool internal = false;
   std::vector<std::string> positional;
   crypto::KdfCost storeCost;
   std::vector<std::string> relays, names;
@@ -231,6 +240,31 @@ int dataCommand(Options& o) {
     std::cout << "reply queued for the next outbound file\n";
     return kOk;
   }
+  if (o.command == "report") {
+    if (o.out.empty()) return usage("report needs --out DIR");
+    std::string aliasFile = o.aliases.empty() ? o.dir + "/aliases.txt" : o.aliases;
+    Aliases aliases;
+    if (storage::fileExists(aliasFile)) {
+      Bytes text = storage::readFile(aliasFile);
+      aliases = Aliases::parse(ByteView(text).str());
+    } else if (!o.aliases.empty()) {
+      throw std::runtime_error("cannot read alias file " + o.aliases);
+    }
+    Analysis a = analyse(*u->store, aliases);
+    ExportOptions opts;
+    opts.internal = o.internal;
+    opts.centreName = u->keyring->centreId;
+    for (const auto& [lang, name] : u->keyring->names)
+      if (lang == "en") opts.centreName = name;
+    opts.generated = protocol::isoDate(protocol::today());
+    writeExports(a, o.out, opts);
+    std::cout << a.reports << " reports, " << a.employers.size() << " employers, " << a.alerts.size() << " alerts\n";
+    for (const auto& al : a.alerts) std::cout << "  ! " << al.text << "\n";
+    std::cout << "dashboard: " << o.out << "/dashboard.html; CSV and JSON exports in " << o.out
+              << (o.internal ? " (INTERNAL: small counts shown; do not publish)" : " (counts under 5 suppressed)")
+              << "\n";
+    return kOk;
+  }
   // list
   u->store->forEachReport([](const std::string& ref, std::uint32_t day, proto::Report::Reader r) {
     std::cout << ref << "  " << protocol::isoDate(day) << "  " << r.getEmployer().getName().cStr() << "  [";
@@ -246,7 +280,8 @@ int dataCommand(Options& o) {
 int run(Options& o) {
   if (o.command == "collect" || o.command == "deliver") return courierCommand(o);
   if (o.dir.empty()) return usage("--dir DIR is required");
-  if (o.command == "import" || o.command == "outbound" || o.command == "reply" || o.command == "list")
+  if (o.command == "import" || o.command == "outbound" || o.command == "reply" || o.command == "list" ||
+      o.command == "report")
     return dataCommand(o);
   if (o.command == "init") {
     if (o.centre.empty() || o.relays.empty()) return usage("init needs --centre ID and at least one --relay");
@@ -333,6 +368,10 @@ int main(int argc, char** argv) {
       o.positional.push_back(a);
       continue;
     }
+    if (a == "--internal") {
+      o.internal = true;
+      continue;
+    }
     if (i + 1 >= args.size()) return usage(a + " needs a value");
     const std::string& v = args[++i];
     auto number = [&](unsigned long max) -> unsigned long {
@@ -360,6 +399,7 @@ int main(int argc, char** argv) {
       else if (a == "--report") o.report = v;
       else if (a == "--text") o.text = v;
       else if (a == "--bundle") o.bundle = v;
+      else if (a == "--aliases") o.aliases = v;
       else if (a == "--store-cost") {
         if (v == "interactive") o.storeCost = {crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE, crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE};
         else if (v != "moderate") return usage("--store-cost is moderate or interactive");

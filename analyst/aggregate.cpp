@@ -1,0 +1,136 @@
+#include "analyst/aggregate.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "protocol/day.h"
+#include "protocol/taxonomy.h"
+
+namespace gongyou::analyst {
+namespace {
+
+const std::set<std::string>& seriousCategories() {
+  static const std::set<std::string> s = {"forced_labour", "child_labour", "work_injury", "occupational_disease",
+                                          "violence_threats"};
+  return s;
+}
+
+std::string categoryName(const std::string& id) {
+  const auto* c = protocol::findCategory(id);
+  return c ? c->nameEn : id;
+}
+
+// The months before `latest`, newest first.
+std::vector<std::string> previousMonths(const std::string& latest, int n) {
+  int y = std::stoi(latest.substr(0, 4)), m = std::stoi(latest.substr(5, 2));
+  std::vector<std::string> out;
+  for (int i = 0; i < n; ++i) {
+    if (--m == 0) m = 12, --y;
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
+    out.push_back(buf);
+  }
+  return out;
+}
+
+void jump(Analysis& a, const std::string& subject, const std::map<std::string, std::uint64_t>& months) {
+  if (a.latestMonth.empty()) return;
+  auto it = months.find(a.latestMonth);
+  const std::uint64_t now = it == months.end() ? 0 : it->second;
+  if (now < 3) return;
+  double sum = 0;
+  for (const auto& m : previousMonths(a.latestMonth, 6))
+    if (auto p = months.find(m); p != months.end()) sum += static_cast<double>(p->second);
+  const double mean = sum / 6.0;
+  if (static_cast<double>(now) < 3.0 * std::max(mean, 1.0)) return;
+  char line[256];
+  std::snprintf(line, sizeof line, "%llu reports in %s against an average of %.1f a month over the 6 months before",
+                static_cast<unsigned long long>(now), a.latestMonth.c_str(), mean);
+  a.alerts.push_back({"jump", subject, now, subject + ": " + line});
+}
+
+}  // namespace
+
+std::string monthOf(std::uint32_t day) { return protocol::isoDate(day).substr(0, 7); }
+
+void findAlerts(Analysis& a) {
+  a.alerts.clear();
+  for (const auto& e : a.employers) {
+    for (const auto& [f, n] : e.indicators) {
+      const auto* ind = protocol::findIndicator(f);
+      a.alerts.push_back({"serious", e.name, n,
+                          e.name + ": " + std::to_string(n) + " report(s) of " + (ind ? ind->nameEn : f) +
+                              " (ILO forced-labour indicator)"});
+    }
+    for (const auto& [cat, n] : e.categories)
+      if (seriousCategories().count(cat))
+        a.alerts.push_back({"serious", e.name, n,
+                            e.name + ": " + std::to_string(n) + " report(s) of " + categoryName(cat) +
+                                " (serious at any count)"});
+  }
+  for (const auto& e : a.employers) jump(a, e.name, e.months);
+  for (const auto& [province, months] : a.provinceByMonth) jump(a, province, months);
+  std::stable_sort(a.alerts.begin(), a.alerts.end(), [](const Alert& x, const Alert& y) {
+    return x.kind != y.kind ? x.kind == "serious" : x.reports > y.reports;
+  });
+}
+
+Analysis analyse(AnalystStore& store, const Aliases& aliases) {
+  Analysis a;
+  std::map<std::string, EmployerRow> employers;
+  std::map<std::string, std::map<std::string, std::uint64_t>> spellings, provinces;
+  store.forEachReport([&](const std::string&, std::uint32_t day, proto::Report::Reader r) {
+    ++a.reports;
+    a.workers += r.getWorkersAffected();
+    const std::uint64_t fen = r.getAmountOwed().getCurrency() == "CNY" ? r.getAmountOwed().getMinorUnits() : 0;
+    a.amountFen += fen;
+    if (r.getReplyKey().size() != 0) ++a.withReplyKey;
+    std::string month = monthOf(day);
+    if (r.getOccurred().getYear() != 0 && r.getOccurred().getMonth() != 0) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "%04u-%02u", unsigned(r.getOccurred().getYear()), unsigned(r.getOccurred().getMonth()));
+      month = buf;
+    }
+    a.byMonth[month]++;
+    std::string province = normaliseProvince(r.getEmployer().getProvince().cStr());
+    if (province.empty()) province = "(not given)";
+    a.byProvince[province]++;
+    a.provinceByMonth[province][month]++;
+    std::string industry = r.getEmployer().getIndustry();
+    a.byIndustry[industry.empty() ? "(not given)" : industry]++;
+
+    const std::string name = r.getEmployer().getName();
+    const std::string key = aliases.key(name);
+    auto& e = employers[key];
+    e.key = key;
+    e.reports++, e.workers += r.getWorkersAffected(), e.amountFen += fen;
+    e.months[month]++;
+    spellings[key][name]++;
+    provinces[key][province]++;
+    for (auto c : r.getCategories()) {
+      a.byCategory[c]++;
+      e.categories[c]++;
+    }
+    for (auto f : r.getForcedLabourIndicators()) {
+      a.byIndicator[f]++;
+      e.indicators[f]++;
+    }
+  });
+  auto mostCommon = [](const std::map<std::string, std::uint64_t>& m) {
+    return std::max_element(m.begin(), m.end(), [](auto& x, auto& y) { return x.second < y.second; })->first;
+  };
+  for (auto& [key, e] : employers) {
+    e.name = aliases.display(key, mostCommon(spellings[key]));
+    e.province = mostCommon(provinces[key]);
+    a.employers.push_back(e);
+  }
+  std::stable_sort(a.employers.begin(), a.employers.end(),
+                   [](const EmployerRow& x, const EmployerRow& y) { return x.reports > y.reports; });
+  if (!a.byMonth.empty()) a.latestMonth = a.byMonth.rbegin()->first;
+  a.setAside = store.counts().setAside;
+  findAlerts(a);
+  return a;
+}
+
+}  // namespace gongyou::analyst

@@ -1,0 +1,57 @@
+// The analysis a centre runs the system for: which employers violate what, how
+// often, where, and where it is getting worse.
+//
+// Every figure comes from the stored reports. A report's month is when it
+// happened (occurred) if the worker said so, else the month it arrived. Employers
+// are grouped by normalised name and the centre's aliases (analyst/names.h).
+//
+// Alerts, each explained in one line:
+//   - serious: any report of a forced-labour indicator or of forced labour,
+//     child labour, work injury, occupational disease or violence — at any count;
+//   - jump: an employer or province with at least 3 reports in the latest month
+//     and at least 3 times its own monthly average over the 6 months before.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "analyst/names.h"
+#include "analyst/store.h"
+
+namespace gongyou::analyst {
+
+struct EmployerRow {
+  std::string key, name;  // normalised key; the name shown (alias or most reported spelling)
+  std::uint64_t reports = 0, workers = 0, amountFen = 0;
+  std::map<std::string, std::uint64_t> categories, indicators, months;
+  std::string province;  // the most reported one
+};
+
+struct Alert {
+  std::string kind;     // "serious" or "jump"
+  std::string subject;  // employer or province
+  std::uint64_t reports = 0;
+  std::string text;     // one line for people
+};
+
+struct Analysis {
+  std::uint64_t reports = 0, workers = 0, amountFen = 0, withReplyKey = 0, setAside = 0;
+  std::map<std::string, std::uint64_t> byMonth, byCategory, byIndicator, byProvince, byIndustry;
+  std::map<std::string, std::map<std::string, std::uint64_t>> provinceByMonth;
+  std::vector<EmployerRow> employers;  // most reports first
+  std::vector<Alert> alerts;
+  std::string latestMonth;
+};
+
+// One pass over the store.
+Analysis analyse(AnalystStore& store, const Aliases& aliases);
+
+// The alert rules on an already aggregated analysis (exposed for tests).
+void findAlerts(Analysis& a);
+
+// "2026-10" for a day number.
+std::string monthOf(std::uint32_t day);
+
+}  // namespace gongyou::analyst

@@ -1,0 +1,189 @@
+#include <catch2/catch.hpp>
+
+#include <capnp/message.h>
+
+#include "analyst/aggregate.h"
+#include "analyst/exports.h"
+#include "analyst/names.h"
+#include "analyst/store.h"
+#include "protocol/canonical.h"
+#include "protocol/day.h"
+#include "storage/file.h"
+#include "support/tempdir.h"
+
+using namespace gongyou;
+using namespace gongyou::analyst;
+
+namespace {
+
+const crypto::KdfCost kCheap{crypto_pwhash_argon2id_OPSLIMIT_MIN, crypto_pwhash_argon2id_MEMLIMIT_MIN};
+
+struct R {
+  const char* employer;
+  const char* province;
+  std::vector<const char*> categories;
+  unsigned year, month, workers;
+  std::uint64_t fen;
+  std::vector<const char*> indicators = {};
+};
+
+// A store holding exactly `reports` (as if imported).
+void fill(AnalystStore& store, const std::vector<R>& reports) {
+  AnalystStore::Write w(store);
+  int i = 0;
+  for (const auto& r : reports) {
+    capnp::MallocMessageBuilder mb;
+    auto b = mb.initRoot<proto::Report>();
+    b.initEmployer().setName(r.employer);
+    b.getEmployer().setProvince(r.province);
+    auto c = b.initCategories(static_cast<unsigned>(r.categories.size()));
+    for (unsigned k = 0; k < r.categories.size(); ++k) c.set(k, r.categories[k]);
+    auto f = b.initForcedLabourIndicators(static_cast<unsigned>(r.indicators.size()));
+    for (unsigned k = 0; k < r.indicators.size(); ++k) f.set(k, r.indicators[k]);
+    b.initOccurred().setYear(static_cast<std::uint16_t>(r.year));
+    b.getOccurred().setMonth(static_cast<std::uint8_t>(r.month));
+    b.setWorkersAffected(r.workers);
+    if (r.fen) b.initAmountOwed().setMinorUnits(r.fen), b.getAmountOwed().setCurrency("CNY");
+    b.setLanguage("en");
+    crypto::Hash h = crypto::blake2b(std::to_string(i++));
+    w.putReport(h, protocol::today(), protocol::canonicalBytes(b.asReader()));
+  }
+  w.commit();
+}
+
+}  // namespace
+
+TEST_CASE("names: normalisation folds width and case and punctuation and legal suffixes") {
+  CHECK(normaliseName("深圳市华强电子有限公司") == "深圳市华强电子");
+  CHECK(normaliseName("Huaqiang Electronics Co., Ltd.") == "huaqiang electronics");
+  CHECK(normaliseName("HUAQIANG  ELECTRONICS (Shenzhen) Limited") == "huaqiang electronics");
+  CHECK(normaliseName("ＦＯＸＣＯＮＮ（深圳）") == "foxconn");
+  CHECK(normaliseName("富士康科技集团股份有限公司") == "富士康科技");
+  CHECK(normaliseName("东莞宏达制衣厂") == "东莞宏达制衣厂");  // a factory is not a legal form
+  CHECK(normaliseName("  A·B—C  ") == "a b c");
+  CHECK(normaliseProvince("Guangdong Province") == "广东");
+  CHECK(normaliseProvince("广东省") == "广东");
+  CHECK(normaliseProvince("广西壮族自治区") == "广西");
+  CHECK(normaliseProvince("shanghai") == "上海");
+  CHECK(normaliseProvince("Ontario") == "ontario");
+}
+
+TEST_CASE("names: aliases join what only people know belongs together") {
+  auto a = Aliases::parse("# comment\nFoxconn = 富士康 = Hon Hai Precision\n\n深圳市华强电子有限公司 = Huaqiang Electronics\n");
+  CHECK(a.key("FOXCONN") == a.key("富士康"));
+  CHECK(a.key("Hon Hai Precision Co., Ltd.") == a.key("Foxconn"));
+  CHECK(a.display(a.key("富士康"), "x") == "Foxconn");
+  CHECK(a.key("Huaqiang Electronics (Shenzhen)") == a.key("深圳市华强电子有限公司"));
+  CHECK(a.key("Someone Else") == "someone else");
+  CHECK_THROWS_WITH(Aliases::parse("just a name\n"), Catch::Contains("line 1"));
+}
+
+TEST_CASE("analysis: figures on a hand-computed fixture") {
+  test::TempDir dir;
+  AnalystStore store(dir.path(), "pass", kCheap);
+  fill(store, {
+                  {"Foxconn", "Guangdong", {"wage_arrears", "overtime_pay_unpaid"}, 2026, 9, 100, 1000000},
+                  {"富士康", "广东省", {"wage_arrears"}, 2026, 10, 20, 50000},
+                  {"Hon Hai Precision Co., Ltd.", "guangdong province", {"excessive_hours"}, 2026, 10, 0, 0},
+                  {"Beta Garments", "Jiangsu", {"id_document_retention"}, 2026, 10, 5, 0, {"fl_retention_of_id_documents"}},
+                  {"Gamma Build", "江苏", {"work_injury"}, 2026, 8, 3, 200000},
+              });
+  auto aliases = Aliases::parse("Foxconn = 富士康 = Hon Hai Precision\n");
+  Analysis a = analyse(store, aliases);
+  CHECK(a.reports == 5);
+  CHECK(a.workers == 128);
+  CHECK(a.amountFen == 1250000);
+  CHECK(a.byMonth == std::map<std::string, std::uint64_t>{{"2026-08", 1}, {"2026-09", 1}, {"2026-10", 3}});
+  CHECK(a.byProvince == std::map<std::string, std::uint64_t>{{"广东", 3}, {"江苏", 2}});
+  CHECK(a.byCategory.at("wage_arrears") == 2);
+  REQUIRE(a.employers.size() == 3);
+  CHECK(a.employers[0].name == "Foxconn");
+  CHECK(a.employers[0].reports == 3);
+  CHECK(a.employers[0].workers == 120);
+  CHECK(a.employers[0].amountFen == 1050000);
+  CHECK(a.latestMonth == "2026-10");
+  // Serious at any count: the forced-labour indicator and the injury.
+  std::vector<std::string> texts;
+  for (const auto& al : a.alerts) texts.push_back(al.text);
+  CHECK(std::count_if(a.alerts.begin(), a.alerts.end(), [](auto& x) { return x.kind == "serious"; }) == 2);
+  CHECK_THAT(texts[0] + texts[1], Catch::Contains("Retention of identity documents (ILO forced-labour indicator)"));
+  CHECK_THAT(texts[0] + texts[1], Catch::Contains("Gamma Build: 1 report(s) of Work injury"));
+}
+
+TEST_CASE("analysis: a jump above the own baseline is an alert and a steady rate is not") {
+  Analysis a;
+  a.latestMonth = "2026-10";
+  EmployerRow jumpy, steady;
+  jumpy.name = "Jumpy", steady.name = "Steady";
+  jumpy.months = {{"2026-05", 1}, {"2026-10", 5}};
+  jumpy.reports = 6;
+  for (const char* m : {"2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09"}) steady.months[m] = 2;
+  steady.months["2026-10"] = 5;  // 2.5x its average: not enough
+  steady.reports = 17;
+  a.employers = {jumpy, steady};
+  findAlerts(a);
+  REQUIRE(a.alerts.size() == 1);
+  CHECK(a.alerts[0].kind == "jump");
+  CHECK(a.alerts[0].text == "Jumpy: 5 reports in 2026-10 against an average of 0.2 a month over the 6 months before");
+}
+
+TEST_CASE("exports: small cells are suppressed unless internal and the dashboard fetches nothing") {
+  test::TempDir dir;
+  AnalystStore store(dir.path(), "pass", kCheap);
+  std::vector<R> many;
+  for (int i = 0; i < 6; ++i) many.push_back({"Big Factory", "Guangdong", {"wage_arrears"}, 2026, 10, 10, 100000});
+  many.push_back({"<script>alert(1)</script>", "Hunan", {"wage_arrears"}, 2026, 10, 1, 0});
+  many.push_back({"=HYPERLINK(\"x\")", "Hunan", {"other"}, 2026, 9, 1, 0});
+  fill(store, many);
+  Analysis a = analyse(store, {});
+  ExportOptions pub;
+  pub.centreName = "Test Centre";
+  std::string html = dashboardHtml(a, pub);
+  CHECK_THAT(html, Catch::Contains("Content-Security-Policy"));
+  CHECK(html.find("<script") == std::string::npos);  // the employer name is escaped
+  CHECK(html.find("&lt;script&gt;") == std::string::npos);  // …and it is a small cell: merged away
+  CHECK(html.find("http://") == std::string::npos);
+  CHECK(html.find("https://") == std::string::npos);
+  CHECK(html.find("src=") == std::string::npos);
+  CHECK_THAT(html, Catch::Contains("Big Factory"));
+  CHECK_THAT(html, Catch::Contains("Other employers (each fewer than 5 reports)"));
+  CHECK_THAT(html, Catch::Contains("<td>湖南</td><td>&lt;5</td>"));
+  std::string json = summaryJson(a, pub);
+  CHECK_THAT(json, Catch::Contains("\"reports\": \"8\""));
+  CHECK_THAT(json, Catch::Contains("\"2026-09\": \"<5\""));
+
+  ExportOptions internal = pub;
+  internal.internal = true;
+  std::string inner = dashboardHtml(a, internal);
+  CHECK_THAT(inner, Catch::Contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+  CHECK(inner.find("<script") == std::string::npos);
+  CHECK_THAT(inner, Catch::Contains("INTERNAL"));
+  writeExports(a, dir / "out", internal);
+  Bytes raw = storage::readFile(dir / "out/by-employer.csv");
+  std::string csv(raw.begin(), raw.end());
+  CHECK_THAT(csv, Catch::Contains("\"'=HYPERLINK(\"\"x\"\")\""));  // never a live formula
+}
+
+TEST_CASE("store: a wrong passphrase opens nothing and an altered value is detected") {
+  test::TempDir dir;
+  {
+    AnalystStore store(dir.path(), "right", kCheap);
+    fill(store, {{"X", "Y", {"other"}, 2026, 1, 0, 0}});
+  }
+  CHECK_THROWS_AS(AnalystStore(dir.path(), "wrong", kCheap), WrongPassphrase);
+  {
+    // Flip a byte of the sealed report behind the store's back.
+    lmdb::Env env(dir.path());
+    auto txn = lmdb::Txn::write(env);
+    auto db = lmdb::Dbi::open(txn, "reports", 0);
+    lmdb::Cursor cur(txn, db);
+    ByteView k, v;
+    REQUIRE(cur.first(k, v));
+    Bytes key = k.copy(), value = v.copy();
+    value[value.size() / 2] ^= 1;
+    lmdb::put(txn, db, key, value);
+    txn.commit();
+  }
+  AnalystStore store(dir.path(), "right", kCheap);
+  CHECK_THROWS_WITH(store.forEachReport([](auto&, auto, auto) {}), Catch::Contains("does not open"));
+}
