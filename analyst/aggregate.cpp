@@ -27,7 +27,7 @@ std::vector<std::string> previousMonths(const std::string& latest, int n) {
   std::vector<std::string> out;
   for (int i = 0; i < n; ++i) {
     if (--m == 0) m = 12, --y;
-    char buf[8];
+    char buf[32];
     std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
     out.push_back(buf);
   }
@@ -88,7 +88,7 @@ Analysis analyse(AnalystStore& store, const Aliases& aliases) {
     if (r.getReplyKey().size() != 0) ++a.withReplyKey;
     std::string month = monthOf(day);
     if (r.getOccurred().getYear() != 0 && r.getOccurred().getMonth() != 0) {
-      char buf[8];
+      char buf[32];
       std::snprintf(buf, sizeof buf, "%04u-%02u", unsigned(r.getOccurred().getYear()), unsigned(r.getOccurred().getMonth()));
       month = buf;
     }

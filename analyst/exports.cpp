@@ -102,7 +102,7 @@ std::string barChart(const std::vector<std::pair<std::string, std::uint64_t>>& r
                      const std::string& title) {
   std::uint64_t max = 1;
   for (const auto& r : rows) max = std::max(max, r.second);
-  const int rowH = 22, labelW = 260, barW = 360, h = static_cast<int>(rows.size()) * rowH + 10;
+  const int rowH = 22, labelW = 400, barW = 320, h = static_cast<int>(rows.size()) * rowH + 10;
   std::ostringstream o;
   o << "<svg class=\"chart\" role=\"img\" aria-label=\"" << html(title) << "\" viewBox=\"0 0 " << labelW + barW + 60
     << " " << h << "\" width=\"" << labelW + barW + 60 << "\" height=\"" << h << "\">";

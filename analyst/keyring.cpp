@@ -121,7 +121,8 @@ Keyring Keyring::parse(ByteView text) {
       courier.emplace(decodeSeed(kCourierHrp, value, line));
     } else if (key.rfind("analyst ", 0) == 0) {
       auto from = protocol::parseIsoDate(key.substr(8, 10));
-      auto until = key.size() == 29 ? protocol::parseIsoDate(key.substr(19, 10)) : std::nullopt;
+      std::optional<std::uint32_t> until;
+      if (key.size() == 29) until = protocol::parseIsoDate(key.substr(19, 10));
       auto id = age::X25519Identity::parse(value);
       if (!from || !until || *until < *from) throw bad("analyst key needs two dates: from until");
       if (!id) throw bad("not a valid AGE-SECRET-KEY");
