@@ -7,6 +7,7 @@
 #include <map>
 
 #include "protocol/canonical.h"
+#include "protocol/limits.h"
 
 namespace gongyou::analyst {
 namespace {
@@ -22,8 +23,17 @@ std::uint32_t getU32(const std::uint8_t* p) {
 
 }  // namespace
 
+namespace {
+lmdb::EnvOptions storeOptions() {
+  lmdb::EnvOptions o;
+  // Address space, not disk: a million reports take about 2 GiB.
+  o.mapSize = std::size_t{64} << 30;
+  return o;
+}
+}  // namespace
+
 AnalystStore::AnalystStore(const std::string& dir, ByteView passphrase, const crypto::KdfCost& cost)
-    : env_(dir) {
+    : env_(dir, storeOptions()) {
   auto txn = lmdb::Txn::write(env_);
   meta_ = lmdb::Dbi::open(txn, "meta");
   reports_ = lmdb::Dbi::open(txn, "reports");
@@ -77,11 +87,13 @@ bool AnalystStore::Write::known(const crypto::Hash& h) {
 
 void AnalystStore::Write::putReport(const crypto::Hash& h, std::uint32_t day, ByteView report) {
   Bytes k = s_.indexKey("envelope", ByteView(h.data(), h.size()));
-  SecretBytes v(4 + report.size());
+  if (scratch_.size() < 4 + report.size()) scratch_ = SecretBytes(std::max<std::size_t>(64 * 1024, 4 + report.size()));
+  SecretBytes& v = scratch_;
   v.data()[0] = static_cast<std::uint8_t>(day >> 24), v.data()[1] = static_cast<std::uint8_t>(day >> 16);
   v.data()[2] = static_cast<std::uint8_t>(day >> 8), v.data()[3] = static_cast<std::uint8_t>(day);
   std::memcpy(v.data() + 4, report.data(), report.size());
-  lmdb::put(txn_, s_.reports_, k, s_.sealValue("reports", k, v.view()));
+  lmdb::put(txn_, s_.reports_, k, s_.sealValue("reports", k, ByteView(v.data(), 4 + report.size())));
+  sodium_memzero(v.data(), 4 + report.size());
 }
 
 void AnalystStore::Write::setAside(const crypto::Hash& h, const std::string& reason, ByteView envelope) {
@@ -160,15 +172,42 @@ void AnalystStore::forEachReport(
   auto txn = lmdb::Txn::read(env_);
   lmdb::Cursor cur(txn, reports_);
   ByteView k, v;
+  // One guarded buffer for the whole scan, and one aligned buffer the report is
+  // read from in place (both wiped as they are reused and at the end).
+  SecretBytes plain(64 * 1024);
+  kj::Array<capnp::word> words = kj::heapArray<capnp::word>(plain.size() / sizeof(capnp::word));
+  Bytes ad{'r', 'e', 'p', 'o', 'r', 't', 's', 0};
+  const std::size_t adPrefix = ad.size();
+  static const char hex[] = "0123456789abcdef";
   for (bool ok = cur.first(k, v); ok; ok = cur.next(k, v)) {
-    SecretBytes plain = openValue("reports", k, v);
-    if (plain.size() < 4) throw std::runtime_error("report store: a report is damaged");
-    auto report = protocol::Canonical<proto::Report>::parse(plain.view().sub(4, plain.size() - 4));
-    if (!report) throw std::runtime_error("report store: a report is damaged");
-    static const char hex[] = "0123456789abcdef";
-    std::string ref;
-    for (std::size_t i = 0; i < kRefBytes; ++i) ref += hex[k[i] >> 4], ref += hex[k[i] & 15];
-    fn(ref, getU32(plain.data()), report->root());
+    if (v.size() < crypto::kSealOverhead + 4) throw std::runtime_error("report store: a report is damaged");
+    const std::size_t n = v.size() - crypto::kSealOverhead;
+    if (n > plain.size()) {
+      plain = SecretBytes(n);
+      words = kj::heapArray<capnp::word>((n + 7) / 8);
+    }
+    ad.resize(adPrefix);
+    append(ad, k);
+    if (!crypto::openInto(valueKey_, v, ad, plain.data()))
+      throw std::runtime_error("report store: a value in reports does not open (altered?)");
+    const std::size_t len = n - 4;
+    if (len % sizeof(capnp::word) != 0) throw std::runtime_error("report store: a report is damaged");
+    std::memcpy(words.begin(), plain.data() + 4, len);
+    bool canonical = false;
+    KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
+      kj::ArrayPtr<const capnp::word> seg(words.begin(), len / sizeof(capnp::word));
+      capnp::SegmentArrayMessageReader reader(kj::arrayPtr(&seg, 1), protocol::readerOptions());
+      canonical = reader.isCanonical();
+      if (!canonical) return;
+      std::string ref;
+      for (std::size_t i = 0; i < kRefBytes; ++i) ref += hex[k[i] >> 4], ref += hex[k[i] & 15];
+      fn(ref, getU32(plain.data()), reader.getRoot<proto::Report>());
+    })) {
+      sodium_memzero(words.begin(), len);
+      kj::throwFatalException(kj::mv(*e));
+    }
+    sodium_memzero(words.begin(), len);
+    if (!canonical) throw std::runtime_error("report store: a report is damaged");
   }
 }
 

@@ -58,6 +58,7 @@ class AnalystStore {
    private:
     AnalystStore& s_;
     lmdb::Txn txn_;
+    SecretBytes scratch_;  // reused for every report this transaction seals
   };
 
   struct Counts {

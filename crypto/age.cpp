@@ -64,7 +64,7 @@ Decryptor::Decryptor(io::Source& in, Armor armor) : raw_(in), in_(&raw_) {
 
 Status Decryptor::fail(Status s) { return in_->failed() ? Status::ArmorFailure : s; }
 
-Status Decryptor::open(const std::vector<const Identity*>& identities) {
+Status Decryptor::open(const std::vector<const Identity*>& identities, SecretBytes* workspace) {
   if (stream_) throw std::logic_error("Decryptor::open called twice");
   auto hdr = parseHeader(*in_);
   if (!hdr) return fail(Status::HeaderFailure);
@@ -91,7 +91,7 @@ Status Decryptor::open(const std::vector<const Identity*>& identities) {
 
   std::uint8_t nonce[format::kPayloadNonceSize];
   if (in_->readFull(nonce, sizeof nonce) != sizeof nonce) return fail(Status::HeaderFailure);
-  stream_ = std::make_unique<StreamReader>(payloadKey(fk, ByteView(nonce, sizeof nonce)), *in_);
+  stream_ = std::make_unique<StreamReader>(payloadKey(fk, ByteView(nonce, sizeof nonce)), *in_, workspace);
   return Status::Ok;
 }
 
@@ -101,9 +101,9 @@ Status Decryptor::next(ByteView& chunk, bool& done) {
 }
 
 Status decrypt(io::Source& in, const std::vector<const Identity*>& identities, io::Sink& out,
-               Armor armor) {
+               Armor armor, SecretBytes* workspace) {
   Decryptor d(in, armor);
-  Status st = d.open(identities);
+  Status st = d.open(identities, workspace);
   if (st != Status::Ok) return st;
   for (;;) {
     ByteView chunk;

@@ -47,7 +47,7 @@ class Decryptor {
   // Parses the header, unwraps the file key with the first identity that matches,
   // verifies the header MAC in constant time and reads the payload nonce.
   // Returns Ok, NoMatch, HeaderFailure, HmacFailure or ArmorFailure.
-  Status open(const std::vector<const Identity*>& identities);
+  Status open(const std::vector<const Identity*>& identities, SecretBytes* workspace = nullptr);
 
   // After open() == Ok: see StreamReader::next.
   Status next(ByteView& chunk, bool& done);
@@ -64,8 +64,12 @@ class Decryptor {
 // Convenience: decrypts all of `in` into `out`, chunk by chunk. On a payload
 // failure the chunks released before it have been written (as age does); callers
 // that must not act on partial plaintext write to a temporary and discard it.
+// `workspace`: see StreamReader (guarded memory reused across many files).
 Status decrypt(io::Source& in, const std::vector<const Identity*>& identities, io::Sink& out,
-               Armor armor = Armor::Auto);
+               Armor armor = Armor::Auto, SecretBytes* workspace = nullptr);
+
+// A workspace large enough for any file's payload key and chunk.
+inline SecretBytes decryptWorkspace() { return SecretBytes(format::kAeadKeySize + format::kChunkSize); }
 
 // Whole-buffer helpers for small messages (reports, tests).
 Bytes encrypt(const std::vector<const Recipient*>& recipients, ByteView plaintext,

@@ -53,6 +53,17 @@ bool open(KeyRef<32> key, ByteView sealed, ByteView ad, SecretBytes& out) {
   return true;
 }
 
+bool openInto(KeyRef<32> key, ByteView sealed, ByteView ad, std::uint8_t* out) {
+  if (sealed.size() < kNonce + kTag) return false;
+  unsigned long long n = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, &n, nullptr, sealed.data() + kNonce, sealed.size() - kNonce,
+                                                 ad.data(), ad.size(), sealed.data(), key.data()) != 0) {
+    sodium_memzero(out, sealed.size() - kNonce - kTag);
+    return false;
+  }
+  return true;
+}
+
 Bytes wrapKey(KeyRef<32> key, ByteView passphrase, const KdfCost& cost) {
   sodiumInit();
   Bytes out(kSalt);

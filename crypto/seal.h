@@ -22,6 +22,10 @@ inline constexpr std::size_t kSealOverhead =
 Bytes seal(KeyRef<32> key, ByteView plaintext, ByteView ad);
 // On success `out` holds the plaintext in guarded memory.
 [[nodiscard]] bool open(KeyRef<32> key, ByteView sealed, ByteView ad, SecretBytes& out);
+// The same into out[0..sealed.size() - kSealOverhead), for callers that reuse one
+// guarded buffer (a store scan opens a million values: one sodium_malloc each
+// would cost more than the decryption). On failure the output is zeroed.
+[[nodiscard]] bool openInto(KeyRef<32> key, ByteView sealed, ByteView ad, std::uint8_t* out);
 
 struct KdfCost {
   unsigned long long ops = crypto_pwhash_argon2id_OPSLIMIT_MODERATE;   // 3

@@ -54,9 +54,14 @@ void StreamWriter::emit(bool last) {
   ++counter_;
 }
 
-StreamReader::StreamReader(crypto::AeadKeyRef key, io::Source& in)
+StreamReader::StreamReader(crypto::AeadKeyRef key, io::Source& in, SecretBytes* workspace)
     : in_(in), ct_(new std::uint8_t[kEncChunkSize]) {
+  if (workspace && workspace->size() >= format::kAeadKeySize + format::kChunkSize) ws_ = workspace;
   std::memcpy(pendingKey_.data(), key.data(), format::kAeadKeySize);
+}
+
+StreamReader::~StreamReader() {
+  if (ws_ && used_) sodium_memzero(ws_->data(), used_);
 }
 
 Status StreamReader::next(ByteView& chunk, bool& done) {
@@ -76,7 +81,11 @@ Status StreamReader::next(ByteView& chunk, bool& done) {
   // The final chunk may be empty only when it is the only one (empty plaintext).
   if (last && n == kTagSize && counter_ != 0) return fail(Status::PayloadFailure);
   if (n < kTagSize) return fail(Status::PayloadFailure);
-  if (mem_.empty()) {
+  if (ws_ && used_ == 0) {
+    used_ = format::kAeadKeySize + std::max<std::size_t>(n - kTagSize, 1);
+    std::memcpy(ws_->data(), pendingKey_.data(), format::kAeadKeySize);
+    sodium_memzero(pendingKey_.data(), pendingKey_.size());
+  } else if (!ws_ && mem_.empty()) {
     // Only a file's first chunk can be shorter than the rest, so it sizes the buffer.
     mem_ = SecretBytes(format::kAeadKeySize + std::max<std::size_t>(n - kTagSize, 1));
     std::memcpy(mem_.data(), pendingKey_.data(), format::kAeadKeySize);

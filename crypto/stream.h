@@ -28,6 +28,8 @@ class StreamWriter final : public io::Sink {
   crypto::AeadKeyRef key() const { return crypto::AeadKeyRef::at(mem_.data()); }
   std::uint8_t* buf() { return mem_.data() + format::kAeadKeySize; }
   SecretBytes mem_;  // key || plaintext chunk
+  SecretBytes* ws_ = nullptr;  // the caller's instead of mem_
+  std::size_t used_ = 0;       // bytes of ws_ to wipe
   io::Sink& out_;
   std::size_t fill_ = 0;
   std::uint64_t counter_ = 0;
@@ -38,7 +40,15 @@ class StreamWriter final : public io::Sink {
 // Decrypting reader. Each next() authenticates one chunk before exposing it.
 class StreamReader {
  public:
-  StreamReader(crypto::AeadKeyRef key, io::Source& in);  // copies the key
+  // Copies the key. With a `workspace` (guarded memory the caller reuses across
+  // many files, at least key + one chunk long) no allocation is made per file:
+  // a sodium_malloc costs ~10 system calls under the process's memory lock,
+  // which is what limits decrypting thousands of small files on several threads.
+  // The part of the workspace used is wiped when the reader is destroyed.
+  StreamReader(crypto::AeadKeyRef key, io::Source& in, SecretBytes* workspace = nullptr);
+  ~StreamReader();
+  StreamReader(const StreamReader&) = delete;
+  StreamReader& operator=(const StreamReader&) = delete;
 
   // Ok with `chunk` = the next authenticated plaintext (view valid until the next
   // call), `done` set after the final chunk. PayloadFailure on a bad tag, a
@@ -48,13 +58,16 @@ class StreamReader {
 
  private:
   Status fail(Status s) { return state_ = s; }
-  crypto::AeadKeyRef key() const { return crypto::AeadKeyRef::at(mem_.data()); }
-  std::uint8_t* pt() { return mem_.data() + format::kAeadKeySize; }
+  std::uint8_t* mem() { return ws_ ? ws_->data() : mem_.data(); }
+  crypto::AeadKeyRef key() { return crypto::AeadKeyRef::at(mem()); }
+  std::uint8_t* pt() { return mem() + format::kAeadKeySize; }
   // The guarded buffer is sized when the first chunk's length is known (a 16 KiB
   // report needs 16 KiB, not 64: mlock and mprotect cost per page). Until then the
   // key waits in `pendingKey_`, a few microseconds at most in normal use.
   Wiped<format::kAeadKeySize> pendingKey_;
   SecretBytes mem_;  // key || plaintext chunk
+  SecretBytes* ws_ = nullptr;  // the caller's instead of mem_
+  std::size_t used_ = 0;       // bytes of ws_ to wipe
   io::Source& in_;
   std::unique_ptr<std::uint8_t[]> ct_;  // ciphertext: not secret, not zero-filled
   std::uint64_t counter_ = 0;

@@ -106,13 +106,13 @@ BatchStatus readBatch(ByteView file, proto::BatchKind kind, const std::string& c
     return BatchStatus::Corrupt;
   }
 
-  std::vector<Bytes> entries;
+  std::vector<std::unique_ptr<Canonical<proto::BatchEntry>>> items;
   bool sawTrailer = false, hashesOk = true;
   std::uint64_t count = 0;
   Bytes trailerDigest, trailerSig;
   while (!sawTrailer) {
     if (rest.size() == 0) {
-      detail = "ends after " + std::to_string(entries.size()) + " items without a trailer";
+      detail = "ends after " + std::to_string(items.size()) + " items without a trailer";
       return BatchStatus::Truncated;
     }
     bool parsed = next([&](capnp::MessageReader& r) {
@@ -126,7 +126,10 @@ BatchStatus readBatch(ByteView file, proto::BatchKind kind, const std::string& c
         if (item.getHash().size() != h.size() || sodium_memcmp(item.getHash().begin(), h.data(), h.size()) != 0)
           hashesOk = false;
         crypto_generichash_update(&digest, h.data(), h.size());
-        entries.push_back(e.copy());
+        // Parsed (one copy) now; used only if the whole file verifies.
+        auto c = Canonical<proto::BatchEntry>::parse(e);
+        if (!c) hashesOk = false;
+        items.push_back(std::move(c));
       } else {
         auto t = r.getRoot<proto::BatchTrailer>();
         count = t.getCount();
@@ -143,9 +146,10 @@ BatchStatus readBatch(ByteView file, proto::BatchKind kind, const std::string& c
   }
   crypto::Hash d{};
   crypto_generichash_final(&digest, d.data(), d.size());
-  if (!hashesOk || count != entries.size() || trailerDigest.size() != d.size() ||
+  if (!hashesOk || count != items.size() || trailerDigest.size() != d.size() ||
       sodium_memcmp(trailerDigest.data(), d.data(), d.size()) != 0) {
-    detail = !hashesOk ? "an item does not match its hash" : "items missing, added or reordered";
+    detail = !hashesOk ? "an item does not match its hash or is not a canonical entry"
+                       : "items missing, added or reordered";
     return BatchStatus::Corrupt;
   }
   // Kind and centre first: "wrong kind of file" is the useful message when a
@@ -154,14 +158,7 @@ BatchStatus readBatch(ByteView file, proto::BatchKind kind, const std::string& c
   if (out.centreId != centreId) return BatchStatus::WrongCentre;
   if (!crypto::verify(signer, kBatchLabel, ByteView(d.data(), d.size()), trailerSig)) return BatchStatus::BadSignature;
   out.digest = d;
-  for (const auto& e : entries) {
-    auto c = Canonical<proto::BatchEntry>::parse(e);
-    if (!c) {
-      detail = "an item is not a canonical entry";
-      return BatchStatus::Corrupt;
-    }
-    out.entries.push_back(std::move(c));
-  }
+  out.entries = std::move(items);
   return BatchStatus::Ok;
 }
 

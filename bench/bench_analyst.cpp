@@ -1,0 +1,150 @@
+// bench_analyst: the air-gapped side at scale.
+//
+//   bench_analyst [--import N] [--aggregate M] [--age-sample K]
+//
+// 1. Import: N padded text reports (16 KiB, as gongyou-report makes them) in one
+//    courier-signed batch: verify + decrypt + unpad + validate + store sealed —
+//    next to the standard `age -d` run once per envelope on K of them.
+// 2. Aggregation and dashboard over M stored reports: time and peak memory.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "analyst/aggregate.h"
+#include "analyst/exports.h"
+#include "analyst/importer.h"
+#include "client/report_json.h"
+#include "crypto/age.h"
+#include "crypto/padding.h"
+#include "protocol/batch.h"
+#include "protocol/canonical.h"
+#include "protocol/day.h"
+#include "storage/file.h"
+
+using namespace gongyou;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double secondsSince(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+const char* kEmployers[] = {"深圳市华强电子有限公司", "Foxconn", "东莞宏达制衣厂", "苏州恒通建筑工程", "宁波永盛玩具厂",
+                            "成都新城物流", "Huaqiang Electronics", "富士康"};
+const char* kProvinces[] = {"广东", "河南", "江苏", "浙江", "四川"};
+const char* kCategories[] = {"wage_arrears", "overtime_pay_unpaid", "excessive_hours", "work_injury",
+                             "no_written_contract", "social_insurance_unpaid"};
+
+std::string reportJson(std::size_t i) {
+  char buf[600];
+  std::snprintf(buf, sizeof buf,
+                R"({"employer":{"name":"%s %zu","province":"%s"},"occurred":{"year":2026,"month":%zu},)"
+                R"("categories":["%s"],"workersAffected":%zu,"amountOwed":{"minorUnits":%zu,"currency":"CNY"},)"
+                R"("narrative":"老板拖欠了三个月工资，加班费也没有按规定支付。","language":"zh-Hans"})",
+                kEmployers[i % 8], i % 500, kProvinces[i % 5], 1 + i % 11, kCategories[i % 6], 1 + i % 200,
+                (i % 1000) * 10000);
+  return buf;
+}
+
+long peakRssMiB() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss / 1024;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::size_t n = 100000, m = 1000000, sample = 200;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--import" && i + 1 < argc) n = std::stoul(argv[++i]);
+    else if (a == "--aggregate" && i + 1 < argc) m = std::stoul(argv[++i]);
+    else if (a == "--age-sample" && i + 1 < argc) sample = std::stoul(argv[++i]);
+    else {
+      std::printf("usage: bench_analyst [--import N] [--aggregate M] [--age-sample K]\n");
+      return a == "--help" ? 0 : 2;
+    }
+  }
+  sodiumInit();
+  char tmpl[] = "/tmp/gongyou-bench-analyst-XXXXXX";
+  if (!::mkdtemp(tmpl)) return 2;
+  const std::string dir = tmpl;
+  const crypto::KdfCost cheap{crypto_pwhash_argon2id_OPSLIMIT_MIN, crypto_pwhash_argon2id_MEMLIMIT_MIN};
+  auto keyring = analyst::Keyring::create("bench-centre", {"127.0.0.1:1"}, protocol::today(), 365);
+  auto recipient = keyring.analysts[0].key.recipient();
+
+  // --- 1. import ----------------------------------------------------------
+  std::printf("preparing %zu envelopes...\n", n);
+  std::fflush(stdout);
+  protocol::BatchWriter batch(proto::BatchKind::COLLECTED, keyring.centreId, protocol::today());
+  Bytes firstEnvelope;
+  for (std::size_t i = 0; i < n; ++i) {
+    auto parsed = client::parseReportsJson(reportJson(i), protocol::today());
+    Bytes env = age::encrypt({&recipient}, padding::pad(parsed.at(0).message->serialize().view()).view());
+    if (i < sample) storage::writeFileAtomic(dir + "/e" + std::to_string(i) + ".age", env);
+    batch.add([&](proto::BatchEntry::Builder e) {
+      auto c = e.initEnvelope();
+      c.setRelay("127.0.0.1:1");
+      Bytes id(16);
+      crypto::randomBytes(id.data(), id.size());
+      c.setId(kj::arrayPtr(id.data(), id.size()));
+      c.setDay(protocol::today());
+      c.setData(kj::arrayPtr(env.data(), env.size()));
+    });
+  }
+  Bytes file = batch.finish(keyring.courier);
+  storage::makeDirs(dir + "/store");
+  analyst::AnalystStore store(dir + "/store", "bench", cheap);
+  auto t0 = Clock::now();
+  auto r = analyst::importBatch(store, keyring, file);
+  const double importSeconds = secondsSince(t0);
+
+  // The same envelopes through the standard age tool, one process each.
+  auto key = keyring.analysts[0].key.encode();
+  storage::writeFileAtomic(dir + "/key.txt", key.view());
+  auto t1 = Clock::now();
+  const std::string cmd = "for i in $(seq 0 " + std::to_string(sample - 1) + "); do age -d -i " + dir +
+                          "/key.txt -o /dev/null " + dir + "/e$i.age || exit 1; done";
+  const bool ageOk = std::system(cmd.c_str()) == 0;
+  const double ageRate = ageOk ? double(sample) / secondsSince(t1) : 0;
+
+  std::printf("import, %zu reports (%zu stored, %zu set aside): %.2f s = %.0f reports/s\n", r.envelopes, r.stored,
+              r.setAside, importSeconds, double(r.envelopes) / importSeconds);
+  std::printf("age -d, one process per envelope (%zu of them): %.0f reports/s  -> import is %.0fx faster\n", sample,
+              ageRate, ageRate > 0 ? double(r.envelopes) / importSeconds / ageRate : 0.0);
+
+  // --- 2. aggregation -----------------------------------------------------
+  if (m > r.stored) {
+    std::printf("storing %zu more reports for the aggregation...\n", m - r.stored);
+    std::fflush(stdout);
+    for (std::size_t done = r.stored; done < m;) {
+      analyst::AnalystStore::Write w(store);
+      for (std::size_t k = 0; k < 50000 && done < m; ++k, ++done) {
+        auto parsed = client::parseReportsJson(reportJson(done), protocol::today());
+        auto root = parsed.at(0).message->builder().getRoot<proto::Report>();
+        w.putReport(crypto::blake2b(std::to_string(done) + "#"), protocol::today(),
+                    protocol::canonicalBytes(root.asReader()));
+      }
+      w.commit();
+    }
+  }
+  const long rssBefore = peakRssMiB();
+  auto t2 = Clock::now();
+  analyst::Analysis a = analyst::analyse(store, analyst::Aliases::parse("Foxconn = 富士康\n"));
+  const double aggSeconds = secondsSince(t2);
+  auto t3 = Clock::now();
+  analyst::ExportOptions opts;
+  opts.centreName = "Bench";
+  analyst::writeExports(a, dir + "/out", opts);
+  const double exportSeconds = secondsSince(t3);
+  std::printf("aggregation over %llu stored reports: %.2f s (%.0f reports/s); exports + dashboard: %.2f s\n",
+              static_cast<unsigned long long>(a.reports), aggSeconds, double(a.reports) / aggSeconds, exportSeconds);
+  std::printf("peak RSS of this process: %ld MiB (%ld MiB before aggregating; includes the memory-mapped store)\n",
+              peakRssMiB(), rssBefore);
+  std::system(("rm -rf " + dir).c_str());
+  return 0;
+}
