@@ -35,6 +35,8 @@ Usage:
                        [--name LANG=TEXT ...] [--pow BITS] [--days N]
   gongyou-analyst bundle --dir DIR [--days N]
   gongyou-analyst rotate --dir DIR [--days N] [--overlap N]
+  gongyou-analyst add-analyst --dir DIR [--days N]
+  gongyou-analyst revoke --dir DIR --key age1...
   gongyou-analyst centre-code --dir DIR
   gongyou-analyst keys --dir DIR
   gongyou-analyst import --dir DIR BATCH_FILE... [--out OUTBOUND_FILE]
@@ -56,6 +58,10 @@ Commands:
                (`gongyou-relay add-centre`) or publish it through the courier.
   rotate       Add a new analyst key valid from today; the old one stays in the keyring
                (old reports) and leaves the bundle after --overlap days (default 14).
+  add-analyst  Add another analyst key (several analysts: every report is encrypted to
+               every current key, so any of them, or `age -d`, can open it).
+  revoke       Take an analyst key out of the bundle today (a lost or departed analyst's);
+               it stays in the keyring for the reports already encrypted to it.
   centre-code  Print the centre code and its QR code (from DIR/centre.bundle).
   keys         List the public keys and their validity (no passphrase needed: from the bundle).
   import       Verify collected batches (signed by the courier key), decrypt, validate and
@@ -91,7 +97,7 @@ error, 3 other error, 4 a relay could not be reached (collect/deliver: retry lat
 )";
 
 struct Options {
-  std::string command, dir, centre, passFile, courierKey, out, proxy, report, text, bundle, aliases;
+  std::string command, dir, centre, passFile, courierKey, out, proxy, report, text, bundle, aliases, key;
   bool internal = false;
   std::vector<std::string> positional;
   crypto::KdfCost storeCost;
@@ -109,6 +115,8 @@ int usage(const std::string& why) {
 std::string keyringPath(const Options& o) { return o.dir + "/keyring.age"; }
 
 void save(const Options& o, const Keyring& k, SecretBytes pass) {
+  // Never write a keyring that would not open again: the centre's keys are in it.
+  (void)Keyring::parse(k.text().view());
   storage::writeFileAtomic(keyringPath(o), k.seal(std::move(pass), o.scryptWork));
 }
 
@@ -331,12 +339,39 @@ int run(Options& o) {
     std::cout << "  proof of work " << unsigned(r.getPow().getDifficulty()) << " bits\n";
     return kOk;
   }
-  if (o.command == "bundle" || o.command == "rotate") {
+  if (o.command == "bundle" || o.command == "rotate" || o.command == "add-analyst" || o.command == "revoke") {
     SecretBytes pass;
     auto k = load(o, pass);
     if (!k) return kRefused;
+    const std::uint32_t today = protocol::today();
+    if (o.command == "add-analyst") {
+      k->analysts.push_back({age::X25519Identity::generate(), today, today + (o.days ? o.days : 365)});
+      std::cout << "new analyst key " << k->analysts.back().key.recipient().encode()
+                << "; reports from now on are encrypted to it as well\n";
+      o.days = 0;
+    }
+    if (o.command == "revoke") {
+      if (o.key.empty()) return usage("revoke needs --key age1...");
+      bool found = false, othersValid = false;
+      for (auto& a : k->analysts) {
+        if (a.key.recipient().encode() == o.key) {
+          found = true;
+          // Out of the bundle from today; kept in the keyring for the reports
+          // already encrypted to it.
+          a.untilDay = std::min(a.untilDay, today - 1);
+          a.fromDay = std::min(a.fromDay, a.untilDay);  // a key added today: an empty window
+        } else if (a.fromDay <= today && today <= a.untilDay) {
+          othersValid = true;
+        }
+      }
+      if (!found) return usage("no analyst key " + o.key + " in the keyring");
+      if (!othersValid) {
+        std::cerr << "gongyou-analyst: refusing to revoke the last valid analyst key; add-analyst first\n";
+        return kRefused;
+      }
+      std::cout << "revoked " << o.key << ": it leaves the bundle now; old reports still open\n";
+    }
     if (o.command == "rotate") {
-      const std::uint32_t today = protocol::today();
       for (auto& a : k->analysts) a.untilDay = std::min(a.untilDay, today + o.overlap);
       k->analysts.push_back({age::X25519Identity::generate(), today, today + (o.days ? o.days : 365)});
       std::cout << "new analyst key " << k->analysts.back().key.recipient().encode() << "; older keys leave the bundle after "
@@ -400,6 +435,7 @@ int main(int argc, char** argv) {
       else if (a == "--text") o.text = v;
       else if (a == "--bundle") o.bundle = v;
       else if (a == "--aliases") o.aliases = v;
+      else if (a == "--key") o.key = v;
       else if (a == "--store-cost") {
         if (v == "interactive") o.storeCost = {crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE, crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE};
         else if (v != "moderate") return usage("--store-cost is moderate or interactive");

@@ -85,6 +85,16 @@ TEST_CASE("analyst cli: bundle and rotate raise the version and a wrong passphra
   CHECK(std::count(keys.second.begin(), keys.second.end(), '\n') >= 5);
   CHECK_THAT(keys.second, Catch::Contains("bundle version 3"));
 
+  // Several analysts, and revoking one.
+  auto added = c.analyst({"add-analyst"});
+  CHECK_THAT(added.second, Catch::Contains("version 4"));
+  std::string newKey = added.second.substr(added.second.find("age1"), 62);
+  auto listed = run({kAnalystBin, "keys", "--dir", c.dir}).second;
+  CHECK(std::count(listed.begin(), listed.end(), '\n') >= 6);  // the rotated pair (overlap) and the new one
+  CHECK(c.analyst({"revoke", "--key", newKey}).first == 0);
+  CHECK(run({kAnalystBin, "keys", "--dir", c.dir}).second.find(newKey) == std::string::npos);
+  CHECK(c.analyst({"revoke", "--key", "age1notakey"}).first == 2);
+
   Bytes before = storage::readFile(c.dir + "/keyring.age");
   storage::writeFileAtomic(c.pass, "wrong\n");
   auto err = c.tmp / "err";
