@@ -2,6 +2,11 @@
 
 #include <capnp/message.h>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdint>
+
 #include <algorithm>
 #include <cstring>
 #include <map>
@@ -179,7 +184,22 @@ void AnalystStore::forEachReport(
   Bytes ad{'r', 'e', 'p', 'o', 'r', 't', 's', 0};
   const std::size_t adPrefix = ad.size();
   static const char hex[] = "0123456789abcdef";
+  // A scan reads the whole store through LMDB's read-only map. Every 16,384
+  // reports the pages read so far are unmapped again (they stay in the page
+  // cache; a later touch maps them back), so a scan of millions of reports does
+  // not hold the whole file in this process's memory.
+  const std::uintptr_t pageSize = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  std::uintptr_t lo = UINTPTR_MAX, hi = 0;
+  std::size_t scanned = 0;
   for (bool ok = cur.first(k, v); ok; ok = cur.next(k, v)) {
+    // Values point into the map: remember the span read, and drop it now and then.
+    lo = std::min(lo, reinterpret_cast<std::uintptr_t>(v.data()));
+    hi = std::max(hi, reinterpret_cast<std::uintptr_t>(v.data() + v.size()));
+    if (++scanned % 16384 == 0 && hi > lo) {
+      const std::uintptr_t a = lo & ~(pageSize - 1), b = (hi + pageSize - 1) & ~(pageSize - 1);
+      ::madvise(reinterpret_cast<void*>(a), b - a, MADV_DONTNEED);
+      lo = UINTPTR_MAX, hi = 0;
+    }
     if (v.size() < crypto::kSealOverhead + 4) throw std::runtime_error("report store: a report is damaged");
     const std::size_t n = v.size() - crypto::kSealOverhead;
     if (n > plain.size()) {
