@@ -20,33 +20,10 @@
 namespace gongyou::analyst {
 namespace {
 
-// Decrypted plaintext goes to guarded memory; the cap keeps a hostile envelope
-// from growing it without bound.
-class GuardedSink final : public io::Sink {
- public:
-  explicit GuardedSink(std::size_t cap) : buf_(cap) {}
-  // Reused for every envelope of an import: the previous plaintext is wiped.
-  void reset() {
-    sodium_memzero(buf_.data(), len_);
-    len_ = 0;
-  }
-  ~GuardedSink() override { reset(); }
-  void write(ByteView d) override {
-    if (d.size() > buf_.size() - len_) throw std::length_error("envelope larger than the cap");
-    std::memcpy(buf_.data() + len_, d.data(), d.size());
-    len_ += d.size();
-  }
-  ByteView view() const { return {buf_.data(), len_}; }
-
- private:
-  SecretBytes buf_;
-  std::size_t len_ = 0;
-};
-
 // Empty when the envelope is a valid report (its canonical bytes in `out`);
 // otherwise the reason it is set aside.
 std::string openReport(ByteView envelope, const std::vector<const age::Identity*>& keys, std::uint32_t day,
-                       GuardedSink& plain, SecretBytes& workspace, Bytes& out) {
+                       io::SecretSink& plain, SecretBytes& workspace, Bytes& out) {
   io::MemorySource src(envelope);
   plain.reset();
   age::Status st;
@@ -125,7 +102,7 @@ ImportResult importBatch(AnalystStore& store, const Keyring& keyring, ByteView b
     });
     for (std::size_t i = 0; i < n; ++i) chunk[i].known = w.known(chunk[i].hash);
     parallel([&](std::size_t t) {
-      GuardedSink plain(protocol::kMaxEnvelopeBytes);
+      io::SecretSink plain(protocol::kMaxEnvelopeBytes);  // the cap: a hostile envelope cannot grow it
       SecretBytes workspace = age::decryptWorkspace();
       for (std::size_t i = t; i < n; i += threads) {
         if (chunk[i].known) continue;

@@ -160,22 +160,13 @@ Bytes Keyring::seal(SecretBytes passphrase, int logN) const {
 std::pair<age::Status, std::unique_ptr<Keyring>> Keyring::open(ByteView file, SecretBytes passphrase) {
   age::ScryptIdentity id(std::move(passphrase));
   io::MemorySource src(file);
-  // The plaintext goes to guarded memory through a sink that never reallocates.
-  class GuardedSink final : public io::Sink {
-   public:
-    explicit GuardedSink(std::size_t cap) : buf_(cap) {}
-    void write(ByteView d) override {
-      if (len_ + d.size() > buf_.size()) throw KeyringError("keyring is implausibly large");
-      std::memcpy(buf_.data() + len_, d.data(), d.size());
-      len_ += d.size();
-    }
-    ByteView view() const { return {buf_.data(), len_}; }
-
-   private:
-    SecretBytes buf_;
-    std::size_t len_ = 0;
-  } out(1 << 20);
-  auto st = age::decrypt(src, {&id}, out);
+  io::SecretSink out(1 << 20);  // a keyring is a few kilobytes
+  age::Status st;
+  try {
+    st = age::decrypt(src, {&id}, out);
+  } catch (const std::length_error&) {
+    throw KeyringError("keyring is implausibly large");
+  }
   if (st != age::Status::Ok) return {st, nullptr};
   return {st, std::make_unique<Keyring>(parse(out.view()))};
 }

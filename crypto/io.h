@@ -9,9 +9,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <stdexcept>
 #include <string>
 
 #include "crypto/bytes.h"
+#include "crypto/secret.h"
 
 namespace gongyou::io {
 
@@ -43,6 +46,30 @@ class MemorySource final : public Source {
  private:
   ByteView data_;
   std::size_t pos_ = 0;
+};
+
+// Collects plaintext in guarded memory of a fixed capacity (never reallocated,
+// so no copy is left behind in freed heap). Writing past the capacity throws
+// std::length_error. reset() wipes what was written, for reuse across many
+// files; the destructor wipes too.
+class SecretSink final : public Sink {
+ public:
+  explicit SecretSink(std::size_t capacity) : buf_(capacity) {}
+  ~SecretSink() override { reset(); }
+  void write(ByteView d) override {
+    if (d.size() > buf_.size() - len_) throw std::length_error("plaintext larger than its buffer");
+    std::memcpy(buf_.data() + len_, d.data(), d.size());
+    len_ += d.size();
+  }
+  void reset() {
+    if (len_) sodium_memzero(buf_.data(), len_);
+    len_ = 0;
+  }
+  ByteView view() const { return {buf_.data(), len_}; }
+
+ private:
+  SecretBytes buf_;
+  std::size_t len_ = 0;
 };
 
 class VectorSink final : public Sink {

@@ -5,34 +5,17 @@
 #include <sys/stat.h>
 
 #include "analyst/keyring.h"
+#include "analyst/centre_cli.h"
 #include "server/relay_harness.h"
 #include "storage/file.h"
 
 using namespace gongyou;
+using test::codeFrom;
+using test::kAnalystBin;
+using test::kReportBin;
 using test::run;
 
 namespace {
-
-const std::string kAnalystBin = GONGYOU_ANALYST_BIN;
-const std::string kReportBin = GONGYOU_REPORT_BIN;
-
-struct Centre {
-  test::TempDir tmp;
-  std::string dir = tmp / "centre", pass = tmp / "pass";
-  Centre() { storage::writeFileAtomic(pass, "correct horse battery\n"); }
-  std::pair<int, std::string> analyst(std::vector<std::string> args, const std::string& err = {}) {
-    std::vector<std::string> v{kAnalystBin};
-    v.insert(v.end(), args.begin(), args.end());
-    v.insert(v.end(), {"--dir", dir, "--passphrase-file", pass, "--scrypt-work", "10"});
-    return run(v, err);
-  }
-};
-
-std::string codeFrom(const std::string& out) {
-  auto at = out.find("GONGY");
-  REQUIRE(at != std::string::npos);
-  return out.substr(at, out.find('\n', at) - at);
-}
 
 int mode(const std::string& path) {
   struct stat st {};
@@ -43,7 +26,7 @@ int mode(const std::string& path) {
 }  // namespace
 
 TEST_CASE("analyst cli: init makes a centre that the relay pins and a worker enrols with") {
-  Centre c;
+  test::CentreCli c;
   test::TempDir relayTmp;
   std::string data = relayTmp / "relay";
   REQUIRE(run({test::kRelayBin, "list-centres", "--data", data}).first == 0);
@@ -74,7 +57,7 @@ TEST_CASE("analyst cli: init makes a centre that the relay pins and a worker enr
 }
 
 TEST_CASE("analyst cli: bundle and rotate raise the version and a wrong passphrase changes nothing") {
-  Centre c;
+  test::CentreCli c;
   REQUIRE(c.analyst({"init", "--centre", "c1", "--relay", "127.0.0.1:7455"}).first == 0);
   CHECK_THAT(c.analyst({"bundle"}).second, Catch::Contains("version 2"));
   auto rotated = c.analyst({"rotate", "--overlap", "7"});

@@ -8,16 +8,16 @@
 #include "crypto/age.h"
 #include "crypto/padding.h"
 #include "protocol/bundle.h"
+#include "analyst/centre_cli.h"
 #include "server/relay_harness.h"
 #include "storage/file.h"
 
 using namespace gongyou;
+using test::codeFrom;
+using test::kReportBin;
 using test::run;
 
 namespace {
-
-const std::string kAnalystBin = GONGYOU_ANALYST_BIN;
-const std::string kReportBin = GONGYOU_REPORT_BIN;
 
 const char kReports[] =
     R"({"employer":{"name":"Alpha Electronics","province":"Guangdong"},"categories":["wage_arrears"],"language":"en","narrative":"ALPHA-MARKER"})"
@@ -27,22 +27,7 @@ const char kReports[] =
     R"({"employer":{"name":"Gamma Construction","province":"Jiangsu"},"categories":["work_injury"],"language":"en"})"
     "\n";
 
-struct Centre {
-  test::TempDir tmp;
-  std::string dir = tmp / "centre", pass = tmp / "pass";
-  Centre() { storage::writeFileAtomic(pass, "correct horse battery\n"); }
-  std::pair<int, std::string> analyst(std::vector<std::string> args, const std::string& err = {}) {
-    std::vector<std::string> v{kAnalystBin};
-    v.insert(v.end(), args.begin(), args.end());
-    v.insert(v.end(), {"--dir", dir, "--passphrase-file", pass, "--scrypt-work", "10", "--store-cost", "interactive"});
-    return run(v, err);
-  }
-  std::pair<int, std::string> courier(std::vector<std::string> args, const std::string& err = {}) {
-    std::vector<std::string> v{kAnalystBin};
-    v.insert(v.end(), args.begin(), args.end());
-    v.insert(v.end(), {"--courier-key", dir + "/courier.key"});
-    return run(v, err);
-  }
+struct Centre : test::CentreCli {
   // An envelope made outside gongyou-report, to the bundle's first recipient.
   Bytes envelope(const std::string& json) {
     Bytes file = storage::readFile(dir + "/centre.bundle");
@@ -58,12 +43,6 @@ struct Centre {
     return age::encrypt({&r}, padding::pad(parsed[0].message->serialize().view()).view());
   }
 };
-
-std::string codeFrom(const std::string& out) {
-  auto at = out.find("GONGY");
-  REQUIRE(at != std::string::npos);
-  return out.substr(at, out.find('\n', at) - at);
-}
 
 std::string slurp(const std::string& path) { return run({"/bin/cat", path}).second; }
 
