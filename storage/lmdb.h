@@ -8,7 +8,10 @@
 //
 // Lifetimes (from lmdb.h): a ByteView returned by get() or a cursor points into the
 // memory map and is valid only until the transaction ends or the next write in it.
-// A Txn must not outlive its Env; a Cursor must not outlive its Txn.
+// A Txn must not outlive its Env; a Cursor must not outlive its Txn — and in a
+// write transaction it must be destroyed before commit(), because LMDB frees a
+// write transaction's cursors when it ends (closing one afterwards is a double
+// free; the ASan build catches it).
 #pragma once
 
 #include <lmdb.h>

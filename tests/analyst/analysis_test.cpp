@@ -176,10 +176,14 @@ TEST_CASE("store: a wrong passphrase opens nothing and an altered value is detec
     lmdb::Env env(dir.path());
     auto txn = lmdb::Txn::write(env);
     auto db = lmdb::Dbi::open(txn, "reports", 0);
-    lmdb::Cursor cur(txn, db);
-    ByteView k, v;
-    REQUIRE(cur.first(k, v));
-    Bytes key = k.copy(), value = v.copy();
+    Bytes key, value;
+    {
+      // A cursor must be gone before its write transaction commits (lmdb.h).
+      lmdb::Cursor cur(txn, db);
+      ByteView k, v;
+      REQUIRE(cur.first(k, v));
+      key = k.copy(), value = v.copy();
+    }
     value[value.size() / 2] ^= 1;
     lmdb::put(txn, db, key, value);
     txn.commit();
