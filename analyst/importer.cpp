@@ -16,6 +16,7 @@
 #include "protocol/limits.h"
 #include "protocol/reply.h"
 #include "protocol/report_check.h"
+#include "storage/file.h"
 
 namespace gongyou::analyst {
 namespace {
@@ -54,28 +55,40 @@ std::string openReport(ByteView envelope, const std::vector<const age::Identity*
 
 }  // namespace
 
-ImportResult importBatch(AnalystStore& store, const Keyring& keyring, ByteView batchFile,
-                         const ImportProgress& progress) {
+namespace {
+
+// The import proper, on a batch already read in place (`file` 8-byte aligned).
+ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteView file,
+                            const ImportProgress& progress) {
   protocol::Batch batch;
+  std::vector<ByteView> entries;
   std::string detail;
-  auto st = protocol::readBatch(batchFile, proto::BatchKind::COLLECTED, keyring.centreId,
-                                ByteView(keyring.courier.publicKey().data(), 32), batch, detail);
+  auto st = protocol::verifyBatch(file, proto::BatchKind::COLLECTED, keyring.centreId,
+                                  ByteView(keyring.courier.publicKey().data(), 32), batch, entries, detail);
   if (st != protocol::BatchStatus::Ok)
     throw BatchRefused(std::string(protocol::describe(st)) + (detail.empty() ? "" : " (" + detail + ")"));
+  for (const auto& e : entries)
+    protocol::withEntry(e, [](proto::BatchEntry::Reader r) {
+      if (!r.isEnvelope()) throw BatchRefused("a collected batch holds something other than envelopes");
+    });
 
   std::vector<const age::Identity*> keys;
   for (const auto& a : keyring.analysts) keys.push_back(&a.key);
   ImportResult r;
-  AnalystStore::Write w(store);
-  r.alreadyImported = w.batchImported(batch.digest);
-  r.envelopes = batch.entries.size();
-  for (const auto& e : batch.entries)
-    if (!e->root().isEnvelope()) throw BatchRefused("a collected batch holds something other than envelopes");
+  r.envelopes = entries.size();
+  {
+    AnalystStore::Write w(store);
+    r.alreadyImported = w.batchImported(batch.digest);
+  }
 
   // Decryption (an X25519 per envelope) runs on every core, a chunk at a time;
-  // the writes stay on this thread, in file order, in the one transaction.
+  // the writes stay on this thread, in file order. Every kCommit envelopes are
+  // one transaction: the whole file was verified before the first write, and an
+  // interrupted import is completed by running it again (envelopes already
+  // stored are recognised, nothing is stored twice); the batch is recorded as
+  // imported only at the end.
   const std::size_t threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
-  constexpr std::size_t kChunk = 1024;
+  constexpr std::size_t kChunk = 1024, kCommit = 8 * kChunk;
   struct Opened {
     crypto::Hash hash{};
     bool known = false;
@@ -83,62 +96,92 @@ ImportResult importBatch(AnalystStore& store, const Keyring& keyring, ByteView b
     Bytes report;
   };
   std::vector<Opened> chunk(kChunk);
-  for (std::size_t base = 0; base < batch.entries.size(); base += kChunk) {
-    const std::size_t n = std::min(kChunk, batch.entries.size() - base);
-    auto parallel = [&](const std::function<void(std::size_t)>& work) {
-      std::vector<std::thread> pool;
-      for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
-      work(0);
-      for (auto& th : pool) th.join();
-    };
+  auto parallel = [&](const std::function<void(std::size_t)>& work) {
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
+    work(0);
+    for (auto& th : pool) th.join();
+  };
+  std::unique_ptr<AnalystStore::Write> w;
+  for (std::size_t base = 0; base < entries.size(); base += kChunk) {
+    if (!w) w = std::make_unique<AnalystStore::Write>(store);
+    const std::size_t n = std::min(kChunk, entries.size() - base);
     // Hashes in parallel; which are known, here (LMDB: this thread only);
     // then the new ones decrypted in parallel.
     parallel([&](std::size_t t) {
-      for (std::size_t i = t; i < n; i += threads) {
-        auto env = batch.entries[base + i]->root().getEnvelope();
-        chunk[i] = Opened{};
-        chunk[i].hash = crypto::blake2b(ByteView(env.getData().begin(), env.getData().size()));
-      }
+      for (std::size_t i = t; i < n; i += threads)
+        protocol::withEntry(entries[base + i], [&](proto::BatchEntry::Reader e) {
+          auto data = e.getEnvelope().getData();
+          chunk[i] = Opened{};
+          chunk[i].hash = crypto::blake2b(ByteView(data.begin(), data.size()));
+        });
     });
-    for (std::size_t i = 0; i < n; ++i) chunk[i].known = w.known(chunk[i].hash);
+    for (std::size_t i = 0; i < n; ++i) chunk[i].known = w->known(chunk[i].hash);
     parallel([&](std::size_t t) {
       io::SecretSink plain(protocol::kMaxEnvelopeBytes);  // the cap: a hostile envelope cannot grow it
       SecretBytes workspace = age::decryptWorkspace();
       for (std::size_t i = t; i < n; i += threads) {
         if (chunk[i].known) continue;
-        auto env = batch.entries[base + i]->root().getEnvelope();
-        chunk[i].why = openReport(ByteView(env.getData().begin(), env.getData().size()), keys, env.getDay(), plain,
-                                  workspace, chunk[i].report);
+        protocol::withEntry(entries[base + i], [&](proto::BatchEntry::Reader e) {
+          auto env = e.getEnvelope();
+          chunk[i].why = openReport(ByteView(env.getData().begin(), env.getData().size()), keys, env.getDay(), plain,
+                                    workspace, chunk[i].report);
+        });
       }
     });
 
     for (std::size_t i = 0; i < n; ++i) {
-      auto env = batch.entries[base + i]->root().getEnvelope();
-      ByteView data(env.getData().begin(), env.getData().size());
-      if (env.getId().size() == 16) {
-        // Ack every copy (on every relay), including duplicates: they are safe to drop.
-        protocol::InboxId id;
-        std::memcpy(id.data(), env.getId().begin(), 16);
-        w.queueAck(env.getRelay(), id);
-      }
-      Opened& o = chunk[i];
-      if (o.known || w.known(o.hash)) {  // also a duplicate within this batch
-        ++r.duplicates;
-      } else if (o.why.empty()) {
-        w.putReport(o.hash, env.getDay(), o.report);
-        ++r.stored;
-      } else {
-        w.setAside(o.hash, o.why, data);
-        ++r.setAside;
-        ++r.reasons[o.why];
-      }
-      sodium_memzero(o.report.data(), o.report.size());
+      protocol::withEntry(entries[base + i], [&](proto::BatchEntry::Reader e) {
+        auto env = e.getEnvelope();
+        ByteView data(env.getData().begin(), env.getData().size());
+        if (env.getId().size() == 16) {
+          // Ack every copy (on every relay), including duplicates: they are safe to drop.
+          protocol::InboxId id;
+          std::memcpy(id.data(), env.getId().begin(), 16);
+          w->queueAck(env.getRelay(), id);
+        }
+        Opened& o = chunk[i];
+        if (o.known || w->known(o.hash)) {  // also a duplicate within this batch
+          ++r.duplicates;
+        } else if (o.why.empty()) {
+          w->putReport(o.hash, env.getDay(), o.report);
+          ++r.stored;
+        } else {
+          w->setAside(o.hash, o.why, data);
+          ++r.setAside;
+          ++r.reasons[o.why];
+        }
+        sodium_memzero(o.report.data(), o.report.size());
+      });
     }
-    if (progress) progress(base + n, batch.entries.size());
+    if ((base + n) % kCommit == 0 || base + n == entries.size()) {
+      w->commit();
+      w.reset();
+    }
+    if (progress) progress(base + n, entries.size());
   }
-  w.recordBatch(batch.digest, protocol::today());
-  w.commit();
+  AnalystStore::Write done(store);
+  done.recordBatch(batch.digest, protocol::today());
+  done.commit();
   return r;
+}
+
+}  // namespace
+
+ImportResult importBatch(AnalystStore& store, const Keyring& keyring, ByteView batchFile,
+                         const ImportProgress& progress) {
+  if (batchFile.size() % sizeof(capnp::word) != 0)
+    throw BatchRefused(std::string(protocol::describe(protocol::BatchStatus::Truncated)));
+  auto words = kj::heapArray<capnp::word>(batchFile.size() / sizeof(capnp::word));
+  std::memcpy(words.begin(), batchFile.data(), batchFile.size());
+  return importVerified(store, keyring, ByteView(reinterpret_cast<const std::uint8_t*>(words.begin()), batchFile.size()),
+                        progress);
+}
+
+ImportResult importBatchFile(AnalystStore& store, const Keyring& keyring, const std::string& path,
+                             const ImportProgress& progress) {
+  storage::MappedFile file(path);
+  return importVerified(store, keyring, file.view(), progress);
 }
 
 void writeOutbound(AnalystStore& store, const Keyring& keyring, ByteView bundle,

@@ -2,9 +2,11 @@
 // into the store; then the outbound file: identity-signed acks for everything
 // imported, the replies written since, and a new bundle if one is given.
 //
-// Import is one LMDB transaction: a batch is imported whole or not at all, and
-// importing the same file twice changes nothing (envelopes are deduplicated by
-// hash — several relays may carry the same report — and batches by digest).
+// The whole file is verified before anything is written; a corrupt file imports
+// nothing. Reports are then written in transactions of a few thousand; an
+// interrupted import is completed by running it again, and importing the same
+// file twice changes nothing (envelopes are deduplicated by hash — several
+// relays may carry the same report — and batches by digest).
 // An envelope that fails to decrypt, unpad, parse or validate is set aside with
 // its reason and counted, never dropped silently.
 #pragma once
@@ -32,6 +34,9 @@ using ImportProgress = std::function<void(std::size_t done, std::size_t total)>;
 // collected batch of this centre signed by its courier key.
 ImportResult importBatch(AnalystStore& store, const Keyring& keyring, ByteView batchFile,
                          const ImportProgress& progress = {});
+// The same on a file read in place (memory-mapped): any size, no copy.
+ImportResult importBatchFile(AnalystStore& store, const Keyring& keyring, const std::string& path,
+                             const ImportProgress& progress = {});
 
 // Moves the queued acks and replies into a signed outbound file and hands it to
 // `save` (which writes it durably); the queue is emptied only after `save`

@@ -222,7 +222,7 @@ int dataCommand(Options& o) {
   if (o.command == "import") {
     if (o.positional.empty()) return usage("import takes BATCH_FILE ...");
     for (const auto& path : o.positional) {
-      auto r = importBatch(*u->store, *u->keyring, storage::readFile(path), [&](std::size_t done, std::size_t total) {
+      auto r = importBatchFile(*u->store, *u->keyring, path, [&](std::size_t done, std::size_t total) {
         std::cerr << "\r  " << path << ": " << done << "/" << total << std::flush;
         if (done == total) std::cerr << "\n";
       });

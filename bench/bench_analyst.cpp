@@ -92,11 +92,14 @@ int main(int argc, char** argv) {
       c.setData(kj::arrayPtr(env.data(), env.size()));
     });
   }
-  Bytes file = batch.finish(keyring.courier);
+  {
+    Bytes file = batch.finish(keyring.courier);
+    storage::writeFileAtomic(dir + "/batch.gyb", file);
+  }
   storage::makeDirs(dir + "/store");
   analyst::AnalystStore store(dir + "/store", "bench", cheap);
   auto t0 = Clock::now();
-  auto r = analyst::importBatch(store, keyring, file);
+  auto r = analyst::importBatchFile(store, keyring, dir + "/batch.gyb");
   const double importSeconds = secondsSince(t0);
 
   // The same envelopes through the standard age tool, one process each.

@@ -2,7 +2,9 @@
 
 #include <capnp/serialize.h>
 
+#include <cstdint>
 #include <cstring>
+#include <stdexcept>
 
 namespace gongyou::protocol {
 namespace {
@@ -67,14 +69,33 @@ Bytes BatchWriter::finish(const crypto::SigningKey& signer) {
 
 BatchStatus readBatch(ByteView file, proto::BatchKind kind, const std::string& centreId, ByteView signer,
                       Batch& out, std::string& detail) {
-  out = Batch{};
   if (file.size() % sizeof(capnp::word) != 0) {
+    out = Batch{};
     detail = "not a whole number of Cap'n Proto words";
     return BatchStatus::Truncated;
   }
   auto words = kj::heapArray<capnp::word>(file.size() / sizeof(capnp::word));
   std::memcpy(words.begin(), file.data(), file.size());
-  kj::ArrayPtr<const capnp::word> rest = words;
+  std::vector<ByteView> views;
+  auto st = verifyBatch(ByteView(reinterpret_cast<const std::uint8_t*>(words.begin()), file.size()), kind, centreId,
+                        signer, out, views, detail);
+  if (st != BatchStatus::Ok) return st;
+  for (const auto& v : views) out.entries.push_back(Canonical<proto::BatchEntry>::parse(v));
+  return BatchStatus::Ok;
+}
+
+BatchStatus verifyBatch(ByteView file, proto::BatchKind kind, const std::string& centreId, ByteView signer,
+                        Batch& out, std::vector<ByteView>& entries, std::string& detail) {
+  out = Batch{};
+  entries.clear();
+  if (file.size() % sizeof(capnp::word) != 0) {
+    detail = "not a whole number of Cap'n Proto words";
+    return BatchStatus::Truncated;
+  }
+  if (reinterpret_cast<std::uintptr_t>(file.data()) % alignof(capnp::word) != 0)
+    throw std::invalid_argument("verifyBatch needs an 8-byte aligned buffer");
+  kj::ArrayPtr<const capnp::word> rest(reinterpret_cast<const capnp::word*>(file.data()),
+                                       file.size() / sizeof(capnp::word));
   // Each message is read with the envelope-sized limits, never more.
   auto next = [&](auto use) -> bool {
     if (rest.size() == 0) return false;
@@ -106,13 +127,12 @@ BatchStatus readBatch(ByteView file, proto::BatchKind kind, const std::string& c
     return BatchStatus::Corrupt;
   }
 
-  std::vector<std::unique_ptr<Canonical<proto::BatchEntry>>> items;
   bool sawTrailer = false, hashesOk = true;
   std::uint64_t count = 0;
   Bytes trailerDigest, trailerSig;
   while (!sawTrailer) {
     if (rest.size() == 0) {
-      detail = "ends after " + std::to_string(items.size()) + " items without a trailer";
+      detail = "ends after " + std::to_string(entries.size()) + " items without a trailer";
       return BatchStatus::Truncated;
     }
     bool parsed = next([&](capnp::MessageReader& r) {
@@ -126,10 +146,21 @@ BatchStatus readBatch(ByteView file, proto::BatchKind kind, const std::string& c
         if (item.getHash().size() != h.size() || sodium_memcmp(item.getHash().begin(), h.data(), h.size()) != 0)
           hashesOk = false;
         crypto_generichash_update(&digest, h.data(), h.size());
-        // Parsed (one copy) now; used only if the whole file verifies.
-        auto c = Canonical<proto::BatchEntry>::parse(e);
-        if (!c) hashesOk = false;
-        items.push_back(std::move(c));
+        // Data starts on a word boundary: the entry can be read where it is.
+        bool canonical = e.size() % sizeof(capnp::word) == 0 && e.size() > 0;
+        if (canonical) {
+          KJ_IF_MAYBE(ex, kj::runCatchingExceptions([&] {
+            kj::ArrayPtr<const capnp::word> seg(reinterpret_cast<const capnp::word*>(e.data()),
+                                                e.size() / sizeof(capnp::word));
+            capnp::SegmentArrayMessageReader er(kj::arrayPtr(&seg, 1), readerOptions());
+            canonical = er.isCanonical();
+          })) {
+            (void)ex;
+            canonical = false;
+          }
+        }
+        if (!canonical) hashesOk = false;
+        entries.push_back(e);
       } else {
         auto t = r.getRoot<proto::BatchTrailer>();
         count = t.getCount();
@@ -146,19 +177,25 @@ BatchStatus readBatch(ByteView file, proto::BatchKind kind, const std::string& c
   }
   crypto::Hash d{};
   crypto_generichash_final(&digest, d.data(), d.size());
-  if (!hashesOk || count != items.size() || trailerDigest.size() != d.size() ||
+  if (!hashesOk || count != entries.size() || trailerDigest.size() != d.size() ||
       sodium_memcmp(trailerDigest.data(), d.data(), d.size()) != 0) {
     detail = !hashesOk ? "an item does not match its hash or is not a canonical entry"
                        : "items missing, added or reordered";
+    entries.clear();
     return BatchStatus::Corrupt;
   }
   // Kind and centre first: "wrong kind of file" is the useful message when a
   // courier hands over the wrong file, and both are covered by the signature.
-  if (out.kind != kind) return BatchStatus::WrongKind;
-  if (out.centreId != centreId) return BatchStatus::WrongCentre;
-  if (!crypto::verify(signer, kBatchLabel, ByteView(d.data(), d.size()), trailerSig)) return BatchStatus::BadSignature;
+  const BatchStatus verdict = out.kind != kind                 ? BatchStatus::WrongKind
+                              : out.centreId != centreId         ? BatchStatus::WrongCentre
+                              : !crypto::verify(signer, kBatchLabel, ByteView(d.data(), d.size()), trailerSig)
+                                  ? BatchStatus::BadSignature
+                                  : BatchStatus::Ok;
+  if (verdict != BatchStatus::Ok) {
+    entries.clear();
+    return verdict;
+  }
   out.digest = d;
-  out.entries = std::move(items);
   return BatchStatus::Ok;
 }
 

@@ -59,4 +59,20 @@ struct Batch {
 BatchStatus readBatch(ByteView file, proto::BatchKind kind, const std::string& centreId, ByteView signer,
                       Batch& out, std::string& detail);
 
+// The same checks on a file read in place (e.g. storage::MappedFile): `file`
+// must be 8-byte aligned and outlive `entries`, which on Ok are views of each
+// entry's canonical bytes inside it, in order. Nothing is copied, so a batch of
+// any size costs no memory beyond the page cache. (`out.entries` stays empty.)
+BatchStatus verifyBatch(ByteView file, proto::BatchKind kind, const std::string& centreId, ByteView signer,
+                        Batch& out, std::vector<ByteView>& entries, std::string& detail);
+
+// Reads one entry view from verifyBatch; the Reader is valid only inside `fn`.
+template <typename F>
+void withEntry(ByteView entry, F&& fn) {
+  kj::ArrayPtr<const capnp::word> seg(reinterpret_cast<const capnp::word*>(entry.data()),
+                                      entry.size() / sizeof(capnp::word));
+  capnp::SegmentArrayMessageReader reader(kj::arrayPtr(&seg, 1), readerOptions());
+  fn(reader.getRoot<proto::BatchEntry>());
+}
+
 }  // namespace gongyou::protocol

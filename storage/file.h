@@ -7,6 +7,8 @@
 // shared machine is nobody else's business, even when it is ciphertext.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -23,5 +25,20 @@ void makeDirs(const std::string& dir);
 std::vector<std::string> listFiles(const std::string& dir, const std::string& suffix);
 // Removes the file and makes the removal durable.
 void removeFile(const std::string& path);
+
+// A whole file mapped read-only: large batch files are read in place, not copied
+// into memory. The view is page-aligned and valid while the object lives.
+class MappedFile {
+ public:
+  explicit MappedFile(const std::string& path);  // throws std::runtime_error
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ByteView view() const { return {data_, size_}; }
+
+ private:
+  const std::uint8_t* data_ = nullptr;
+  std::size_t size_ = 0;
+};
 
 }  // namespace gongyou::storage
