@@ -59,18 +59,23 @@ namespace {
 
 // The import proper, on a batch already read in place (`file` 8-byte aligned).
 ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteView file,
-                            const ImportProgress& progress) {
+                            const ImportProgress& progress, const storage::MappedFile* mapped) {
+  auto release = [mapped](const std::uint8_t* upTo) {
+    if (mapped) mapped->release(upTo);
+  };
   protocol::Batch batch;
   std::vector<ByteView> entries;
   std::string detail;
   auto st = protocol::verifyBatch(file, proto::BatchKind::COLLECTED, keyring.centreId,
-                                  ByteView(keyring.courier.publicKey().data(), 32), batch, entries, detail);
+                                  ByteView(keyring.courier.publicKey().data(), 32), batch, entries, detail, release);
   if (st != protocol::BatchStatus::Ok)
     throw BatchRefused(std::string(protocol::describe(st)) + (detail.empty() ? "" : " (" + detail + ")"));
-  for (const auto& e : entries)
-    protocol::withEntry(e, [](proto::BatchEntry::Reader r) {
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    protocol::withEntry(entries[i], [](proto::BatchEntry::Reader r) {
       if (!r.isEnvelope()) throw BatchRefused("a collected batch holds something other than envelopes");
     });
+    if (i % 256 == 255) release(entries[i].data());
+  }
 
   std::vector<const age::Identity*> keys;
   for (const auto& a : keyring.analysts) keys.push_back(&a.key);
@@ -158,6 +163,7 @@ ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteVie
       w->commit();
       w.reset();
     }
+    release(entries[base + n - 1].data());
     if (progress) progress(base + n, entries.size());
   }
   AnalystStore::Write done(store);
@@ -175,13 +181,13 @@ ImportResult importBatch(AnalystStore& store, const Keyring& keyring, ByteView b
   auto words = kj::heapArray<capnp::word>(batchFile.size() / sizeof(capnp::word));
   std::memcpy(words.begin(), batchFile.data(), batchFile.size());
   return importVerified(store, keyring, ByteView(reinterpret_cast<const std::uint8_t*>(words.begin()), batchFile.size()),
-                        progress);
+                        progress, nullptr);
 }
 
 ImportResult importBatchFile(AnalystStore& store, const Keyring& keyring, const std::string& path,
                              const ImportProgress& progress) {
   storage::MappedFile file(path);
-  return importVerified(store, keyring, file.view(), progress);
+  return importVerified(store, keyring, file.view(), progress, &file);
 }
 
 void writeOutbound(AnalystStore& store, const Keyring& keyring, ByteView bundle,

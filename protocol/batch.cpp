@@ -85,7 +85,8 @@ BatchStatus readBatch(ByteView file, proto::BatchKind kind, const std::string& c
 }
 
 BatchStatus verifyBatch(ByteView file, proto::BatchKind kind, const std::string& centreId, ByteView signer,
-                        Batch& out, std::vector<ByteView>& entries, std::string& detail) {
+                        Batch& out, std::vector<ByteView>& entries, std::string& detail,
+                        const std::function<void(const std::uint8_t* upTo)>& consumed) {
   out = Batch{};
   entries.clear();
   if (file.size() % sizeof(capnp::word) != 0) {
@@ -161,6 +162,7 @@ BatchStatus verifyBatch(ByteView file, proto::BatchKind kind, const std::string&
         }
         if (!canonical) hashesOk = false;
         entries.push_back(e);
+        if (consumed && entries.size() % 256 == 0) consumed(e.data());
       } else {
         auto t = r.getRoot<proto::BatchTrailer>();
         count = t.getCount();

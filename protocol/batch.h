@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -63,8 +64,11 @@ BatchStatus readBatch(ByteView file, proto::BatchKind kind, const std::string& c
 // must be 8-byte aligned and outlive `entries`, which on Ok are views of each
 // entry's canonical bytes inside it, in order. Nothing is copied, so a batch of
 // any size costs no memory beyond the page cache. (`out.entries` stays empty.)
+// `consumed`, if given, is told now and then that the bytes before a point have
+// been read (a memory-mapped caller can let their pages go).
 BatchStatus verifyBatch(ByteView file, proto::BatchKind kind, const std::string& centreId, ByteView signer,
-                        Batch& out, std::vector<ByteView>& entries, std::string& detail);
+                        Batch& out, std::vector<ByteView>& entries, std::string& detail,
+                        const std::function<void(const std::uint8_t* upTo)>& consumed = {});
 
 // Reads one entry view from verifyBatch; the Reader is valid only inside `fn`.
 template <typename F>

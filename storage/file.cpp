@@ -132,6 +132,13 @@ MappedFile::MappedFile(const std::string& path) {
   ::close(fd);
 }
 
+void MappedFile::release(const std::uint8_t* upTo) const {
+  if (!data_ || upTo <= data_) return;
+  const std::uintptr_t page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t len = (static_cast<std::size_t>(upTo - data_) / page) * page;
+  if (len) ::madvise(const_cast<std::uint8_t*>(data_), len, MADV_DONTNEED);
+}
+
 MappedFile::~MappedFile() {
   if (data_) ::munmap(const_cast<std::uint8_t*>(data_), size_);
 }

@@ -35,6 +35,10 @@ class MappedFile {
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
   ByteView view() const { return {data_, size_}; }
+  // Lets the kernel drop the pages before `upTo` from this process (they are
+  // read again from the file if touched): reading a large file front to back
+  // then holds only a window of it, not all of it.
+  void release(const std::uint8_t* upTo) const;
 
  private:
   const std::uint8_t* data_ = nullptr;
