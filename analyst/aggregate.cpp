@@ -54,6 +54,14 @@ void jump(Analysis& a, const std::string& subject, const std::map<std::string, s
 
 std::string monthOf(std::uint32_t day) { return protocol::isoDate(day).substr(0, 7); }
 
+std::vector<std::string> lastMonths(const std::string& latest, int n) {
+  if (latest.size() != 7) return {};
+  auto before = previousMonths(latest, n - 1);
+  std::vector<std::string> out(before.rbegin(), before.rend());
+  out.push_back(latest);
+  return out;
+}
+
 void findAlerts(Analysis& a) {
   a.alerts.clear();
   for (const auto& e : a.employers) {
@@ -96,6 +104,8 @@ Analysis analyse(AnalystStore& store, const Aliases& aliases) {
     std::string province = normaliseProvince(r.getEmployer().getProvince().cStr());
     if (province.empty()) province = "(not given)";
     a.byProvince[province]++;
+    std::string city = r.getEmployer().getCity();
+    a.byCity[province + " / " + (city.empty() ? std::string("(not given)") : city)]++;
     a.provinceByMonth[province][month]++;
     std::string industry = r.getEmployer().getIndustry();
     a.byIndustry[industry.empty() ? "(not given)" : industry]++;

@@ -38,7 +38,7 @@ struct Alert {
 
 struct Analysis {
   std::uint64_t reports = 0, workers = 0, amountFen = 0, withReplyKey = 0, setAside = 0;
-  std::map<std::string, std::uint64_t> byMonth, byCategory, byIndicator, byProvince, byIndustry;
+  std::map<std::string, std::uint64_t> byMonth, byCategory, byIndicator, byProvince, byCity, byIndustry;
   std::map<std::string, std::map<std::string, std::uint64_t>> provinceByMonth;
   std::vector<EmployerRow> employers;  // most reports first
   std::vector<Alert> alerts;
@@ -53,5 +53,8 @@ void findAlerts(Analysis& a);
 
 // "2026-10" for a day number.
 std::string monthOf(std::uint32_t day);
+
+// The `n` months up to and including `latest` ("2026-10"), oldest first.
+std::vector<std::string> lastMonths(const std::string& latest, int n);
 
 }  // namespace gongyou::analyst

@@ -172,7 +172,8 @@ std::string summaryJson(const Analysis& a, const ExportOptions& opts) {
     << json(cells.sum(a.reports, a.workers)) << ",\n  \"amountOwedCny\": " << json(cells.yuan(a.reports, a.amountFen))
     << ",\n  \"byMonth\": " << counts(a.byMonth) << ",\n  \"byCategory\": " << counts(a.byCategory)
     << ",\n  \"byIndicator\": " << counts(a.byIndicator) << ",\n  \"byProvince\": " << counts(a.byProvince)
-    << ",\n  \"byIndustry\": " << counts(a.byIndustry) << ",\n  \"employers\": [";
+    << ",\n  \"byCity\": " << counts(a.byCity) << ",\n  \"byIndustry\": " << counts(a.byIndustry)
+    << ",\n  \"employers\": [";
   auto emps = publishedEmployers(a, cells);
   for (std::size_t i = 0; i < emps.size(); ++i)
     o << (i ? "," : "") << "\n    {\"name\": " << json(emps[i].name) << ", \"province\": " << json(emps[i].province)
@@ -226,7 +227,32 @@ std::string dashboardHtml(const Analysis& a, const ExportOptions& opts) {
   std::vector<std::pair<std::string, std::uint64_t>> rows;
   for (const auto& e : publishedEmployers(a, cells))
     if (rows.size() < 15) rows.emplace_back(e.name, e.reports);
-  o << barChart(rows, cells, "Top employers") << "\n<h2>Violations by category</h2>\n";
+  o << barChart(rows, cells, "Top employers") << "\n";
+  // Month over month for the employers with most reports: the last three months.
+  const auto months = lastMonths(a.latestMonth, 3);
+  if (!months.empty()) {
+    o << "<h2>Month over month</h2>\n<table id=\"month-over-month\"><tr><th>Employer</th>";
+    for (const auto& m : months) o << "<th>" << m << "</th>";
+    o << "<th>Change</th></tr>";
+    std::size_t shown = 0;
+    for (const auto& e : a.employers) {
+      if (cells.small(e.reports) || shown++ == 10) continue;
+      std::uint64_t prev = 0, last = 0;
+      o << "<tr><td>" << html(e.name) << "</td>";
+      for (std::size_t i = 0; i < months.size(); ++i) {
+        auto it = e.months.find(months[i]);
+        const std::uint64_t n = it == e.months.end() ? 0 : it->second;
+        o << "<td>" << html(n == 0 ? std::string("0") : cells.count(n)) << "</td>";
+        if (i + 2 == months.size()) prev = n;
+        if (i + 1 == months.size()) last = n;
+      }
+      const bool hidden = (prev && cells.small(prev)) || (last && cells.small(last));
+      o << "<td>" << (hidden ? std::string() : (last >= prev ? "+" : "-") + std::to_string(last >= prev ? last - prev : prev - last))
+        << "</td></tr>";
+    }
+    o << "</table>\n";
+  }
+  o << "<h2>Violations by category</h2>\n";
   std::vector<std::pair<std::uint64_t, std::string>> cats;
   for (const auto& [c, n] : a.byCategory) cats.emplace_back(n, c);
   std::sort(cats.rbegin(), cats.rend());
@@ -266,8 +292,15 @@ void writeExports(const Analysis& a, const std::string& dir, const ExportOptions
   };
   simple("by-category.csv", "category_id,name_en,name_zh,reports", a.byCategory, true);
   simple("by-province.csv", "province,reports", a.byProvince);
+  simple("by-city.csv", "province / city,reports", a.byCity);
   simple("by-month.csv", "month,reports", a.byMonth);
   simple("by-industry.csv", "industry,reports", a.byIndustry);
+  // Month over month per published employer: every month with reports.
+  std::ostringstream mm;
+  mm << "employer,month,reports\n";
+  for (const auto& r : publishedEmployers(a, cells))
+    for (const auto& [month, n] : r.months) mm << csv(r.name) << "," << month << "," << cells.count(n) << "\n";
+  storage::writeFileAtomic(dir + "/employer-months.csv", mm.str());
   std::size_t withheld = 0;
   std::ostringstream al;
   al << "kind,subject,reports,explanation\n";

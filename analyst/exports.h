@@ -22,9 +22,9 @@ struct ExportOptions {
   std::string generated;  // "2026-11-24"
 };
 
-// Writes by-employer.csv, by-category.csv, by-province.csv, by-month.csv,
-// by-industry.csv, alerts.csv, summary.json and dashboard.html into `dir`
-// (created), each atomically.
+// Writes by-employer.csv, employer-months.csv, by-category.csv, by-province.csv,
+// by-city.csv, by-month.csv, by-industry.csv, alerts.csv, summary.json and
+// dashboard.html into `dir` (created), each atomically.
 void writeExports(const Analysis& a, const std::string& dir, const ExportOptions& opts);
 
 std::string dashboardHtml(const Analysis& a, const ExportOptions& opts);

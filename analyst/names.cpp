@@ -1,5 +1,8 @@
 #include "analyst/names.h"
 
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
 #include <cstring>
 #include <stdexcept>
 #include <vector>
@@ -64,8 +67,23 @@ const std::vector<std::u32string>& suffixes() {
 
 }  // namespace
 
+// Unicode NFKC with case folding (ICU): full-width forms, ligatures, circled and
+// parenthesised characters, compatibility ideographs, all cases. On an ICU error
+// (malformed input) the text is used as it is.
+std::string nfkcCasefold(std::string_view s) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  if (U_FAILURE(status)) return std::string(s);
+  icu::UnicodeString in = icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+  icu::UnicodeString out = nfkc->normalize(in, status);
+  if (U_FAILURE(status)) return std::string(s);
+  std::string r;
+  out.toUTF8String(r);
+  return r;
+}
+
 std::string normaliseName(std::string_view name) {
-  std::u32string in = decode(name), folded;
+  std::u32string in = decode(nfkcCasefold(name)), folded;
   int depth = 0;
   for (char32_t c : in) {
     if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // full-width ASCII

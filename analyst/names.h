@@ -3,12 +3,11 @@
 // suffixes. normaliseName() folds what is safe to fold; the centre's alias file
 // joins what only a person can know belongs together ("Foxconn = 富士康 = Hon Hai").
 //
-// Normalisation: full-width ASCII forms and the ideographic space to ASCII (the
-// part of Unicode NFKC that occurs in Chinese text), ASCII lower case,
-// punctuation (ASCII and CJK) removed, bracketed parts removed ("(Shenzhen)",
-// "（深圳）" — branch and city qualifiers), then legal-form suffixes stripped
-// ("有限公司", "股份有限公司", "Co., Ltd.", "Inc"...), whitespace collapsed.
-// Full NFKC (ligatures, compatibility ideographs) needs ICU; not done yet.
+// Normalisation: Unicode NFKC with case folding (ICU: full-width forms,
+// ligatures, "㈱", all cases), punctuation (ASCII and CJK) removed, bracketed
+// parts removed ("(Shenzhen)", "（深圳）" — branch and city qualifiers), then
+// legal-form suffixes stripped ("有限公司", "股份有限公司", "Co., Ltd.",
+// "Inc"...), whitespace collapsed.
 #pragma once
 
 #include <map>
@@ -18,6 +17,7 @@
 namespace gongyou::analyst {
 
 std::string normaliseName(std::string_view name);
+std::string nfkcCasefold(std::string_view s);
 
 // Province-level divisions of China in one spelling: "Guangdong", "广东省" and
 // "guangdong province" all become "广东"; anything else is returned trimmed.

@@ -61,6 +61,11 @@ TEST_CASE("names: normalisation folds width and case and punctuation and legal s
   CHECK(normaliseName("富士康科技集团股份有限公司") == "富士康科技");
   CHECK(normaliseName("东莞宏达制衣厂") == "东莞宏达制衣厂");  // a factory is not a legal form
   CHECK(normaliseName("  A·B—C  ") == "a b c");
+  // NFKC: a ligature, a parenthesised ideograph ("㈱" = "(株)": dropped as a
+  // bracketed qualifier), Roman numeral compatibility characters.
+  CHECK(normaliseName("Ｓｕｆｆｉｅｌｄ ﬁnance") == normaliseName("Suffield Finance"));
+  CHECK(normaliseName("㈱宏达") == "宏达");
+  CHECK(nfkcCasefold("Ⅻ") == "xii");
   CHECK(normaliseProvince("Guangdong Province") == "广东");
   CHECK(normaliseProvince("广东省") == "广东");
   CHECK(normaliseProvince("广西壮族自治区") == "广西");
@@ -102,6 +107,13 @@ TEST_CASE("analysis: figures on a hand-computed fixture") {
   CHECK(a.employers[0].workers == 120);
   CHECK(a.employers[0].amountFen == 1050000);
   CHECK(a.latestMonth == "2026-10");
+  CHECK(a.byCity.at("广东 / (not given)") == 3);
+  CHECK(lastMonths("2026-02", 3) == std::vector<std::string>{"2025-12", "2026-01", "2026-02"});
+  ExportOptions internal;
+  internal.internal = true;
+  std::string html = dashboardHtml(a, internal);
+  // Foxconn: 1 report in 2026-09, 2 in 2026-10: +1 month over month.
+  CHECK_THAT(html, Catch::Contains("<tr><td>Foxconn</td><td>0</td><td>1</td><td>2</td><td>+1</td></tr>"));
   // Serious at any count: the forced-labour indicator and the injury.
   std::vector<std::string> texts;
   for (const auto& al : a.alerts) texts.push_back(al.text);

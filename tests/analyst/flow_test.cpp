@@ -115,6 +115,18 @@ TEST_CASE("analyst flow: collect and import and answer and acknowledge across tw
   std::string ref = line.substr(0, line.find(' '));
   REQUIRE(ref.size() == 10);
 
+  // The analysis counts exactly what was submitted.
+  auto reported = c.analyst({"report", "--out", c.tmp / "report", "--internal"});
+  REQUIRE(reported.first == 0);
+  std::string summary = slurp(c.tmp / "report/summary.json");
+  CHECK_THAT(summary, Catch::Contains("\"reports\": \"4\""));
+  CHECK_THAT(summary, Catch::Contains("\"wage_arrears\": \"1\""));
+  CHECK_THAT(summary, Catch::Contains("\"work_injury\": \"1\""));
+  CHECK_THAT(summary, Catch::Contains("\"广东\": \"2\""));  // "Guangdong" twice, one spelling
+  CHECK_THAT(summary, Catch::Contains("\"fl_retention_of_id_documents\": \"1\""));
+  CHECK_THAT(reported.second, Catch::Contains("Beta Garments: 1 report(s) of Retention of identity documents"));
+  CHECK_THAT(slurp(c.tmp / "report/dashboard.html"), Catch::Contains("Alpha Electronics"));
+
   // The store file shows no report text.
   std::string store = slurp(c.dir + "/store/data.mdb");
   CHECK(store.find("ALPHA-MARKER") == std::string::npos);
