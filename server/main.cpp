@@ -26,7 +26,8 @@ const char kUsage[] = R"(gongyou-relay: stores age-encrypted reports for worker 
 
 Usage:
   gongyou-relay serve --data DIR [--listen ADDR:PORT] [--metrics ADDR:PORT|off]
-                      [--map-size MIB] [--max-connections N] [--max-batch N] [--commit-each]
+                      [--map-size MIB] [--max-connections N] [--idle-timeout S]
+                      [--max-batch N] [--commit-each]
   gongyou-relay add-centre --data DIR BUNDLE_FILE
   gongyou-relay list-centres --data DIR
   gongyou-relay --help | COMMAND --help
@@ -47,6 +48,7 @@ Options:
   --map-size MIB        Largest size the store may grow to (default 4096). When full,
                         submissions are refused with a clear error; restart with more.
   --max-connections N   Concurrent RPC connections (default 1024); more are closed at once.
+  --idle-timeout S      Close a connection that sends nothing for S seconds (default 120).
   --max-batch N         Most writes per group commit (default 4096).
   --commit-each         One transaction (fsync) per write: slower; for benchmarks only.
 
@@ -101,6 +103,7 @@ int main(int argc, char** argv) {
       else if (a == "--metrics") opts.metrics = value();
       else if (a == "--map-size") opts.mapSizeMiB = number(value());
       else if (a == "--max-connections") opts.maxConnections = number(value());
+      else if (a == "--idle-timeout") opts.idleSeconds = number(value());
       else if (a == "--max-batch") opts.writer.maxBatch = number(value());
       else if (a == "--commit-each") opts.writer.groupCommit = false;
       else if (a.rfind("--", 0) == 0) return usage("unknown option " + a);

@@ -25,6 +25,7 @@ std::string renderMetrics(const Metrics& m) {
   counter("connections_refused_total", "Connections closed at once: too many open.", m.connectionsRefused);
   counter("connections_open", "Connections open now.", m.connectionsOpen, "gauge");
   counter("accept_errors_total", "Failed accepts (e.g. out of file descriptors).", m.acceptErrors);
+  counter("connections_idle_closed_total", "Connections closed after the idle timeout.", m.connectionsIdleClosed);
   counter("submits_accepted_total", "Envelopes stored durably.", m.submitsAccepted);
   counter("submits_refused_total", "Submissions refused (any reason).", m.submitsRefused);
   counter("pow_refused_total", "Submissions refused for a bad or stale proof of work.", m.powRefused);

@@ -21,12 +21,41 @@
 namespace gongyou::server {
 namespace {
 
+// A stream that remembers when it last received bytes: a connection that sends
+// nothing for the idle timeout (half-open, or a slot-holding flood) is closed.
+class ActivityStream final : public kj::AsyncIoStream {
+ public:
+  ActivityStream(kj::Own<kj::AsyncIoStream> inner, kj::Timer& timer)
+      : inner_(kj::mv(inner)), timer_(timer), last_(timer.now()) {}
+  kj::TimePoint lastActivity() const { return last_; }
+
+  kj::Promise<size_t> tryRead(void* buffer, size_t minBytes, size_t maxBytes) override {
+    return inner_->tryRead(buffer, minBytes, maxBytes).then([this](size_t n) {
+      if (n > 0) last_ = timer_.now();
+      return n;
+    });
+  }
+  kj::Promise<void> write(const void* buffer, size_t size) override { return inner_->write(buffer, size); }
+  kj::Promise<void> write(kj::ArrayPtr<const kj::ArrayPtr<const kj::byte>> pieces) override {
+    return inner_->write(pieces);
+  }
+  kj::Promise<void> whenWriteDisconnected() override { return inner_->whenWriteDisconnected(); }
+  void shutdownWrite() override { inner_->shutdownWrite(); }
+  void abortRead() override { inner_->abortRead(); }
+
+ private:
+  kj::Own<kj::AsyncIoStream> inner_;
+  kj::Timer& timer_;
+  kj::TimePoint last_;
+};
+
 // One client connection: its stream, its own Cap'n Proto network with the
-// relay's receive limits, and its RPC system. Destroyed when the peer goes away.
+// relay's receive limits, and its RPC system. Destroyed when the peer goes away
+// or stays silent for the idle timeout.
 struct Connection {
-  Connection(kj::Own<kj::AsyncIoStream> s, proto::Relay::Client boot, Metrics& m)
-      : stream(kj::mv(s)),
-        network(*stream, capnp::rpc::twoparty::Side::SERVER, protocol::readerOptions()),
+  Connection(kj::Own<kj::AsyncIoStream> s, kj::Timer& timer, proto::Relay::Client boot, Metrics& m)
+      : stream(kj::mv(s), timer),
+        network(stream, capnp::rpc::twoparty::Side::SERVER, protocol::readerOptions()),
         rpc(capnp::makeRpcServer(network, kj::mv(boot))),
         metrics(m) {
     // Calls in flight per connection: above one maximal message the relay stops
@@ -35,7 +64,19 @@ struct Connection {
     metrics.connectionsOpen++;
   }
   ~Connection() { metrics.connectionsOpen--; }
-  kj::Own<kj::AsyncIoStream> stream;
+
+  // Resolves when nothing has arrived for `idle`.
+  kj::Promise<void> silence(kj::Timer& timer, kj::Duration idle) {
+    return timer.afterDelay(idle).then([this, &timer, idle]() -> kj::Promise<void> {
+      if (timer.now() - stream.lastActivity() >= idle) {
+        metrics.connectionsIdleClosed++;
+        return kj::READY_NOW;
+      }
+      return silence(timer, idle);
+    });
+  }
+
+  ActivityStream stream;
   capnp::TwoPartyVatNetwork network;
   capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc;
   Metrics& metrics;
@@ -44,8 +85,9 @@ struct Connection {
 class Acceptor : private kj::TaskSet::ErrorHandler {
  public:
   Acceptor(kj::ConnectionReceiver& l, kj::Timer& timer, proto::Relay::Client boot, Metrics& m,
-           std::size_t maxConns)
-      : listener_(l), timer_(timer), boot_(kj::mv(boot)), metrics_(m), maxConns_(maxConns), tasks_(*this) {}
+           std::size_t maxConns, kj::Duration idle)
+      : listener_(l), timer_(timer), boot_(kj::mv(boot)), metrics_(m), maxConns_(maxConns), idle_(idle),
+        tasks_(*this) {}
 
   kj::Promise<void> run() {
     return listener_.accept().then(
@@ -54,8 +96,8 @@ class Acceptor : private kj::TaskSet::ErrorHandler {
             metrics_.connectionsRefused++;  // dropped unread: s is destroyed here
           } else {
             metrics_.connectionsAccepted++;
-            auto c = kj::heap<Connection>(kj::mv(s), boot_, metrics_);
-            auto done = c->network.onDisconnect();
+            auto c = kj::heap<Connection>(kj::mv(s), timer_, boot_, metrics_);
+            auto done = c->network.onDisconnect().exclusiveJoin(c->silence(timer_, idle_));
             tasks_.add(done.attach(kj::mv(c)));
           }
           return run();
@@ -78,6 +120,7 @@ class Acceptor : private kj::TaskSet::ErrorHandler {
   proto::Relay::Client boot_;
   Metrics& metrics_;
   std::size_t maxConns_;
+  kj::Duration idle_;
   kj::TaskSet tasks_;
 };
 
@@ -181,7 +224,8 @@ int serve(const ServeOptions& opts, std::ostream& out) {
 
   {
     auto acceptor = kj::heap<Acceptor>(*listener, io.provider->getTimer(), makeRelay(ctx), metrics,
-                                       maxConnections(opts.maxConnections));
+                                       maxConnections(opts.maxConnections),
+                                       static_cast<std::int64_t>(opts.idleSeconds) * kj::SECONDS);
     auto accepting = acceptor->run().eagerlyEvaluate([](kj::Exception&&) {});
     out << "ready" << std::endl;
     auto stop = io.unixEventPort.onSignal(SIGTERM).exclusiveJoin(io.unixEventPort.onSignal(SIGINT));

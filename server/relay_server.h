@@ -22,6 +22,10 @@ struct ServeOptions {
   std::string metrics = "127.0.0.1:9455";   // ADDR:PORT, or "off"
   std::size_t mapSizeMiB = 4096;            // LMDB map: address space, grows on disk lazily
   std::size_t maxConnections = 1024;
+  // A connection that sends nothing for this long is closed. Long enough for a
+  // worker's slow laptop to solve the proof of work between its challenge and
+  // its submission; short enough that silent connections cannot hold every slot.
+  std::size_t idleSeconds = 120;
   Writer::Options writer;
 };
 

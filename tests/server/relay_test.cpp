@@ -474,6 +474,22 @@ TEST_CASE("relay: connections above --max-connections are closed at once and the
   CHECK(call(d).empty());
 }
 
+TEST_CASE("relay: a silent connection is closed after the idle timeout") {
+  Fixture f;
+  test::Relay relay(f.data, {"--idle-timeout", "1"});
+  // Half-open: connected, never sends a byte. The relay closes it (readiness:
+  // the close itself; closedByPeer gives up after 10 s).
+  int fd = protocol::connectTcp(relay.address(), std::chrono::seconds(5));
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(closedByPeer(fd));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+  ::close(fd);
+  CHECK_THAT(httpGet(relay.metricsPort(), "/metrics"), Catch::Contains("gongyou_relay_connections_idle_closed_total 1\n"));
+  // Working clients are unaffected.
+  test::Client c(relay.address());
+  CHECK_NOTHROW(protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", test::envelopeFor(f.centre, "busy")));
+}
+
 TEST_CASE("relay: health and metrics endpoint then a clean shutdown on SIGTERM") {
   Fixture f;
   test::Relay relay(f.data);
