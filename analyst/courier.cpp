@@ -54,11 +54,9 @@ CourierKey readCourierKey(const std::string& path) {
 std::string courierKeyText(const std::string& centreId, const crypto::SigningKey& courier,
                            const crypto::SignPublicKey& identity, const std::vector<std::string>& relays) {
   std::string seed = encodeSeed(kCourierHrp, courier.seed());
-  char hex[2 * 32 + 1];
-  sodium_bin2hex(hex, sizeof hex, identity.data(), identity.size());
   std::string text = "# gongyou courier key for " + centreId +
                      ": only for the courier machine. It fetches ciphertext; it cannot read or delete reports.\n"
-                     "centre: " + centreId + "\ncourier: " + seed + "\nidentity-public: " + hex + "\n";
+                     "centre: " + centreId + "\ncourier: " + seed + "\nidentity-public: " + toHex(ByteView(identity.data(), identity.size())) + "\n";
   for (const auto& r : relays) text += "relay: " + r + "\n";
   sodium_memzero(seed.data(), seed.size());
   return text;

@@ -19,13 +19,6 @@ namespace {
 
 constexpr char kSchema[] = "schema", kWrappedKey[] = "store-key";
 
-void putU32(Bytes& b, std::uint32_t v) {
-  for (int i = 3; i >= 0; --i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-}
-std::uint32_t getU32(const std::uint8_t* p) {
-  return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
-}
-
 }  // namespace
 
 namespace {
@@ -47,13 +40,13 @@ AnalystStore::AnalystStore(const std::string& dir, ByteView passphrase, const cr
   acks_ = lmdb::Dbi::open(txn, "acks");
   replies_ = lmdb::Dbi::open(txn, "replies");
   if (auto v = lmdb::get(txn, meta_, kSchema)) {
-    if (v->size() != 4 || getU32(v->data()) != kAnalystSchemaVersion)
+    if (v->size() != 4 || readU32BE(v->data()) != kAnalystSchemaVersion)
       throw std::runtime_error("report store has an unknown schema version");
     auto wrapped = lmdb::get(txn, meta_, kWrappedKey);
     if (!wrapped || !crypto::unwrapKey(*wrapped, passphrase, storeKey_)) throw WrongPassphrase();
   } else {
     Bytes b;
-    putU32(b, kAnalystSchemaVersion);
+    appendBE<std::uint32_t>(b, kAnalystSchemaVersion);
     lmdb::put(txn, meta_, kSchema, b);
     crypto::randomBytes(storeKey_.data(), storeKey_.size());
     lmdb::put(txn, meta_, kWrappedKey, crypto::wrapKey(storeKey_, passphrase, cost));
@@ -94,8 +87,7 @@ void AnalystStore::Write::putReport(const crypto::Hash& h, std::uint32_t day, By
   Bytes k = s_.indexKey("envelope", ByteView(h.data(), h.size()));
   if (scratch_.size() < 4 + report.size()) scratch_ = SecretBytes(std::max<std::size_t>(64 * 1024, 4 + report.size()));
   SecretBytes& v = scratch_;
-  v.data()[0] = static_cast<std::uint8_t>(day >> 24), v.data()[1] = static_cast<std::uint8_t>(day >> 16);
-  v.data()[2] = static_cast<std::uint8_t>(day >> 8), v.data()[3] = static_cast<std::uint8_t>(day);
+  for (int i = 0; i < 4; ++i) v.data()[i] = static_cast<std::uint8_t>(day >> (24 - 8 * i));
   std::memcpy(v.data() + 4, report.data(), report.size());
   lmdb::put(txn_, s_.reports_, k, s_.sealValue("reports", k, ByteView(v.data(), 4 + report.size())));
   sodium_memzero(v.data(), 4 + report.size());
@@ -104,7 +96,7 @@ void AnalystStore::Write::putReport(const crypto::Hash& h, std::uint32_t day, By
 void AnalystStore::Write::setAside(const crypto::Hash& h, const std::string& reason, ByteView envelope) {
   Bytes k = s_.indexKey("envelope", ByteView(h.data(), h.size()));
   Bytes v;
-  putU32(v, static_cast<std::uint32_t>(reason.size()));
+  appendBE<std::uint32_t>(v, static_cast<std::uint32_t>(reason.size()));
   append(v, reason);
   append(v, envelope);
   lmdb::put(txn_, s_.setaside_, k, s_.sealValue("setaside", k, v));
@@ -117,7 +109,7 @@ bool AnalystStore::Write::batchImported(const crypto::Hash& d) {
 void AnalystStore::Write::recordBatch(const crypto::Hash& d, std::uint32_t day) {
   Bytes k = s_.indexKey("batch", ByteView(d.data(), d.size()));
   Bytes v;
-  putU32(v, day);
+  appendBE<std::uint32_t>(v, day);
   lmdb::put(txn_, s_.batches_, k, s_.sealValue("batches", k, v));
 }
 
@@ -183,7 +175,6 @@ void AnalystStore::forEachReport(
   kj::Array<capnp::word> words = kj::heapArray<capnp::word>(plain.size() / sizeof(capnp::word));
   Bytes ad{'r', 'e', 'p', 'o', 'r', 't', 's', 0};
   const std::size_t adPrefix = ad.size();
-  static const char hex[] = "0123456789abcdef";
   // A scan reads the whole store through LMDB's read-only map. Every 16,384
   // reports the pages read so far are unmapped again (they stay in the page
   // cache; a later touch maps them back), so a scan of millions of reports does
@@ -219,9 +210,7 @@ void AnalystStore::forEachReport(
       capnp::SegmentArrayMessageReader reader(kj::arrayPtr(&seg, 1), protocol::readerOptions());
       canonical = reader.isCanonical();
       if (!canonical) return;
-      std::string ref;
-      for (std::size_t i = 0; i < kRefBytes; ++i) ref += hex[k[i] >> 4], ref += hex[k[i] & 15];
-      fn(ref, getU32(plain.data()), reader.getRoot<proto::Report>());
+      fn(toHex(k.sub(0, kRefBytes)), readU32BE(plain.data()), reader.getRoot<proto::Report>());
     })) {
       sodium_memzero(words.begin(), len);
       kj::throwFatalException(kj::mv(*e));
@@ -238,9 +227,9 @@ std::vector<std::pair<std::string, std::uint64_t>> AnalystStore::setAsideReasons
   ByteView k, v;
   for (bool ok = cur.first(k, v); ok; ok = cur.next(k, v)) {
     SecretBytes plain = openValue("setaside", k, v);
-    if (plain.size() < 4 || getU32(plain.data()) > plain.size() - 4)
+    if (plain.size() < 4 || readU32BE(plain.data()) > plain.size() - 4)
       throw std::runtime_error("report store: a set-aside entry is damaged");
-    std::uint32_t len = getU32(plain.data());
+    std::uint32_t len = readU32BE(plain.data());
     n[std::string(reinterpret_cast<const char*>(plain.data() + 4), len)]++;
   }
   return {n.begin(), n.end()};

@@ -32,13 +32,6 @@ struct Options {
   bool noReply = false;
 };
 
-std::string hex(ByteView v) {
-  static const char d[] = "0123456789abcdef";
-  std::string s;
-  for (auto b : v) s += d[b >> 4], s += d[b & 15];
-  return s;
-}
-
 class Cli {
  public:
   Cli(const Options& o, const Messages& tr) : o_(o), tr_(tr), state_(o.state) {
@@ -141,7 +134,7 @@ class Cli {
   int send(const Pinned& p, SecretMessage& msg, bool wantReply) {
     Sealed sealed = seal(p, msg, wantReply);
     Delivery d = deliver(state_, p, sealed.envelope, io_, net_);
-    if (d.delivered) std::cout << tr_("send.ok", {hex(ByteView(d.receipt.id.data(), 8))}) << "\n";
+    if (d.delivered) std::cout << tr_("send.ok", {toHex(ByteView(d.receipt.id.data(), 8))}) << "\n";
     else std::cout << tr_("send.queued") << "\n";
     if (sealed.replyCode) {
       auto text = sealed.replyCode->text();

@@ -72,10 +72,7 @@ void ReporterState::setDefaultProxy(const std::string& url) {
 std::string ReporterState::enqueue(ByteView envelope) {
   std::uint8_t id[8];
   crypto::randomBytes(id, sizeof id);
-  static const char hex[] = "0123456789abcdef";
-  std::string name;
-  for (auto b : id) name += hex[b >> 4], name += hex[b & 15];
-  std::string path = dir_ + "/outbox/" + name + ".age";
+  std::string path = dir_ + "/outbox/" + toHex(ByteView(id, sizeof id)) + ".age";
   storage::writeFileAtomic(path, envelope);
   return path;
 }

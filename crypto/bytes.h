@@ -43,4 +43,26 @@ class ByteView {
 
 inline void append(Bytes& out, ByteView v) { out.insert(out.end(), v.begin(), v.end()); }
 
+// Big-endian integers, as every gongyou format stores them (so keys sort by value).
+template <typename T>
+inline void appendBE(Bytes& out, T v) {
+  for (int i = int(sizeof(T)) - 1; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+template <typename T>
+inline T readBE(const std::uint8_t* p) {
+  T v = 0;
+  for (std::size_t i = 0; i < sizeof(T); ++i) v = static_cast<T>((v << 8) | p[i]);
+  return v;
+}
+inline std::uint32_t readU32BE(const std::uint8_t* p) { return readBE<std::uint32_t>(p); }
+
+// Lower-case hexadecimal, for names and references shown to people (never secrets).
+inline std::string toHex(ByteView v) {
+  static const char digits[] = "0123456789abcdef";
+  std::string s;
+  s.reserve(v.size() * 2);
+  for (std::uint8_t b : v) s += digits[b >> 4], s += digits[b & 15];
+  return s;
+}
+
 }  // namespace gongyou

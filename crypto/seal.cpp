@@ -13,15 +13,6 @@ constexpr std::size_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;
 constexpr std::size_t kSalt = crypto_pwhash_SALTBYTES;
 constexpr char kWrapAd[] = "gongyou/store-key/v1";
 
-void putU64(Bytes& b, std::uint64_t v) {
-  for (int i = 7; i >= 0; --i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-}
-std::uint64_t getU64(const std::uint8_t* p) {
-  std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
-  return v;
-}
-
 bool derive(ByteView passphrase, const std::uint8_t* salt, std::uint64_t ops, std::uint64_t mem, Wiped<32>& kek) {
   return crypto_pwhash(kek.data(), kek.size(), reinterpret_cast<const char*>(passphrase.data()), passphrase.size(),
                        salt, ops, static_cast<std::size_t>(mem), crypto_pwhash_ALG_ARGON2ID13) == 0;
@@ -68,8 +59,8 @@ Bytes wrapKey(KeyRef<32> key, ByteView passphrase, const KdfCost& cost) {
   sodiumInit();
   Bytes out(kSalt);
   randomBytes(out.data(), kSalt);
-  putU64(out, cost.ops);
-  putU64(out, cost.mem);
+  appendBE<std::uint64_t>(out, cost.ops);
+  appendBE<std::uint64_t>(out, cost.mem);
   Wiped<32> kek;
   if (!derive(passphrase, out.data(), cost.ops, cost.mem, kek)) throw std::bad_alloc();
   append(out, seal(kek, ByteView(key.data(), 32), kWrapAd));
@@ -79,7 +70,7 @@ Bytes wrapKey(KeyRef<32> key, ByteView passphrase, const KdfCost& cost) {
 bool unwrapKey(ByteView wrapped, ByteView passphrase, KeyOut<32> key) {
   sodiumInit();
   if (wrapped.size() != kSalt + 16 + kNonce + 32 + kTag) return false;
-  const std::uint64_t ops = getU64(wrapped.data() + kSalt), mem = getU64(wrapped.data() + kSalt + 8);
+  const std::uint64_t ops = readBE<std::uint64_t>(wrapped.data() + kSalt), mem = readBE<std::uint64_t>(wrapped.data() + kSalt + 8);
   if (ops < crypto_pwhash_argon2id_OPSLIMIT_MIN || ops > 10 || mem < crypto_pwhash_argon2id_MEMLIMIT_MIN ||
       mem > (std::uint64_t{4} << 30))
     return false;

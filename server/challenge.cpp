@@ -19,7 +19,7 @@ crypto::Hash tag(const Secret<32>& key, ChallengeKind kind, ByteView dayAndRando
 
 Bytes issueChallenge(const Secret<32>& key, ChallengeKind kind, std::uint32_t today) {
   Bytes c;
-  for (int i = 3; i >= 0; --i) c.push_back(static_cast<std::uint8_t>(today >> (8 * i)));
+  appendBE<std::uint32_t>(c, today);
   c.resize(4 + kRandomSize);
   crypto::randomBytes(c.data() + 4, kRandomSize);
   auto t = tag(key, kind, c);
@@ -32,8 +32,7 @@ std::optional<std::uint32_t> checkChallenge(const Secret<32>& key, ChallengeKind
   if (challenge.size() != kChallengeSize) return std::nullopt;
   auto t = tag(key, kind, challenge.sub(0, 4 + kRandomSize));
   if (sodium_memcmp(t.data(), challenge.data() + 4 + kRandomSize, kTagSize) != 0) return std::nullopt;
-  const std::uint32_t day = (std::uint32_t{challenge[0]} << 24) | (std::uint32_t{challenge[1]} << 16) |
-                            (std::uint32_t{challenge[2]} << 8) | challenge[3];
+  const std::uint32_t day = readU32BE(challenge.data());
   if (day > today || day + 1 < today) return std::nullopt;
   return day;
 }

@@ -11,13 +11,6 @@ constexpr std::size_t kTagSize = 16;
 constexpr char kSchemaKey[] = "schema";
 constexpr char kChallengeKeyKey[] = "challenge-key";
 
-void putU32(Bytes& b, std::uint32_t v) {
-  for (int i = 3; i >= 0; --i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-}
-std::uint32_t getU32(ByteView b) {
-  return (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
-}
-
 // Fixed-size inbox prefix per centre, so every inbox key has one length.
 Bytes centreTag(std::string_view centre) {
   auto h = crypto::blake2b(ByteView(centre));
@@ -44,13 +37,13 @@ RelayStore::RelayStore(const std::string& dir, const lmdb::EnvOptions& opts) : e
   mailboxes_ = lmdb::Dbi::open(txn, "mailboxes");
   replay_ = lmdb::Dbi::open(txn, "replay");
   if (auto v = lmdb::get(txn, meta_, kSchemaKey)) {
-    if (v->size() != 4 || getU32(*v) != kRelaySchemaVersion)
+    if (v->size() != 4 || readU32BE(v->data()) != kRelaySchemaVersion)
       throw SchemaMismatch("relay database schema " +
-                           (v->size() == 4 ? std::to_string(getU32(*v)) : std::string("?")) +
+                           (v->size() == 4 ? std::to_string(readU32BE(v->data())) : std::string("?")) +
                            ", this relay understands " + std::to_string(kRelaySchemaVersion));
   } else {
     Bytes b;
-    putU32(b, kRelaySchemaVersion);
+    appendBE<std::uint32_t>(b, kRelaySchemaVersion);
     lmdb::put(txn, meta_, kSchemaKey, b);
   }
   if (auto k = lmdb::get(txn, meta_, kChallengeKeyKey); k && k->size() == challengeKey_.size()) {
@@ -98,7 +91,7 @@ std::vector<InboxEntry> RelayStore::list(std::string_view centre, ByteView after
     }
     InboxEntry e;
     std::memcpy(e.id.data(), k.data() + kTagSize, e.id.size());
-    e.day = getU32(v);
+    e.day = readU32BE(v.data());
     e.size = static_cast<std::uint32_t>(v.size() - 4);
     out.push_back(e);
   }
@@ -109,7 +102,7 @@ std::optional<StoredEnvelope> RelayStore::fetch(std::string_view centre, const I
   auto txn = lmdb::Txn::read(env_);
   auto v = lmdb::get(txn, inbox_, inboxKey(centre, id));
   if (!v) return std::nullopt;
-  return StoredEnvelope{getU32(*v), v->sub(4, v->size() - 4).copy()};
+  return StoredEnvelope{readU32BE(v->data()), v->sub(4, v->size() - 4).copy()};
 }
 
 std::vector<Bytes> RelayStore::replies(ByteView mailbox) {
@@ -131,7 +124,7 @@ InboxStats RelayStore::stats(std::string_view centre) {
   for (bool ok = cur.seek(tag, k, v); ok && startsWith(k, tag); ok = cur.next(k, v)) {
     ++s.count;
     s.bytes += v.size() - 4;
-    std::uint32_t day = getU32(v);
+    std::uint32_t day = readU32BE(v.data());
     if (s.oldestDay == 0 || day < s.oldestDay) s.oldestDay = day;
   }
   return s;
@@ -148,7 +141,7 @@ void RelayStore::Batch::putCentre(std::string_view centre, ByteView framedBundle
 
 bool RelayStore::Batch::remember(ReplayKind kind, std::uint32_t day, const crypto::Hash& hash) {
   Bytes k{static_cast<std::uint8_t>(kind)};
-  putU32(k, day);
+  appendBE<std::uint32_t>(k, day);
   k.insert(k.end(), hash.begin(), hash.end());
   return lmdb::put(txn_, s_.replay_, k, ByteView(), MDB_NOOVERWRITE);
 }
@@ -156,7 +149,7 @@ bool RelayStore::Batch::remember(ReplayKind kind, std::uint32_t day, const crypt
 InboxId RelayStore::Batch::insert(std::string_view centre, ByteView envelope, std::uint32_t day) {
   Bytes v;
   v.reserve(4 + envelope.size());
-  putU32(v, day);
+  appendBE<std::uint32_t>(v, day);
   append(v, envelope);
   for (;;) {
     InboxId id;
@@ -174,7 +167,7 @@ bool RelayStore::Batch::remove(std::string_view centre, const InboxId& id) {
 void RelayStore::Batch::addReply(ByteView mailbox, ByteView envelope, std::uint32_t day) {
   Bytes k = mailbox.copy();
   Bytes v;
-  putU32(v, day);
+  appendBE<std::uint32_t>(v, day);
   append(v, envelope);
   for (;;) {
     InboxId id;
@@ -201,7 +194,7 @@ std::size_t RelayStore::Batch::expireReplies(std::uint32_t firstKeptDay) {
   ByteView k, v;
   // After a delete, LMDB's MDB_NEXT yields the entry that followed the deleted one.
   for (bool ok = cur.first(k, v); ok; ok = cur.next(k, v)) {
-    if (getU32(v) < firstKeptDay) {
+    if (readU32BE(v.data()) < firstKeptDay) {
       cur.del();
       ++n;
     }
@@ -215,7 +208,7 @@ std::size_t RelayStore::Batch::expireReplay(std::uint32_t firstKeptDay) {
     lmdb::Cursor cur(txn_, s_.replay_);
     Bytes from{static_cast<std::uint8_t>(kind)};
     ByteView k, v;
-    for (bool ok = cur.seek(from, k, v); ok && k[0] == from[0] && getU32(k.sub(1, 4)) < firstKeptDay;
+    for (bool ok = cur.seek(from, k, v); ok && k[0] == from[0] && readU32BE(k.data() + 1) < firstKeptDay;
          ok = cur.next(k, v)) {
       cur.del();
       ++n;

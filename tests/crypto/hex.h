@@ -9,13 +9,5 @@ inline Bytes unhex(const std::string& h) {
   for (std::size_t i = 0; i + 1 < h.size(); i += 2) b.push_back(std::stoi(h.substr(i, 2), nullptr, 16));
   return b;
 }
-inline std::string hex(ByteView v) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (auto c : v) {
-    s += d[c >> 4];
-    s += d[c & 15];
-  }
-  return s;
-}
+inline std::string hex(ByteView v) { return toHex(v); }
 }  // namespace gongyou::test
