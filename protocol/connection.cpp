@@ -17,16 +17,25 @@ namespace gongyou::protocol {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-namespace {
-
-std::pair<std::string, std::string> splitHostPort(const std::string& hostPort) {
-  auto colon = hostPort.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == hostPort.size())
-    throw std::runtime_error("address must be HOST:PORT: " + hostPort);
-  std::string host = hostPort.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  return {host, hostPort.substr(colon + 1)};
+HostPort parseHostPort(const std::string& text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
+    throw std::runtime_error("address must be HOST:PORT: " + text);
+  HostPort hp{text.substr(0, colon), 0};
+  if (hp.host.size() >= 2 && hp.host.front() == '[' && hp.host.back() == ']') hp.host = hp.host.substr(1, hp.host.size() - 2);
+  unsigned long port = 0;
+  std::size_t used = 0;
+  try {
+    port = std::stoul(text.substr(colon + 1), &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() - colon - 1 || port > 65535) throw std::runtime_error("port must be 0..65535: " + text);
+  hp.port = static_cast<unsigned short>(port);
+  return hp;
 }
+
+namespace {
 
 // TCP connect with a deadline; the socket is left in blocking mode.
 void connectWithin(tcp::socket& sock, asio::io_context& io, const std::string& host, const std::string& port,
@@ -54,18 +63,13 @@ const char* socksReply(std::uint8_t rep) {
 }
 
 // RFC 1928, no authentication, CONNECT by domain name (ATYP 3).
-void socks5Connect(tcp::socket& sock, const std::string& host, const std::string& port,
-                   std::chrono::milliseconds timeout) {
+void socks5Connect(tcp::socket& sock, const HostPort& target, std::chrono::milliseconds timeout) {
   timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
   ::setsockopt(sock.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   ::setsockopt(sock.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  unsigned long p = 0;
-  try {
-    p = std::stoul(port);
-  } catch (const std::exception&) {
-    p = 0;
-  }
-  if (host.size() > 255 || p == 0 || p > 65535) throw std::runtime_error("bad relay address for SOCKS5");
+  const std::string& host = target.host;
+  const unsigned p = target.port;
+  if (host.size() > 255 || p == 0) throw std::runtime_error("bad relay address for SOCKS5");
   std::uint8_t hello[] = {5, 1, 0};
   asio::write(sock, asio::buffer(hello));
   std::uint8_t choice[2];
@@ -104,8 +108,8 @@ Proxy Proxy::parse(const std::string& url) {
     if (url.rfind(scheme, 0) == 0) rest = url.substr(std::strlen(scheme));
   if (rest.empty()) throw std::invalid_argument("proxy must be socks5://HOST:PORT, e.g. socks5://127.0.0.1:9050 for Tor");
   try {
-    auto [host, port] = splitHostPort(rest);
-    return {host, port};
+    HostPort hp = parseHostPort(rest);
+    return {hp.host, std::to_string(hp.port)};
   } catch (const std::runtime_error&) {
     throw std::invalid_argument("proxy must be socks5://HOST:PORT, e.g. socks5://127.0.0.1:9050 for Tor");
   }
@@ -115,16 +119,16 @@ int connectTcp(const std::string& hostPort, std::chrono::milliseconds timeout, c
   asio::io_context io;
   tcp::socket sock(io);
   try {
-    auto [host, port] = splitHostPort(hostPort);
+    const HostPort target = parseHostPort(hostPort);
     if (proxy.direct()) {
-      connectWithin(sock, io, host, port, timeout);
+      connectWithin(sock, io, target.host, std::to_string(target.port), timeout);
     } else {
       try {
         connectWithin(sock, io, proxy.host, proxy.port, timeout);
       } catch (const std::runtime_error& e) {
         throw std::runtime_error(std::string("proxy ") + proxy.host + ":" + proxy.port + ": " + e.what());
       }
-      socks5Connect(sock, host, port, timeout);
+      socks5Connect(sock, target, timeout);
     }
   } catch (const boost::system::system_error& e) {
     throw std::runtime_error("cannot connect to " + hostPort + ": " + e.code().message());

@@ -23,6 +23,14 @@
 
 namespace gongyou::protocol {
 
+// "host:port", "1.2.3.4:port" or "[::1]:port" (brackets removed). Throws
+// std::runtime_error naming the text for anything else, or a port above 65535.
+struct HostPort {
+  std::string host;
+  unsigned short port = 0;
+};
+HostPort parseHostPort(const std::string& text);
+
 // "socks5://HOST:PORT" (also "socks5h://"). Empty: connect directly.
 struct Proxy {
   std::string host, port;

@@ -13,6 +13,7 @@
 #include <ostream>
 
 #include "protocol/bundle.h"
+#include "protocol/connection.h"
 #include "protocol/day.h"
 #include "protocol/limits.h"
 #include "server/metrics.h"
@@ -124,22 +125,6 @@ class Acceptor : private kj::TaskSet::ErrorHandler {
   kj::TaskSet tasks_;
 };
 
-std::pair<std::string, unsigned short> splitHostPort(const std::string& s) {
-  auto colon = s.rfind(':');
-  if (colon == std::string::npos) throw std::runtime_error("address must be ADDR:PORT: " + s);
-  std::string host = s.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  unsigned long port = 0;
-  try {
-    std::size_t used = 0;
-    port = std::stoul(s.substr(colon + 1), &used);
-    if (used != s.size() - colon - 1 || port > 65535) throw std::out_of_range("port");
-  } catch (const std::exception&) {
-    throw std::runtime_error("port must be 0..65535: " + s);
-  }
-  return {host, static_cast<unsigned short>(port)};
-}
-
 // Raises the soft file-descriptor limit to the hard one and keeps the connection
 // cap below it (with room for the store, the metrics endpoint and the listener),
 // so the cap, not EMFILE, is what turns a flood away.
@@ -205,15 +190,15 @@ int serve(const ServeOptions& opts, std::ostream& out) {
   Metrics metrics;
   std::optional<MetricsServer> metricsServer;
   if (opts.metrics != "off") {
-    auto [host, port] = splitHostPort(opts.metrics);
-    metricsServer.emplace(metrics, host, port);
-    out << "metrics http://" << host << ':' << metricsServer->port() << "/metrics" << std::endl;
+    const auto at = protocol::parseHostPort(opts.metrics);
+    metricsServer.emplace(metrics, at.host, at.port);
+    out << "metrics http://" << at.host << ':' << metricsServer->port() << "/metrics" << std::endl;
   }
   Writer writer(store, metrics, opts.writer);
   RelayContext ctx{store, writer, metrics};
 
   auto io = kj::setupAsyncIo();
-  auto [host, port] = splitHostPort(opts.listen);
+  const auto [host, port] = protocol::parseHostPort(opts.listen);
   kj::Own<kj::ConnectionReceiver> listener;
   KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
     listener = io.provider->getNetwork().parseAddress(host, port).wait(io.waitScope)->listen();
