@@ -214,9 +214,8 @@ void writeOutbound(AnalystStore& store, const Keyring& keyring, ByteView bundle,
       r.setEnvelope(kj::arrayPtr(envelope.data(), envelope.size()));
     });
   if (!bundle.empty()) {
-    kj::Array<capnp::word> words;
-    auto msg = protocol::readSignedBundle(bundle, words);
-    out.add([&](proto::BatchEntry::Builder e) { e.setBundle(msg->getRoot<proto::SignedBundle>()); });
+    auto file = protocol::BundleFile::open(bundle);
+    out.add([&](proto::BatchEntry::Builder e) { e.setBundle(file->signedBundle()); });
   }
   // The queue is emptied only once the file is saved: a crash in between leaves
   // everything queued for the next outbound file.

@@ -320,13 +320,8 @@ int run(Options& o) {
   }
   if (o.command == "centre-code") return printCode(o);
   if (o.command == "keys") {
-    Bytes file = storage::readFile(o.dir + "/centre.bundle");
-    kj::Array<capnp::word> words;
-    auto msg = protocol::readSignedBundle(file, words);
-    auto bytes = msg->getRoot<proto::SignedBundle>().getBundle();
-    auto b = protocol::Canonical<proto::KeyBundle>::parse(ByteView(bytes.begin(), bytes.size()));
-    if (!b) throw std::runtime_error("centre.bundle is damaged");
-    auto r = b->root();
+    auto b = protocol::BundleFile::open(storage::readFile(o.dir + "/centre.bundle"));
+    auto r = b->bundle();
     std::cout << "centre " << r.getCentreId().cStr() << ", bundle version " << r.getVersion() << ", valid "
               << protocol::isoDate(r.getIssuedDay()) << " to " << protocol::isoDate(r.getExpiresDay()) << "\n";
     for (auto k : r.getRecipients()) {

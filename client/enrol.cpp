@@ -34,7 +34,7 @@ EnrolResult fetchAndPin(ReporterState& state, const std::string& codeText, const
       if (check.status == protocol::BundleStatus::Ok && check.bundle->root().getCentreId() != code.centreId.c_str())
         check.status = protocol::BundleStatus::Malformed;
       if (check.status == protocol::BundleStatus::Ok && current &&
-          check.bundle->root().getVersion() < current->bundle->root().getVersion())
+          check.bundle->root().getVersion() < current->bundle().getVersion())
         check.status = protocol::BundleStatus::Rollback;
       if (check.status != protocol::BundleStatus::Ok) {
         // A relay serving a bad bundle is a relay to distrust: try the next one.
@@ -59,7 +59,7 @@ EnrolResult fetchAndPin(ReporterState& state, const std::string& codeText, const
 
 std::vector<std::string> relaysOf(const Pinned& pinned) {
   std::vector<std::string> relays;
-  for (auto r : pinned.bundle->root().getRelays()) relays.emplace_back(r.cStr());
+  for (auto r : pinned.bundle().getRelays()) relays.emplace_back(r.cStr());
   for (const auto& r : pinned.code.relays)
     if (std::find(relays.begin(), relays.end(), r) == relays.end()) relays.push_back(r);
   return relays;

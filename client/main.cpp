@@ -89,7 +89,7 @@ class Cli {
 
   std::string displayName(const Pinned& p) const {
     std::string name = p.code.centreId;
-    for (auto n : p.bundle->root().getDisplayNames())
+    for (auto n : p.bundle().getDisplayNames())
       if (n.getLanguage() == tr_.tag().c_str()) name = n.getText();
     return name;
   }
@@ -118,7 +118,7 @@ class Cli {
   int status() {
     auto p = state_.pinned();
     if (!p) return fail(kRefused, tr_("error.not_enrolled"));
-    std::cout << tr_("status.centre", {p->code.centreId, std::to_string(p->bundle->root().getVersion())}) << "\n"
+    std::cout << tr_("status.centre", {p->code.centreId, std::to_string(p->bundle().getVersion())}) << "\n"
               << tr_("status.outbox", {std::to_string(state_.outbox().size())}) << "\n";
     return kOk;
   }

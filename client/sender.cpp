@@ -29,13 +29,13 @@ Sealed seal(const Pinned& pinned, SecretMessage& message, bool wantReply) {
   if (!problem.empty()) throw InvalidReport(problem);
 
   std::vector<age::X25519Recipient> recipients;
-  for (auto r : pinned.bundle->root().getRecipients())
+  for (auto r : pinned.bundle().getRecipients())
     if (r.getValidFromDay() <= today && today <= r.getValidUntilDay()) {
       age::PublicKey pk;
       std::memcpy(pk.data(), r.getX25519().begin(), pk.size());
       recipients.emplace_back(pk);
     }
-  if (recipients.empty() || pinned.bundle->root().getExpiresDay() < today)
+  if (recipients.empty() || pinned.bundle().getExpiresDay() < today)
     throw std::runtime_error("the centre's keys have expired; run `gongyou-report enrol` with a new centre code");
   std::vector<const age::Recipient*> to;
   for (auto& r : recipients) to.push_back(&r);

@@ -28,18 +28,16 @@ std::unique_ptr<Pinned> ReporterState::pinned() const {
   auto decoded = protocol::decodeCentreCode(ByteView(code).str());
   if (!decoded) throw std::runtime_error("state file " + codePath + " is damaged; enrol again");
   p->code = std::move(*decoded);
-  p->framedBundle = storage::readFile(bundlePath);
   try {
-    p->message = protocol::readSignedBundle(p->framedBundle, p->words);
+    p->file = protocol::BundleFile::open(storage::readFile(bundlePath));
   } catch (const std::exception&) {
     throw std::runtime_error("state file " + bundlePath + " is damaged; enrol again");
   }
-  auto bytes = p->signedBundle().getBundle();
-  p->bundle = protocol::Canonical<proto::KeyBundle>::parse(ByteView(bytes.begin(), bytes.size()));
   // The files may have been altered or left inconsistent: the bundle must still
   // be the code's centre, signed by the code's identity.
-  auto sig = p->signedBundle().getSignature();
-  if (!p->bundle || p->bundle->root().getCentreId() != p->code.centreId.c_str() ||
+  auto bytes = p->file->signedBundle().getBundle();
+  auto sig = p->file->signedBundle().getSignature();
+  if (p->bundle().getCentreId() != p->code.centreId.c_str() ||
       !crypto::verify(ByteView(p->code.identity.data(), p->code.identity.size()), protocol::kBundleLabel,
                       ByteView(bytes.begin(), bytes.size()), ByteView(sig.begin(), sig.size())))
     throw std::runtime_error("state file " + bundlePath + " is damaged; enrol again");

@@ -27,12 +27,8 @@ namespace gongyou::client {
 
 struct Pinned {
   protocol::CentreCode code;
-  Bytes framedBundle;
-  // Parsed views of framedBundle; valid while this object lives.
-  kj::Array<capnp::word> words;
-  std::unique_ptr<capnp::MessageReader> message;
-  std::unique_ptr<protocol::Canonical<proto::KeyBundle>> bundle;
-  proto::SignedBundle::Reader signedBundle() const { return message->getRoot<proto::SignedBundle>(); }
+  std::unique_ptr<protocol::BundleFile> file;
+  proto::KeyBundle::Reader bundle() const { return file->bundle(); }
 };
 
 class ReporterState {

@@ -130,4 +130,13 @@ std::unique_ptr<capnp::MessageReader> readSignedBundle(ByteView framed,
   return reader;
 }
 
+std::unique_ptr<BundleFile> BundleFile::open(ByteView framed) {
+  std::unique_ptr<BundleFile> f(new BundleFile);
+  f->message_ = readSignedBundle(framed, f->words_);
+  auto bytes = f->signedBundle().getBundle();
+  f->bundle_ = Canonical<proto::KeyBundle>::parse(ByteView(bytes.begin(), bytes.size()), kBundleWords);
+  if (!f->bundle_) throw std::runtime_error("bundle file does not hold a canonical KeyBundle");
+  return f;
+}
+
 }  // namespace gongyou::protocol

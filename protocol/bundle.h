@@ -62,4 +62,22 @@ Bytes serializeSignedBundle(proto::SignedBundle::Reader b);
 // SignedBundle within the caps.
 std::unique_ptr<capnp::MessageReader> readSignedBundle(ByteView framed, kj::Array<capnp::word>& storage);
 
+// A framed SignedBundle read back (the relay's store, a worker's pin, a file),
+// parsed once: the message and the KeyBundle inside it. It does not verify the
+// signature (verifyBundle does); it refuses what is not one framed SignedBundle
+// within the caps holding a canonical KeyBundle, with std::runtime_error.
+// Lifetime: the readers are valid while the BundleFile lives.
+class BundleFile {
+ public:
+  static std::unique_ptr<BundleFile> open(ByteView framed);
+  proto::SignedBundle::Reader signedBundle() const { return message_->getRoot<proto::SignedBundle>(); }
+  proto::KeyBundle::Reader bundle() const { return bundle_->root(); }
+
+ private:
+  BundleFile() = default;
+  kj::Array<capnp::word> words_;
+  std::unique_ptr<capnp::MessageReader> message_;
+  std::unique_ptr<Canonical<proto::KeyBundle>> bundle_;
+};
+
 }  // namespace gongyou::protocol

@@ -162,14 +162,10 @@ PinOutcome pinCentre(storage::RelayStore& store, ByteView framedBundle, std::uin
   std::string centre(b.getCentreId().cStr(), b.getCentreId().size());
   storage::RelayStore::Batch batch(store);
   if (auto existing = batch.centreBundle(centre)) {
-    kj::Array<capnp::word> oldWords;
-    auto old = protocol::readSignedBundle(*existing, oldWords);
-    auto oldBytes = old->getRoot<proto::SignedBundle>().getBundle();
-    auto oldBundle = protocol::Canonical<proto::KeyBundle>::parse(ByteView(oldBytes.begin(), oldBytes.size()));
-    if (!oldBundle) return {PinStatus::Refused, "the stored bundle for " + centre + " is unreadable"};
-    auto oldId = oldBundle->root().getIdentityKey();
+    auto old = protocol::BundleFile::open(*existing);
+    auto oldId = old->bundle().getIdentityKey();
     rules.pinnedIdentity = ByteView(oldId.begin(), oldId.size());
-    rules.seenVersion = oldBundle->root().getVersion();
+    rules.seenVersion = old->bundle().getVersion();
     auto recheck = protocol::verifyBundle(signedBundle, rules);
     if (recheck.status != protocol::BundleStatus::Ok)
       return {PinStatus::Refused, std::string(protocol::describe(recheck.status))};

@@ -31,38 +31,19 @@ using protocol::InboxId;
 
 ByteView view(capnp::Data::Reader d) { return {d.begin(), d.size()}; }
 
-// The pinned bundle of one centre as stored, parsed for the fields the relay
-// needs. It was verified when pinned; the relay re-reads it per request so that
-// a bundle published by another process (add-centre) takes effect at once.
-class Pinned {
- public:
-  static std::unique_ptr<Pinned> load(storage::RelayStore& store, kj::StringPtr centre) {
-    auto framed = store.centreBundle(std::string_view(centre.cStr(), centre.size()));
-    return framed ? fromFramed(*framed) : nullptr;
-  }
-  static std::unique_ptr<Pinned> fromFramed(ByteView framed) {
-    auto p = std::unique_ptr<Pinned>(new Pinned);
-    p->message_ = protocol::readSignedBundle(framed, p->words_);
-    p->signed_ = p->message_->getRoot<proto::SignedBundle>();
-    auto b = p->signed_.getBundle();
-    p->bundle_ = protocol::Canonical<proto::KeyBundle>::parse(view(b));
-    if (!p->bundle_) throw std::runtime_error("stored bundle is not canonical");
-    return p;
-  }
-  proto::SignedBundle::Reader signedBundle() const { return signed_; }
-  proto::KeyBundle::Reader bundle() const { return bundle_->root(); }
+// The pinned bundle of one centre as stored. It was verified when pinned; the
+// relay re-reads it per request so that a bundle pinned by another process
+// (add-centre) takes effect at once.
+using Pinned = protocol::BundleFile;
 
- private:
-  Pinned() = default;
-  kj::Array<capnp::word> words_;
-  std::unique_ptr<capnp::MessageReader> message_;
-  proto::SignedBundle::Reader signed_;
-  std::unique_ptr<protocol::Canonical<proto::KeyBundle>> bundle_;
-};
+std::unique_ptr<Pinned> loadPinned(storage::RelayStore& store, kj::StringPtr centre) {
+  auto framed = store.centreBundle(std::string_view(centre.cStr(), centre.size()));
+  return framed ? Pinned::open(*framed) : nullptr;
+}
 
 std::unique_ptr<Pinned> requireCentre(RelayContext& ctx, kj::StringPtr centre) {
   if (!protocol::validCentreId(centre)) refuse(ctx.metrics, "centre: not a valid centre id");
-  auto p = Pinned::load(ctx.store, centre);
+  auto p = loadPinned(ctx.store, centre);
   if (!p) refuse(ctx.metrics, "centre: unknown on this relay");
   return p;
 }
@@ -204,7 +185,7 @@ class CollectorImpl final : public proto::Collector::Server {
       // older one land last.
       auto now = b.centreBundle(c);
       if (!now) throw Refusal("centre: unknown on this relay");
-      if (Pinned::fromFramed(*now)->bundle().getVersion() >= version)
+      if (Pinned::open(*now)->bundle().getVersion() >= version)
         throw Refusal("bundle: older than (or as old as) the one already pinned");
       b.putCentre(c, framed);
     });

@@ -30,13 +30,9 @@ const char kReports[] =
 struct Centre : test::CentreCli {
   // An envelope made outside gongyou-report, to the bundle's first recipient.
   Bytes envelope(const std::string& json) {
-    Bytes file = storage::readFile(dir + "/centre.bundle");
-    kj::Array<capnp::word> w;
-    auto msg = protocol::readSignedBundle(file, w);
-    auto bytes = msg->getRoot<proto::SignedBundle>().getBundle();
-    auto b = protocol::Canonical<proto::KeyBundle>::parse(ByteView(bytes.begin(), bytes.size()));
+    auto b = protocol::BundleFile::open(storage::readFile(dir + "/centre.bundle"));
     age::PublicKey pk;
-    std::memcpy(pk.data(), b->root().getRecipients()[0].getX25519().begin(), 32);
+    std::memcpy(pk.data(), b->bundle().getRecipients()[0].getX25519().begin(), 32);
     age::X25519Recipient r(pk);
     auto parsed = client::parseReportsJson(json, protocol::today());
     REQUIRE(parsed.at(0).message);
