@@ -20,13 +20,8 @@ CourierKey readCourierKey(const std::string& path) {
   std::optional<crypto::SigningKey> key;
   std::optional<crypto::SignPublicKey> identity;
   std::vector<std::string> relays;
-  std::size_t start = 0;
-  while (start < all.size()) {
-    std::size_t end = all.find('\n', start);
-    if (end == std::string_view::npos) end = all.size();
-    std::string_view l = all.substr(start, end - start);
-    start = end + 1;
-    if (l.empty() || l.front() == '#') continue;
+  forEachLine(all, [&](std::string_view l, std::size_t) {
+    if (l.empty() || l.front() == '#') return;
     auto colon = l.find(": ");
     if (colon == std::string_view::npos) throw std::runtime_error(path + ": expected key: value lines");
     std::string_view k = l.substr(0, colon), v = l.substr(colon + 2);
@@ -44,7 +39,7 @@ CourierKey readCourierKey(const std::string& path) {
         throw std::runtime_error(path + ": bad identity-public key");
       identity = pk;
     }
-  }
+  });
   sodium_memzero(raw.data(), raw.size());
   if (centre.empty() || !key || !identity || relays.empty())
     throw std::runtime_error(path + ": needs centre, courier, identity-public and at least one relay");

@@ -98,14 +98,8 @@ Keyring Keyring::parse(ByteView text) {
     std::uint64_t bundleVersion = 0;
   } k;
   std::string_view all = text.str();
-  std::size_t start = 0, line = 0;
-  while (start < all.size()) {
-    std::size_t end = all.find('\n', start);
-    if (end == std::string_view::npos) end = all.size();
-    std::string_view l = all.substr(start, end - start);
-    start = end + 1;
-    ++line;
-    if (l.empty() || l.front() == '#') continue;
+  forEachLine(all, [&](std::string_view l, std::size_t line) {
+    if (l.empty() || l.front() == '#') return;
     auto colon = l.find(": ");
     if (colon == std::string_view::npos) throw KeyringError("keyring line " + std::to_string(line) + ": expected key: value");
     std::string_view key = l.substr(0, colon), value = l.substr(colon + 2);
@@ -144,7 +138,7 @@ Keyring Keyring::parse(ByteView text) {
     } else {
       throw bad("unknown entry");
     }
-  }
+  });
   if (k.centreId.empty() || !identity || !courier || k.analysts.empty())
     throw KeyringError("keyring is missing its centre, identity, courier or analyst key");
   return Keyring{std::move(k.centreId), std::move(k.names),    std::move(*identity), std::move(*courier),

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "crypto/bytes.h"
+
 namespace gongyou::analyst {
 namespace {
 
@@ -146,14 +148,8 @@ std::string normaliseProvince(std::string_view province) {
 
 Aliases Aliases::parse(std::string_view text) {
   Aliases a;
-  std::size_t start = 0, line = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view l = text.substr(start, end - start);
-    start = end + 1;
-    ++line;
-    if (l.find_first_not_of(" \t\r") == std::string_view::npos || l.front() == '#') continue;
+  forEachLine(text, [&](std::string_view l, std::size_t line) {
+    if (l.find_first_not_of(" \t\r") == std::string_view::npos || l.front() == '#') return;
     if (l.find('=') == std::string_view::npos)
       throw std::runtime_error("alias file line " + std::to_string(line) + ": expected Name = Other name");
     std::vector<std::string> names;
@@ -170,7 +166,7 @@ Aliases Aliases::parse(std::string_view text) {
     const std::string first = normaliseName(names[0]);
     a.display_[first] = names[0];
     for (const auto& n : names) a.toKey_[normaliseName(n)] = first;
-  }
+  });
   return a;
 }
 

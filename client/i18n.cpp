@@ -4,6 +4,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "crypto/bytes.h"
+
 namespace gongyou::client {
 
 namespace i18n_data {
@@ -17,15 +19,9 @@ extern const std::size_t kCatalogCount;
 
 std::map<std::string, std::string> parseCatalog(std::string_view text) {
   std::map<std::string, std::string> out;
-  std::size_t start = 0, lineNo = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    start = end + 1;
-    ++lineNo;
+  forEachLine(text, [&](std::string_view line, std::size_t lineNo) {
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
-    if (line.empty() || line.front() == '#') continue;
+    if (line.empty() || line.front() == '#') return;
     auto eq = line.find(" = ");
     if (eq == std::string_view::npos || eq == 0)
       throw std::runtime_error("message catalog line " + std::to_string(lineNo) + ": expected key = text");
@@ -40,7 +36,7 @@ std::map<std::string, std::string> parseCatalog(std::string_view text) {
       }
     }
     out[std::string(line.substr(0, eq))] = std::move(value);
-  }
+  });
   return out;
 }
 

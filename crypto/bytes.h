@@ -56,6 +56,20 @@ inline T readBE(const std::uint8_t* p) {
 }
 inline std::uint32_t readU32BE(const std::uint8_t* p) { return readBE<std::uint32_t>(p); }
 
+// Calls fn(line, number) for each line of `text` (split at '\n', which is not
+// part of the line; a '\r' before it is), numbered from 1 — the loop every
+// line-oriented file of gongyou (keyring, catalogs, aliases, keys) is read with.
+template <typename F>
+void forEachLine(std::string_view text, F&& fn) {
+  std::size_t start = 0, number = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    fn(text.substr(start, end - start), ++number);
+    start = end + 1;
+  }
+}
+
 // Lower-case hexadecimal, for names and references shown to people (never secrets).
 inline std::string toHex(ByteView v) {
   static const char digits[] = "0123456789abcdef";
