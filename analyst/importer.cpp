@@ -35,22 +35,7 @@ std::string openReport(ByteView envelope, const std::vector<const age::Identity*
   }
   if (st == age::Status::NoMatch) return "not encrypted to any of the centre's analyst keys";
   if (st != age::Status::Ok) return std::string("cannot decrypt: ") + std::string(age::describe(st));
-  auto content = padding::unpad(plain.view());
-  if (!content) return "invalid padding";
-  if (content->size() % sizeof(capnp::word) != 0) return "not a report message";
-  auto words = kj::heapArray<capnp::word>(content->size() / sizeof(capnp::word));
-  std::memcpy(words.begin(), content->data(), content->size());
-  std::string problem;
-  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
-    capnp::FlatArrayMessageReader reader(words, protocol::readerOptions());
-    auto r = reader.getRoot<proto::Report>();
-    problem = protocol::checkReport(r, day);
-    if (problem.empty()) out = protocol::canonicalBytes(r);
-  })) {
-    problem = "not a report message";
-  }
-  sodium_memzero(words.begin(), words.asBytes().size());
-  return problem.empty() ? "" : "invalid report: " + problem;
+  return protocol::decodeReport(plain.view(), day, out);
 }
 
 }  // namespace

@@ -28,8 +28,6 @@ class StreamWriter final : public io::Sink {
   crypto::AeadKeyRef key() const { return crypto::AeadKeyRef::at(mem_.data()); }
   std::uint8_t* buf() { return mem_.data() + format::kAeadKeySize; }
   SecretBytes mem_;  // key || plaintext chunk
-  SecretBytes* ws_ = nullptr;  // the caller's instead of mem_
-  std::size_t used_ = 0;       // bytes of ws_ to wipe
   io::Sink& out_;
   std::size_t fill_ = 0;
   std::uint64_t counter_ = 0;

@@ -43,7 +43,7 @@ BatchWriter::BatchWriter(proto::BatchKind kind, const std::string& centreId, std
   out_ = frame(mb);
 }
 
-void BatchWriter::addCanonical(const Bytes& entry) {
+void BatchWriter::addCanonical(ByteView entry) {
   crypto::Hash h = crypto::blake2b(entry);
   capnp::MallocMessageBuilder mb;
   auto item = mb.initRoot<proto::BatchItem>();
@@ -80,7 +80,14 @@ BatchStatus readBatch(ByteView file, proto::BatchKind kind, const std::string& c
   auto st = verifyBatch(ByteView(reinterpret_cast<const std::uint8_t*>(words.begin()), file.size()), kind, centreId,
                         signer, out, views, detail);
   if (st != BatchStatus::Ok) return st;
-  for (const auto& v : views) out.entries.push_back(Canonical<proto::BatchEntry>::parse(v));
+  for (const auto& v : views) {
+    out.entries.push_back(Canonical<proto::BatchEntry>::parse(v));
+    if (!out.entries.back()) {  // verifyBatch checked this; never trust a null
+      out = Batch{};
+      detail = "an entry cannot be read";
+      return BatchStatus::Corrupt;
+    }
+  }
   return BatchStatus::Ok;
 }
 
@@ -154,7 +161,9 @@ BatchStatus verifyBatch(ByteView file, proto::BatchKind kind, const std::string&
             kj::ArrayPtr<const capnp::word> seg(reinterpret_cast<const capnp::word*>(e.data()),
                                                 e.size() / sizeof(capnp::word));
             capnp::SegmentArrayMessageReader er(kj::arrayPtr(&seg, 1), readerOptions());
-            canonical = er.isCanonical();
+            // Canonical and readable within the limits: every pointer checked
+            // now, so no reader of the entry meets a bad one later.
+            canonical = er.isCanonical() && (er.getRoot<proto::BatchEntry>().totalSize(), true);
           })) {
             (void)ex;
             canonical = false;

@@ -33,12 +33,14 @@ class BatchWriter {
     fill(e);
     addCanonical(canonicalBytes(e.asReader()));
   }
+  // Appends bytes that should be one canonical BatchEntry, as given: readers
+  // refuse a file whose entry is not one (tests and the fuzzer write such files).
+  void addCanonical(ByteView entry);
   std::size_t count() const { return count_; }
   // Appends the signed trailer and returns the whole file.
   Bytes finish(const crypto::SigningKey& signer);
 
  private:
-  void addCanonical(const Bytes& entry);
   Bytes out_;
   crypto_generichash_state digest_;
   std::uint64_t count_ = 0;

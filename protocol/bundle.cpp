@@ -64,7 +64,16 @@ BundleCheck verifyBundle(proto::SignedBundle::Reader signedBundle, const BundleR
     out.bundle.reset();
     return std::move(out);
   };
-  ByteView bytes = view(signedBundle.getBundle());
+  // A pointer of the wrong type (a list of words where Data belongs) throws on
+  // access: that is a malformed bundle, not an exception for the caller.
+  ByteView bytes, signature;
+  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
+    bytes = view(signedBundle.getBundle());
+    signature = view(signedBundle.getSignature());
+  })) {
+    (void)e;
+    return fail(BundleStatus::Malformed, "signed bundle: unreadable");
+  }
   if (bytes.size() > kMaxBundleBytes) return fail(BundleStatus::Malformed, "bundle: too large");
   out.bundle = Canonical<proto::KeyBundle>::parse(bytes, kBundleWords);
   if (!out.bundle) return fail(BundleStatus::Malformed, "bundle: not a canonical KeyBundle");
@@ -76,7 +85,7 @@ BundleCheck verifyBundle(proto::SignedBundle::Reader signedBundle, const BundleR
   if (!detail.empty()) return fail(BundleStatus::Malformed, detail);
   auto b = out.bundle->root();
   ByteView identity = view(b.getIdentityKey());
-  if (!crypto::verify(identity, kBundleLabel, bytes, view(signedBundle.getSignature())))
+  if (!crypto::verify(identity, kBundleLabel, bytes, signature))
     return fail(BundleStatus::BadSignature);
   // Not a secret, but compare the same way as everything else key-shaped.
   if (!rules.pinnedIdentity.empty() &&

@@ -1,9 +1,16 @@
 #include "protocol/report_check.h"
 
+#include <capnp/serialize.h>
+#include <sodium.h>
+
+#include <cstring>
 #include <ctime>
 #include <set>
 #include <string_view>
 
+#include "crypto/padding.h"
+#include "protocol/canonical.h"
+#include "protocol/limits.h"
 #include "protocol/taxonomy.h"
 
 namespace gongyou::protocol {
@@ -121,6 +128,25 @@ std::string checkReport(proto::Report::Reader r, std::uint32_t today) {
   auto key = r.getReplyKey();
   if (key.size() != 0 && key.size() != 32) return "replyKey: must be empty or 32 bytes";
   return {};
+}
+
+std::string decodeReport(ByteView padded, std::uint32_t today, Bytes& canonical) {
+  auto content = padding::unpad(padded);
+  if (!content) return "invalid padding";
+  if (content->size() % sizeof(capnp::word) != 0 || content->empty()) return "not a report message";
+  auto words = kj::heapArray<capnp::word>(content->size() / sizeof(capnp::word));
+  std::memcpy(words.begin(), content->data(), content->size());
+  std::string problem;
+  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
+    capnp::FlatArrayMessageReader reader(words, readerOptions());
+    auto r = reader.getRoot<proto::Report>();
+    problem = checkReport(r, today);
+    if (problem.empty()) canonical = canonicalBytes(r);
+  })) {
+    problem = "not a report message";
+  }
+  sodium_memzero(words.begin(), words.asBytes().size());
+  return problem.empty() ? "" : "invalid report: " + problem;
 }
 
 }  // namespace gongyou::protocol

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 
+#include "crypto/bytes.h"
 #include "protocol/report.capnp.h"
 
 namespace gongyou::protocol {
@@ -29,5 +30,12 @@ struct ReportCaps {
 // Empty when valid; otherwise "field: what is wrong". `today` is days since the
 // epoch: a date after today's month is refused.
 std::string checkReport(proto::Report::Reader r, std::uint32_t today);
+
+// The analyst's view of a decrypted envelope: `padded` (age plaintext, still
+// padded) → unpad → Report message → checkReport. Empty when valid, with the
+// report's canonical bytes in `canonical`; otherwise why it is set aside
+// ("invalid padding", "not a report message", "invalid report: field: …").
+// Never throws for bad input. The temporary copy of the message is wiped.
+std::string decodeReport(ByteView padded, std::uint32_t today, Bytes& canonical);
 
 }  // namespace gongyou::protocol

@@ -83,7 +83,18 @@ struct Connection {
   Metrics& metrics;
 };
 
-class Acceptor : private kj::TaskSet::ErrorHandler {
+}  // namespace
+
+kj::Promise<void> serveConnection(kj::Own<kj::AsyncIoStream> stream, kj::Timer& timer, proto::Relay::Client boot,
+                                  Metrics& metrics, kj::Duration idle) {
+  auto c = kj::heap<Connection>(kj::mv(stream), timer, kj::mv(boot), metrics);
+  auto done = c->network.onDisconnect().exclusiveJoin(c->silence(timer, idle));
+  return done.attach(kj::mv(c));
+}
+
+namespace {
+
+class Acceptor final : private kj::TaskSet::ErrorHandler {
  public:
   Acceptor(kj::ConnectionReceiver& l, kj::Timer& timer, proto::Relay::Client boot, Metrics& m,
            std::size_t maxConns, kj::Duration idle)
@@ -97,9 +108,7 @@ class Acceptor : private kj::TaskSet::ErrorHandler {
             metrics_.connectionsRefused++;  // dropped unread: s is destroyed here
           } else {
             metrics_.connectionsAccepted++;
-            auto c = kj::heap<Connection>(kj::mv(s), timer_, boot_, metrics_);
-            auto done = c->network.onDisconnect().exclusiveJoin(c->silence(timer_, idle_));
-            tasks_.add(done.attach(kj::mv(c)));
+            tasks_.add(serveConnection(kj::mv(s), timer_, boot_, metrics_, idle_));
           }
           return run();
         },
@@ -194,10 +203,11 @@ int serve(const ServeOptions& opts, std::ostream& out) {
   RelayContext ctx{store, writer, metrics};
 
   auto io = kj::setupAsyncIo();
-  const auto [host, port] = protocol::parseHostPort(opts.listen);
+  const auto listenAt = protocol::parseHostPort(opts.listen);
+  const std::string& host = listenAt.host;
   kj::Own<kj::ConnectionReceiver> listener;
   KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
-    listener = io.provider->getNetwork().parseAddress(host, port).wait(io.waitScope)->listen();
+    listener = io.provider->getNetwork().parseAddress(host, listenAt.port).wait(io.waitScope)->listen();
   })) {
     throw std::runtime_error("cannot listen on " + opts.listen + ": " + e->getDescription().cStr());
   }

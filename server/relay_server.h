@@ -10,7 +10,12 @@
 #include <iosfwd>
 #include <string>
 
+#include <kj/async-io.h>
+#include <kj/timer.h>
+
 #include "crypto/bytes.h"
+#include "protocol/relay.capnp.h"
+#include "server/metrics.h"
 #include "server/writer.h"
 #include "storage/relay_store.h"
 
@@ -33,6 +38,13 @@ struct ServeOptions {
 // start-up failures (bad address, unusable data directory), with a message that
 // names what was wrong.
 int serve(const ServeOptions& opts, std::ostream& out);
+
+// One client connection, set up as the relay sets up every accepted one: the
+// receive limits of protocol/limits.h, the per-connection flow limit, the idle
+// timeout. Resolves (and frees everything) when the peer disconnects or sends
+// nothing for `idle`. Used by the acceptor, and by the fuzzer on an in-memory pipe.
+kj::Promise<void> serveConnection(kj::Own<kj::AsyncIoStream> stream, kj::Timer& timer, proto::Relay::Client boot,
+                                  Metrics& metrics, kj::Duration idle);
 
 enum class PinStatus { Pinned, Refused };
 struct PinOutcome {

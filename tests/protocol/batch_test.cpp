@@ -107,3 +107,22 @@ TEST_CASE("batch: signer and kind and centre are checked") {
   CHECK(fx.read(Bytes{1, 2, 3}) == BatchStatus::Truncated);
   CHECK(fx.read(Bytes(64, 0)) != BatchStatus::Ok);
 }
+
+// Found by the batch fuzzer (tests/fuzz/regressions/batch): an entry whose root
+// pointer is an empty list, which passes Cap'n Proto's canonical check but is no
+// BatchEntry. readBatch said Ok and handed back a null entry.
+TEST_CASE("batch: a canonical entry that is not a struct is refused by both readers") {
+  Fixture fx;
+  for (auto kind : {proto::BatchKind::COLLECTED, proto::BatchKind::OUTBOUND}) {
+    protocol::BatchWriter w(kind, "centre-a", 20000);
+    const std::uint8_t listRoot[8] = {0x09, 0, 0, 0, 0, 0, 0, 0};
+    w.addCanonical(ByteView(listRoot, sizeof listRoot));
+    Bytes f = w.finish(fx.courier);
+    CHECK(fx.read(f, kind) == BatchStatus::Corrupt);
+    protocol::Batch b;
+    std::vector<ByteView> entries;
+    std::string detail;
+    CHECK(protocol::verifyBatch(f, kind, "centre-a", fx.pk(), b, entries, detail) == BatchStatus::Corrupt);
+    CHECK(entries.empty());
+  }
+}

@@ -148,3 +148,20 @@ TEST_CASE("bundle: files that are not a SignedBundle are refused with a message"
   CHECK_THROWS_WITH(protocol::readSignedBundle(Bytes(16, 0xff), w), Catch::Contains("not a valid"));
   CHECK_THROWS_WITH(protocol::readSignedBundle(Bytes(1 << 20, 0), w), Catch::Contains("too large"));
 }
+
+// Found by the bundle fuzzer (tests/fuzz/regressions/bundle): a SignedBundle
+// whose `bundle` pointer is a list of words, not Data. Reading it threw out of
+// verifyBundle, which promises a status; a client enrolling through a hostile
+// relay would have died on it.
+TEST_CASE("bundle: a pointer of the wrong type is Malformed and does not throw") {
+  capnp::MallocMessageBuilder mb;
+  auto s = mb.initRoot<proto::SignedBundle>();
+  capnp::AnyStruct::Builder any = capnp::toAny(s);
+  auto words = any.getPointerSection()[0].initAs<capnp::List<std::uint64_t>>(4);
+  words.set(0, 42);
+  auto file = protocol::serializeSignedBundle(s.asReader());
+  protocol::BundleCheck c;
+  REQUIRE_NOTHROW(c = protocol::verifyBundle(Parsed(file).get(), rulesToday()));
+  CHECK(c.status == BundleStatus::Malformed);
+  CHECK(c.detail == "signed bundle: unreadable");
+}
