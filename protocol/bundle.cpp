@@ -50,7 +50,8 @@ std::string checkBundleFields(proto::KeyBundle::Reader b) {
   if (b.getRelays().size() > kMaxRelays) return "relays: too many";
   for (auto r : b.getRelays())
     if (r.size() == 0 || r.size() > 255) return "relays: each must be 1..255 characters";
-  if (b.getPow().getDifficulty() > format::kPowMaxDifficulty) return "pow.difficulty: above 24";
+  if (b.getPow().getDifficulty() > format::kPowMaxDifficulty)
+    return "pow.difficulty: above " + std::to_string(format::kPowMaxDifficulty);
   if (b.getExpiresDay() < b.getIssuedDay()) return "expiresDay: before issuedDay";
   if (b.getVersion() == 0) return "version: must be at least 1";
   return {};

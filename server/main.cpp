@@ -27,6 +27,7 @@ const char kUsage[] = R"(gongyou-relay: stores age-encrypted reports for worker 
 Usage:
   gongyou-relay serve --data DIR [--listen ADDR:PORT] [--metrics ADDR:PORT|off]
                       [--map-size MIB] [--max-connections N] [--idle-timeout S]
+                      [--pow-surge-rate N|off] [--pow-surge-bits B]
                       [--max-batch N] [--commit-each]
   gongyou-relay add-centre --data DIR BUNDLE_FILE
   gongyou-relay list-centres --data DIR
@@ -49,6 +50,11 @@ Options:
                         submissions are refused with a clear error; restart with more.
   --max-connections N   Concurrent RPC connections (default 1024); more are closed at once.
   --idle-timeout S      Close a connection that sends nothing for S seconds (default 120).
+  --pow-surge-rate N    Under load: above N accepted submissions a minute (default 120),
+                        new challenges ask for more proof of work than the centre's
+                        bundle; "off" never does.
+  --pow-surge-bits B    How many bits more (default 2; each bit doubles the work; capped
+                        at what clients accept, 26).
   --max-batch N         Most writes per group commit (default 4096).
   --commit-each         One transaction (fsync) per write: slower; for benchmarks only.
 
@@ -104,7 +110,14 @@ int main(int argc, char** argv) {
       else if (a == "--map-size") opts.mapSizeMiB = number(value());
       else if (a == "--max-connections") opts.maxConnections = number(value());
       else if (a == "--idle-timeout") opts.idleSeconds = number(value());
-      else if (a == "--max-batch") opts.writer.maxBatch = number(value());
+      else if (a == "--pow-surge-rate") {
+        std::string v = value();
+        opts.pow.surgeRate = v == "off" ? 0 : static_cast<std::uint32_t>(std::min<std::size_t>(number(v), UINT32_MAX));
+      } else if (a == "--pow-surge-bits") {
+        const std::size_t b = number(value());
+        if (b > 8) throw std::invalid_argument("--pow-surge-bits must be 1 to 8");
+        opts.pow.surgeBits = static_cast<std::uint8_t>(b);
+      } else if (a == "--max-batch") opts.writer.maxBatch = number(value());
       else if (a == "--commit-each") opts.writer.groupCommit = false;
       else if (a.rfind("--", 0) == 0) return usage("unknown option " + a);
       else positional.push_back(a);

@@ -26,6 +26,8 @@ std::string renderMetrics(const Metrics& m) {
   counter("connections_open", "Connections open now.", m.connectionsOpen, "gauge");
   counter("accept_errors_total", "Failed accepts (e.g. out of file descriptors).", m.acceptErrors);
   counter("connections_idle_closed_total", "Connections closed after the idle timeout.", m.connectionsIdleClosed);
+  counter("pow_difficulty", "Proof-of-work bits asked by the last challenge (above the bundle's under load).",
+          m.powDifficulty, "gauge");
   counter("submits_accepted_total", "Envelopes stored durably.", m.submitsAccepted);
   counter("submits_refused_total", "Submissions refused (any reason).", m.submitsRefused);
   counter("pow_refused_total", "Submissions refused for a bad or stale proof of work.", m.powRefused);

@@ -16,6 +16,7 @@ struct Metrics {
   Counter submitsAccepted{0}, submitsRefused{0}, powRefused{0}, replaysRefused{0};
   Counter batchesCommitted{0}, batchedJobs{0}, storageErrors{0};
   Counter bundlesServed{0}, logins{0}, loginsRefused{0};
+  Counter powDifficulty{0};  // gauge: the difficulty of the last challenge issued
   Counter envelopesFetched{0}, envelopesDeleted{0}, repliesStored{0}, repliesServed{0};
   Counter badRequests{0};
 };

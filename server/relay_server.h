@@ -16,6 +16,7 @@
 #include "crypto/bytes.h"
 #include "protocol/relay.capnp.h"
 #include "server/metrics.h"
+#include "server/pow_governor.h"
 #include "server/writer.h"
 #include "storage/relay_store.h"
 
@@ -32,6 +33,7 @@ struct ServeOptions {
   // its submission; short enough that silent connections cannot hold every slot.
   std::size_t idleSeconds = 120;
   Writer::Options writer;
+  PowGovernor::Options pow;
 };
 
 // Runs until SIGTERM or SIGINT. Returns the process exit code; throws only for

@@ -221,10 +221,13 @@ class RelayImpl final : public proto::Relay::Server {
 
   kj::Promise<void> powChallenge(PowChallengeContext context) override {
     auto pinned = requireCentre(ctx_, context.getParams().getCentre());
-    auto c = issueChallenge(ctx_.store.challengeKey(), ChallengeKind::Pow, protocol::today());
+    const std::uint8_t difficulty =
+        ctx_.pow.demand(pinned->bundle().getPow().getDifficulty(), PowGovernor::Clock::now());
+    ctx_.metrics.powDifficulty = difficulty;
+    auto c = issueChallenge(ctx_.store.challengeKey(), ChallengeKind::Pow, protocol::today(), difficulty);
     auto r = context.getResults();
     r.setChallenge(kj::arrayPtr(c.data(), c.size()));
-    r.setDifficulty(pinned->bundle().getPow().getDifficulty());
+    r.setDifficulty(difficulty);
     return kj::READY_NOW;
   }
 
@@ -243,15 +246,17 @@ class RelayImpl final : public proto::Relay::Server {
     }();
     const std::uint32_t today = protocol::today();
     auto stamp = p.getStamp();
-    auto challengeDay = checkChallenge(ctx_.store.challengeKey(), ChallengeKind::Pow,
-                                       view(stamp.getChallenge()), today);
+    auto challenge = checkChallenge(ctx_.store.challengeKey(), ChallengeKind::Pow, view(stamp.getChallenge()), today);
     crypto::PowInput in{view(stamp.getChallenge()), std::string_view(centre.cStr(), centre.size()),
                         crypto::blake2b(view(p.getEnvelope()))};
     const crypto::Hash stampHash = crypto::powHash(in, stamp.getNonce());
-    if (!challengeDay || crypto::leadingZeroBits(stampHash) < pinned->bundle().getPow().getDifficulty()) {
+    // What the challenge asked for, and never less than the bundle's now.
+    const unsigned required =
+        challenge ? std::max<unsigned>(challenge->difficulty, pinned->bundle().getPow().getDifficulty()) : 0;
+    if (!challenge || crypto::leadingZeroBits(stampHash) < required) {
       m.submitsRefused++, m.powRefused++;
-      refuse(m, challengeDay ? "stamp: proof of work does not meet the centre's difficulty"
-                             : "stamp: challenge unknown or expired; ask for a new one");
+      refuse(m, challenge ? "stamp: proof of work does not meet the difficulty asked"
+                          : "stamp: challenge unknown or expired; ask for a new one");
     }
     // Copied here: the writer thread must never touch this call's message.
     struct Out {
@@ -260,7 +265,7 @@ class RelayImpl final : public proto::Relay::Server {
     auto out = std::make_shared<Out>();
     Bytes envelope = view(p.getEnvelope()).copy();
     std::string c(centre.cStr(), centre.size());
-    const std::uint32_t day = *challengeDay;
+    const std::uint32_t day = challenge->day;
     return ctx_.writer
         .submit([out, envelope = std::move(envelope), c, day, today, stampHash, &m](storage::RelayStore::Batch& b) {
           if (!b.remember(storage::ReplayKind::PowStamp, day, stampHash)) {
@@ -270,8 +275,9 @@ class RelayImpl final : public proto::Relay::Server {
           out->id = b.insert(c, envelope, today);
         })
         .then(
-            [context, out, today, hash = in.envelopeHash, &m]() mutable {
+            [context, out, today, hash = in.envelopeHash, &m, &pow = ctx_.pow]() mutable {
               m.submitsAccepted++;
+              pow.accepted(PowGovernor::Clock::now());
               auto r = context.getResults().initReceipt();
               r.setId(kj::arrayPtr(out->id.data(), out->id.size()));
               r.setDay(today);
@@ -311,16 +317,16 @@ class RelayImpl final : public proto::Relay::Server {
       }
     }();
     auto challenge = view(p.getChallenge());
-    auto day = checkChallenge(ctx_.store.challengeKey(), ChallengeKind::Login, challenge, protocol::today());
+    auto login = checkChallenge(ctx_.store.challengeKey(), ChallengeKind::Login, challenge, protocol::today());
     Bytes signedMsg = protocol::loginMessage(challenge, std::string_view(p.getCentre().cStr(), p.getCentre().size()));
-    if (!day || !crypto::verify(view(pinned->bundle().getCourierKey()), protocol::kLoginLabel, signedMsg,
+    if (!login || !crypto::verify(view(pinned->bundle().getCourierKey()), protocol::kLoginLabel, signedMsg,
                                 view(p.getSignature()))) {
       m.loginsRefused++;
       refuse(m, "login: refused (challenge unknown or expired, or not signed by this centre's courier key)");
     }
     auto challengeHash = crypto::blake2b(challenge);
     kj::String centre = kj::heapString(p.getCentre());
-    const std::uint32_t d = *day;
+    const std::uint32_t d = login->day;
     return ctx_.writer
         .submit([challengeHash, d, &m](storage::RelayStore::Batch& b) {
           if (!b.remember(storage::ReplayKind::LoginChallenge, d, challengeHash)) {

@@ -10,6 +10,7 @@
 
 #include "protocol/relay.capnp.h"
 #include "server/metrics.h"
+#include "server/pow_governor.h"
 #include "server/writer.h"
 #include "storage/relay_store.h"
 
@@ -19,6 +20,7 @@ struct RelayContext {
   storage::RelayStore& store;
   Writer& writer;
   Metrics& metrics;
+  PowGovernor pow{};  // the proof-of-work surge under load
 };
 
 // The bootstrap capability. `ctx` must outlive every capability derived from it.

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <boost/asio.hpp>
 #include <capnp/message.h>
 #include <kj/async-io.h>
 
@@ -80,6 +81,39 @@ std::string refusal(F&& f) {
     return e.getDescription().cStr();
   }
   return "";
+}
+
+// True when the peer closes the connection (after at most an abort message).
+inline bool closedByPeer(int fd) {
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char b[4096];
+  for (;;) {
+    ssize_t n = ::read(fd, b, sizeof b);
+    if (n == 0) return true;
+    if (n < 0) return errno == ECONNRESET;
+  }
+}
+
+inline std::string httpGet(unsigned short port, const std::string& target) {
+  namespace asio = boost::asio;
+  asio::io_context io;
+  asio::ip::tcp::socket s(io);
+  s.connect({asio::ip::make_address("127.0.0.1"), port});
+  std::string req = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+  asio::write(s, asio::buffer(req));
+  std::string out;
+  boost::system::error_code ec;
+  char buf[4096];
+  for (std::size_t n; (n = s.read_some(asio::buffer(buf), ec)) > 0 || !ec;) out.append(buf, n);
+  return out;
+}
+
+// A gongyou_relay_NAME value from the relay's /metrics (-1 if absent).
+inline long metric(unsigned short port, const std::string& name) {
+  auto m = httpGet(port, "/metrics");
+  auto at = m.find("\ngongyou_relay_" + name + " ");
+  return at == std::string::npos ? -1 : std::stol(m.substr(at + name.size() + 16));
 }
 
 }  // namespace gongyou::test

@@ -1,8 +1,6 @@
 // Integration: the real gongyou-relay binary on 127.0.0.1, over real RPC.
 #include <catch2/catch.hpp>
 
-#include <boost/asio.hpp>
-
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -14,6 +12,8 @@
 #include "relay_harness.h"
 
 using namespace gongyou;
+using test::closedByPeer;
+using test::httpGet;
 using test::refusal;
 using test::run;
 
@@ -41,32 +41,6 @@ std::vector<protocol::InboxId> listAll(proto::Collector::Client& col, kj::WaitSc
     ids.push_back(id);
   }
   return ids;
-}
-
-// True when the peer closes the connection (after at most an abort message).
-bool closedByPeer(int fd) {
-  timeval tv{10, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  char b[4096];
-  for (;;) {
-    ssize_t n = ::read(fd, b, sizeof b);
-    if (n == 0) return true;
-    if (n < 0) return errno == ECONNRESET;
-  }
-}
-
-std::string httpGet(unsigned short port, const std::string& target) {
-  namespace asio = boost::asio;
-  asio::io_context io;
-  asio::ip::tcp::socket s(io);
-  s.connect({asio::ip::make_address("127.0.0.1"), port});
-  std::string req = "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
-  asio::write(s, asio::buffer(req));
-  std::string out;
-  boost::system::error_code ec;
-  char buf[4096];
-  for (std::size_t n; (n = s.read_some(asio::buffer(buf), ec)) > 0 || !ec;) out.append(buf, n);
-  return out;
 }
 
 }  // namespace
@@ -224,7 +198,7 @@ TEST_CASE("relay: proof of work is enforced and a stamp cannot be replayed") {
       req.send().wait(c.ws());
     });
   };
-  CHECK_THAT(send(challenge, weak, env), Catch::Contains("does not meet the centre's difficulty"));
+  CHECK_THAT(send(challenge, weak, env), Catch::Contains("does not meet the difficulty asked"));
   Bytes forged = challenge;
   forged[10] ^= 1;
   CHECK_THAT(send(forged, nonce, env), Catch::Contains("challenge unknown or expired"));
@@ -451,11 +425,7 @@ TEST_CASE("relay: connections above --max-connections are closed at once and the
   auto call = [&](test::Client& c) {
     return refusal([&] { c.relay().loginChallengeRequest().send().wait(c.ws()); });
   };
-  auto metric = [&](const std::string& name) {
-    auto m = httpGet(relay.metricsPort(), "/metrics");
-    auto at = m.find("\ngongyou_relay_" + name + " ");
-    return at == std::string::npos ? -1 : std::stol(m.substr(at + name.size() + 16));
-  };
+  auto metric = [&](const std::string& name) { return test::metric(relay.metricsPort(), name); };
   auto a = std::make_unique<test::Client>(relay.address());
   test::Client b(relay.address());
   REQUIRE(call(*a).empty());
@@ -506,4 +476,48 @@ TEST_CASE("relay: health and metrics endpoint then a clean shutdown on SIGTERM")
   relay.process().signal(SIGTERM);
   CHECK(relay.process().waitFor("stopped: 1 submissions stored"));
   CHECK(relay.process().wait() == 0);
+}
+
+TEST_CASE("relay: under load new challenges ask for more work and earlier ones keep their difficulty") {
+  Fixture f;
+  test::Relay relay(f.data, {"--pow-surge-rate", "3", "--pow-surge-bits", "4"});
+  test::Client c(relay.address());
+  auto challenge = [&] {
+    auto req = c.relay().powChallengeRequest();
+    req.setCentre("centre-a");
+    auto r = req.send().wait(c.ws());
+    return std::make_pair(Bytes(r.getChallenge().begin(), r.getChallenge().end()), unsigned(r.getDifficulty()));
+  };
+  // A stamp that meets `meets` bits and not `fails` bits.
+  auto stamp = [&](const Bytes& ch, const Bytes& env, unsigned meets, unsigned fails) {
+    crypto::PowInput in{ch, "centre-a", crypto::blake2b(env)};
+    std::uint64_t n = *crypto::powSolve(in, meets);
+    while (!crypto::powCheck(in, n, meets) || crypto::powCheck(in, n, fails)) ++n;
+    return n;
+  };
+  auto send = [&](const Bytes& ch, std::uint64_t n, const Bytes& env) {
+    return refusal([&] {
+      auto req = c.relay().submitRequest();
+      req.setCentre("centre-a");
+      req.setEnvelope(kj::arrayPtr(env.data(), env.size()));
+      req.initStamp().setChallenge(kj::arrayPtr(ch.data(), ch.size()));
+      req.getStamp().setNonce(n);
+      req.send().wait(c.ws());
+    });
+  };
+  auto [early, earlyBits] = challenge();
+  CHECK(earlyBits == 8);  // the bundle's
+  for (int i = 0; i < 3; ++i)
+    protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", test::envelopeFor(f.centre, "load " + std::to_string(i)));
+  auto [late, lateBits] = challenge();
+  CHECK(lateBits == 12);
+  CHECK(test::metric(relay.metricsPort(), "pow_difficulty") == 12);
+  Bytes env = test::envelopeFor(f.centre, "after the surge");
+  CHECK_THAT(send(late, stamp(late, env, 8, 12), env), Catch::Contains("does not meet the difficulty asked"));
+  CHECK(send(late, stamp(late, env, 12, 30), env).empty());
+  // Issued before the surge: held to what it asked for then.
+  Bytes env2 = test::envelopeFor(f.centre, "stamped before");
+  CHECK(send(early, stamp(early, env2, 8, 12), env2).empty());
+  // The reporter's own path follows the challenge's difficulty.
+  CHECK_NOTHROW(protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", test::envelopeFor(f.centre, "client")));
 }

@@ -4,6 +4,7 @@
 #include <kj/async.h>
 
 #include "server/challenge.h"
+#include "server/pow_governor.h"
 #include "server/writer.h"
 #include "support/event_loop.h"
 #include "support/tempdir.h"
@@ -121,18 +122,45 @@ TEST_CASE("challenge: recognised and kind-bound and tamper-evident and valid for
   crypto::randomBytes(key.data(), 32);
   crypto::randomBytes(other.data(), 32);
   using server::ChallengeKind;
-  auto c = server::issueChallenge(key, ChallengeKind::Pow, 20000);
+  auto c = server::issueChallenge(key, ChallengeKind::Pow, 20000, 21);
   CHECK(c.size() == server::kChallengeSize);
-  CHECK(server::checkChallenge(key, ChallengeKind::Pow, c, 20000) == 20000u);
-  CHECK(server::checkChallenge(key, ChallengeKind::Pow, c, 20001) == 20000u);
+  auto day = [&](std::uint32_t today) {
+    auto ch = server::checkChallenge(key, ChallengeKind::Pow, c, today);
+    return ch ? ch->day : 0;
+  };
+  CHECK(day(20000) == 20000u);
+  CHECK(day(20001) == 20000u);
+  CHECK(server::checkChallenge(key, ChallengeKind::Pow, c, 20000)->difficulty == 21);
   CHECK_FALSE(server::checkChallenge(key, ChallengeKind::Pow, c, 20002));  // stale
   CHECK_FALSE(server::checkChallenge(key, ChallengeKind::Pow, c, 19999));  // from the future
   CHECK_FALSE(server::checkChallenge(key, ChallengeKind::Login, c, 20000));
   CHECK_FALSE(server::checkChallenge(other, ChallengeKind::Pow, c, 20000));
+  // Every byte is covered, the difficulty byte (index 4) included: a client
+  // cannot lower what it was asked for.
   for (std::size_t i = 0; i < c.size(); ++i) {
     auto t = c;
     t[i] ^= 0x01;
     CHECK_FALSE(server::checkChallenge(key, ChallengeKind::Pow, t, 20000));
   }
-  CHECK(server::issueChallenge(key, ChallengeKind::Pow, 20000) != c);  // fresh randomness
+  CHECK(server::issueChallenge(key, ChallengeKind::Pow, 20000, 21) != c);  // fresh randomness
+}
+
+TEST_CASE("pow governor: surges above the accepted rate and relaxes a window later") {
+  using Clock = server::PowGovernor::Clock;
+  server::PowGovernor g({/*surgeRate*/ 10, /*surgeBits*/ 3});
+  const auto t0 = Clock::time_point{} + std::chrono::hours(1);
+  CHECK(g.demand(20, t0) == 20);
+  for (int i = 0; i < 9; ++i) g.accepted(t0 + std::chrono::seconds(i));
+  CHECK(g.demand(20, t0 + std::chrono::seconds(10)) == 20);
+  g.accepted(t0 + std::chrono::seconds(10));
+  CHECK(g.demand(20, t0 + std::chrono::seconds(11)) == 23);
+  // Half a window later the previous minute counts half: 5 < 10.
+  CHECK(g.demand(20, t0 + std::chrono::seconds(90)) == 20);
+  CHECK(g.demand(20, t0 + std::chrono::minutes(5)) == 20);
+  // Never above what clients accept.
+  for (int i = 0; i < 20; ++i) g.accepted(t0 + std::chrono::minutes(6));
+  CHECK(g.demand(25, t0 + std::chrono::minutes(6)) == format::kPowMaxDifficulty);
+  server::PowGovernor off({0, 3});
+  for (int i = 0; i < 1000; ++i) off.accepted(t0);
+  CHECK(off.demand(20, t0) == 20);
 }
