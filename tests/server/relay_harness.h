@@ -8,8 +8,14 @@
 #include <capnp/message.h>
 #include <kj/async-io.h>
 
+#include <condition_variable>
+#include <cstring>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "crypto/age.h"
 #include "crypto/padding.h"
@@ -109,11 +115,89 @@ inline std::string httpGet(unsigned short port, const std::string& target) {
   return out;
 }
 
+// A framed message whose root is a chain of struct pointers `depth` deep (the
+// relay's nesting limit is 16).
+inline std::vector<std::uint64_t> nestedMessage(int depth) {
+  std::vector<std::uint64_t> words;
+  words.push_back(0);  // segment table: 1 segment, size filled below
+  for (int i = 0; i < depth; ++i) words.push_back(std::uint64_t{1} << 48);  // struct: 0 data, 1 ptr, offset 0
+  words.push_back(0);
+  words[0] = std::uint64_t{static_cast<std::uint32_t>(words.size() - 1)} << 32;
+  return words;
+}
+
 // A gongyou_relay_NAME value from the relay's /metrics (-1 if absent).
 inline long metric(unsigned short port, const std::string& name) {
   auto m = httpGet(port, "/metrics");
   auto at = m.find("\ngongyou_relay_" + name + " ");
   return at == std::string::npos ? -1 : std::stol(m.substr(at + name.size() + 16));
 }
+
+// Acknowledged submissions: receipt id -> hash of the envelope sent.
+struct Ledger {
+  std::mutex mutex;
+  std::condition_variable acked;
+  std::map<protocol::InboxId, crypto::Hash> receipts;
+
+  // `clients` threads submit distinct envelopes until the relay goes away.
+  std::vector<std::thread> load(const Relay& relay, const Centre& centre, int clients,
+                                const std::string& tag) {
+    std::vector<std::thread> ts;
+    for (int t = 0; t < clients; ++t)
+      ts.emplace_back([&, t, tag, address = relay.address()] {
+        try {
+          Client c(address);
+          for (int i = 0;; ++i) {
+            Bytes env =
+                envelopeFor(centre, tag + " client " + std::to_string(t) + " report " + std::to_string(i));
+            auto r = protocol::submitEnvelope(c.relay(), c.ws(), centre.id, env);
+            std::lock_guard<std::mutex> lock(mutex);
+            receipts[r.id] = crypto::blake2b(env);
+            acked.notify_all();
+          }
+        } catch (const kj::Exception&) {
+          // The relay went away under us: expected.
+        } catch (const std::exception&) {
+        }
+      });
+    return ts;
+  }
+
+  // Readiness signal, not a sleep: returns once `n` receipts are in.
+  bool waitFor(std::size_t n) {
+    std::unique_lock<std::mutex> lock(mutex);
+    return acked.wait_for(lock, std::chrono::seconds(60), [&] { return receipts.size() >= n; });
+  }
+
+  // Restarts the relay on `data` and counts receipts whose envelope is there intact.
+  std::size_t intactAfterRestart(const std::string& data, const Centre& centre,
+                                 std::vector<std::string> extra = {}) {
+    Relay relay(data, std::move(extra));
+    return intact(relay.address(), centre);
+  }
+
+  // Counts receipts whose envelope the relay at `address` holds intact.
+  std::size_t intact(const std::string& address, const Centre& centre) {
+    Client c(address);
+    auto col = protocol::loginCourier(c.relay(), c.ws(), centre.id, centre.courier);
+    std::vector<protocol::InboxId> ids;
+    for (auto& [id, hash] : receipts) ids.push_back(id);
+    std::size_t intact = 0;
+    for (std::size_t i = 0; i < ids.size(); i += protocol::kMaxFetchIds) {
+      auto req = col.fetchRequest();
+      const auto n = static_cast<unsigned>(std::min(protocol::kMaxFetchIds, ids.size() - i));
+      auto list = req.initIds(n);
+      for (unsigned k = 0; k < n; ++k) list.set(k, kj::arrayPtr(ids[i + k].data(), 16));
+      auto resp = req.send().wait(c.ws());
+      for (auto e : resp.getEnvelopes()) {
+        protocol::InboxId id;
+        std::memcpy(id.data(), e.getId().begin(), 16);
+        auto bytes = e.getData();
+        intact += receipts.at(id) == crypto::blake2b(ByteView(bytes.begin(), bytes.size()));
+      }
+    }
+    return intact;
+  }
+};
 
 }  // namespace gongyou::test

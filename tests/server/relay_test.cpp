@@ -266,13 +266,7 @@ TEST_CASE("relay: oversized and malformed requests are refused and the relay kee
   // is 16): the relay drops the connection instead of following it.
   {
     int fd = protocol::connectTcp(relay.address(), std::chrono::seconds(5));
-    std::vector<std::uint64_t> words;
-    words.push_back(0);  // segment table: 1 segment, size filled below
-    const int depth = 100;
-    for (int i = 0; i < depth; ++i) words.push_back((std::uint64_t{1} << 48) | 0);  // struct: 0 data, 1 ptr, offset 0
-    words.push_back(0);
-    std::uint32_t segWords = static_cast<std::uint32_t>(words.size() - 1);
-    words[0] = std::uint64_t{segWords} << 32;
+    auto words = test::nestedMessage(100);
     CHECK(::write(fd, words.data(), words.size() * 8) > 0);
     CHECK(closedByPeer(fd));
     ::close(fd);

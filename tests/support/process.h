@@ -93,6 +93,7 @@ class Process {
   }
 
   void signal(int sig) { ::kill(pid_, sig); }
+  pid_t pid() const { return pid_; }
   // Exit status (WEXITSTATUS) or 128+signal.
   int wait() {
     int status = 0;

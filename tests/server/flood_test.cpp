@@ -1,0 +1,235 @@
+// Flood and abuse: the real relay on 127.0.0.1, honest reporters submitting
+// while other threads throw everything an attacker cheaply can at it. Bounded in
+// count and time; loopback only.
+#include <catch2/catch.hpp>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <random>
+
+#include "crypto/pow.h"
+#include "protocol/limits.h"
+#include "relay_harness.h"
+
+using namespace gongyou;
+
+namespace {
+
+// A line like "VmHWM:   123456 kB" of /proc/PID/status, in KiB.
+long procStatusKiB(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
+  return -1;
+}
+
+void raiseFdLimit() {
+  rlimit rl{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &rl) == 0);
+  rl.rlim_cur = rl.rlim_max;
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &rl) == 0);
+}
+
+// Runs `attack(client)` kRounds times on its own thread (or until `stop`). `client` is the thread's RPC connection, made on first use (it must go
+// before the thread's event loop does, hence a local here, not a thread_local).
+struct Attacker {
+  static constexpr long kRounds = 300;
+  std::atomic<long> rounds{0};
+  std::atomic<long> unexpected{0};  // a round the relay did not refuse as it should
+  std::thread thread;
+  template <typename F>
+  Attacker(std::atomic<bool>& stop, F attack)
+      : thread([this, &stop, attack]() mutable {
+          std::unique_ptr<test::Client> client;
+          while (!stop.load() && rounds < kRounds) {
+            try {
+              if (!attack(client)) ++unexpected;
+            } catch (...) {
+              ++unexpected;
+            }
+            ++rounds;
+          }
+        }) {}
+};
+using Conn = std::unique_ptr<test::Client>;
+
+std::string submitWith(test::Client& c, ByteView challenge, std::uint64_t nonce, ByteView env) {
+  return test::refusal([&] {
+    auto req = c.relay().submitRequest();
+    req.setCentre("centre-a");
+    req.setEnvelope(kj::arrayPtr(env.data(), env.size()));
+    req.initStamp().setChallenge(kj::arrayPtr(challenge.data(), challenge.size()));
+    req.getStamp().setNonce(nonce);
+    req.send().wait(c.ws());
+  });
+}
+
+Bytes challengeFrom(test::Client& c) {
+  auto req = c.relay().powChallengeRequest();
+  req.setCentre("centre-a");
+  auto r = req.send().wait(c.ws());
+  return Bytes(r.getChallenge().begin(), r.getChallenge().end());
+}
+
+}  // namespace
+
+TEST_CASE("relay flood: honest reporters get through with bounded latency and memory while the relay is abused") {
+  raiseFdLimit();
+  test::TempDir tmp;
+  const std::string data = tmp / "relay";
+  test::Centre centre;
+  centre.id = "centre-a";
+  centre.difficulty = 10;
+  REQUIRE(test::run({test::kRelayBin, "list-centres", "--data", data}).first == 0);
+  REQUIRE(test::addCentre(data, centre, tmp) == 0);
+  test::Relay relay(data, {"--max-connections", "4000", "--idle-timeout", "60", "--pow-surge-rate", "off"});
+  const std::string address = relay.address();
+
+  // Stored before the flood: must all be there after it.
+  test::Ledger ledger;
+  {
+    test::Client c(address);
+    for (int i = 0; i < 20; ++i) {
+      Bytes env = test::envelopeFor(centre, "before the flood " + std::to_string(i));
+      ledger.receipts[protocol::submitEnvelope(c.relay(), c.ws(), centre.id, env).id] = crypto::blake2b(env);
+    }
+  }
+  const long rssBefore = procStatusKiB(relay.process().pid(), "VmRSS");
+
+  // Thousands of idle connections, and half-open ones that start a message and
+  // never finish it: they hold slots and buffers, and must not starve anyone.
+  constexpr int kIdle = 2000, kHalfOpen = 50;
+  std::vector<int> held;
+  for (int i = 0; i < kIdle + kHalfOpen; ++i) {
+    int fd = protocol::connectTcp(address, std::chrono::seconds(10));
+    if (i >= kIdle) {
+      const std::uint8_t partial[6] = {0, 0, 0, 0, 0x10, 0};  // a frame header cut short
+      REQUIRE(::write(fd, partial, sizeof partial) == sizeof partial);
+    }
+    held.push_back(fd);
+  }
+  // Readiness: the relay has accepted every one of them.
+  for (int probes = 0; test::metric(relay.metricsPort(), "connections_open") < kIdle + kHalfOpen && probes < 5000;)
+    ++probes;
+  CHECK(test::metric(relay.metricsPort(), "connections_open") >= kIdle + kHalfOpen);
+
+  std::atomic<bool> stop{false};
+  std::vector<std::unique_ptr<Attacker>> attackers;
+  // Garbage bytes: the relay drops the connection.
+  attackers.push_back(std::make_unique<Attacker>(stop, [&](Conn&) {
+    static thread_local std::mt19937 rng(7);
+    int fd = protocol::connectTcp(address, std::chrono::seconds(10));
+    std::vector<std::uint8_t> junk(16 * 1024);
+    for (auto& b : junk) b = static_cast<std::uint8_t>(rng());
+    (void)!::write(fd, junk.data(), junk.size());
+    bool closed = test::closedByPeer(fd);
+    ::close(fd);
+    return closed;
+  }));
+  // Deeply nested messages: dropped at the nesting limit.
+  attackers.push_back(std::make_unique<Attacker>(stop, [&](Conn&) {
+    int fd = protocol::connectTcp(address, std::chrono::seconds(10));
+    auto words = test::nestedMessage(100);
+    (void)!::write(fd, words.data(), words.size() * 8);
+    bool closed = test::closedByPeer(fd);
+    ::close(fd);
+    return closed;
+  }));
+  // Oversized requests: above the receive limit, that connection is dropped.
+  attackers.push_back(std::make_unique<Attacker>(stop, [&](Conn&) {
+    test::Client big(address);
+    auto req = big.relay().submitRequest();
+    req.setCentre("centre-a");
+    req.initEnvelope(3 * protocol::kMaxEnvelopeBytes);
+    return !test::refusal([&] { req.send().wait(big.ws()); }).empty();
+  }));
+  // No proof of work, a forged challenge, and too little work.
+  attackers.push_back(std::make_unique<Attacker>(stop, [&](Conn& c) {
+    if (!c) c = std::make_unique<test::Client>(address);
+    Bytes env = test::envelopeFor(centre, "junk");
+    Bytes forged(36, 0x5a);
+    Bytes challenge = challengeFrom(*c);
+    crypto::PowInput in{challenge, "centre-a", crypto::blake2b(env)};
+    std::uint64_t weak = 0;
+    while (crypto::powCheck(in, weak, 10)) ++weak;
+    return !submitWith(*c, {}, 0, env).empty() && !submitWith(*c, forged, 1, env).empty() &&
+           submitWith(*c, challenge, weak, env).find("does not meet") != std::string::npos;
+  }));
+  // Replays of one valid stamp.
+  Bytes replayEnv = test::envelopeFor(centre, "stamped once");
+  Bytes replayChallenge;
+  std::uint64_t replayNonce = 0;
+  {
+    test::Client c(address);
+    replayChallenge = challengeFrom(c);
+    crypto::PowInput in{replayChallenge, "centre-a", crypto::blake2b(replayEnv)};
+    replayNonce = *crypto::powSolve(in, 10);
+    REQUIRE(submitWith(c, replayChallenge, replayNonce, replayEnv).empty());
+  }
+  attackers.push_back(std::make_unique<Attacker>(stop, [&](Conn& c) {
+    if (!c) c = std::make_unique<test::Client>(address);
+    return submitWith(*c, replayChallenge, replayNonce, replayEnv).find("already used") != std::string::npos;
+  }));
+
+  // Honest reporters, meanwhile: at least kEach each, and on until every attack
+  // has run its rounds.
+  auto attacking = [&] {
+    return std::any_of(attackers.begin(), attackers.end(), [](auto& a) { return a->rounds < Attacker::kRounds; });
+  };
+  constexpr int kHonest = 4, kEach = 15;
+  std::mutex mutex;
+  std::vector<double> latencies;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> honest;
+  for (int t = 0; t < kHonest; ++t)
+    honest.emplace_back([&, t] {
+      try {
+        test::Client c(address);
+        for (int i = 0; i < kEach || attacking(); ++i) {
+          Bytes env = test::envelopeFor(centre, "honest " + std::to_string(t) + "/" + std::to_string(i));
+          const auto start = std::chrono::steady_clock::now();
+          auto r = protocol::submitEnvelope(c.relay(), c.ws(), centre.id, env);
+          const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+          std::lock_guard<std::mutex> lock(mutex);
+          latencies.push_back(took.count());
+          ledger.receipts[r.id] = crypto::blake2b(env);
+        }
+      } catch (...) {
+        ++failures;
+      }
+    });
+  for (auto& t : honest) t.join();
+  stop = true;
+  for (auto& a : attackers) a->thread.join();
+
+  const pid_t pid = relay.process().pid();
+  const long peakKiB = procStatusKiB(pid, "VmHWM");
+  std::sort(latencies.begin(), latencies.end());
+  WARN("flood: " << latencies.size() << " honest submissions, median " << latencies[latencies.size() / 2] * 1000
+                 << " ms, max " << latencies.back() * 1000 << " ms; attack rounds garbage/nested/oversized/pow/replay "
+                 << attackers[0]->rounds << "/" << attackers[1]->rounds << "/" << attackers[2]->rounds << "/"
+                 << attackers[3]->rounds << "/" << attackers[4]->rounds << "; relay RSS " << rssBefore / 1024
+                 << " MiB before, peak " << peakKiB / 1024 << " MiB with " << kIdle + kHalfOpen << " held connections");
+
+  CHECK(failures == 0);
+  CHECK(latencies.size() >= std::size_t{kHonest * kEach});
+  CHECK(latencies.back() < 10.0);  // bounded: seconds at worst, not the idle timeout
+  for (auto& a : attackers) {
+    CHECK(a->rounds == Attacker::kRounds);  // every attack ran during the honest traffic…
+    CHECK(a->unexpected == 0);              // …and was refused the way it should be
+  }
+  // 2,050 connections held and the floods: the relay's memory stays bounded.
+  CHECK(peakKiB < 200 * 1024);
+
+  for (int fd : held) ::close(fd);
+  // Nothing acknowledged is lost, and nothing refused was stored.
+  CHECK(ledger.intact(address, centre) == ledger.receipts.size());
+  test::Client c(address);
+  auto col = protocol::loginCourier(c.relay(), c.ws(), centre.id, centre.courier);
+  auto stats = col.statsRequest().send().wait(c.ws()).getStats();
+  CHECK(stats.getInboxCount() == ledger.receipts.size() + 1);  // + the replayed stamp's one acceptance
+}
