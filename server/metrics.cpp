@@ -26,6 +26,8 @@ std::string renderMetrics(const Metrics& m) {
   counter("connections_open", "Connections open now.", m.connectionsOpen, "gauge");
   counter("accept_errors_total", "Failed accepts (e.g. out of file descriptors).", m.acceptErrors);
   counter("connections_idle_closed_total", "Connections closed after the idle timeout.", m.connectionsIdleClosed);
+  counter("storage_full", "1 while submissions are refused because the store or its disk is full.", m.storageFull,
+          "gauge");
   counter("pow_difficulty", "Proof-of-work bits asked by the last challenge (above the bundle's under load).",
           m.powDifficulty, "gauge");
   counter("submits_accepted_total", "Envelopes stored durably.", m.submitsAccepted);
@@ -94,8 +96,11 @@ struct MetricsServer::Impl {
       res.result(http::status::method_not_allowed);
       res.body() = "GET only\n";
     } else if (req.target() == "/healthz") {
-      res.result(http::status::ok);
-      res.body() = "ok\n";
+      // Unhealthy while full: a monitor (or a load balancer over several
+      // relays) should hear of it before the workers do.
+      const bool full = metrics.storageFull.load() != 0;
+      res.result(full ? http::status::service_unavailable : http::status::ok);
+      res.body() = full ? "storage full\n" : "ok\n";
     } else if (req.target() == "/metrics") {
       res.result(http::status::ok);
       res.set(http::field::content_type, "text/plain; version=0.0.4");

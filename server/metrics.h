@@ -17,6 +17,7 @@ struct Metrics {
   Counter batchesCommitted{0}, batchedJobs{0}, storageErrors{0};
   Counter bundlesServed{0}, logins{0}, loginsRefused{0};
   Counter powDifficulty{0};  // gauge: the difficulty of the last challenge issued
+  Counter storageFull{0};    // gauge: 1 while the last write failed for want of space
   Counter envelopesFetched{0}, envelopesDeleted{0}, repliesStored{0}, repliesServed{0};
   Counter badRequests{0};
 };

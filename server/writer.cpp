@@ -2,6 +2,8 @@
 
 #include <kj/exception.h>
 
+#include <cerrno>
+
 #include "protocol/day.h"
 #include "protocol/limits.h"
 
@@ -75,8 +77,20 @@ void Writer::runBatch(std::deque<Pending>& batch) {
       }
     }
     txn.commit();
-  } catch (const lmdb::MapFull&) {
+  } catch (const lmdb::Error& e) {
     expiredThrough_ = 0;
+    // Out of room: the map (--map-size) or the disk itself. LMDB aborts the
+    // transaction and keeps every earlier one, so nothing acknowledged is at risk.
+    // A disk that fills mid-commit shows as a short write (EIO): with almost
+    // nothing free, that is what it was.
+    constexpr std::uint64_t kNearlyFull = 16 << 20;
+    const bool full = e.code() == MDB_MAP_FULL || e.code() == ENOSPC || e.code() == EDQUOT ||
+                      (e.code() == EIO && store_.freeDiskBytes() < kNearlyFull);
+    if (!full) {
+      metrics_.storageErrors++;
+      for (auto& p : batch) p.done->reject(failure("relay storage error; try again later"));
+      return;
+    }
     if (batch.size() > 1) {
       // Nearly full: a big batch may fail where most of its jobs would fit.
       // Retry them one transaction each, so only what does not fit is refused.
@@ -88,6 +102,7 @@ void Writer::runBatch(std::deque<Pending>& batch) {
       return;
     }
     metrics_.storageErrors++;
+    metrics_.storageFull = 1;
     for (auto& p : batch) p.done->reject(failure("relay storage is full; try another relay or later"));
     return;
   } catch (const std::exception&) {
@@ -96,6 +111,7 @@ void Writer::runBatch(std::deque<Pending>& batch) {
     expiredThrough_ = 0;
     return;
   }
+  metrics_.storageFull = 0;
   metrics_.batchesCommitted++;
   metrics_.batchedJobs += batch.size();
   for (std::size_t i = 0; i < batch.size(); ++i) {

@@ -1,5 +1,7 @@
 #include "storage/relay_store.h"
 
+#include <sys/statvfs.h>
+
 #include <cstring>
 
 #include "protocol/limits.h"
@@ -29,7 +31,7 @@ bool startsWith(ByteView key, ByteView prefix) {
 
 }  // namespace
 
-RelayStore::RelayStore(const std::string& dir, const lmdb::EnvOptions& opts) : env_(dir, opts) {
+RelayStore::RelayStore(const std::string& dir, const lmdb::EnvOptions& opts) : dir_(dir), env_(dir, opts) {
   auto txn = lmdb::Txn::write(env_);
   meta_ = lmdb::Dbi::open(txn, "meta");
   centres_ = lmdb::Dbi::open(txn, "centres");
@@ -215,6 +217,12 @@ std::size_t RelayStore::Batch::expireReplay(std::uint32_t firstKeptDay) {
     }
   }
   return n;
+}
+
+std::uint64_t RelayStore::freeDiskBytes() const {
+  struct statvfs st {};
+  if (::statvfs(dir_.c_str(), &st) != 0) return UINT64_MAX;
+  return static_cast<std::uint64_t>(st.f_bavail) * st.f_frsize;
 }
 
 }  // namespace gongyou::storage

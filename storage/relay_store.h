@@ -120,7 +120,13 @@ class RelayStore {
 
   lmdb::Env& env() { return env_; }
 
+  // Bytes free to this process on the store's filesystem (statvfs); UINT64_MAX
+  // if it cannot be told. LMDB reports a disk that filled up mid-commit as a
+  // short write (EIO), not ENOSPC: the writer asks this to tell the two apart.
+  std::uint64_t freeDiskBytes() const;
+
  private:
+  std::string dir_;
   lmdb::Env env_;
   lmdb::Dbi meta_, centres_, inbox_, mailboxes_, replay_;
   Secret<32> challengeKey_;

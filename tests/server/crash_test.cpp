@@ -2,6 +2,9 @@
 // restart it, and check that every submission it acknowledged is there, intact.
 #include <catch2/catch.hpp>
 
+#include <sys/mount.h>
+#include <sys/stat.h>
+
 #include <atomic>
 #include <random>
 #include <thread>
@@ -62,4 +65,82 @@ TEST_CASE("relay shutdown: SIGTERM under load commits what it answered and exits
     for (auto& c : clients) c.join();
   }
   CHECK(ledger.intactAfterRestart(s.data, s.centre) == ledger.receipts.size());
+}
+
+namespace {
+
+// A tmpfs of `mib` MiB mounted at `dir` for the life of this object, if this
+// process may mount (root, or CAP_SYS_ADMIN); mounted() says whether it did.
+class SmallDisk {
+ public:
+  SmallDisk(const std::string& dir, int mib) : dir_(dir) {
+    ::mkdir(dir.c_str(), 0700);
+    mounted_ = ::mount("tmpfs", dir.c_str(), "tmpfs", 0, ("size=" + std::to_string(mib) + "m").c_str()) == 0;
+  }
+  ~SmallDisk() {
+    if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
+  }
+  bool mounted() const { return mounted_; }
+  bool grow(int mib) {
+    return ::mount("tmpfs", dir_.c_str(), "tmpfs", MS_REMOUNT, ("size=" + std::to_string(mib) + "m").c_str()) == 0;
+  }
+
+ private:
+  std::string dir_;
+  bool mounted_ = false;
+};
+
+// Loads the relay until every client is refused; the refusals must all say the
+// relay is full, and what was acknowledged before must all be there.
+void fillUp(test::Relay& relay, const test::Centre& centre, Ledger& ledger, const std::string& tag) {
+  auto clients = ledger.load(relay, centre, 2, tag);
+  for (auto& c : clients) c.join();
+  REQUIRE(ledger.errors.size() == 2);
+  for (const auto& e : ledger.errors) CHECK_THAT(e, Catch::Contains("relay storage is full"));
+  ledger.errors.clear();
+  CHECK(test::metric(relay.metricsPort(), "storage_full") == 1);
+  CHECK_THAT(test::httpGet(relay.metricsPort(), "/healthz"), Catch::StartsWith("HTTP/1.1 503"));
+}
+
+}  // namespace
+
+TEST_CASE("relay full: a full map refuses clearly and loses nothing acknowledged when restarted larger") {
+  Setup s;
+  Ledger ledger;
+  {
+    test::Relay relay(s.data, {"--map-size", "2"}, s.tmp / "relay.stderr");
+    fillUp(relay, s.centre, ledger, "map");
+  }
+  REQUIRE(ledger.receipts.size() > 10);
+  CHECK(ledger.intactAfterRestart(s.data, s.centre, {"--map-size", "64"}) == ledger.receipts.size());
+  test::Relay relay(s.data, {"--map-size", "64"});
+  test::Client c(relay.address());
+  CHECK_NOTHROW(protocol::submitEnvelope(c.relay(), c.ws(), s.centre.id, test::envelopeFor(s.centre, "room again")));
+}
+
+TEST_CASE("relay full: a full disk refuses clearly and accepts again when space returns with nothing lost") {
+  Setup s;
+  SmallDisk disk(s.tmp / "disk", 3);
+  if (!disk.mounted()) {
+    WARN("cannot mount a tmpfs here (needs root): the full-disk case is not exercised");
+    return;
+  }
+  const std::string data = s.tmp / "disk/relay";
+  REQUIRE(test::run({test::kRelayBin, "list-centres", "--data", data}).first == 0);
+  REQUIRE(test::addCentre(data, s.centre, s.tmp) == 0);
+  Ledger ledger;
+  test::Relay relay(data, {"--map-size", "64"}, s.tmp / "relay.stderr");
+  fillUp(relay, s.centre, ledger, "disk");
+  REQUIRE(ledger.receipts.size() > 10);
+  // Space returns; the same relay process takes submissions again.
+  REQUIRE(disk.grow(64));
+  {
+    test::Client c(relay.address());
+    Bytes env = test::envelopeFor(s.centre, "space again");
+    auto r = protocol::submitEnvelope(c.relay(), c.ws(), s.centre.id, env);
+    ledger.receipts[r.id] = crypto::blake2b(env);
+  }
+  CHECK(test::metric(relay.metricsPort(), "storage_full") == 0);
+  CHECK_THAT(test::httpGet(relay.metricsPort(), "/healthz"), Catch::StartsWith("HTTP/1.1 200"));
+  CHECK(ledger.intact(relay.address(), s.centre) == ledger.receipts.size());
 }

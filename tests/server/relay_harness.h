@@ -138,6 +138,7 @@ struct Ledger {
   std::mutex mutex;
   std::condition_variable acked;
   std::map<protocol::InboxId, crypto::Hash> receipts;
+  std::vector<std::string> errors;  // why each load thread stopped
 
   // `clients` threads submit distinct envelopes until the relay goes away.
   std::vector<std::thread> load(const Relay& relay, const Centre& centre, int clients,
@@ -155,9 +156,13 @@ struct Ledger {
             receipts[r.id] = crypto::blake2b(env);
             acked.notify_all();
           }
-        } catch (const kj::Exception&) {
-          // The relay went away under us: expected.
-        } catch (const std::exception&) {
+        } catch (const kj::Exception& e) {
+          // The relay went away under us, or refused: expected; kept for tests.
+          std::lock_guard<std::mutex> lock(mutex);
+          errors.push_back(e.getDescription().cStr());
+        } catch (const std::exception& e) {
+          std::lock_guard<std::mutex> lock(mutex);
+          errors.push_back(e.what());
         }
       });
     return ts;
