@@ -44,7 +44,8 @@ namespace {
 
 // The import proper, on a batch already read in place (`file` 8-byte aligned).
 ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteView file,
-                            const ImportProgress& progress, const storage::MappedFile* mapped) {
+                            const ImportProgress& progress, std::size_t commitEvery,
+                            const storage::MappedFile* mapped) {
   auto release = [mapped](const std::uint8_t* upTo) {
     if (mapped) mapped->release(upTo);
   };
@@ -72,13 +73,15 @@ ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteVie
   }
 
   // Decryption (an X25519 per envelope) runs on every core, a chunk at a time;
-  // the writes stay on this thread, in file order. Every kCommit envelopes are
-  // one transaction: the whole file was verified before the first write, and an
+  // the writes stay on this thread, in file order. Every `commitEvery` envelopes
+  // are one transaction: the whole file was verified before the first write, and an
   // interrupted import is completed by running it again (envelopes already
   // stored are recognised, nothing is stored twice); the batch is recorded as
   // imported only at the end.
   const std::size_t threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
-  constexpr std::size_t kChunk = 1024, kCommit = 8 * kChunk;
+  commitEvery = std::max<std::size_t>(commitEvery, 1);
+  const std::size_t kChunk = std::min<std::size_t>(1024, commitEvery);
+  std::size_t sinceCommit = 0;
   struct Opened {
     crypto::Hash hash{};
     bool known = false;
@@ -144,7 +147,9 @@ ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteVie
         sodium_memzero(o.report.data(), o.report.size());
       });
     }
-    if ((base + n) % kCommit == 0 || base + n == entries.size()) {
+    sinceCommit += n;
+    if (sinceCommit >= commitEvery || base + n == entries.size()) {
+      sinceCommit = 0;
       w->commit();
       w.reset();
     }
@@ -160,19 +165,19 @@ ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteVie
 }  // namespace
 
 ImportResult importBatch(AnalystStore& store, const Keyring& keyring, ByteView batchFile,
-                         const ImportProgress& progress) {
+                         const ImportProgress& progress, std::size_t commitEvery) {
   if (batchFile.size() % sizeof(capnp::word) != 0)
     throw BatchRefused(std::string(protocol::describe(protocol::BatchStatus::Truncated)));
   auto words = kj::heapArray<capnp::word>(batchFile.size() / sizeof(capnp::word));
   std::memcpy(words.begin(), batchFile.data(), batchFile.size());
   return importVerified(store, keyring, ByteView(reinterpret_cast<const std::uint8_t*>(words.begin()), batchFile.size()),
-                        progress, nullptr);
+                        progress, commitEvery, nullptr);
 }
 
 ImportResult importBatchFile(AnalystStore& store, const Keyring& keyring, const std::string& path,
-                             const ImportProgress& progress) {
+                             const ImportProgress& progress, std::size_t commitEvery) {
   storage::MappedFile file(path);
-  return importVerified(store, keyring, file.view(), progress, &file);
+  return importVerified(store, keyring, file.view(), progress, commitEvery, &file);
 }
 
 void writeOutbound(AnalystStore& store, const Keyring& keyring, ByteView bundle,

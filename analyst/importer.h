@@ -30,13 +30,18 @@ struct ImportResult {
 
 using ImportProgress = std::function<void(std::size_t done, std::size_t total)>;
 
+// Reports per transaction: each commit is an fsync, and what a crash (or a pulled
+// plug) loses is at most the reports since the last one — a re-run redoes them.
+inline constexpr std::size_t kDefaultCommitEvery = 8192;
+
 // Throws BatchRefused (with the reason) for a file that does not verify as a
-// collected batch of this centre signed by its courier key.
+// collected batch of this centre signed by its courier key. `progress` is called
+// after each chunk of up to 1,024 envelopes (and each commit).
 ImportResult importBatch(AnalystStore& store, const Keyring& keyring, ByteView batchFile,
-                         const ImportProgress& progress = {});
+                         const ImportProgress& progress = {}, std::size_t commitEvery = kDefaultCommitEvery);
 // The same on a file read in place (memory-mapped): any size, no copy.
 ImportResult importBatchFile(AnalystStore& store, const Keyring& keyring, const std::string& path,
-                             const ImportProgress& progress = {});
+                             const ImportProgress& progress = {}, std::size_t commitEvery = kDefaultCommitEvery);
 
 // Moves the queued acks and replies into a signed outbound file and hands it to
 // `save` (which writes it durably); the queue is emptied only after `save`

@@ -1,6 +1,8 @@
-// gongyou-analyst: a thin command line over the centre's library (analyst/).
-// This version covers the centre's keys, its key bundle and its centre code;
-// collect, import, analysis and replies arrive with the rest of the analyst issue.
+// gongyou-analyst: a thin command line over the centre's library (analyst/):
+// keys, bundles and the centre code; the courier's collect and deliver; import,
+// replies, analysis and exports on the air-gapped machine.
+#include <unistd.h>
+
 #include <cstring>
 #include <iostream>
 #include <optional>
@@ -39,7 +41,7 @@ Usage:
   gongyou-analyst revoke --dir DIR --key age1...
   gongyou-analyst centre-code --dir DIR
   gongyou-analyst keys --dir DIR
-  gongyou-analyst import --dir DIR BATCH_FILE... [--out OUTBOUND_FILE]
+  gongyou-analyst import --dir DIR BATCH_FILE... [--out OUTBOUND_FILE] [--commit-every N]
   gongyou-analyst list --dir DIR
   gongyou-analyst reply --dir DIR --report REF --text TEXT
   gongyou-analyst outbound --dir DIR --out OUTBOUND_FILE [--bundle BUNDLE_FILE]
@@ -88,6 +90,9 @@ Options:
   --scrypt-work N      Keyring passphrase work factor, log2 (default 18, as age).
   --days N             Validity of a new bundle (default 180) or analyst key (default 365).
   --pow BITS           Proof of work workers' submissions need (default 23, about 1 s).
+  --commit-every N     import: reports per transaction (default 8192). A crash or power
+                       cut loses at most the reports since the last one; running the
+                       import again redoes them, and nothing is stored twice.
 
   --store-cost C        Argon2id cost of the report store key: moderate (default) or
                        interactive (for slow machines).
@@ -105,6 +110,7 @@ struct Options {
   unsigned pow = protocol::kDefaultPowDifficulty;
   std::uint32_t days = 0, overlap = 14;
   int scryptWork = format::kScryptDefaultLogN;
+  std::size_t commitEvery = analyst::kDefaultCommitEvery;
 };
 
 int usage(const std::string& why) {
@@ -222,10 +228,16 @@ int dataCommand(Options& o) {
   if (o.command == "import") {
     if (o.positional.empty()) return usage("import takes BATCH_FILE ...");
     for (const auto& path : o.positional) {
-      auto r = importBatchFile(*u->store, *u->keyring, path, [&](std::size_t done, std::size_t total) {
-        std::cerr << "\r  " << path << ": " << done << "/" << total << std::flush;
-        if (done == total) std::cerr << "\n";
-      });
+      // On a terminal one line that updates; to a log, a line per step.
+      const bool tty = ::isatty(2);
+      auto r = importBatchFile(
+          *u->store, *u->keyring, path,
+          [&](std::size_t done, std::size_t total) {
+            std::cerr << (tty ? "\r  " : "  ") << path << ": " << done << "/" << total;
+            if (!tty || done == total) std::cerr << "\n";
+            std::cerr << std::flush;
+          },
+          o.commitEvery);
       std::cout << path << ": " << r.envelopes << " envelopes, " << r.stored << " new reports, " << r.duplicates
                 << " already known, " << r.setAside << " set aside"
                 << (r.alreadyImported ? " (this file was imported before)" : "") << "\n";
@@ -420,6 +432,7 @@ int main(int argc, char** argv) {
       else if (a == "--name") o.names.push_back(v);
       else if (a == "--passphrase-file") o.passFile = v;
       else if (a == "--pow") o.pow = static_cast<unsigned>(number(format::kPowMaxDifficulty));
+      else if (a == "--commit-every") o.commitEvery = std::max<unsigned long>(1, number(1u << 24));
       else if (a == "--days") o.days = static_cast<std::uint32_t>(number(3650));
       else if (a == "--overlap") o.overlap = static_cast<std::uint32_t>(number(365));
       else if (a == "--scrypt-work") o.scryptWork = static_cast<int>(number(format::kScryptMaxLogN));

@@ -23,10 +23,14 @@ struct CentreCli {
 
   // An analyst-machine command on this centre.
   std::pair<int, std::string> analyst(std::vector<std::string> args, const std::string& err = {}) {
+    return run(analystArgv(std::move(args)), err);
+  }
+  // Its command line (for a test::Process).
+  std::vector<std::string> analystArgv(std::vector<std::string> args) const {
     std::vector<std::string> v{kAnalystBin};
     v.insert(v.end(), args.begin(), args.end());
     v.insert(v.end(), {"--dir", dir, "--passphrase-file", pass, "--scrypt-work", "10", "--store-cost", "interactive"});
-    return run(v, err);
+    return v;
   }
   // A courier-machine command with this centre's courier key.
   std::pair<int, std::string> courier(std::vector<std::string> args, const std::string& err = {}) {

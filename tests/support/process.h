@@ -22,7 +22,7 @@ namespace gongyou::test {
 class Process {
  public:
   // Starts `argv[0]` with stdout piped to us and stderr to `stderrPath` (or
-  // inherited when empty).
+  // inherited when empty, or into the same pipe as stdout when "-").
   explicit Process(std::vector<std::string> argv, const std::string& stderrPath = {}) {
     int fds[2];
     REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
@@ -33,7 +33,9 @@ class Process {
       // child goes with it instead of lingering on a port.
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);
       ::dup2(fds[1], 1);
-      if (!stderrPath.empty()) {
+      if (stderrPath == "-") {
+        ::dup2(fds[1], 2);
+      } else if (!stderrPath.empty()) {
         int e = ::open(stderrPath.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
         if (e >= 0) ::dup2(e, 2);
       }
