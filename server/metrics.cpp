@@ -26,6 +26,8 @@ std::string renderMetrics(const Metrics& m) {
   counter("connections_open", "Connections open now.", m.connectionsOpen, "gauge");
   counter("accept_errors_total", "Failed accepts (e.g. out of file descriptors).", m.acceptErrors);
   counter("connections_idle_closed_total", "Connections closed after the idle timeout.", m.connectionsIdleClosed);
+  counter("connections_evicted_total", "Silent connections closed at the cap to make room for a new one.",
+          m.connectionsEvicted);
   counter("storage_full", "1 while submissions are refused because the store or its disk is full.", m.storageFull,
           "gauge");
   counter("pow_difficulty", "Proof-of-work bits asked by the last challenge (above the bundle's under load).",

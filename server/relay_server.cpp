@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 
 #include <csignal>
+#include <list>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -81,15 +82,66 @@ struct Connection {
   capnp::TwoPartyVatNetwork network;
   capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc;
   Metrics& metrics;
+  kj::Own<kj::PromiseFulfiller<void>> evict;  // fulfilled: close this connection now
 };
+
+// The live connections, for the acceptor to find the one silent the longest.
+class Registry {
+ public:
+  struct Entry {
+    Entry(Registry& r, Connection* c) : registry(r), connection(c), at(r.live_.insert(r.live_.end(), this)) {}
+    ~Entry() {
+      registry.live_.erase(at);
+      if (evicted) --registry.evicting_;
+    }
+    KJ_DISALLOW_COPY(Entry);
+    Registry& registry;
+    Connection* connection;
+    std::list<Entry*>::iterator at;
+    bool evicted = false;
+  };
+  kj::Own<Entry> add(Connection* c) { return kj::heap<Entry>(*this, c); }
+  // Closes the connection silent the longest, if silent for at least `atLeast`;
+  // false if there is none.
+  bool evictMostIdle(kj::TimePoint now, kj::Duration atLeast) {
+    Entry* best = nullptr;
+    for (Entry* e : live_) {
+      const auto last = e->connection->stream.lastActivity();
+      if (!e->evicted && now - last >= atLeast && (!best || last < best->connection->stream.lastActivity()))
+        best = e;
+    }
+    if (!best) return false;
+    best->evicted = true;
+    ++evicting_;
+    best->connection->evict->fulfill();
+    return true;
+  }
+  // Connections told to close that have not gone yet (their slots are free).
+  std::size_t evicting() const { return evicting_; }
+
+ private:
+  std::list<Entry*> live_;
+  std::size_t evicting_ = 0;
+};
+
+kj::Promise<void> serve(kj::Own<kj::AsyncIoStream> stream, kj::Timer& timer, proto::Relay::Client boot,
+                        Metrics& metrics, kj::Duration idle, Registry* registry) {
+  auto c = kj::heap<Connection>(kj::mv(stream), timer, kj::mv(boot), metrics);
+  auto evicted = kj::newPromiseAndFulfiller<void>();
+  c->evict = kj::mv(evicted.fulfiller);
+  auto done = c->network.onDisconnect().exclusiveJoin(c->silence(timer, idle)).exclusiveJoin(kj::mv(evicted.promise));
+  if (registry) {
+    auto entry = registry->add(c.get());
+    return done.attach(kj::mv(c), kj::mv(entry));
+  }
+  return done.attach(kj::mv(c));
+}
 
 }  // namespace
 
 kj::Promise<void> serveConnection(kj::Own<kj::AsyncIoStream> stream, kj::Timer& timer, proto::Relay::Client boot,
                                   Metrics& metrics, kj::Duration idle) {
-  auto c = kj::heap<Connection>(kj::mv(stream), timer, kj::mv(boot), metrics);
-  auto done = c->network.onDisconnect().exclusiveJoin(c->silence(timer, idle));
-  return done.attach(kj::mv(c));
+  return serve(kj::mv(stream), timer, kj::mv(boot), metrics, idle, nullptr);
 }
 
 namespace {
@@ -104,11 +156,18 @@ class Acceptor final : private kj::TaskSet::ErrorHandler {
   kj::Promise<void> run() {
     return listener_.accept().then(
         [this](kj::Own<kj::AsyncIoStream> s) {
-          if (metrics_.connectionsOpen.load() >= maxConns_) {
+          // At the cap, a connection silent for an eighth of the idle timeout
+          // gives its slot to the newcomer: a flood of idle or half-open
+          // connections cannot lock workers out until the timeout. Busy
+          // connections (a worker computing its proof of work sends nothing
+          // for seconds, hence the grace) are never evicted.
+          auto full = [this] { return metrics_.connectionsOpen.load() - registry_.evicting() >= maxConns_; };
+          if (full() && registry_.evictMostIdle(timer_.now(), idle_ / 8)) metrics_.connectionsEvicted++;
+          if (full()) {
             metrics_.connectionsRefused++;  // dropped unread: s is destroyed here
           } else {
             metrics_.connectionsAccepted++;
-            tasks_.add(serveConnection(kj::mv(s), timer_, boot_, metrics_, idle_));
+            tasks_.add(serve(kj::mv(s), timer_, boot_, metrics_, idle_, &registry_));
           }
           return run();
         },
@@ -131,6 +190,7 @@ class Acceptor final : private kj::TaskSet::ErrorHandler {
   Metrics& metrics_;
   std::size_t maxConns_;
   kj::Duration idle_;
+  Registry registry_;  // before tasks_: connections unregister as tasks_ is destroyed
   kj::TaskSet tasks_;
 };
 

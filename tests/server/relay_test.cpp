@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "crypto/pow.h"
 #include "protocol/ack.h"
@@ -436,6 +437,37 @@ TEST_CASE("relay: connections above --max-connections are closed at once and the
   CHECK(metric("connections_open") == 1);
   test::Client d(relay.address());
   CHECK(call(d).empty());
+}
+
+TEST_CASE("relay: at --max-connections the connection silent the longest makes room for a newcomer") {
+  Fixture f;
+  test::Relay relay(f.data, {"--max-connections", "20", "--idle-timeout", "8"});
+  auto metric = [&](const std::string& name) { return test::metric(relay.metricsPort(), name); };
+  std::vector<int> held;
+  for (int i = 0; i < 20; ++i) held.push_back(protocol::connectTcp(relay.address(), std::chrono::seconds(5)));
+  for (int probes = 0; metric("connections_open") < 20 && probes < 2000;) ++probes;
+  REQUIRE(metric("connections_open") == 20);
+  const auto start = std::chrono::steady_clock::now();
+  // While they are fresh (silent for less than 8 s / 8), a newcomer is turned away.
+  int fd = protocol::connectTcp(relay.address(), std::chrono::seconds(5));
+  CHECK(closedByPeer(fd));
+  ::close(fd);
+  // Then the most idle one gives up its slot, long before the idle timeout. What
+  // is awaited is time itself (1 s of silence), so the retries are paced.
+  bool through = false;
+  while (!through && std::chrono::steady_clock::now() - start < std::chrono::seconds(7)) {
+    try {
+      test::Client c(relay.address());
+      protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", test::envelopeFor(f.centre, "made room"));
+      through = true;
+    } catch (const kj::Exception&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  CHECK(through);
+  CHECK(metric("connections_evicted_total") >= 1);
+  CHECK(metric("connections_idle_closed_total") == 0);
+  for (int h : held) ::close(h);
 }
 
 TEST_CASE("relay: a silent connection is closed after the idle timeout") {
