@@ -122,6 +122,18 @@ std::vector<RelayOutcome> deliver(const CourierKey& key, ByteView outboundFile, 
     RelayOutcome o{relay, 0, {}};
     try {
       protocol::withRelay(io, {relay}, net, [&](proto::Relay::Client& r, const protocol::CallTimeout& bound) {
+        // The bundle first, and without logging in: it may name a new courier
+        // key (the old one lost with a seized machine), which is the key this
+        // courier logs in with next.
+        for (const auto& e : batch.entries) {
+          if (!e->root().isBundle()) continue;
+          auto req = r.publishBundleRequest();
+          req.setBundle(e->root().getBundle());
+          // An older or equal version is refused by the relay: already there.
+          KJ_IF_MAYBE(ex, kj::runCatchingExceptions([&] { bound(req.send()).wait(io.waitScope); })) {
+            if (progress) progress(relay + ": bundle not published: " + ex->getDescription().cStr());
+          }
+        }
         auto col = protocol::loginCourier(r, io.waitScope, key.centreId, key.key);
         std::vector<proto::Reply::Reader> replies;
         for (const auto& e : batch.entries) {
@@ -132,13 +144,6 @@ std::vector<RelayOutcome> deliver(const CourierKey& key, ByteView outboundFile, 
             o.count += bound(req.send()).wait(io.waitScope).getDeleted();
           } else if (entry.isReply()) {
             replies.push_back(entry.getReply());
-          } else if (entry.isBundle()) {
-            auto req = col.publishBundleRequest();
-            req.setBundle(entry.getBundle());
-            // An older or equal version is refused by the relay: already there.
-            KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] { bound(req.send()).wait(io.waitScope); })) {
-              if (progress) progress(relay + ": bundle not published: " + e->getDescription().cStr());
-            }
           }
         }
         for (std::size_t i = 0; i < replies.size(); i += protocol::kMaxRepliesPerCall) {

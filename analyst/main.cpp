@@ -39,6 +39,7 @@ Usage:
   gongyou-analyst rotate --dir DIR [--days N] [--overlap N]
   gongyou-analyst add-analyst --dir DIR [--days N]
   gongyou-analyst revoke --dir DIR --key age1...
+  gongyou-analyst rotate-courier --dir DIR
   gongyou-analyst centre-code --dir DIR
   gongyou-analyst keys --dir DIR
   gongyou-analyst import --dir DIR BATCH_FILE... [--out OUTBOUND_FILE] [--commit-every N]
@@ -64,6 +65,11 @@ Commands:
                every current key, so any of them, or `age -d`, can open it).
   revoke       Take an analyst key out of the bundle today (a lost or departed analyst's);
                it stays in the keyring for the reports already encrypted to it.
+  rotate-courier
+               Replace the courier key (a courier machine lost or taken): writes a new
+               DIR/courier.key and a bundle naming it. Once the bundle reaches a relay
+               (outbound --bundle, then deliver; or add-centre), the old key logs in
+               there no more. Workers need nothing: their programs fetch the bundle.
   centre-code  Print the centre code and its QR code (from DIR/centre.bundle).
   keys         List the public keys and their validity (no passphrase needed: from the bundle).
   import       Verify collected batches (signed by the courier key), decrypt, validate and
@@ -144,6 +150,13 @@ void writeBundle(const Options& o, Keyring& k) {
   Bytes bundle = makeBundle(k, protocol::today(), o.days ? o.days : 180);
   storage::writeFileAtomic(o.dir + "/centre.bundle", bundle);
   std::cout << "signed bundle version " << k.bundleVersion << " -> " << o.dir << "/centre.bundle\n";
+}
+
+// The courier machine gets the courier key and nothing else secret.
+void writeCourierKey(const Options& o, const Keyring& k) {
+  std::string text = courierKeyText(k.centreId, k.courier, k.identity.publicKey(), k.relays);
+  storage::writeFileAtomic(o.dir + "/courier.key", text);
+  sodium_memzero(text.data(), text.size());
 }
 
 int printCode(const Options& o) {
@@ -322,10 +335,7 @@ int run(Options& o) {
     o.days = 0;  // the first bundle gets the bundle default
     writeBundle(o, k);
     save(o, k, std::move(pass));
-    // The courier machine gets the courier key and nothing else secret.
-    std::string text = courierKeyText(k.centreId, k.courier, k.identity.publicKey(), k.relays);
-    storage::writeFileAtomic(o.dir + "/courier.key", text);
-    sodium_memzero(text.data(), text.size());
+    writeCourierKey(o, k);
     std::cout << "created centre " << k.centreId << ": " << keyringPath(o) << " (keep it offline), " << o.dir
               << "/courier.key (for the courier machine)\n";
     return printCode(o);
@@ -346,7 +356,8 @@ int run(Options& o) {
     std::cout << "  proof of work " << unsigned(r.getPow().getDifficulty()) << " bits\n";
     return kOk;
   }
-  if (o.command == "bundle" || o.command == "rotate" || o.command == "add-analyst" || o.command == "revoke") {
+  if (o.command == "bundle" || o.command == "rotate" || o.command == "add-analyst" || o.command == "revoke" ||
+      o.command == "rotate-courier") {
     SecretBytes pass;
     auto k = load(o, pass);
     if (!k) return kRefused;
@@ -385,8 +396,16 @@ int run(Options& o) {
                 << protocol::isoDate(today + o.overlap) << " and stay in the keyring for old reports\n";
       o.days = 0;
     }
+    if (o.command == "rotate-courier") k->courier = crypto::SigningKey::generate();
     writeBundle(o, *k);
     save(o, *k, std::move(pass));
+    if (o.command == "rotate-courier") {
+      writeCourierKey(o, *k);
+      std::cout << "new courier key in " << o.dir << "/courier.key; the old one stops working on each relay as the "
+                << "new bundle reaches it:\n  gongyou-analyst outbound --dir " << o.dir << " --bundle " << o.dir
+                << "/centre.bundle --out OUTBOUND_FILE\nthen `deliver` it on the courier machine with the new "
+                << "courier.key (or give centre.bundle to each relay operator: gongyou-relay add-centre)\n";
+    }
     return kOk;
   }
   return usage("unknown command " + o.command);

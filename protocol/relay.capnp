@@ -30,8 +30,10 @@ interface Relay {
 
   powChallenge @1 (centre :Text) -> (challenge :Data, difficulty :UInt8);
   # A fresh challenge for a submission stamp and the difficulty the centre's
-  # bundle asks for. Challenges are stateless (day || random || relay tag) and
-  # stay valid for the day they were issued and the next.
+  # bundle asks for, or more while the relay is under load (the difficulty is
+  # written into the challenge and covered by its tag). Challenges are stateless
+  # (day || difficulty || random || relay tag) and stay valid for the day they
+  # were issued and the next.
 
   submit @2 (centre :Text, envelope :Data, stamp :Stamp) -> (receipt :Receipt);
   # Stores one age-encrypted envelope for the centre. Answers only once the
@@ -53,6 +55,14 @@ interface Relay {
   # `signature`: Ed25519 by the courier key named in the centre's pinned bundle,
   # over "gongyou/login/v1" 0x00 || challenge || centre. Returns a Collector
   # scoped to that one centre. A challenge is accepted once.
+
+  publishBundle @6 (bundle :Bundle.SignedBundle) -> ();
+  # Replaces the bundle of the centre it names, with no login: a bundle is its
+  # own authority (signed by the identity key the relay pinned, valid today, a
+  # higher version than the pinned one), so whoever carries it changes nothing
+  # the centre did not sign. This is how a centre whose courier machine was
+  # taken replaces the courier key: the new bundle names the new key and the old
+  # one stops working, without ever using the old one again.
 }
 
 struct Stamp {
@@ -88,8 +98,8 @@ interface Collector {
   # Files encrypted replies under anonymous mailboxes (cap 256 per call).
 
   publishBundle @4 (bundle :Bundle.SignedBundle) -> ();
-  # Replaces the centre's bundle. It must verify under the pinned identity key,
-  # be valid today, and carry a higher version than the current one.
+  # Replaces the centre's bundle, as Relay.publishBundle (the same rules; it
+  # must also name this centre).
 
   stats @5 () -> (stats :CentreStats);
 }

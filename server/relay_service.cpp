@@ -68,6 +68,41 @@ InboxId requireId(Metrics& m, capnp::Data::Reader d) {
   return id;
 }
 
+// Pins a newer bundle of the centre it names (or of `onlyCentre`, if given):
+// signed by the pinned identity key, valid today, a higher version. Whoever
+// carries it, the centre signed it; see Relay.publishBundle in relay.capnp.
+kj::Promise<void> publishBundleFor(RelayContext& ctx, proto::SignedBundle::Reader incoming,
+                                   kj::StringPtr onlyCentre = nullptr) {
+  protocol::BundleRules self;  // first: well-formed, signed by the key it names, valid today
+  self.today = protocol::today();
+  auto first = protocol::verifyBundle(incoming, self);
+  auto refuseStatus = [&](const protocol::BundleCheck& c) {
+    refuse(ctx.metrics, std::string("bundle: ") + protocol::describe(c.status) +
+                            (c.detail.empty() ? "" : " (" + c.detail + ")"));
+  };
+  if (first.status != protocol::BundleStatus::Ok) refuseStatus(first);
+  kj::StringPtr centre = first.bundle->root().getCentreId();
+  if (onlyCentre != nullptr && centre != onlyCentre) refuse(ctx.metrics, "bundle: names another centre");
+  auto current = requireCentre(ctx, centre);
+  protocol::BundleRules rules = self;  // then: the pinned identity, a newer version
+  rules.pinnedIdentity = view(current->bundle().getIdentityKey());
+  rules.seenVersion = current->bundle().getVersion();
+  auto check = protocol::verifyBundle(incoming, rules);
+  if (check.status != protocol::BundleStatus::Ok) refuseStatus(check);
+  const std::uint64_t version = check.bundle->root().getVersion();
+  Bytes framed = protocol::serializeSignedBundle(incoming);
+  std::string c(centre.cStr(), centre.size());
+  return ctx.writer.submit([c, framed = std::move(framed), version](storage::RelayStore::Batch& b) {
+    // Re-checked inside the transaction: two publishes racing must not let the
+    // older one land last.
+    auto now = b.centreBundle(c);
+    if (!now) throw Refusal("centre: unknown on this relay");
+    if (Pinned::open(*now)->bundle().getVersion() >= version)
+      throw Refusal("bundle: older than (or as old as) the one already pinned");
+    b.putCentre(c, framed);
+  });
+}
+
 class CollectorImpl final : public proto::Collector::Server {
  public:
   CollectorImpl(RelayContext& ctx, kj::String centre) : ctx_(ctx), centre_(kj::mv(centre)) {}
@@ -165,30 +200,7 @@ class CollectorImpl final : public proto::Collector::Server {
   }
 
   kj::Promise<void> publishBundle(PublishBundleContext context) override {
-    auto current = requireCentre(ctx_, centre_);
-    auto incoming = context.getParams().getBundle();
-    protocol::BundleRules rules;
-    rules.today = protocol::today();
-    rules.pinnedIdentity = view(current->bundle().getIdentityKey());
-    rules.seenVersion = current->bundle().getVersion();
-    auto check = protocol::verifyBundle(incoming, rules);
-    if (check.status != protocol::BundleStatus::Ok)
-      refuse(ctx_.metrics, std::string("bundle: ") + protocol::describe(check.status) +
-                               (check.detail.empty() ? "" : " (" + check.detail + ")"));
-    if (check.bundle->root().getCentreId() != centre_)
-      refuse(ctx_.metrics, "bundle: names another centre");
-    const std::uint64_t version = check.bundle->root().getVersion();
-    Bytes framed = protocol::serializeSignedBundle(incoming);
-    std::string c = centre();
-    return ctx_.writer.submit([c, framed = std::move(framed), version](storage::RelayStore::Batch& b) {
-      // Re-checked inside the transaction: two publishes racing must not let the
-      // older one land last.
-      auto now = b.centreBundle(c);
-      if (!now) throw Refusal("centre: unknown on this relay");
-      if (Pinned::open(*now)->bundle().getVersion() >= version)
-        throw Refusal("bundle: older than (or as old as) the one already pinned");
-      b.putCentre(c, framed);
-    });
+    return publishBundleFor(ctx_, context.getParams().getBundle(), centre_);
   }
 
   kj::Promise<void> stats(StatsContext context) override {
@@ -297,6 +309,10 @@ class RelayImpl final : public proto::Relay::Server {
     for (unsigned i = 0; i < replies.size(); ++i) out.set(i, kj::arrayPtr(replies[i].data(), replies[i].size()));
     ctx_.metrics.repliesServed += replies.size();
     return kj::READY_NOW;
+  }
+
+  kj::Promise<void> publishBundle(PublishBundleContext context) override {
+    return publishBundleFor(ctx_, context.getParams().getBundle());
   }
 
   kj::Promise<void> loginChallenge(LoginChallengeContext context) override {

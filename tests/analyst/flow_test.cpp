@@ -210,3 +210,40 @@ TEST_CASE("analyst import: killed mid-import three times then re-run stores ever
   CHECK_THAT(c.analyst({"import", file}).second,
              Catch::Contains("0 new reports, " + std::to_string(kReports + kDuplicates) + " already known"));
 }
+
+// The courier machine is taken: the centre makes a new courier key on the
+// analyst machine, and a new courier machine publishes the bundle that names it.
+TEST_CASE("analyst courier: after rotate-courier the old courier key logs in nowhere and the new one collects") {
+  Centre c;
+  test::TempDir rt;
+  const std::string data = rt / "r";
+  REQUIRE(run({test::kRelayBin, "list-centres", "--data", data}).first == 0);
+  test::Relay relay(data);
+  REQUIRE(c.analyst({"init", "--centre", "seized", "--relay", relay.address(), "--pow", "1"}).first == 0);
+  REQUIRE(run({test::kRelayBin, "add-centre", "--data", data, c.dir + "/centre.bundle"}).first == 0);
+  {
+    test::Client w(relay.address());
+    protocol::submitEnvelope(w.relay(), w.ws(), "seized", c.envelope(kReports));
+  }
+  const std::string oldKey = c.tmp / "old-courier.key";
+  storage::writeFileAtomic(oldKey, storage::readFile(c.dir + "/courier.key"));
+
+  auto rotated = c.analyst({"rotate-courier"});
+  REQUIRE(rotated.first == 0);
+  CHECK_THAT(rotated.second, Catch::Contains("new courier key"));
+  CHECK(storage::readFile(c.dir + "/courier.key") != storage::readFile(oldKey));
+  // Until the bundle reaches the relay, the old key still works there.
+  CHECK(run({test::kAnalystBin, "collect", "--courier-key", oldKey, "--out", c.tmp / "before.gyb"}).first == 0);
+  const std::string out = c.tmp / "outbound.gyo";
+  REQUIRE(c.analyst({"outbound", "--bundle", c.dir + "/centre.bundle", "--out", out}).first == 0);
+  REQUIRE(c.courier({"deliver", out}).first == 0);  // with the new courier.key
+
+  auto refused = run({test::kAnalystBin, "collect", "--courier-key", oldKey, "--out", c.tmp / "old.gyb"});
+  CHECK(refused.first != 0);
+  CHECK_THAT(refused.second, Catch::Contains("login: refused"));
+  REQUIRE(c.courier({"collect", "--out", c.tmp / "new.gyb"}).first == 0);
+  CHECK_THAT(c.analyst({"import", c.tmp / "new.gyb"}).second, Catch::Contains("1 new reports"));
+  // A batch from the old key (made before the rotation) no longer imports: the
+  // keyring knows only the new courier key.
+  CHECK(c.analyst({"import", c.tmp / "before.gyb"}).first == 1);
+}

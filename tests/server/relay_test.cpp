@@ -313,15 +313,25 @@ TEST_CASE("relay: publishBundle accepts only newer bundles from the pinned ident
   Fixture f;
   test::Relay relay(f.data);
   test::Client c(relay.address());
+  // The same rules whoever carries the bundle: the centre's courier (logged in),
+  // or anyone at all (a bundle is signed; a new courier key arrives this way).
+  const bool anonymous = GENERATE(false, true);
+  INFO((anonymous ? "anonymous" : "courier"));
   auto col = protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.courier);
   auto publish = [&](const test::Centre& centre, const crypto::SigningKey& signer) {
     Bytes file = centre.bundleFileSignedBy(signer);
     kj::Array<capnp::word> w;
     auto msg = protocol::readSignedBundle(file, w);
     return refusal([&] {
-      auto req = col.publishBundleRequest();
-      req.setBundle(msg->getRoot<proto::SignedBundle>());
-      req.send().wait(c.ws());
+      if (anonymous) {
+        auto req = c.relay().publishBundleRequest();
+        req.setBundle(msg->getRoot<proto::SignedBundle>());
+        req.send().wait(c.ws());
+      } else {
+        auto req = col.publishBundleRequest();
+        req.setBundle(msg->getRoot<proto::SignedBundle>());
+        req.send().wait(c.ws());
+      }
     });
   };
   test::Centre next = std::move(f.centre);
@@ -337,8 +347,14 @@ TEST_CASE("relay: publishBundle accepts only newer bundles from the pinned ident
   next.version = 3;
   auto usurper = crypto::SigningKey::generate();
   CHECK_THAT(publish(next, usurper), Catch::Contains("signature does not verify"));
+  // A whole other identity, correctly self-signed, for the same centre id.
+  test::Centre impostor;
+  impostor.id = "centre-a";
+  impostor.version = 9;
+  CHECK_THAT(publish(impostor, impostor.identity), Catch::Contains("identity"));
   next.id = "centre-b";
-  CHECK_THAT(publish(next, next.identity), Catch::Contains("names another centre"));
+  CHECK_THAT(publish(next, next.identity),
+             Catch::Contains(anonymous ? "centre: unknown on this relay" : "names another centre"));
 }
 
 TEST_CASE("relay: replies are filed under a mailbox and fetched anonymously") {
