@@ -237,6 +237,13 @@ void relaySeeds() {
   seed("relay_rpc", "fetch-replies", Session().call<R::FetchRepliesParams>(3, replies).bytes());
   seed("relay_rpc", "login-challenge", Session().call<R::LoginChallengeParams>(4, [](auto) {}).bytes());
   seed("relay_rpc", "login", Session().call<R::LoginParams>(5, login).bytes());
+  // A newer bundle, published with no login (Relay.publishBundle).
+  c.version = 2;
+  Bytes newer = c.bundleFile();
+  kj::Array<capnp::word> storage;
+  auto newerMsg = protocol::readSignedBundle(newer, storage);
+  auto publish = [&](R::PublishBundleParams::Builder p) { p.setBundle(newerMsg->getRoot<proto::SignedBundle>()); };
+  seed("relay_rpc", "publish-bundle", Session().call<R::PublishBundleParams>(6, publish).bytes());
   seed("relay_rpc", "everything", Session()
                                       .call<R::GetBundleParams>(0, getBundle)
                                       .call<R::PowChallengeParams>(1, challenge)
