@@ -35,7 +35,7 @@ const char kUsage_[] = R"(gongyou-analyst: the worker centre's tool (air-gapped 
 Usage:
   gongyou-analyst init --dir DIR --centre ID --relay HOST:PORT [--relay ...]
                        [--name LANG=TEXT ...] [--pow BITS] [--days N]
-  gongyou-analyst bundle --dir DIR [--days N]
+  gongyou-analyst bundle --dir DIR [--days N] [--relay HOST:PORT ...]
   gongyou-analyst rotate --dir DIR [--days N] [--overlap N]
   gongyou-analyst add-analyst --dir DIR [--days N]
   gongyou-analyst revoke --dir DIR --key age1...
@@ -58,7 +58,8 @@ Commands:
                machine only), the first signed bundle DIR/centre.bundle, and the centre
                code (printed, and DIR/centre-code.svg as a QR code).
   bundle       Sign a new bundle (version + 1) from the keyring: give it to each relay
-               (`gongyou-relay add-centre`) or publish it through the courier.
+               (`gongyou-relay add-centre`) or publish it through the courier. With
+               --relay, the relays listed replace the centre's relays (and courier.key).
   rotate       Add a new analyst key valid from today; the old one stays in the keyring
                (old reports) and leaves the bundle after --overlap days (default 14).
   add-analyst  Add another analyst key (several analysts: every report is encrypted to
@@ -397,8 +398,16 @@ int run(Options& o) {
       o.days = 0;
     }
     if (o.command == "rotate-courier") k->courier = crypto::SigningKey::generate();
+    const bool newRelays = o.command == "bundle" && !o.relays.empty();
+    if (newRelays) k->relays = o.relays;
     writeBundle(o, *k);
     save(o, *k, std::move(pass));
+    if (newRelays) {
+      writeCourierKey(o, *k);
+      std::cout << "relays now: ";
+      for (const auto& r : k->relays) std::cout << r << " ";
+      std::cout << "\n" << o.dir << "/courier.key lists them: copy it to the courier machine again\n";
+    }
     if (o.command == "rotate-courier") {
       writeCourierKey(o, *k);
       std::cout << "new courier key in " << o.dir << "/courier.key; the old one stops working on each relay as the "

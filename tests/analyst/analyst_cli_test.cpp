@@ -4,8 +4,9 @@
 
 #include <sys/stat.h>
 
-#include "analyst/keyring.h"
 #include "analyst/centre_cli.h"
+#include "analyst/keyring.h"
+#include "protocol/bundle.h"
 #include "server/relay_harness.h"
 #include "storage/file.h"
 
@@ -77,6 +78,15 @@ TEST_CASE("analyst cli: bundle and rotate raise the version and a wrong passphra
   CHECK(c.analyst({"revoke", "--key", newKey}).first == 0);
   CHECK(run({kAnalystBin, "keys", "--dir", c.dir}).second.find(newKey) == std::string::npos);
   CHECK(c.analyst({"revoke", "--key", "age1notakey"}).first == 2);
+
+  // A new list of relays: in the bundle and the courier key.
+  CHECK(c.analyst({"bundle", "--relay", "relay-b.example.org:7455", "--relay", "127.0.0.1:7456"}).first == 0);
+  auto bundle = protocol::BundleFile::open(storage::readFile(c.dir + "/centre.bundle"));
+  REQUIRE(bundle->bundle().getRelays().size() == 2);
+  CHECK(bundle->bundle().getRelays()[0] == "relay-b.example.org:7455");
+  std::string courier = run({"/bin/cat", c.dir + "/courier.key"}).second;
+  CHECK_THAT(courier, Catch::Contains("127.0.0.1:7456"));
+  CHECK(courier.find("127.0.0.1:7455") == std::string::npos);
 
   Bytes before = storage::readFile(c.dir + "/keyring.age");
   storage::writeFileAtomic(c.pass, "wrong\n");
