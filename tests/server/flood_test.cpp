@@ -57,24 +57,6 @@ struct Attacker {
 };
 using Conn = std::unique_ptr<test::Client>;
 
-std::string submitWith(test::Client& c, ByteView challenge, std::uint64_t nonce, ByteView env) {
-  return test::refusal([&] {
-    auto req = c.relay().submitRequest();
-    req.setCentre("centre-a");
-    req.setEnvelope(kj::arrayPtr(env.data(), env.size()));
-    req.initStamp().setChallenge(kj::arrayPtr(challenge.data(), challenge.size()));
-    req.getStamp().setNonce(nonce);
-    req.send().wait(c.ws());
-  });
-}
-
-Bytes challengeFrom(test::Client& c) {
-  auto req = c.relay().powChallengeRequest();
-  req.setCentre("centre-a");
-  auto r = req.send().wait(c.ws());
-  return Bytes(r.getChallenge().begin(), r.getChallenge().end());
-}
-
 }  // namespace
 
 TEST_CASE("relay flood: honest reporters get through with bounded latency and memory while the relay is abused") {
@@ -152,12 +134,14 @@ TEST_CASE("relay flood: honest reporters get through with bounded latency and me
     if (!c) c = std::make_unique<test::Client>(address);
     Bytes env = test::envelopeFor(centre, "junk");
     Bytes forged(36, 0x5a);
-    Bytes challenge = challengeFrom(*c);
+    Bytes challenge = test::challengeFrom(*c, "centre-a").first;
     crypto::PowInput in{challenge, "centre-a", crypto::blake2b(env)};
     std::uint64_t weak = 0;
     while (crypto::powCheck(in, weak, 10)) ++weak;
-    return !submitWith(*c, {}, 0, env).empty() && !submitWith(*c, forged, 1, env).empty() &&
-           submitWith(*c, challenge, weak, env).find("does not meet") != std::string::npos;
+    const bool noPow = !test::submitWith(*c, "centre-a", {}, 0, env).empty();
+    const bool forgedRefused = !test::submitWith(*c, "centre-a", forged, 1, env).empty();
+    return noPow && forgedRefused &&
+           test::submitWith(*c, "centre-a", challenge, weak, env).find("does not meet") != std::string::npos;
   }));
   // Replays of one valid stamp.
   Bytes replayEnv = test::envelopeFor(centre, "stamped once");
@@ -165,14 +149,15 @@ TEST_CASE("relay flood: honest reporters get through with bounded latency and me
   std::uint64_t replayNonce = 0;
   {
     test::Client c(address);
-    replayChallenge = challengeFrom(c);
+    replayChallenge = test::challengeFrom(c, "centre-a").first;
     crypto::PowInput in{replayChallenge, "centre-a", crypto::blake2b(replayEnv)};
     replayNonce = *crypto::powSolve(in, 10);
-    REQUIRE(submitWith(c, replayChallenge, replayNonce, replayEnv).empty());
+    REQUIRE(test::submitWith(c, "centre-a", replayChallenge, replayNonce, replayEnv).empty());
   }
   attackers.push_back(std::make_unique<Attacker>(stop, [&](Conn& c) {
     if (!c) c = std::make_unique<test::Client>(address);
-    return submitWith(*c, replayChallenge, replayNonce, replayEnv).find("already used") != std::string::npos;
+    return test::submitWith(*c, "centre-a", replayChallenge, replayNonce, replayEnv).find("already used") !=
+           std::string::npos;
   }));
 
   // Honest reporters, meanwhile: at least kEach each, and on until every attack

@@ -115,6 +115,27 @@ inline std::string httpGet(unsigned short port, const std::string& target) {
   return out;
 }
 
+// Submits `env` with a hand-made stamp; the refusal text ("" if accepted).
+inline std::string submitWith(Client& c, const std::string& centre, ByteView challenge, std::uint64_t nonce,
+                              ByteView env) {
+  return refusal([&] {
+    auto req = c.relay().submitRequest();
+    req.setCentre(centre);
+    req.setEnvelope(kj::arrayPtr(env.data(), env.size()));
+    req.initStamp().setChallenge(kj::arrayPtr(challenge.data(), challenge.size()));
+    req.getStamp().setNonce(nonce);
+    req.send().wait(c.ws());
+  });
+}
+
+// A fresh proof-of-work challenge and the difficulty it asks.
+inline std::pair<Bytes, unsigned> challengeFrom(Client& c, const std::string& centre) {
+  auto req = c.relay().powChallengeRequest();
+  req.setCentre(centre);
+  auto r = req.send().wait(c.ws());
+  return {Bytes(r.getChallenge().begin(), r.getChallenge().end()), r.getDifficulty()};
+}
+
 // A framed message whose root is a chain of struct pointers `depth` deep (the
 // relay's nesting limit is 16).
 inline std::vector<std::uint64_t> nestedMessage(int depth) {

@@ -190,14 +190,7 @@ TEST_CASE("relay: proof of work is enforced and a stamp cannot be replayed") {
   while (crypto::powCheck(in, weak, 12)) ++weak;
 
   auto send = [&](ByteView chal, std::uint64_t n, ByteView envelope) {
-    return refusal([&] {
-      auto req = c.relay().submitRequest();
-      req.setCentre("centre-a");
-      req.setEnvelope(kj::arrayPtr(envelope.data(), envelope.size()));
-      req.initStamp().setChallenge(kj::arrayPtr(chal.data(), chal.size()));
-      req.getStamp().setNonce(n);
-      req.send().wait(c.ws());
-    });
+    return test::submitWith(c, "centre-a", chal, n, envelope);
   };
   CHECK_THAT(send(challenge, weak, env), Catch::Contains("does not meet the difficulty asked"));
   Bytes forged = challenge;
@@ -524,12 +517,7 @@ TEST_CASE("relay: under load new challenges ask for more work and earlier ones k
   Fixture f;
   test::Relay relay(f.data, {"--pow-surge-rate", "3", "--pow-surge-bits", "4"});
   test::Client c(relay.address());
-  auto challenge = [&] {
-    auto req = c.relay().powChallengeRequest();
-    req.setCentre("centre-a");
-    auto r = req.send().wait(c.ws());
-    return std::make_pair(Bytes(r.getChallenge().begin(), r.getChallenge().end()), unsigned(r.getDifficulty()));
-  };
+  auto challenge = [&] { return test::challengeFrom(c, "centre-a"); };
   // A stamp that meets `meets` bits and not `fails` bits.
   auto stamp = [&](const Bytes& ch, const Bytes& env, unsigned meets, unsigned fails) {
     crypto::PowInput in{ch, "centre-a", crypto::blake2b(env)};
@@ -538,14 +526,7 @@ TEST_CASE("relay: under load new challenges ask for more work and earlier ones k
     return n;
   };
   auto send = [&](const Bytes& ch, std::uint64_t n, const Bytes& env) {
-    return refusal([&] {
-      auto req = c.relay().submitRequest();
-      req.setCentre("centre-a");
-      req.setEnvelope(kj::arrayPtr(env.data(), env.size()));
-      req.initStamp().setChallenge(kj::arrayPtr(ch.data(), ch.size()));
-      req.getStamp().setNonce(n);
-      req.send().wait(c.ws());
-    });
+    return test::submitWith(c, "centre-a", ch, n, env);
   };
   auto [early, earlyBits] = challenge();
   CHECK(earlyBits == 8);  // the bundle's
