@@ -133,6 +133,9 @@ class Cli {
   // Seals and delivers one report; prints the outcome. Returns an exit code.
   int send(const Pinned& p, SecretMessage& msg, bool wantReply) {
     Sealed sealed = seal(p, msg, wantReply);
+    // The proof of work takes a second or two, more while a relay is under
+    // attack: say so, on stderr, so nobody thinks the program hung.
+    std::cerr << tr_("send.working") << std::endl;
     Delivery d = deliver(state_, p, sealed.envelope, io_, net_);
     if (d.delivered) std::cout << tr_("send.ok", {toHex(ByteView(d.receipt.id.data(), 8))}) << "\n";
     else std::cout << tr_("send.queued") << "\n";
