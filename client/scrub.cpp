@@ -1,0 +1,291 @@
+#include "client/scrub.h"
+
+#include <exiv2/exiv2.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+#include <string_view>
+
+namespace gongyou::client {
+namespace {
+
+void note(std::vector<std::string>& removed, const std::string& what) {
+  if (std::find(removed.begin(), removed.end(), what) == removed.end()) removed.push_back(what);
+}
+
+std::uint32_t be32(const std::uint8_t* p) {
+  return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3];
+}
+std::uint32_t le32(const std::uint8_t* p) {
+  return std::uint32_t{p[3]} << 24 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[1]} << 8 | p[0];
+}
+void putLe32(std::uint8_t* p, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+
+struct Filtered {
+  bool ok = false;
+  std::string detail;
+};
+
+// JPEG: keep what decoding needs — SOI, quantisation and Huffman tables, frame
+// and scan headers with their entropy-coded data, restart intervals, EOI, and
+// the Adobe APP14 segment (colour transform of CMYK files; it holds nothing
+// else). Drop every other APPn (EXIF, XMP, ICC, MPF with its hidden second
+// images, vendor blocks), comments, and anything after EOI.
+Filtered filterJpeg(ByteView in, Bytes& out, std::vector<std::string>& removed) {
+  const std::uint8_t* p = in.data();
+  const std::size_t n = in.size();
+  if (n < 4 || p[0] != 0xFF || p[1] != 0xD8) return {false, "no JPEG start marker"};
+  out.assign({0xFF, 0xD8});
+  std::size_t i = 2;
+  bool sawFrame = false;
+  while (i < n) {
+    if (p[i] != 0xFF) return {false, "expected a marker at byte " + std::to_string(i)};
+    while (i < n && p[i] == 0xFF) ++i;  // fill bytes
+    if (i >= n) break;
+    const std::uint8_t m = p[i++];
+    if (m == 0xD9) {  // EOI
+      out.insert(out.end(), {0xFF, 0xD9});
+      if (i < n) note(removed, "data hidden after the end of the image");
+      if (!sawFrame) return {false, "no image frame"};
+      return {true, {}};
+    }
+    if ((m >= 0xD0 && m <= 0xD7) || m == 0x01) {  // RSTn, TEM: no length
+      out.insert(out.end(), {0xFF, m});
+      continue;
+    }
+    if (i + 2 > n) return {false, "truncated segment"};
+    const std::size_t len = std::size_t{p[i]} << 8 | p[i + 1];
+    if (len < 2 || i + len > n) return {false, "segment length out of range"};
+    ByteView seg(p + i - 2, len + 2);  // marker + length + payload
+    const std::uint8_t* body = p + i + 2;
+    const std::size_t bodyLen = len - 2;
+    i += len;
+    const bool frame = (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC);
+    const bool tables = m == 0xC4 || m == 0xCC || m == 0xDB || m == 0xDD || m == 0xDC;
+    const bool adobe = m == 0xEE && bodyLen >= 5 && std::memcmp(body, "Adobe", 5) == 0;
+    if (frame || tables || adobe || m == 0xDA) {
+      if (frame) sawFrame = true;
+      out.insert(out.end(), {0xFF});
+      out.insert(out.end(), seg.data() + 1, seg.data() + seg.size());
+    } else if (m == 0xFE) {
+      note(removed, "comment");
+    } else if (m >= 0xE0 && m <= 0xEF) {
+      if (m == 0xE1 && bodyLen >= 4 && std::memcmp(body, "Exif", 4) == 0) note(removed, "EXIF data");
+      else if (m == 0xE1) note(removed, "XMP data");
+      else if (m == 0xE2 && bodyLen >= 11 && std::memcmp(body, "ICC_PROFILE", 11) == 0) note(removed, "colour profile");
+      else if (m == 0xE2 && bodyLen >= 3 && std::memcmp(body, "MPF", 3) == 0) note(removed, "extra images (MPF)");
+      else if (m == 0xED) note(removed, "IPTC data");
+      else if (m == 0xE0) note(removed, "JFIF header (and any thumbnail in it)");
+      else note(removed, "vendor data (APP" + std::to_string(m - 0xE0) + ")");
+    } else {
+      return {false, "unexpected marker " + std::to_string(m)};
+    }
+    if (m == 0xDA) {
+      // Entropy-coded data up to the next marker that is not a stuffed 0xFF00
+      // or a restart marker.
+      std::size_t j = i;
+      while (j + 1 < n && !(p[j] == 0xFF && p[j + 1] != 0x00 && !(p[j + 1] >= 0xD0 && p[j + 1] <= 0xD7))) ++j;
+      if (j + 1 >= n) return {false, "scan data runs past the end"};
+      out.insert(out.end(), p + i, p + j);
+      i = j;
+    }
+  }
+  return {false, "no end-of-image marker"};
+}
+
+// PNG: keep the chunks that decoding (and APNG animation) needs; drop text
+// chunks (tEXt, zTXt, iTXt: software, author, creation time, often EXIF or XMP
+// inside), tIME, eXIf, iCCP and every other ancillary chunk. An unknown
+// *critical* chunk cannot be dropped safely: the file is refused.
+Filtered filterPng(ByteView in, Bytes& out, std::vector<std::string>& removed) {
+  static const std::uint8_t kSig[8] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
+  const std::uint8_t* p = in.data();
+  const std::size_t n = in.size();
+  if (n < 8 || std::memcmp(p, kSig, 8) != 0) return {false, "no PNG signature"};
+  out.assign(p, p + 8);
+  static const char* kKeep[] = {"IHDR", "PLTE", "IDAT", "IEND", "tRNS", "gAMA", "cHRM", "sRGB",
+                                "sBIT", "bKGD", "acTL", "fcTL", "fdAT"};
+  std::size_t i = 8;
+  bool first = true;
+  while (i + 12 <= n) {
+    const std::uint32_t len = be32(p + i);
+    if (len > n - i - 12) return {false, "chunk length out of range"};
+    const std::string type(reinterpret_cast<const char*>(p + i + 4), 4);
+    if (first && type != "IHDR") return {false, "IHDR is not the first chunk"};
+    first = false;
+    const std::size_t total = 12 + std::size_t{len};
+    if (std::any_of(std::begin(kKeep), std::end(kKeep), [&](const char* k) { return type == k; })) {
+      out.insert(out.end(), p + i, p + i + total);
+    } else if (type[0] >= 'A' && type[0] <= 'Z') {
+      return {false, "unknown critical chunk " + type};
+    } else if (type == "tEXt" || type == "zTXt" || type == "iTXt") {
+      note(removed, "text (software, author, times, embedded EXIF or XMP)");
+    } else if (type == "tIME") {
+      note(removed, "modification time");
+    } else if (type == "eXIf") {
+      note(removed, "EXIF data");
+    } else if (type == "iCCP") {
+      note(removed, "colour profile");
+    } else {
+      note(removed, "other chunks (" + type + ")");
+    }
+    i += total;
+    if (type == "IEND") {
+      if (i < n) note(removed, "data hidden after the end of the image");
+      return {true, {}};
+    }
+  }
+  return {false, "no IEND chunk"};
+}
+
+// WebP: keep the image chunks (VP8, VP8L, ALPH, ANIM, ANMF) and VP8X with its
+// ICC, EXIF and XMP flags cleared; drop ICCP, EXIF, XMP and anything else.
+Filtered filterWebp(ByteView in, Bytes& out, std::vector<std::string>& removed) {
+  const std::uint8_t* p = in.data();
+  const std::size_t n = in.size();
+  if (n < 12 || std::memcmp(p, "RIFF", 4) != 0 || std::memcmp(p + 8, "WEBP", 4) != 0)
+    return {false, "not a RIFF WEBP file"};
+  const std::size_t riffEnd = std::min<std::size_t>(n, std::size_t{le32(p + 4)} + 8);
+  out.assign(p, p + 12);
+  bool image = false;
+  std::size_t i = 12;
+  while (i + 8 <= riffEnd) {
+    const std::string type(reinterpret_cast<const char*>(p + i), 4);
+    const std::uint32_t len = le32(p + i + 4);
+    const std::size_t total = 8 + std::size_t{len} + (len & 1);
+    if (len > riffEnd - i - 8) return {false, "chunk length out of range"};
+    if (type == "VP8 " || type == "VP8L" || type == "ALPH" || type == "ANIM" || type == "ANMF" || type == "VP8X") {
+      const std::size_t at = out.size();
+      out.insert(out.end(), p + i, p + std::min(i + total, riffEnd));
+      if (type == "VP8X" && len >= 1) out[at + 8] &= static_cast<std::uint8_t>(~(0x20 | 0x08 | 0x04));
+      if (type != "VP8X" && type != "ANIM") image = true;
+      if (out.size() - at < total) out.resize(at + total, 0);
+    } else if (type == "EXIF") {
+      note(removed, "EXIF data");
+    } else if (type == "XMP ") {
+      note(removed, "XMP data");
+    } else if (type == "ICCP") {
+      note(removed, "colour profile");
+    } else {
+      note(removed, "other chunks (" + type + ")");
+    }
+    i += total;
+  }
+  if (n > riffEnd) note(removed, "data hidden after the end of the image");
+  if (!image) return {false, "no image data"};
+  putLe32(out.data() + 4, static_cast<std::uint32_t>(out.size() - 8));
+  return {true, {}};
+}
+
+// libexiv2's view of a file: what metadata it carries, in plain words.
+struct Exiv2View {
+  bool readable = false;
+  std::vector<std::string> found;
+};
+
+Exiv2View readWithExiv2(ByteView file) {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    Exiv2::LogMsg::setLevel(Exiv2::LogMsg::mute);  // never print what a file holds
+    Exiv2::XmpParser::initialize();
+  });
+  Exiv2View v;
+  try {
+    auto img = Exiv2::ImageFactory::open(file.data(), static_cast<long>(file.size()));
+    if (!img.get()) return v;
+    img->readMetadata();
+    v.readable = true;
+    for (const auto& d : img->exifData()) {
+      const std::string group = d.groupName(), tag = d.tagName();
+      if (group == "GPSInfo") note(v.found, "GPS position");
+      else if (tag == "Make" || tag == "Model" || tag == "LensMake" || tag == "LensModel")
+        note(v.found, "camera make and model");
+      else if (tag.find("SerialNumber") != std::string::npos || tag == "CameraOwnerName" || tag == "Artist")
+        note(v.found, "serial number or owner name");
+      else if (tag.find("DateTime") != std::string::npos || tag.rfind("SubSecTime", 0) == 0 ||
+               tag.rfind("OffsetTime", 0) == 0)
+        note(v.found, "date and time taken");
+      else if (group == "Thumbnail" || group == "IFD1") note(v.found, "thumbnail of the original picture");
+      else if (tag == "MakerNote" || (group.rfind("Image", 0) != 0 && group != "Photo" && group != "Iop"))
+        note(v.found, "maker notes (camera-specific data)");
+      else if (tag == "Software") note(v.found, "software");
+      else note(v.found, "other camera data (EXIF)");
+    }
+    if (!img->iptcData().empty()) note(v.found, "IPTC data (captions, names, places)");
+    if (!img->xmpData().empty() || !img->xmpPacket().empty()) note(v.found, "XMP data (names, places, edit history)");
+    if (!img->comment().empty()) note(v.found, "comment");
+    if (img->iccProfileDefined()) note(v.found, "colour profile");
+  } catch (const Exiv2::AnyError&) {
+    v.readable = false;
+  } catch (const std::exception&) {
+    v.readable = false;
+  }
+  return v;
+}
+
+}  // namespace
+
+const char* mediaName(Media m) {
+  switch (m) {
+    case Media::Jpeg: return "JPEG photo";
+    case Media::Png: return "PNG image";
+    case Media::Webp: return "WebP image";
+    case Media::Heic: return "HEIC photo";
+    case Media::Pdf: return "PDF document";
+    case Media::Unknown: break;
+  }
+  return "unknown file type";
+}
+
+Media detectMedia(ByteView d) {
+  auto starts = [&](std::size_t at, std::string_view magic) {
+    return d.size() >= at + magic.size() && std::memcmp(d.data() + at, magic.data(), magic.size()) == 0;
+  };
+  if (starts(0, "\xFF\xD8\xFF")) return Media::Jpeg;
+  if (starts(0, "\x89PNG\r\n\x1A\n")) return Media::Png;
+  if (starts(0, "RIFF") && starts(8, "WEBP")) return Media::Webp;
+  if (starts(4, "ftypheic") || starts(4, "ftypheix") || starts(4, "ftypmif1") || starts(4, "ftyphevc"))
+    return Media::Heic;
+  if (starts(0, "%PDF-")) return Media::Pdf;
+  return Media::Unknown;
+}
+
+Scrubbed scrub(ByteView file) {
+  Scrubbed s;
+  s.media = detectMedia(file);
+  Filtered f;
+  switch (s.media) {
+    case Media::Jpeg: f = filterJpeg(file, s.data, s.removed); break;
+    case Media::Png: f = filterPng(file, s.data, s.removed); break;
+    case Media::Webp: f = filterWebp(file, s.data, s.removed); break;
+    default:
+      s.status = ScrubStatus::Unsupported;
+      return s;
+  }
+  if (!f.ok) {
+    s.status = ScrubStatus::Malformed;
+    s.detail = f.detail;
+    s.data.clear();
+    s.removed.clear();
+    return s;
+  }
+  // Name what the original carried in the words libexiv2 gives us (more
+  // precise than the container's), then make sure none of it is left.
+  std::vector<std::string> container = std::move(s.removed);
+  s.removed = readWithExiv2(file).found;
+  for (const auto& c : container) note(s.removed, c);
+  auto after = readWithExiv2(s.data);
+  if (!after.readable || !after.found.empty()) {
+    s.status = ScrubStatus::Residue;
+    s.detail = after.readable ? "still carries: " + after.found.front() : "libexiv2 cannot read the cleaned file";
+    s.data.clear();
+    return s;
+  }
+  s.status = ScrubStatus::Ok;
+  return s;
+}
+
+}  // namespace gongyou::client
