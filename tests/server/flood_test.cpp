@@ -208,13 +208,19 @@ TEST_CASE("relay flood: honest reporters get through with bounded latency and me
     CHECK(a->unexpected == 0);              // …and was refused the way it should be
   }
   // 2,050 connections held and the floods: the relay's memory stays bounded.
+  // (Under AddressSanitizer the shadow memory and the freed-memory quarantine,
+  // up to 256 MiB, are not the relay's own: the plain build holds the real bound.)
+#if defined(__SANITIZE_ADDRESS__)
+  CHECK(peakKiB < 700 * 1024);
+#else
   CHECK(peakKiB < 200 * 1024);
+#endif
 
   for (int fd : held) ::close(fd);
   // Nothing acknowledged is lost, and nothing refused was stored.
   CHECK(ledger.intact(address, centre) == ledger.receipts.size());
   test::Client c(address);
   auto col = protocol::loginCourier(c.relay(), c.ws(), centre.id, centre.courier);
-  auto stats = col.statsRequest().send().wait(c.ws()).getStats();
-  CHECK(stats.getInboxCount() == ledger.receipts.size() + 1);  // + the replayed stamp's one acceptance
+  auto answer = col.statsRequest().send().wait(c.ws());  // the reader below points into it
+  CHECK(answer.getStats().getInboxCount() == ledger.receipts.size() + 1);  // + the replayed stamp's one acceptance
 }
