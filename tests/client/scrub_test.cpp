@@ -120,9 +120,12 @@ Bytes pngWithMetadata() {
 }  // namespace
 
 TEST_CASE("scrub: a phone-style JPEG loses GPS and camera and times and thumbnail and still decodes the same") {
+  // Baseline, progressive (many scans) and with restart markers in the scan data.
+  const std::string options = GENERATE(as<std::string>{}, "-quality 85", "-progressive", "-restart 1");
+  INFO("cjpeg " << options);
   test::TempDir tmp;
   const std::string base = tmp / "base.jpg", photo = tmp / "photo.jpg";
-  REQUIRE(run({"/bin/sh", "-c", "cjpeg -quality 85 " + ppm(tmp) + " > " + base}).first == 0);
+  REQUIRE(run({"/bin/sh", "-c", "cjpeg " + options + " " + ppm(tmp) + " > " + base}).first == 0);
   REQUIRE(run({"/bin/cp", base, photo}).first == 0);
   plant(tmp, photo);
   Bytes original = withTrailer(photo);
