@@ -24,6 +24,24 @@ void putLe32(std::uint8_t* p, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
 }
 
+// What a dropped PNG or WebP chunk held, in plain words.
+std::string droppedChunk(const std::string& type) {
+  static const std::pair<const char*, const char*> kKnown[] = {
+      {"tEXt", "text (software, author, times, embedded EXIF or XMP)"},
+      {"zTXt", "text (software, author, times, embedded EXIF or XMP)"},
+      {"iTXt", "text (software, author, times, embedded EXIF or XMP)"},
+      {"tIME", "modification time"},
+      {"eXIf", "EXIF data"},
+      {"EXIF", "EXIF data"},
+      {"XMP ", "XMP data"},
+      {"iCCP", "colour profile"},
+      {"ICCP", "colour profile"},
+  };
+  for (const auto& [t, what] : kKnown)
+    if (type == t) return what;
+  return "other chunks (" + type + ")";
+}
+
 struct Filtered {
   bool ok = false;
   std::string detail;
@@ -121,16 +139,8 @@ Filtered filterPng(ByteView in, Bytes& out, std::vector<std::string>& removed) {
       out.insert(out.end(), p + i, p + i + total);
     } else if (type[0] >= 'A' && type[0] <= 'Z') {
       return {false, "unknown critical chunk " + type};
-    } else if (type == "tEXt" || type == "zTXt" || type == "iTXt") {
-      note(removed, "text (software, author, times, embedded EXIF or XMP)");
-    } else if (type == "tIME") {
-      note(removed, "modification time");
-    } else if (type == "eXIf") {
-      note(removed, "EXIF data");
-    } else if (type == "iCCP") {
-      note(removed, "colour profile");
     } else {
-      note(removed, "other chunks (" + type + ")");
+      note(removed, droppedChunk(type));
     }
     i += total;
     if (type == "IEND") {
@@ -163,14 +173,8 @@ Filtered filterWebp(ByteView in, Bytes& out, std::vector<std::string>& removed) 
       if (type == "VP8X" && len >= 1) out[at + 8] &= static_cast<std::uint8_t>(~(0x20 | 0x08 | 0x04));
       if (type != "VP8X" && type != "ANIM") image = true;
       if (out.size() - at < total) out.resize(at + total, 0);
-    } else if (type == "EXIF") {
-      note(removed, "EXIF data");
-    } else if (type == "XMP ") {
-      note(removed, "XMP data");
-    } else if (type == "ICCP") {
-      note(removed, "colour profile");
     } else {
-      note(removed, "other chunks (" + type + ")");
+      note(removed, droppedChunk(type));
     }
     i += total;
   }
