@@ -36,6 +36,12 @@ std::string droppedChunk(const std::string& type) {
       {"XMP ", "XMP data"},
       {"iCCP", "colour profile"},
       {"ICCP", "colour profile"},
+      {"LIST", "text tags (name, comment, date, software)"},
+      {"bext", "recorder details (originator, date and time)"},
+      {"iXML", "recorder details (iXML)"},
+      {"id3 ", "ID3 tags"},
+      {"ID3 ", "ID3 tags"},
+      {"_PMX", "XMP data"},
   };
   for (const auto& [t, what] : kKnown)
     if (type == t) return what;
@@ -66,7 +72,7 @@ Filtered filterJpeg(ByteView in, Bytes& out, std::vector<std::string>& removed) 
     const std::uint8_t m = p[i++];
     if (m == 0xD9) {  // EOI
       out.insert(out.end(), {0xFF, 0xD9});
-      if (i < n) note(removed, "data hidden after the end of the image");
+      if (i < n) note(removed, "data hidden after the end of the file");
       if (!sawFrame) return {false, "no image frame"};
       return {true, {}};
     }
@@ -144,43 +150,135 @@ Filtered filterPng(ByteView in, Bytes& out, std::vector<std::string>& removed) {
     }
     i += total;
     if (type == "IEND") {
-      if (i < n) note(removed, "data hidden after the end of the image");
+      if (i < n) note(removed, "data hidden after the end of the file");
       return {true, {}};
     }
   }
   return {false, "no IEND chunk"};
 }
 
-// WebP: keep the image chunks (VP8, VP8L, ALPH, ANIM, ANMF) and VP8X with its
-// ICC, EXIF and XMP flags cleared; drop ICCP, EXIF, XMP and anything else.
-Filtered filterWebp(ByteView in, Bytes& out, std::vector<std::string>& removed) {
+// RIFF containers (WebP, WAV): copy the chunks `keep` accepts, drop the rest;
+// `kept(type, at)` sees each copied chunk (its header at out[at]). The RIFF size
+// is rewritten to what was kept.
+template <typename Keep, typename Kept>
+Filtered filterRiff(ByteView in, const char* form, Bytes& out, std::vector<std::string>& removed, Keep keep,
+                    Kept kept) {
   const std::uint8_t* p = in.data();
   const std::size_t n = in.size();
-  if (n < 12 || std::memcmp(p, "RIFF", 4) != 0 || std::memcmp(p + 8, "WEBP", 4) != 0)
-    return {false, "not a RIFF WEBP file"};
+  if (n < 12 || std::memcmp(p, "RIFF", 4) != 0 || std::memcmp(p + 8, form, 4) != 0)
+    return {false, std::string("not a RIFF ") + form + " file"};
   const std::size_t riffEnd = std::min<std::size_t>(n, std::size_t{le32(p + 4)} + 8);
   out.assign(p, p + 12);
-  bool image = false;
   std::size_t i = 12;
   while (i + 8 <= riffEnd) {
     const std::string type(reinterpret_cast<const char*>(p + i), 4);
     const std::uint32_t len = le32(p + i + 4);
-    const std::size_t total = 8 + std::size_t{len} + (len & 1);
     if (len > riffEnd - i - 8) return {false, "chunk length out of range"};
-    if (type == "VP8 " || type == "VP8L" || type == "ALPH" || type == "ANIM" || type == "ANMF" || type == "VP8X") {
+    const std::size_t total = 8 + std::size_t{len} + (len & 1);  // chunks are padded to even sizes
+    if (keep(type)) {
       const std::size_t at = out.size();
       out.insert(out.end(), p + i, p + std::min(i + total, riffEnd));
-      if (type == "VP8X" && len >= 1) out[at + 8] &= static_cast<std::uint8_t>(~(0x20 | 0x08 | 0x04));
-      if (type != "VP8X" && type != "ANIM") image = true;
-      if (out.size() - at < total) out.resize(at + total, 0);
+      out.resize(at + total, 0);  // the pad byte of an odd last chunk
+      kept(type, at);
     } else {
       note(removed, droppedChunk(type));
     }
     i += total;
   }
-  if (n > riffEnd) note(removed, "data hidden after the end of the image");
-  if (!image) return {false, "no image data"};
+  if (n > riffEnd) note(removed, "data hidden after the end of the file");
   putLe32(out.data() + 4, static_cast<std::uint32_t>(out.size() - 8));
+  return {true, {}};
+}
+
+// WebP: keep the image chunks (VP8, VP8L, ALPH, ANIM, ANMF) and VP8X with its
+// ICC, EXIF and XMP flags cleared; drop ICCP, EXIF, XMP and anything else.
+Filtered filterWebp(ByteView in, Bytes& out, std::vector<std::string>& removed) {
+  bool image = false;
+  auto keep = [](const std::string& t) {
+    return t == "VP8 " || t == "VP8L" || t == "ALPH" || t == "ANIM" || t == "ANMF" || t == "VP8X";
+  };
+  auto kept = [&](const std::string& t, std::size_t at) {
+    if (t == "VP8X" && out.size() > at + 8) out[at + 8] &= static_cast<std::uint8_t>(~(0x20 | 0x08 | 0x04));
+    else if (t != "ANIM") image = true;
+  };
+  Filtered f = filterRiff(in, "WEBP", out, removed, keep, kept);
+  if (f.ok && !image) return {false, "no image data"};
+  return f;
+}
+
+// WAV: keep the format, fact and sample data chunks; drop LIST/INFO (name,
+// comment, date, software), bext (originator, date, time), iXML, ID3, XMP and
+// anything else.
+Filtered filterWav(ByteView in, Bytes& out, std::vector<std::string>& removed) {
+  bool format = false, samples = false;
+  auto keep = [](const std::string& t) { return t == "fmt " || t == "data" || t == "fact"; };
+  auto kept = [&](const std::string& t, std::size_t) {
+    format |= t == "fmt ";
+    samples |= t == "data";
+  };
+  Filtered f = filterRiff(in, "WAVE", out, removed, keep, kept);
+  if (f.ok && (!format || !samples)) return {false, "no format or no sample data"};
+  return f;
+}
+
+// The length of the MPEG audio frame whose header is at p (4 bytes), or 0 if
+// it is not one (free-format bit rates included: they cannot be walked).
+std::size_t mpegFrameLength(const std::uint8_t* p) {
+  if (p[0] != 0xFF || (p[1] & 0xE0) != 0xE0) return 0;
+  const int version = (p[1] >> 3) & 3;  // 0: MPEG 2.5, 2: MPEG 2, 3: MPEG 1
+  const int layer = (p[1] >> 1) & 3;    // 1: III, 2: II, 3: I
+  const int bitrateIndex = p[2] >> 4, rateIndex = (p[2] >> 2) & 3, padding = (p[2] >> 1) & 1;
+  if (version == 1 || layer == 0 || bitrateIndex == 0 || bitrateIndex == 15 || rateIndex == 3) return 0;
+  static const int kBitrates[2][3][15] = {
+      // MPEG 1: layer I, II, III (kbit/s)
+      {{0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448},
+       {0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384},
+       {0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320}},
+      // MPEG 2 and 2.5: layer I, II, III
+      {{0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256},
+       {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160},
+       {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160}}};
+  static const int kRates[4][3] = {{11025, 12000, 8000}, {0, 0, 0}, {22050, 24000, 16000}, {44100, 48000, 32000}};
+  const bool mpeg1 = version == 3;
+  const int layerIndex = 3 - layer;  // 0: I, 1: II, 2: III
+  const long bitrate = kBitrates[mpeg1 ? 0 : 1][layerIndex][bitrateIndex] * 1000L;
+  const long rate = kRates[version][rateIndex];
+  if (layerIndex == 0) return static_cast<std::size_t>((12 * bitrate / rate + padding) * 4);
+  const long factor = (layerIndex == 2 && !mpeg1) ? 72 : 144;
+  return static_cast<std::size_t>(factor * bitrate / rate + padding);
+}
+
+// MP3: drop ID3v2 tags in front, then keep the run of MPEG audio frames, each
+// found where the previous one ends; whatever follows the last frame (ID3v1,
+// APE, Lyrics3 tags, appended data) is dropped.
+Filtered filterMp3(ByteView in, Bytes& out, std::vector<std::string>& removed) {
+  const std::uint8_t* p = in.data();
+  const std::size_t n = in.size();
+  std::size_t i = 0;
+  while (i + 10 <= n && std::memcmp(p + i, "ID3", 3) == 0) {
+    const std::size_t size = std::size_t{p[i + 6] & 0x7Fu} << 21 | std::size_t{p[i + 7] & 0x7Fu} << 14 |
+                             std::size_t{p[i + 8] & 0x7Fu} << 7 | (p[i + 9] & 0x7Fu);
+    i += 10 + size + ((p[i + 5] & 0x10) ? 10 : 0);
+    note(removed, "ID3 tags (title, artist, comment, date, software)");
+  }
+  if (i >= n) return {false, "no audio after the tags"};
+  std::size_t frames = 0;
+  out.clear();
+  while (i + 4 <= n) {
+    const std::size_t len = mpegFrameLength(p + i);
+    if (len < 4 || i + len > n) break;
+    out.insert(out.end(), p + i, p + i + len);
+    i += len;
+    ++frames;
+  }
+  if (frames < 2) return {false, "no run of MPEG audio frames"};
+  if (i < n) {
+    const std::size_t rest = n - i;
+    const std::string_view tail(reinterpret_cast<const char*>(p + i), rest);
+    const bool id3v1 = rest >= 128 && tail.substr(rest - 128, 3) == "TAG";
+    note(removed, id3v1 ? "ID3 tags (title, artist, comment, date, software)" : "data after the last audio frame");
+    if (tail.find("APETAGEX") != std::string_view::npos) note(removed, "APE tags");
+  }
   return {true, {}};
 }
 
@@ -237,6 +335,8 @@ const char* mediaName(Media m) {
     case Media::Jpeg: return "JPEG photo";
     case Media::Png: return "PNG image";
     case Media::Webp: return "WebP image";
+    case Media::Wav: return "WAV audio";
+    case Media::Mp3: return "MP3 audio";
     case Media::Heic: return "HEIC photo";
     case Media::Pdf: return "PDF document";
     case Media::Unknown: break;
@@ -251,6 +351,8 @@ Media detectMedia(ByteView d) {
   if (starts(0, "\xFF\xD8\xFF")) return Media::Jpeg;
   if (starts(0, "\x89PNG\r\n\x1A\n")) return Media::Png;
   if (starts(0, "RIFF") && starts(8, "WEBP")) return Media::Webp;
+  if (starts(0, "RIFF") && starts(8, "WAVE")) return Media::Wav;
+  if (starts(0, "ID3") || (d.size() >= 4 && mpegFrameLength(d.data()) >= 4)) return Media::Mp3;
   if (starts(4, "ftypheic") || starts(4, "ftypheix") || starts(4, "ftypmif1") || starts(4, "ftyphevc"))
     return Media::Heic;
   if (starts(0, "%PDF-")) return Media::Pdf;
@@ -265,6 +367,8 @@ Scrubbed scrub(ByteView file) {
     case Media::Jpeg: f = filterJpeg(file, s.data, s.removed); break;
     case Media::Png: f = filterPng(file, s.data, s.removed); break;
     case Media::Webp: f = filterWebp(file, s.data, s.removed); break;
+    case Media::Wav: f = filterWav(file, s.data, s.removed); break;
+    case Media::Mp3: f = filterMp3(file, s.data, s.removed); break;
     default:
       s.status = ScrubStatus::Unsupported;
       return s;
@@ -274,6 +378,11 @@ Scrubbed scrub(ByteView file) {
     s.detail = f.detail;
     s.data.clear();
     s.removed.clear();
+    return s;
+  }
+  if (s.media == Media::Wav || s.media == Media::Mp3) {
+    // libexiv2 does not read audio; the whitelist is the whole of the check.
+    s.status = ScrubStatus::Ok;
     return s;
   }
   // Name what the original carried in the words libexiv2 gives us (more

@@ -1,12 +1,13 @@
 // Scrubbing attachments of what identifies the worker, before encryption.
 //
 // A phone photo carries GPS coordinates, the phone's make, model and serial,
-// the time to the second, a thumbnail of the uncropped picture and maker notes.
-// Images are rewritten from a whitelist of what a decoder needs (JPEG segments,
-// PNG chunks, WebP chunks): everything else, known or not, is dropped, so a
-// metadata format nobody has heard of yet cannot slip through. libexiv2 (made
+// the time to the second, a thumbnail of the uncropped picture and maker notes;
+// a voice note carries the recorder's name, the date and the software. Files
+// are rewritten from a whitelist of what a decoder needs (JPEG segments, PNG,
+// WebP and WAV chunks, MP3 frames): everything else, known or not, is dropped,
+// so a metadata format nobody has heard of yet cannot slip through. libexiv2 (made
 // for reading such metadata) then names what the original carried, for the
-// worker to see, and checks that the scrubbed file carries none of it — if it
+// worker to see, and checks that the scrubbed image carries none of it — if it
 // still does, the file is refused, never sent.
 //
 // Failure modes: never throws for bad input; a status names the problem.
@@ -20,7 +21,7 @@
 namespace gongyou::client {
 
 // Told by the content, never by the file name.
-enum class Media { Jpeg, Png, Webp, Heic, Pdf, Unknown };
+enum class Media { Jpeg, Png, Webp, Wav, Mp3, Heic, Pdf, Unknown };
 const char* mediaName(Media m);  // "JPEG photo", …
 Media detectMedia(ByteView data);
 

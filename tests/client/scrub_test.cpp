@@ -139,7 +139,7 @@ TEST_CASE("scrub: a phone-style JPEG loses GPS and camera and times and thumbnai
   checkClean(s, tmp, "jpg");
   for (const char* what : {"GPS position", "camera make and model", "serial number or owner name",
                            "date and time taken", "thumbnail of the original picture", "comment",
-                           "data hidden after the end of the image"}) {
+                           "data hidden after the end of the file"}) {
     INFO(what);
     CHECK(has(s.removed, what));
   }
@@ -174,7 +174,7 @@ TEST_CASE("scrub: a PNG loses its text and time chunks and still decodes") {
   CHECK(s.media == client::Media::Png);
   checkClean(s, tmp, "png");
   CHECK(has(s.removed, "modification time"));
-  CHECK(has(s.removed, "data hidden after the end of the image"));
+  CHECK(has(s.removed, "data hidden after the end of the file"));
   storage::writeFileAtomic(tmp / "clean.png", s.data);
   // cwebp reads PNG with libpng: a decodable PNG converts.
   CHECK(run({"/usr/bin/cwebp", "-quiet", tmp / "clean.png", "-o", tmp / "x.webp"}).first == 0);
@@ -202,3 +202,78 @@ TEST_CASE("scrub: types that cannot be cleaned safely are refused and broken fil
   png[12] = 'X';  // IHDR's type: an unknown critical chunk first
   CHECK(client::scrub(png).status == ScrubStatus::Malformed);
 }
+
+namespace {
+
+// sox's WAV with the chunks recorders add: LIST/INFO (name, comment, date) and
+// bext (originator, date, time), each named in the planted strings.
+Bytes wavWithMetadata(const std::string& base) {
+  Bytes w = storage::readFile(base);
+  auto chunk = [&](const std::string& type, const std::string& data) {
+    std::string c = type;
+    for (int s = 0; s < 32; s += 8) c += static_cast<char>(data.size() >> s);
+    c += data;
+    if (data.size() % 2) c += '\0';
+    w.insert(w.end(), c.begin(), c.end());
+  };
+  chunk("LIST", std::string("INFOIART\x0a\0\0\0Zhang Wei\0ICMT\x0f\0\0\0dorm 3, bed 12\0", 46));
+  chunk("bext", std::string("Redmi Note 12 recorder\0", 23) + std::string(233, '\0') + "2026:11:20");
+  const auto size = static_cast<std::uint32_t>(w.size() - 8);
+  for (int s = 0; s < 4; ++s) w[4 + s] = static_cast<std::uint8_t>(size >> (8 * s));
+  return w;
+}
+
+// The decoded samples of an audio file, hashed by sox.
+std::string samples(const std::string& path) {
+  auto r = run({"/bin/sh", "-c", "sox " + path + " -t raw - | sha256sum"});
+  REQUIRE(r.first == 0);
+  return r.second;
+}
+
+void checkNoPlanted(const Bytes& data) {
+  for (const char* p : kPlanted) {
+    INFO(p);
+    CHECK(str(data).find(p) == std::string::npos);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("scrub: a WAV voice note loses its name and comment and recorder chunks and keeps every sample") {
+  test::TempDir tmp;
+  const std::string base = tmp / "base.wav";
+  REQUIRE(run({"/usr/bin/sox", "-n", "-r", "8000", "-c", "1", base, "synth", "0.5", "sine", "440"}).first == 0);
+  Bytes original = wavWithMetadata(base);
+  CHECK(str(original).find("Zhang Wei") != std::string::npos);
+  auto s = client::scrub(original);
+  REQUIRE(s.status == ScrubStatus::Ok);
+  CHECK(s.media == client::Media::Wav);
+  checkNoPlanted(s.data);
+  CHECK(has(s.removed, "text tags (name, comment, date, software)"));
+  CHECK(has(s.removed, "recorder details (originator, date and time)"));
+  storage::writeFileAtomic(tmp / "clean.wav", s.data);
+  CHECK(run({"/usr/bin/soxi", "-a", tmp / "clean.wav"}).second.find_first_not_of(" \n") == std::string::npos);
+  CHECK(samples(tmp / "clean.wav") == samples(base));
+}
+
+TEST_CASE("scrub: an MP3 loses its ID3 tags front and back and decodes to the same samples") {
+  test::TempDir tmp;
+  const std::string wav = tmp / "in.wav", mp3 = tmp / "in.mp3";
+  REQUIRE(run({"/usr/bin/sox", "-n", "-r", "22050", "-c", "1", wav, "synth", "1", "sine", "440"}).first == 0);
+  REQUIRE(run({"/usr/bin/lame", "--silent", "--tt", "Redmi Note 12", "--ta", "Zhang Wei", "--tc", "dorm 3", "--ty",
+               "2026", "--add-id3v2", wav, mp3})
+              .first == 0);
+  Bytes original = storage::readFile(mp3);
+  CHECK_THAT(run({"/usr/bin/id3v2", "-l", mp3}).second, Catch::Contains("Zhang Wei"));
+  auto s = client::scrub(original);
+  REQUIRE(s.status == ScrubStatus::Ok);
+  CHECK(s.media == client::Media::Mp3);
+  checkNoPlanted(s.data);
+  CHECK(has(s.removed, "ID3 tags (title, artist, comment, date, software)"));
+  storage::writeFileAtomic(tmp / "clean.mp3", s.data);
+  CHECK_THAT(run({"/usr/bin/id3v2", "-l", tmp / "clean.mp3"}).second, Catch::Contains("No ID3 tag"));
+  REQUIRE(run({"/usr/bin/lame", "--silent", "--decode", mp3, tmp / "a.wav"}).first == 0);
+  REQUIRE(run({"/usr/bin/lame", "--silent", "--decode", tmp / "clean.mp3", tmp / "b.wav"}).first == 0);
+  CHECK(samples(tmp / "a.wav") == samples(tmp / "b.wav"));
+}
+
