@@ -24,12 +24,17 @@ void signAck(const crypto::SigningKey& identity, kj::StringPtr centreId,
 
 std::optional<std::vector<InboxId>> verifyAck(proto::SignedAck::Reader ack, ByteView identityKey,
                                               kj::StringPtr centreId) {
-  auto bytes = ack.getAck();
-  ByteView b(bytes.begin(), bytes.size());
-  // Signature first: nothing unauthenticated is parsed beyond the outer message.
-  auto sig = ack.getSignature();
-  if (!crypto::verify(identityKey, kAckLabel, b, ByteView(sig.begin(), sig.size())))
+  // A field of the wrong pointer type throws on access: not an ack.
+  ByteView b, sig;
+  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
+    b = ByteView(ack.getAck().begin(), ack.getAck().size());
+    sig = ByteView(ack.getSignature().begin(), ack.getSignature().size());
+  })) {
+    (void)e;
     return std::nullopt;
+  }
+  // Signature first: nothing unauthenticated is parsed beyond the outer message.
+  if (!crypto::verify(identityKey, kAckLabel, b, sig)) return std::nullopt;
   auto parsed = Canonical<proto::Ack>::parse(b);
   if (!parsed) return std::nullopt;
   std::optional<std::vector<InboxId>> out;

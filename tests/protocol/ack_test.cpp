@@ -38,3 +38,13 @@ TEST_CASE("ack: signed by the identity for this centre verifies and anything els
   }
   CHECK(protocol::verifyAck(ack.asReader(), pk, "centre-a"));
 }
+
+TEST_CASE("ack: a field of the wrong pointer type is no ack and does not throw") {
+  capnp::MallocMessageBuilder mb;
+  auto ack = mb.initRoot<proto::SignedAck>();
+  capnp::toAny(ack).getPointerSection()[0].initAsAnyStruct(1, 0);  // `ack` as a struct, not Data
+  auto identity = crypto::SigningKey::generate();
+  std::optional<std::vector<protocol::InboxId>> got;
+  REQUIRE_NOTHROW(got = protocol::verifyAck(ack.asReader(), ByteView(identity.publicKey().data(), 32), "c"));
+  CHECK_FALSE(got);
+}

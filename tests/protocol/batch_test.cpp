@@ -126,3 +126,24 @@ TEST_CASE("batch: a canonical entry that is not a struct is refused by both read
     CHECK(entries.empty());
   }
 }
+
+// Canonical, a struct at the root, yet a field of the wrong pointer type (a
+// struct where the envelope's Data belongs): readers would throw on access, so
+// the file is refused whole instead of failing halfway through an import.
+TEST_CASE("batch: an entry with a field of the wrong pointer type is refused by both readers") {
+  Fixture fx;
+  capnp::MallocMessageBuilder mb;
+  auto env = mb.initRoot<proto::BatchEntry>().initEnvelope();
+  env.setRelay("127.0.0.1:7455");
+  capnp::toAny(env).getPointerSection()[2].initAsAnyStruct(1, 0);  // `data` (pointer 2) as a struct
+  protocol::BatchWriter w(proto::BatchKind::COLLECTED, "centre-a", 20000);
+  Bytes entry = protocol::canonicalBytes(mb.getRoot<proto::BatchEntry>().asReader());
+  w.addCanonical(entry);
+  Bytes f = w.finish(fx.courier);
+  CHECK(fx.read(f) == BatchStatus::Corrupt);
+  protocol::Batch b;
+  std::vector<ByteView> entries;
+  std::string detail;
+  CHECK(protocol::verifyBatch(f, proto::BatchKind::COLLECTED, "centre-a", fx.pk(), b, entries, detail) ==
+        BatchStatus::Corrupt);
+}
