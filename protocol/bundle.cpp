@@ -88,16 +88,23 @@ BundleCheck verifyBundle(proto::SignedBundle::Reader signedBundle, const BundleR
   ByteView identity = view(b.getIdentityKey());
   if (!crypto::verify(identity, kBundleLabel, bytes, signature))
     return fail(BundleStatus::BadSignature);
+  const BundleStatus pinning = checkPinning(b, rules);
+  if (pinning != BundleStatus::Ok) return fail(pinning);
+  out.status = BundleStatus::Ok;
+  return out;
+}
+
+BundleStatus checkPinning(proto::KeyBundle::Reader b, const BundleRules& rules) {
+  ByteView identity = view(b.getIdentityKey());
   // Not a secret, but compare the same way as everything else key-shaped.
   if (!rules.pinnedIdentity.empty() &&
       (rules.pinnedIdentity.size() != identity.size() ||
        sodium_memcmp(rules.pinnedIdentity.data(), identity.data(), identity.size()) != 0))
-    return fail(BundleStatus::WrongIdentity);
-  if (b.getIssuedDay() > rules.today) return fail(BundleStatus::NotYetValid);
-  if (b.getExpiresDay() < rules.today) return fail(BundleStatus::Expired);
-  if (rules.seenVersion && b.getVersion() <= *rules.seenVersion) return fail(BundleStatus::Rollback);
-  out.status = BundleStatus::Ok;
-  return out;
+    return BundleStatus::WrongIdentity;
+  if (b.getIssuedDay() > rules.today) return BundleStatus::NotYetValid;
+  if (b.getExpiresDay() < rules.today) return BundleStatus::Expired;
+  if (rules.seenVersion && b.getVersion() <= *rules.seenVersion) return BundleStatus::Rollback;
+  return BundleStatus::Ok;
 }
 
 void signBundle(const crypto::SigningKey& identity, proto::KeyBundle::Reader bundle,

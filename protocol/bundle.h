@@ -44,6 +44,11 @@ struct BundleRules {
 
 BundleCheck verifyBundle(proto::SignedBundle::Reader signedBundle, const BundleRules& rules);
 
+// The pinning rules alone (identity, validity today, version), on a bundle
+// verifyBundle already accepted: for a caller that learns which pin applies
+// only from the bundle itself (the relay's anonymous publishBundle).
+BundleStatus checkPinning(proto::KeyBundle::Reader bundle, const BundleRules& rules);
+
 // Field rules alone (sizes, ids, caps); empty string when fine, else a message
 // naming the field.
 std::string checkBundleFields(proto::KeyBundle::Reader b);

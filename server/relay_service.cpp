@@ -73,22 +73,20 @@ InboxId requireId(Metrics& m, capnp::Data::Reader d) {
 // carries it, the centre signed it; see Relay.publishBundle in relay.capnp.
 kj::Promise<void> publishBundleFor(RelayContext& ctx, proto::SignedBundle::Reader incoming,
                                    kj::StringPtr onlyCentre = nullptr) {
-  protocol::BundleRules self;  // first: well-formed, signed by the key it names, valid today
-  self.today = protocol::today();
-  auto first = protocol::verifyBundle(incoming, self);
-  auto refuseStatus = [&](const protocol::BundleCheck& c) {
-    refuse(ctx.metrics, std::string("bundle: ") + protocol::describe(c.status) +
-                            (c.detail.empty() ? "" : " (" + c.detail + ")"));
-  };
-  if (first.status != protocol::BundleStatus::Ok) refuseStatus(first);
-  kj::StringPtr centre = first.bundle->root().getCentreId();
+  protocol::BundleRules rules;  // first: well-formed, signed by the key it names, valid today
+  rules.today = protocol::today();
+  auto check = protocol::verifyBundle(incoming, rules);
+  if (check.status != protocol::BundleStatus::Ok)
+    refuse(ctx.metrics, std::string("bundle: ") + protocol::describe(check.status) +
+                            (check.detail.empty() ? "" : " (" + check.detail + ")"));
+  kj::StringPtr centre = check.bundle->root().getCentreId();
   if (onlyCentre != nullptr && centre != onlyCentre) refuse(ctx.metrics, "bundle: names another centre");
   auto current = requireCentre(ctx, centre);
-  protocol::BundleRules rules = self;  // then: the pinned identity, a newer version
-  rules.pinnedIdentity = view(current->bundle().getIdentityKey());
+  rules.pinnedIdentity = view(current->bundle().getIdentityKey());  // then: that centre's pin
   rules.seenVersion = current->bundle().getVersion();
-  auto check = protocol::verifyBundle(incoming, rules);
-  if (check.status != protocol::BundleStatus::Ok) refuseStatus(check);
+  const auto pinning = protocol::checkPinning(check.bundle->root(), rules);
+  if (pinning != protocol::BundleStatus::Ok)
+    refuse(ctx.metrics, std::string("bundle: ") + protocol::describe(pinning));
   const std::uint64_t version = check.bundle->root().getVersion();
   Bytes framed = protocol::serializeSignedBundle(incoming);
   std::string c(centre.cStr(), centre.size());
