@@ -34,6 +34,7 @@
 #include "protocol/bundle.h"
 #include "protocol/connection.h"
 #include "protocol/day.h"
+#include "support/proc_status.h"
 
 using namespace gongyou;
 using Clock = std::chrono::steady_clock;
@@ -117,7 +118,10 @@ struct Relay {
     Bytes f = benchBundle();
     std::ofstream(bundle, std::ios::binary).write(reinterpret_cast<const char*>(f.data()), f.size());
     if (runToEnd({bin, "add-centre", "--data", dir, bundle}) != 0) throw std::runtime_error("add-centre failed");
-    std::vector<std::string> argv{bin, "serve", "--data", dir, "--listen", "127.0.0.1:0", "--metrics", "off"};
+    // The surge would raise the difficulty of precomputed stamps mid-run: this
+    // measures storage, so it is off.
+    std::vector<std::string> argv{bin, "serve", "--data", dir, "--listen", "127.0.0.1:0", "--metrics", "off",
+                                  "--pow-surge-rate", "off"};
     if (commitEach) argv.push_back("--commit-each");
     proc = spawn(argv);
     for (std::string l; (l = proc->readLine()) != "ready";) {
@@ -128,10 +132,7 @@ struct Relay {
   // A field of /proc/PID/status in MiB (VmHWM: peak RSS; RssAnon: heap; RssFile:
   // pages of the memory-mapped database, which the kernel can drop at will).
   double statusMiB(const std::string& field) const {
-    std::ifstream st("/proc/" + std::to_string(proc->pid) + "/status");
-    for (std::string l; std::getline(st, l);)
-      if (l.rfind(field + ":", 0) == 0) return std::stod(l.substr(field.size() + 1)) / 1024.0;
-    return 0;
+    return std::max(0L, test::procStatusKiB(proc->pid, field)) / 1024.0;
   }
 };
 

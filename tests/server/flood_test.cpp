@@ -8,24 +8,16 @@
 
 #include <algorithm>
 #include <atomic>
-#include <fstream>
 #include <random>
 
 #include "crypto/pow.h"
 #include "protocol/limits.h"
 #include "relay_harness.h"
+#include "support/proc_status.h"
 
 using namespace gongyou;
 
 namespace {
-
-// A line like "VmHWM:   123456 kB" of /proc/PID/status, in KiB.
-long procStatusKiB(pid_t pid, const std::string& field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
-  return -1;
-}
 
 void raiseFdLimit() {
   rlimit rl{};
@@ -80,7 +72,7 @@ TEST_CASE("relay flood: honest reporters get through with bounded latency and me
       ledger.receipts[protocol::submitEnvelope(c.relay(), c.ws(), centre.id, env).id] = crypto::blake2b(env);
     }
   }
-  const long rssBefore = procStatusKiB(relay.process().pid(), "VmRSS");
+  const long rssBefore = test::procStatusKiB(relay.process().pid(), "VmRSS");
 
   // Thousands of idle connections, and half-open ones that start a message and
   // never finish it: they hold slots and buffers, and must not starve anyone.
@@ -192,7 +184,7 @@ TEST_CASE("relay flood: honest reporters get through with bounded latency and me
   for (auto& a : attackers) a->thread.join();
 
   const pid_t pid = relay.process().pid();
-  const long peakKiB = procStatusKiB(pid, "VmHWM");
+  const long peakKiB = test::procStatusKiB(pid, "VmHWM");
   std::sort(latencies.begin(), latencies.end());
   WARN("flood: " << latencies.size() << " honest submissions, median " << latencies[latencies.size() / 2] * 1000
                  << " ms, max " << latencies.back() * 1000 << " ms; attack rounds garbage/nested/oversized/pow/replay "
