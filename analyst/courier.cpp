@@ -76,8 +76,34 @@ Bytes collect(const CourierKey& key, kj::AsyncIoContext& io, const protocol::Net
           if (entries.size() == 0) break;
           after.assign(entries[entries.size() - 1].getId().begin(), entries[entries.size() - 1].getId().end());
           // Fetch in pieces; a truncated answer is asked again from where it stopped.
+          // An envelope too large for one answer (attachments) is read in ranges.
           std::vector<Bytes> ids;
-          for (auto e : entries) ids.emplace_back(e.getId().begin(), e.getId().end());
+          for (auto e : entries) {
+            if (e.getSize() <= protocol::kMaxFetchBytes) {
+              ids.emplace_back(e.getId().begin(), e.getId().end());
+              continue;
+            }
+            if (e.getSize() > protocol::kMaxEnvelopeBytes) continue;  // no relay of ours stores one
+            Bytes data;
+            data.reserve(e.getSize());
+            while (data.size() < e.getSize()) {
+              auto rr = col.readRequest();
+              rr.setId(e.getId());
+              rr.setOffset(data.size());
+              rr.setLength(static_cast<std::uint32_t>(protocol::kMaxFetchBytes));
+              auto got = bound(rr.send()).wait(io.waitScope).getData();
+              if (got.size() == 0) throw std::runtime_error(relay + ": envelope shorter than listed");
+              data.insert(data.end(), got.begin(), got.end());
+            }
+            batch.add([&](proto::BatchEntry::Builder b) {
+              auto c = b.initEnvelope();
+              c.setRelay(relay);
+              c.setId(e.getId());
+              c.setDay(e.getDay());
+              c.setData(kj::arrayPtr(data.data(), data.size()));
+            });
+            ++o.count;
+          }
           for (std::size_t i = 0; i < ids.size();) {
             auto fr = col.fetchRequest();
             const auto n = static_cast<unsigned>(std::min(protocol::kMaxFetchIds, ids.size() - i));

@@ -21,10 +21,10 @@
 namespace gongyou::analyst {
 namespace {
 
-// Empty when the envelope is a valid report (its canonical bytes in `out`);
-// otherwise the reason it is set aside.
+// Empty when the envelope is a valid report (its canonical bytes in `out`, its
+// attachments' bytes in `files`); otherwise the reason it is set aside.
 std::string openReport(ByteView envelope, const std::vector<const age::Identity*>& keys, std::uint32_t day,
-                       io::SecretSink& plain, SecretBytes& workspace, Bytes& out) {
+                       io::SecretSink& plain, SecretBytes& workspace, Bytes& out, std::vector<SecretBytes>& files) {
   io::MemorySource src(envelope);
   plain.reset();
   age::Status st;
@@ -35,7 +35,14 @@ std::string openReport(ByteView envelope, const std::vector<const age::Identity*
   }
   if (st == age::Status::NoMatch) return "not encrypted to any of the centre's analyst keys";
   if (st != age::Status::Ok) return std::string("cannot decrypt: ") + std::string(age::describe(st));
-  return protocol::decodeReport(plain.view(), day, out);
+  std::vector<ByteView> parts;
+  std::string why = protocol::decodeReport(plain.view(), day, out, &parts);
+  files.clear();
+  for (auto p : parts) {
+    files.emplace_back(p.size());
+    std::memcpy(files.back().data(), p.data(), p.size());
+  }
+  return why;
 }
 
 }  // namespace
@@ -85,8 +92,10 @@ ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteVie
   struct Opened {
     crypto::Hash hash{};
     bool known = false;
-    std::string why;  // empty: `report` holds the canonical report
+    bool large = false;  // above kParallelBytes: opened alone when written
+    std::string why;     // empty: `report` holds the canonical report
     Bytes report;
+    std::vector<SecretBytes> files;  // its attachments
   };
   std::vector<Opened> chunk(kChunk);
   auto parallel = [&](const std::function<void(std::size_t)>& work) {
@@ -95,6 +104,7 @@ ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteVie
     work(0);
     for (auto& th : pool) th.join();
   };
+  constexpr std::size_t kParallelBytes = 64 * 1024;
   std::unique_ptr<AnalystStore::Write> w;
   for (std::size_t base = 0; base < entries.size(); base += kChunk) {
     if (!w) w = std::make_unique<AnalystStore::Write>(store);
@@ -110,18 +120,25 @@ ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteVie
         });
     });
     for (std::size_t i = 0; i < n; ++i) chunk[i].known = w->known(chunk[i].hash);
+    // Envelopes with attachments (up to 26 MiB) would need that much guarded
+    // memory per thread, and their files kept for a whole chunk: those are
+    // opened one at a time as they are written, below. Text-only reports (16 KiB)
+    // are the many that parallel decryption is for.
     parallel([&](std::size_t t) {
-      io::SecretSink plain(protocol::kMaxEnvelopeBytes);  // the cap: a hostile envelope cannot grow it
+      io::SecretSink plain(kParallelBytes);  // the cap: a hostile envelope cannot grow it
       SecretBytes workspace = age::decryptWorkspace();
       for (std::size_t i = t; i < n; i += threads) {
         if (chunk[i].known) continue;
         protocol::withEntry(entries[base + i], [&](proto::BatchEntry::Reader e) {
           auto env = e.getEnvelope();
+          chunk[i].large = env.getData().size() > kParallelBytes;
+          if (chunk[i].large) return;
           chunk[i].why = openReport(ByteView(env.getData().begin(), env.getData().size()), keys, env.getDay(), plain,
-                                    workspace, chunk[i].report);
+                                    workspace, chunk[i].report, chunk[i].files);
         });
       }
     });
+    SecretBytes bigWorkspace;
 
     for (std::size_t i = 0; i < n; ++i) {
       protocol::withEntry(entries[base + i], [&](proto::BatchEntry::Reader e) {
@@ -134,10 +151,18 @@ ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteVie
           w->queueAck(env.getRelay(), id);
         }
         Opened& o = chunk[i];
-        if (o.known || w->known(o.hash)) {  // also a duplicate within this batch
+        const bool duplicate = o.known || w->known(o.hash);  // also a duplicate within this batch
+        if (!duplicate && o.large) {
+          if (bigWorkspace.size() == 0) bigWorkspace = age::decryptWorkspace();
+          io::SecretSink plain(data.size());  // plaintext is never longer than its ciphertext
+          o.why = openReport(data, keys, env.getDay(), plain, bigWorkspace, o.report, o.files);
+        }
+        if (duplicate) {
           ++r.duplicates;
         } else if (o.why.empty()) {
           w->putReport(o.hash, env.getDay(), o.report);
+          for (std::size_t f = 0; f < o.files.size(); ++f)
+            w->putAttachment(o.hash, static_cast<std::uint8_t>(f), o.files[f].view());
           ++r.stored;
         } else {
           w->setAside(o.hash, o.why, data);
@@ -145,6 +170,7 @@ ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteVie
           ++r.reasons[o.why];
         }
         sodium_memzero(o.report.data(), o.report.size());
+        o.files.clear();
       });
     }
     sinceCommit += n;

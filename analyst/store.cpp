@@ -35,6 +35,7 @@ AnalystStore::AnalystStore(const std::string& dir, ByteView passphrase, const cr
   auto txn = lmdb::Txn::write(env_);
   meta_ = lmdb::Dbi::open(txn, "meta");
   reports_ = lmdb::Dbi::open(txn, "reports");
+  attachments_ = lmdb::Dbi::open(txn, "attachments");
   setaside_ = lmdb::Dbi::open(txn, "setaside");
   batches_ = lmdb::Dbi::open(txn, "batches");
   acks_ = lmdb::Dbi::open(txn, "acks");
@@ -91,6 +92,12 @@ void AnalystStore::Write::putReport(const crypto::Hash& h, std::uint32_t day, By
   std::memcpy(v.data() + 4, report.data(), report.size());
   lmdb::put(txn_, s_.reports_, k, s_.sealValue("reports", k, ByteView(v.data(), 4 + report.size())));
   sodium_memzero(v.data(), 4 + report.size());
+}
+
+void AnalystStore::Write::putAttachment(const crypto::Hash& h, std::uint8_t index, ByteView bytes) {
+  Bytes k = s_.indexKey("envelope", ByteView(h.data(), h.size()));
+  k.push_back(index);
+  lmdb::put(txn_, s_.attachments_, k, s_.sealValue("attachments", k, bytes));
 }
 
 void AnalystStore::Write::setAside(const crypto::Hash& h, const std::string& reason, ByteView envelope) {
@@ -218,6 +225,27 @@ void AnalystStore::forEachReport(
     sodium_memzero(words.begin(), len);
     if (!canonical) throw std::runtime_error("report store: a report is damaged");
   }
+}
+
+std::size_t AnalystStore::forEachAttachment(const std::string& ref,
+                                            const std::function<void(std::uint8_t, ByteView)>& fn) {
+  Bytes prefix(kRefBytes);
+  std::size_t n = 0;
+  if (ref.size() != 2 * kRefBytes ||
+      sodium_hex2bin(prefix.data(), prefix.size(), ref.data(), ref.size(), nullptr, &n, nullptr) != 0 ||
+      n != kRefBytes)
+    return 0;
+  auto txn = lmdb::Txn::read(env_);
+  lmdb::Cursor cur(txn, attachments_);
+  ByteView k, v;
+  std::size_t count = 0;
+  for (bool ok = cur.seek(prefix, k, v); ok && k.size() == format::kHashSize + 1 && k.startsWith(prefix);
+       ok = cur.next(k, v)) {
+    SecretBytes plain = openValue("attachments", k, v);
+    fn(k[format::kHashSize], plain.view());
+    ++count;
+  }
+  return count;
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> AnalystStore::setAsideReasons() {

@@ -8,7 +8,9 @@
 // file shows neither employer names nor which relay carried what: a copy of the
 // store without the passphrase is noise of a known size.
 //
-// Named databases: meta, reports, setaside, batches, acks, replies.
+// Named databases: meta, reports, attachments, setaside, batches, acks, replies.
+// An attachment is keyed by its report's index key || its position, so a
+// report's files sit together and a report reference finds them.
 // Failure modes: WrongPassphrase; lmdb::Error for I/O; std::runtime_error when a
 // value does not open (the store was altered).
 #pragma once
@@ -45,6 +47,8 @@ class AnalystStore {
     explicit Write(AnalystStore& s) : s_(s), txn_(lmdb::Txn::write(s.env_)) {}
     bool known(const crypto::Hash& envelopeHash);  // stored or set aside
     void putReport(const crypto::Hash& envelopeHash, std::uint32_t day, ByteView reportCanonical);
+    // The files of that report, in its attachment list's order (sealed like reports).
+    void putAttachment(const crypto::Hash& envelopeHash, std::uint8_t index, ByteView bytes);
     void setAside(const crypto::Hash& envelopeHash, const std::string& reason, ByteView envelope);
     bool batchImported(const crypto::Hash& digest);
     void recordBatch(const crypto::Hash& digest, std::uint32_t day);
@@ -73,6 +77,9 @@ class AnalystStore {
   static constexpr std::size_t kRefBytes = 5;
   void forEachReport(
       const std::function<void(const std::string& ref, std::uint32_t day, proto::Report::Reader)>& fn);
+  // The stored files of the report `ref`, in order; `fn` gets its position and
+  // bytes (guarded memory, wiped after the call). Returns how many.
+  std::size_t forEachAttachment(const std::string& ref, const std::function<void(std::uint8_t, ByteView)>& fn);
   // Reasons of the envelopes set aside, with how many each.
   std::vector<std::pair<std::string, std::uint64_t>> setAsideReasons();
 
@@ -82,7 +89,7 @@ class AnalystStore {
   SecretBytes openValue(const char* db, ByteView key, ByteView sealed) const;
 
   lmdb::Env env_;
-  lmdb::Dbi meta_, reports_, setaside_, batches_, acks_, replies_;
+  lmdb::Dbi meta_, reports_, attachments_, setaside_, batches_, acks_, replies_;
   Secret<32> storeKey_, indexKey_, valueKey_;
 };
 

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "protocol/attachments.h"
 #include "protocol/day.h"
 #include "protocol/report.capnp.h"
 #include "protocol/report_check.h"
@@ -201,6 +202,24 @@ FormResult runForm(std::istream& in, std::ostream& out, const Messages& tr, cons
       break;
     }
     a.say(tr("form.categories_bad"));
+  }
+
+  // Evidence: each file is cleaned as soon as it is named, and the worker sees
+  // what was taken out (or why it cannot go) before deciding to send.
+  while (result.evidence.size() < protocol::kMaxAttachments) {
+    if (!a.ask(tr("form.attach"), s)) return result;
+    if (s.empty()) break;
+    if (s.size() >= 2 && (s.front() == '\'' || s.front() == '"') && s.back() == s.front())
+      s = s.substr(1, s.size() - 2);  // a dragged file's path arrives quoted
+    LoadedEvidence l = loadEvidence(s);
+    a.say(explainEvidence(tr, s, l, result.evidence.size()));
+    if (l.problem != EvidenceProblem::None) continue;
+    result.evidence.push_back(std::move(l.evidence));
+    if (std::string set = checkEvidenceSet(result.evidence); !set.empty()) {
+      a.say(explainEvidenceSet(tr, set));
+      result.evidence.pop_back();
+      break;
+    }
   }
 
   if (!a.ask(tr("form.reply"), s)) return result;

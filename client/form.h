@@ -9,7 +9,9 @@
 
 #include <iosfwd>
 #include <string>
+#include <vector>
 
+#include "client/evidence.h"
 #include "client/i18n.h"
 #include "client/secret_message.h"
 
@@ -18,6 +20,7 @@ namespace gongyou::client {
 struct FormResult {
   bool confirmed = false;  // false: the worker declined, or input ended
   bool wantReply = true;
+  std::vector<Evidence> evidence;  // scrubbed files the worker attached
 };
 
 // Fills a Report into `message`. `centreName` is shown in the introduction.

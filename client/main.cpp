@@ -56,7 +56,7 @@ class Cli {
       FormResult r = runForm(std::cin, std::cout, tr_, displayName(*pinned), msg);
       if (!r.confirmed) return kRefused;
       online(pinned);
-      return send(*pinned, msg, r.wantReply && !o_.noReply);
+      return send(*pinned, msg, r.wantReply && !o_.noReply, r.evidence);
     }
     if (c == "submit") {
       int code = kRefused;
@@ -64,7 +64,7 @@ class Cli {
       if (!reports) return code;
       online(pinned);
       int worst = kOk;
-      for (auto& r : *reports) worst = std::max(worst, send(*pinned, *r.message, !o_.noReply));
+      for (auto& r : *reports) worst = std::max(worst, send(*pinned, *r.message, !o_.noReply, r.evidence));
       return worst;
     }
     online(pinned, /*flushOutbox=*/c != "flush");
@@ -131,8 +131,8 @@ class Cli {
   }
 
   // Seals and delivers one report; prints the outcome. Returns an exit code.
-  int send(const Pinned& p, SecretMessage& msg, bool wantReply) {
-    Sealed sealed = seal(p, msg, wantReply);
+  int send(const Pinned& p, SecretMessage& msg, bool wantReply, const std::vector<Evidence>& evidence) {
+    Sealed sealed = seal(p, msg, wantReply, evidence);
     // The proof of work takes a second or two, more while a relay is under
     // attack: say so, on stderr, so nobody thinks the program hung.
     std::cerr << tr_("send.working") << std::endl;
@@ -148,7 +148,47 @@ class Cli {
 
   // All or nothing: a batch from a paper intake either goes whole or waits for
   // its mistakes to be fixed. nullopt (with each problem printed) if any is bad.
-  std::optional<std::vector<JsonReport>> readJson(int& code) {
+  struct ReadyReport {
+    std::unique_ptr<SecretMessage> message;
+    std::vector<Evidence> evidence;
+  };
+
+  // Every file of every report is read and scrubbed before anything is sent:
+  // one that cannot go stops the whole input. Relative paths are relative to
+  // the JSON file (or the working directory for standard input).
+  std::optional<std::vector<ReadyReport>> readJson(int& code) {
+    auto parsed = parseJson(code);
+    if (!parsed) return std::nullopt;
+    std::string base;
+    if (o_.json != "-" && o_.json.find('/') != std::string::npos) base = o_.json.substr(0, o_.json.rfind('/') + 1);
+    std::vector<ReadyReport> out;
+    bool bad = false;
+    for (auto& r : *parsed) {
+      ReadyReport ready{std::move(r.message), {}};
+      for (const auto& path : r.attachmentPaths) {
+        const std::string full = path.front() == '/' ? path : base + path;
+        LoadedEvidence l = loadEvidence(full);
+        std::cerr << explainEvidence(tr_, path, l, ready.evidence.size()) << "\n";
+        if (l.problem != EvidenceProblem::None) {
+          bad = true;
+          continue;
+        }
+        ready.evidence.push_back(std::move(l.evidence));
+      }
+      if (std::string set = checkEvidenceSet(ready.evidence); !set.empty()) {
+        std::cerr << tr_("error.prefix") << " line " << r.line << ": " << explainEvidenceSet(tr_, set) << "\n";
+        bad = true;
+      }
+      out.push_back(std::move(ready));
+    }
+    if (bad) {
+      code = fail(kRefused, tr_("error.not_sent"));
+      return std::nullopt;
+    }
+    return out;
+  }
+
+  std::optional<std::vector<JsonReport>> parseJson(int& code) {
     if (o_.json.empty() || !o_.args.empty()) {
       code = fail(kUsage, tr_("error.usage"));
       return std::nullopt;

@@ -1,6 +1,7 @@
 #include "client/report_json.h"
 
 #include <capnp/compat/json.h>
+#include <capnp/compat/json.capnp.h>
 #include <kj/exception.h>
 
 #include "protocol/report.capnp.h"
@@ -35,18 +36,50 @@ JsonReport parseOne(std::string_view text, std::size_t line, std::uint32_t today
   capnp::JsonCodec codec;
   codec.setRejectUnknownFields(true);
   codec.setMaxNestingDepth(8);
+  // In JSON, "attachments" is a list of file paths, not the schema's
+  // Attachment structs (which the tool fills in after scrubbing): the field is
+  // taken out of the parsed JSON before the rest is decoded as a Report.
+  SecretMessage raw;  // the parsed JSON holds the report's text: guarded memory too
   KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
-    codec.decode(kj::ArrayPtr<const char>(text.data(), text.size()), root);
+    auto value = raw.builder().initRoot<capnp::JsonValue>();
+    codec.decodeRaw(kj::ArrayPtr<const char>(text.data(), text.size()), value);
+    if (value.isObject()) {
+      auto fields = value.getObject();
+      unsigned kept = 0;
+      for (auto f : fields) {
+        if (f.getName() != "attachments") {
+          ++kept;
+          continue;
+        }
+        auto v = f.getValue();
+        bool ok = v.isArray();
+        if (ok)
+          for (auto p : v.getArray()) {
+            if (!p.isString() || p.getString().size() == 0) ok = false;
+            else r.attachmentPaths.emplace_back(p.getString().cStr());
+          }
+        if (!ok) {
+          r.error = "attachments: must be a list of file paths";
+          return;
+        }
+      }
+      if (kept != fields.size()) {
+        auto orphan = raw.builder().getOrphanage().newOrphan<capnp::List<capnp::JsonValue::Field>>(kept);
+        auto list = orphan.get();
+        unsigned i = 0;
+        for (auto f : fields)
+          if (f.getName() != "attachments") list.setWithCaveats(i++, f);
+        value.adoptObject(kj::mv(orphan));
+      }
+    }
+    codec.decode(value.asReader(), capnp::toDynamic(root));
   })) {
     r.error = "not a valid report object: " + tidy(*e);
     return r;
   }
+  if (!r.error.empty()) return r;
   if (root.hasReplyKey()) {
     r.error = "replyKey: set by gongyou-report itself; leave it out";
-    return r;
-  }
-  if (root.hasAttachments()) {
-    r.error = "attachments: not supported by this version";
     return r;
   }
   std::string problem = protocol::checkReport(root.asReader(), today);

@@ -4,7 +4,8 @@
 // names are the schema's, enums by name, amounts as numbers or strings.
 //
 // Unknown fields are refused (a misspelt field must not vanish silently), as are
-// fields the tool sets itself (replyKey) and attachments (not yet supported).
+// fields the tool sets itself (replyKey). "attachments" is a list of file paths
+// (the caller loads and scrubs them: client/evidence).
 // Every report is then validated (protocol/report_check) before anything is
 // encrypted.
 #pragma once
@@ -22,6 +23,7 @@ struct JsonReport {
   std::size_t line = 0;                     // first line of the object in the input
   std::unique_ptr<SecretMessage> message;   // the Report, when it parsed and validated
   std::string error;                        // "field: what is wrong", otherwise
+  std::vector<std::string> attachmentPaths;  // "attachments": files to scrub and send, as written
 };
 
 // Never throws for bad input: each report carries its own error. `today` is days

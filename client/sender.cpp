@@ -7,16 +7,30 @@
 #include "client/enrol.h"
 #include "crypto/age.h"
 #include "crypto/padding.h"
+#include "protocol/attachments.h"
 #include "protocol/day.h"
 #include "protocol/report_check.h"
 #include "storage/file.h"
 
 namespace gongyou::client {
 
-Sealed seal(const Pinned& pinned, SecretMessage& message, bool wantReply) {
+Sealed seal(const Pinned& pinned, SecretMessage& message, bool wantReply, const std::vector<Evidence>& evidence) {
   const std::uint32_t today = protocol::today();
   auto report = message.builder().getRoot<proto::Report>();
   Sealed out;
+  auto list = report.initAttachments(static_cast<unsigned>(evidence.size()));
+  for (unsigned i = 0; i < evidence.size(); ++i) {
+    const Evidence& e = evidence[i];
+    auto a = list[i];
+    a.setMediaType(std::string(e.type->mediaType));
+    a.setName(evidenceName(i, e));
+    a.setSize(e.data.size());
+    auto h = crypto::blake2b(e.data);
+    a.setHash(kj::arrayPtr(h.data(), h.size()));
+    auto removed = a.initRemovedMetadata(static_cast<unsigned>(e.removed.size()));
+    for (unsigned k = 0; k < e.removed.size(); ++k) removed.set(k, e.removed[k]);
+  }
+  if (evidence.empty()) report.disownAttachments();
   if (wantReply) {
     out.replyCode = crypto::ReplyCode::generate();
     auto keys = crypto::deriveReplyKeys(*out.replyCode);
@@ -41,8 +55,18 @@ Sealed seal(const Pinned& pinned, SecretMessage& message, bool wantReply) {
   for (auto& r : recipients) to.push_back(&r);
 
   SecretBytes plain = message.serialize();
-  auto padded = padding::pad(plain.view());
-  out.envelope = age::encrypt(to, padded.view());
+  if (plain.size() > protocol::kMaxReportMessageBytes) throw InvalidReport("attachments: too much metadata");
+  // Streamed: report, then each file, through padding into age's STREAM; the
+  // padded plaintext never exists whole (layout: protocol/attachments.h).
+  std::uint64_t length = plain.size();
+  for (const auto& e : evidence) length += e.data.size();
+  io::VectorSink sink;
+  age::Encryptor enc(to, sink);
+  padding::PadWriter pad(enc, length);
+  pad.write(plain.view());
+  for (const auto& e : evidence) pad.write(e.data);
+  pad.close();
+  out.envelope = std::move(sink.out);
   return out;
 }
 

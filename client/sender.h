@@ -14,6 +14,7 @@
 #include <string>
 
 #include "protocol/relays.h"
+#include "client/evidence.h"
 #include "client/secret_message.h"
 #include "client/state.h"
 #include "crypto/reply_code.h"
@@ -34,10 +35,11 @@ struct Sealed {
 };
 
 // Validates the Report in `report`, sets its replyKey (from a fresh reply code)
-// unless `wantReply` is false, and encrypts it to the pinned bundle's recipients
-// valid today. Throws InvalidReport, or std::runtime_error when the pinned bundle
-// has no current recipient (expired: refresh or enrol again).
-Sealed seal(const Pinned& pinned, SecretMessage& report, bool wantReply);
+// unless `wantReply` is false, lists `evidence` in it, and encrypts the report and
+// the files after it to the pinned bundle's recipients valid today. Throws
+// InvalidReport, or std::runtime_error when the pinned bundle has no current
+// recipient (expired: refresh or enrol again).
+Sealed seal(const Pinned& pinned, SecretMessage& report, bool wantReply, const std::vector<Evidence>& evidence = {});
 
 struct Delivery {
   bool delivered = false;

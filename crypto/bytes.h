@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,10 @@ class ByteView {
   ByteView sub(std::size_t off, std::size_t n) const { return {data_ + off, n}; }
   std::string_view str() const { return {reinterpret_cast<const char*>(data_), size_}; }
   Bytes copy() const { return Bytes(begin(), end()); }
+  // Not constant time: for keys and formats, never for secrets.
+  bool startsWith(ByteView prefix) const {
+    return size_ >= prefix.size_ && std::memcmp(data_, prefix.data_, prefix.size_) == 0;
+  }
 
  private:
   const std::uint8_t* data_ = kNoBytes;

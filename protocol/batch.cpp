@@ -134,7 +134,7 @@ BatchStatus verifyBatch(ByteView file, proto::BatchKind kind, const std::string&
     if (rest.size() == 0) return false;
     bool ok = false;
     KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
-      capnp::FlatArrayMessageReader reader(rest, readerOptions());
+      capnp::FlatArrayMessageReader reader(rest, readerOptions(kMaxBatchItemWords));
       use(reader);
       rest = kj::arrayPtr(reader.getEnd(), rest.end());
       ok = true;
@@ -185,7 +185,7 @@ BatchStatus verifyBatch(ByteView file, proto::BatchKind kind, const std::string&
           KJ_IF_MAYBE(ex, kj::runCatchingExceptions([&] {
             kj::ArrayPtr<const capnp::word> seg(reinterpret_cast<const capnp::word*>(e.data()),
                                                 e.size() / sizeof(capnp::word));
-            capnp::SegmentArrayMessageReader er(kj::arrayPtr(&seg, 1), readerOptions());
+            capnp::SegmentArrayMessageReader er(kj::arrayPtr(&seg, 1), readerOptions(kMaxBatchItemWords));
             // Canonical, and every field of the right type: readers of the
             // entry never meet a pointer that throws.
             canonical = er.isCanonical() && (touchEntry(er.getRoot<proto::BatchEntry>()), true);

@@ -77,7 +77,7 @@ template <typename F>
 void withEntry(ByteView entry, F&& fn) {
   kj::ArrayPtr<const capnp::word> seg(reinterpret_cast<const capnp::word*>(entry.data()),
                                       entry.size() / sizeof(capnp::word));
-  capnp::SegmentArrayMessageReader reader(kj::arrayPtr(&seg, 1), readerOptions());
+  capnp::SegmentArrayMessageReader reader(kj::arrayPtr(&seg, 1), readerOptions(kMaxBatchItemWords));
   fn(reader.getRoot<proto::BatchEntry>());
 }
 

@@ -22,8 +22,19 @@ inline constexpr std::size_t kMailboxSize = 32;
 inline constexpr std::size_t kMaxCentreIdLength = 64;
 
 // An envelope is an age file: a text-only report is 16,780 bytes to three
-// recipients; attachments (a later issue) raise this.
-inline constexpr std::size_t kMaxEnvelopeBytes = 1 << 20;
+// recipients. Up to kMaxSubmitBytes it travels in one `submit` message; above
+// (a report with attachments) it is uploaded in chunks of at most
+// kUploadChunkBytes (Relay.beginUpload), so no RPC message ever grows with it.
+// kMaxEnvelopeBytes covers 24 MiB of attachments + a 64 KiB report, padded
+// (PADMÉ adds at most 512 KiB at that size) and encrypted (16 bytes per 64 KiB).
+inline constexpr std::size_t kMaxSubmitBytes = 1 << 20;
+inline constexpr std::size_t kMaxEnvelopeBytes = 26 << 20;
+inline constexpr std::size_t kUploadChunkBytes = 1 << 20;
+// Bytes of uploads in progress the relay holds in memory, all connections
+// together (--upload-budget): 1,024 connections cannot pin 1,024 large envelopes.
+inline constexpr std::size_t kDefaultUploadBudgetBytes = 256ull << 20;
+// An upload not finished within this is dropped (its budget freed).
+inline constexpr unsigned kUploadDeadlineSeconds = 15 * 60;
 inline constexpr std::size_t kMaxBundleBytes = 64 * 1024;
 inline constexpr std::size_t kMaxReplyBytes = 64 * 1024;
 inline constexpr std::size_t kMaxRecipients = 64;
@@ -46,11 +57,14 @@ inline constexpr std::uint32_t kReplyRetentionDays = 90;
 
 // One RPC message may carry at most one envelope plus framing, or one fetch
 // batch. Above this the relay drops the connection before parsing the message.
-inline constexpr std::uint64_t kMaxMessageWords = (2 * kMaxEnvelopeBytes + 1 * 1024 * 1024) / 8;
+inline constexpr std::uint64_t kMaxMessageWords = (2 * kMaxSubmitBytes + 1 * 1024 * 1024) / 8;
 // One fetch answer must fit the courier's receive limit.
 inline constexpr std::size_t kMaxFetchBytes = 2 * 1024 * 1024;
 static_assert(kMaxFetchBytes + 512 * 1024 <= kMaxMessageWords * 8);
-static_assert(kMaxEnvelopeBytes <= kMaxFetchBytes);
+static_assert(kMaxSubmitBytes <= kMaxFetchBytes && kUploadChunkBytes <= kMaxFetchBytes);
+// A batch file item carries one envelope of any size (the analyst's machine,
+// reading a file it verifies whole, not the relay).
+inline constexpr std::uint64_t kMaxBatchItemWords = (kMaxEnvelopeBytes + 1024 * 1024) / 8;
 static_assert(kMaxRepliesPerMailbox * kMaxReplyBytes + 512 * 1024 <= kMaxMessageWords * 8);
 // Real messages nest 4 deep; 16 leaves room for evolution, none for abuse.
 inline constexpr int kMaxNesting = 16;

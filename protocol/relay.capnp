@@ -38,8 +38,9 @@ interface Relay {
   submit @2 (centre :Text, envelope :Data, stamp :Stamp) -> (receipt :Receipt);
   # Stores one age-encrypted envelope for the centre. Answers only once the
   # envelope is durable on disk (fsync'ed in a group commit). Refused: unknown
-  # centre, envelope empty or above the cap, not an age file, a stamp that does
-  # not verify, or a stamp already used.
+  # centre, envelope empty or above the submit cap (1 MiB; larger ones use
+  # beginUpload), not an age file, a stamp that does not verify, or a stamp
+  # already used.
 
   fetchReplies @3 (mailbox :Data) -> (replies :List(Data));
   # Encrypted replies the centre filed under a 32-byte mailbox id. The id is
@@ -56,6 +57,16 @@ interface Relay {
   # over "gongyou/login/v1" 0x00 || challenge || centre. Returns a Collector
   # scoped to that one centre. A challenge is accepted once.
 
+  beginUpload @7 (centre :Text, size :UInt64, envelopeHash :Data, stamp :Stamp) -> (upload :Upload);
+  # An envelope too large for one message (a report with attachments: above
+  # 1 MiB, up to 26 MiB) goes in chunks. The stamp is checked and spent here,
+  # over the declared BLAKE2b-256 `envelopeHash`, so the relay holds no bytes
+  # for anyone who has not done the proof of work. `size` bytes are reserved
+  # from a budget shared by all uploads in progress (--upload-budget, default
+  # 256 MiB): when it is spent the call is refused ("relay busy") and the client
+  # tries again later or another relay. Refused as for submit, and for a size
+  # outside 1 MiB .. 26 MiB.
+
   publishBundle @6 (bundle :Bundle.SignedBundle) -> ();
   # Replaces the bundle of the centre it names, with no login: a bundle is its
   # own authority (signed by the identity key the relay pinned, valid today, a
@@ -63,6 +74,20 @@ interface Relay {
   # the centre did not sign. This is how a centre whose courier machine was
   # taken replaces the courier key: the new bundle names the new key and the old
   # one stops working, without ever using the old one again.
+}
+
+interface Upload {
+  # One envelope arriving in pieces. Dropping this capability (or the
+  # connection), or not finishing within 15 minutes, abandons the upload: its
+  # bytes are freed and nothing is stored; the spent stamp stays spent.
+
+  append @0 (chunk :Data) -> ();
+  # The next bytes, in order, at most 1 MiB per call, never past the declared size.
+
+  finish @1 () -> (receipt :Receipt);
+  # Stores the envelope once all `size` bytes arrived, they hash to the declared
+  # `envelopeHash` and start as a binary age file; answers only once it is
+  # durable on disk, as submit. Any refusal abandons the upload.
 }
 
 struct Stamp {
@@ -85,9 +110,10 @@ interface Collector {
 
   fetch @1 (ids :List(Data)) -> (envelopes :List(Envelope), truncated :Bool);
   # The envelopes for these ids (cap 64 per call), in the order asked; unknown
-  # ids are left out. An answer carries at most 2 MiB of envelopes (always at
-  # least one): if more were asked, it stops early and sets `truncated`, and the
-  # courier asks again for the rest. Fetching deletes nothing.
+  # ids, and envelopes above 2 MiB (use `read`), are left out. An answer carries
+  # at most 2 MiB of envelopes (always at least one): if more were asked, it
+  # stops early and sets `truncated`, and the courier asks again for the rest.
+  # Fetching deletes nothing.
 
   acknowledge @2 (ack :SignedAck) -> (deleted :UInt32);
   # Deletes the listed envelopes. The ack must be signed by the centre's
@@ -102,6 +128,11 @@ interface Collector {
   # must also name this centre).
 
   stats @5 () -> (stats :CentreStats);
+
+  read @6 (id :Data, offset :UInt64, length :UInt32) -> (data :Data);
+  # Bytes [offset, offset + length) of one envelope (length at most 2 MiB),
+  # fewer at its end: how a courier fetches an envelope too large for `fetch`.
+  # Refused for an unknown id.
 }
 
 struct InboxEntry {

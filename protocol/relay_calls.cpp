@@ -1,6 +1,7 @@
 #include "protocol/relay_calls.h"
 
 #include <cstring>
+#include <deque>
 #include <stdexcept>
 
 #include "crypto/pow.h"
@@ -15,6 +16,25 @@ T waitBounded(kj::Promise<T>&& p, kj::WaitScope& ws, const CallTimeout* timeout)
 }
 }  // namespace
 
+namespace {
+
+SubmitReceipt readReceipt(proto::Receipt::Reader r, const crypto::Hash& expected) {
+  SubmitReceipt out;
+  if (r.getId().size() != out.id.size() || r.getEnvelopeHash().size() != out.envelopeHash.size())
+    throw std::runtime_error("relay sent a malformed receipt");
+  std::memcpy(out.id.data(), r.getId().begin(), out.id.size());
+  std::memcpy(out.envelopeHash.data(), r.getEnvelopeHash().begin(), out.envelopeHash.size());
+  out.day = r.getDay();
+  if (out.envelopeHash != expected) throw std::runtime_error("relay receipt names another envelope");
+  return out;
+}
+
+// Chunks in flight at once: enough to keep a Tor circuit busy, few enough that
+// the client never queues the whole envelope in its own memory twice.
+constexpr std::size_t kUploadWindow = 4;
+
+}  // namespace
+
 SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, const std::string& centre,
                              ByteView envelope, const CallTimeout* timeout) {
   auto creq = relay.powChallengeRequest();
@@ -25,22 +45,38 @@ SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, con
   auto nonce = crypto::powSolve(in, ch.getDifficulty());
   if (!nonce) throw std::runtime_error("relay demands a proof of work above the cap");
 
-  auto req = relay.submitRequest();
-  req.setCentre(centre);
-  req.setEnvelope(kj::arrayPtr(envelope.data(), envelope.size()));
-  auto stamp = req.initStamp();
+  if (envelope.size() <= kMaxSubmitBytes) {
+    auto req = relay.submitRequest();
+    req.setCentre(centre);
+    req.setEnvelope(kj::arrayPtr(envelope.data(), envelope.size()));
+    auto stamp = req.initStamp();
+    stamp.setChallenge(challenge);
+    stamp.setNonce(*nonce);
+    return readReceipt(waitBounded(req.send(), ws, timeout).getReceipt(), in.envelopeHash);
+  }
+
+  // Too large for one message: begin (spending the stamp), append, finish.
+  auto begin = relay.beginUploadRequest();
+  begin.setCentre(centre);
+  begin.setSize(envelope.size());
+  begin.setEnvelopeHash(kj::arrayPtr(in.envelopeHash.data(), in.envelopeHash.size()));
+  auto stamp = begin.initStamp();
   stamp.setChallenge(challenge);
   stamp.setNonce(*nonce);
-  auto response = waitBounded(req.send(), ws, timeout);
-  auto r = response.getReceipt();
-  SubmitReceipt out;
-  if (r.getId().size() != out.id.size() || r.getEnvelopeHash().size() != out.envelopeHash.size())
-    throw std::runtime_error("relay sent a malformed receipt");
-  std::memcpy(out.id.data(), r.getId().begin(), out.id.size());
-  std::memcpy(out.envelopeHash.data(), r.getEnvelopeHash().begin(), out.envelopeHash.size());
-  out.day = r.getDay();
-  if (out.envelopeHash != in.envelopeHash) throw std::runtime_error("relay receipt names another envelope");
-  return out;
+  auto upload = waitBounded(begin.send(), ws, timeout).getUpload();
+  std::deque<kj::Promise<void>> inFlight;
+  for (std::size_t at = 0; at < envelope.size(); at += kUploadChunkBytes) {
+    auto req = upload.appendRequest();
+    const std::size_t n = std::min(kUploadChunkBytes, envelope.size() - at);
+    req.setChunk(kj::arrayPtr(envelope.data() + at, n));
+    inFlight.push_back(req.send().ignoreResult());
+    if (inFlight.size() >= kUploadWindow) {
+      waitBounded(kj::mv(inFlight.front()), ws, timeout);
+      inFlight.pop_front();
+    }
+  }
+  for (auto& p : inFlight) waitBounded(kj::mv(p), ws, timeout);
+  return readReceipt(waitBounded(upload.finishRequest().send(), ws, timeout).getReceipt(), in.envelopeHash);
 }
 
 Bytes loginMessage(ByteView challenge, std::string_view centre) {

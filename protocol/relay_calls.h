@@ -37,7 +37,8 @@ struct CallTimeout {
   kj::Promise<T> operator()(kj::Promise<T>&& p) const { return timer.timeoutAfter(limit, kj::mv(p)); }
 };
 
-// Asks for a challenge, solves the centre's proof of work, submits. Throws
+// Asks for a challenge, solves the centre's proof of work, submits: in one
+// message up to kMaxSubmitBytes, above that as an upload in 1 MiB chunks. Throws
 // std::runtime_error if the relay demands a difficulty above the cap.
 SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, const std::string& centre,
                              ByteView envelope, const CallTimeout* timeout = nullptr);

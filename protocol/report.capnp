@@ -46,7 +46,8 @@ struct Report {
   # the reply code the worker keeps. Empty: the reporter wants no reply.
 
   attachments @10 :List(Attachment);
-  # Evidence (photos, voice notes, documents), metadata scrubbed on the device.
+  # Evidence (photos, voice notes), metadata scrubbed on the device; at most 5,
+  # 16 MiB each, 24 MiB together (protocol/attachments.h).
 }
 
 struct CoarseDate {
@@ -80,8 +81,14 @@ enum ReporterRole {
 }
 
 struct Attachment {
-  mediaType @0 :Text;       # e.g. "image/jpeg"
-  name @1 :Text;            # a neutral name chosen by the tool, never the original file name
-  data @2 :Data;
-  removedMetadata @3 :List(Text);  # what the scrubber removed, shown to the worker
+  # One piece of evidence, scrubbed of identifying metadata on the worker's
+  # device before encryption. Its bytes are not in this message: they follow it
+  # in the plaintext, in list order (layout: protocol/attachments.h), so a large
+  # file streams through padding and encryption.
+  mediaType @0 :Text;       # one of protocol/attachments.h kAttachmentTypes, e.g. "image/jpeg"
+  name @1 :Text;            # a neutral name chosen by the tool ("evidence-1.jpg"), never the original file name
+  data @2 :Data;            # unused, must be empty: the bytes follow the message
+  removedMetadata @3 :List(Text);  # what the scrubber removed, as shown to the worker
+  size @4 :UInt64;          # bytes, 1 .. 16 MiB
+  hash @5 :Data;            # BLAKE2b-256 of the bytes
 }

@@ -9,6 +9,8 @@
 #include <string_view>
 
 #include "crypto/padding.h"
+#include "crypto/primitives.h"
+#include "protocol/attachments.h"
 #include "protocol/canonical.h"
 #include "protocol/limits.h"
 #include "protocol/taxonomy.h"
@@ -127,26 +129,89 @@ std::string checkReport(proto::Report::Reader r, std::uint32_t today) {
   if (!(e = text("language", r.getLanguage(), 35, true)).empty()) return e;
   auto key = r.getReplyKey();
   if (key.size() != 0 && key.size() != 32) return "replyKey: must be empty or 32 bytes";
+  return checkAttachments(r.getAttachments());
+}
+
+std::string checkAttachments(capnp::List<proto::Attachment>::Reader list) {
+  if (list.size() > kMaxAttachments)
+    return "attachments: more than " + std::to_string(kMaxAttachments);
+  std::uint64_t total = 0;
+  for (unsigned i = 0; i < list.size(); ++i) {
+    auto a = list[i];
+    const std::string f = "attachments[" + std::to_string(i) + "]";
+    if (!findAttachmentType(std::string_view(a.getMediaType().cStr(), a.getMediaType().size())))
+      return f + ".mediaType: not a type gongyou can scrub";
+    // The name reaches the analyst's file system on export: a plain file name only.
+    auto name = a.getName();
+    if (name.size() == 0 || name.size() > 64 || name[0] == '.') return f + ".name: not a plain file name";
+    for (char c : name)
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+            c == '_'))
+        return f + ".name: not a plain file name";
+    if (a.getData().size() != 0) return f + ".data: must be empty (the bytes follow the message)";
+    if (a.getSize() == 0 || a.getSize() > kMaxAttachmentBytes)
+      return f + ".size: must be 1 to " + std::to_string(kMaxAttachmentBytes) + " bytes";
+    total += a.getSize();
+    if (a.getHash().size() != kAttachmentHashSize) return f + ".hash: must be 32 bytes";
+    if (a.getRemovedMetadata().size() > 32) return f + ".removedMetadata: too many";
+    std::string e;
+    for (auto t : a.getRemovedMetadata())
+      if (!(e = text((f + ".removedMetadata").c_str(), t, 200, true)).empty()) return e;
+  }
+  if (total > kMaxAttachmentsTotalBytes)
+    return "attachments: together larger than " + std::to_string(kMaxAttachmentsTotalBytes) + " bytes";
   return {};
 }
 
-std::string decodeReport(ByteView padded, std::uint32_t today, Bytes& canonical) {
+std::string decodeReport(ByteView padded, std::uint32_t today, Bytes& canonical, std::vector<ByteView>* attachments) {
   auto content = padding::unpad(padded);
   if (!content) return "invalid padding";
-  if (content->size() % sizeof(capnp::word) != 0 || content->empty()) return "not a report message";
-  auto words = kj::heapArray<capnp::word>(content->size() / sizeof(capnp::word));
-  std::memcpy(words.begin(), content->data(), content->size());
+  // The message is read from a word-aligned copy of at most its cap; the
+  // attachments after it are only hashed where they lie.
+  const std::size_t prefix = std::min(content->size(), kMaxReportMessageBytes) / sizeof(capnp::word);
+  if (prefix == 0) return "not a report message";
+  auto words = kj::heapArray<capnp::word>(prefix);
+  std::memcpy(words.begin(), content->data(), words.asBytes().size());
   std::string problem;
+  std::vector<ByteView> parts;
   KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
-    capnp::FlatArrayMessageReader reader(words, readerOptions());
+    const std::size_t expected = capnp::expectedSizeInWordsFromPrefix(words);
+    if (expected > words.size()) {
+      problem = "not a report message";
+      return;
+    }
+    capnp::FlatArrayMessageReader reader(words.slice(0, expected), readerOptions());
     auto r = reader.getRoot<proto::Report>();
     problem = checkReport(r, today);
-    if (problem.empty()) canonical = canonicalBytes(r);
+    if (!problem.empty()) return;
+    // Exactly the listed attachments follow, and nothing else.
+    std::size_t at = expected * sizeof(capnp::word);
+    for (auto a : r.getAttachments()) {
+      if (content->size() - at < a.getSize()) {
+        problem = "attachments: fewer bytes than listed";
+        return;
+      }
+      ByteView bytes(content->data() + at, a.getSize());
+      auto h = crypto::blake2b(bytes);
+      if (sodium_memcmp(h.data(), a.getHash().begin(), h.size()) != 0) {
+        problem = "attachments: bytes do not match their hash";
+        return;
+      }
+      parts.push_back(bytes);
+      at += a.getSize();
+    }
+    if (at != content->size()) {
+      problem = "trailing bytes after the report";
+      return;
+    }
+    canonical = canonicalBytes(r);
   })) {
     problem = "not a report message";
   }
   sodium_memzero(words.begin(), words.asBytes().size());
-  return problem.empty() ? "" : "invalid report: " + problem;
+  if (!problem.empty()) return problem == "not a report message" ? problem : "invalid report: " + problem;
+  if (attachments) *attachments = std::move(parts);
+  return "";
 }
 
 }  // namespace gongyou::protocol

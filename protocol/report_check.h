@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "crypto/bytes.h"
 #include "protocol/report.capnp.h"
@@ -36,6 +37,12 @@ std::string checkReport(proto::Report::Reader r, std::uint32_t today);
 // report's canonical bytes in `canonical`; otherwise why it is set aside
 // ("invalid padding", "not a report message", "invalid report: field: …").
 // Never throws for bad input. The temporary copy of the message is wiped.
-std::string decodeReport(ByteView padded, std::uint32_t today, Bytes& canonical);
+// With attachments, `attachments` (if given) receives a view of each one's
+// bytes inside `padded`, in list order, each checked against its size and hash.
+std::string decodeReport(ByteView padded, std::uint32_t today, Bytes& canonical,
+                         std::vector<ByteView>* attachments = nullptr);
+
+// The attachment list's rules (count, types, sizes, names): part of checkReport.
+std::string checkAttachments(capnp::List<proto::Attachment>::Reader list);
 
 }  // namespace gongyou::protocol

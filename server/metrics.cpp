@@ -30,6 +30,11 @@ std::string renderMetrics(const Metrics& m) {
           m.connectionsEvicted);
   counter("storage_full", "1 while submissions are refused because the store or its disk is full.", m.storageFull,
           "gauge");
+  counter("uploads_started_total", "Large envelopes whose chunked upload began (stamp verified).", m.uploadsStarted);
+  counter("uploads_refused_busy_total", "Uploads refused because the upload memory budget was spent.",
+          m.uploadsRefusedBusy);
+  counter("uploads_abandoned_total", "Uploads dropped unfinished (disconnect, deadline, refusal).", m.uploadsAbandoned);
+  counter("upload_bytes", "Bytes held in memory by uploads in progress.", m.uploadBytes, "gauge");
   counter("pow_difficulty", "Proof-of-work bits asked by the last challenge (above the bundle's under load).",
           m.powDifficulty, "gauge");
   counter("submits_accepted_total", "Envelopes stored durably.", m.submitsAccepted);

@@ -21,6 +21,8 @@ struct Metrics {
   Counter storageFull{0};    // gauge: 1 while the last write failed for want of space
   Counter envelopesFetched{0}, envelopesDeleted{0}, repliesStored{0}, repliesServed{0};
   Counter badRequests{0};
+  Counter uploadsStarted{0}, uploadsRefusedBusy{0}, uploadsAbandoned{0};
+  Counter uploadBytes{0};  // gauge: bytes held by uploads in progress
 };
 
 // Prometheus text exposition format 0.0.4.

@@ -260,7 +260,7 @@ int serve(const ServeOptions& opts, std::ostream& out) {
     out << "metrics http://" << at.host << ':' << metricsServer->port() << "/metrics" << std::endl;
   }
   Writer writer(store, metrics, opts.writer);
-  RelayContext ctx{store, writer, metrics, PowGovernor(opts.pow)};
+  RelayContext ctx{store, writer, metrics, PowGovernor(opts.pow), UploadBudget{opts.uploadBudgetMiB << 20, 0}};
 
   auto io = kj::setupAsyncIo();
   const auto listenAt = protocol::parseHostPort(opts.listen);

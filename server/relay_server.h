@@ -14,6 +14,7 @@
 #include <kj/timer.h>
 
 #include "crypto/bytes.h"
+#include "protocol/limits.h"
 #include "protocol/relay.capnp.h"
 #include "server/metrics.h"
 #include "server/pow_governor.h"
@@ -34,6 +35,8 @@ struct ServeOptions {
   std::size_t idleSeconds = 120;
   Writer::Options writer;
   PowGovernor::Options pow;
+  // Memory for large envelopes arriving in chunks, all uploads together.
+  std::size_t uploadBudgetMiB = protocol::kDefaultUploadBudgetBytes >> 20;
 };
 
 // Runs until SIGTERM or SIGINT. Returns the process exit code; throws only for

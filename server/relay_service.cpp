@@ -3,6 +3,7 @@
 #include <capnp/serialize.h>
 #include <kj/debug.h>
 
+#include <chrono>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -101,6 +102,152 @@ kj::Promise<void> publishBundleFor(RelayContext& ctx, proto::SignedBundle::Reade
   });
 }
 
+// A verified stamp, to be spent (recorded as used) inside the write that uses it.
+struct Stamped {
+  std::uint32_t day = 0;
+  crypto::Hash hash{};
+};
+
+// Refuses (and counts) a stamp that does not verify: challenge unknown or
+// expired, or too little work — what the challenge asked for, and never less
+// than the centre's bundle asks now. The stamp covers the centre and the
+// envelope's hash, so it cannot be moved to another envelope.
+Stamped checkStamp(RelayContext& ctx, const Pinned& pinned, kj::StringPtr centre, proto::Stamp::Reader stamp,
+                   const crypto::Hash& envelopeHash, std::uint32_t today) {
+  Metrics& m = ctx.metrics;
+  auto challenge = checkChallenge(ctx.store.challengeKey(), ChallengeKind::Pow, view(stamp.getChallenge()), today);
+  crypto::PowInput in{view(stamp.getChallenge()), std::string_view(centre.cStr(), centre.size()), envelopeHash};
+  const crypto::Hash stampHash = crypto::powHash(in, stamp.getNonce());
+  const unsigned required =
+      challenge ? std::max<unsigned>(challenge->difficulty, pinned.bundle().getPow().getDifficulty()) : 0;
+  if (!challenge || crypto::leadingZeroBits(stampHash) < required) {
+    m.submitsRefused++, m.powRefused++;
+    refuse(m, challenge ? "stamp: proof of work does not meet the difficulty asked"
+                        : "stamp: challenge unknown or expired; ask for a new one");
+  }
+  return {challenge->day, stampHash};
+}
+
+// In the writer's transaction: a stamp already used is refused.
+void spendStamp(storage::RelayStore::Batch& b, const Stamped& s, Metrics& m) {
+  if (!b.remember(storage::ReplayKind::PowStamp, s.day, s.hash)) {
+    m.replaysRefused++;
+    throw Refusal("stamp: already used; ask for a new challenge");
+  }
+}
+
+void accepted(Metrics& m, PowGovernor& pow) {
+  m.submitsAccepted++;
+  pow.accepted(PowGovernor::Clock::now());
+}
+
+void fillReceipt(proto::Receipt::Builder r, const InboxId& id, std::uint32_t day, const crypto::Hash& hash) {
+  r.setId(kj::arrayPtr(id.data(), id.size()));
+  r.setDay(day);
+  r.setEnvelopeHash(kj::arrayPtr(hash.data(), hash.size()));
+}
+
+// The bytes of one upload and their charge to the shared budget, released
+// once: when stored, refused, or dropped. Shared with the writer's continuation,
+// which may outlive the capability (a client that hangs up mid-finish).
+struct UploadState {
+  UploadState(RelayContext& c, std::size_t n) : ctx(c), size(n) {
+    ctx.uploads.used += size;
+    ctx.metrics.uploadBytes = ctx.uploads.used;
+    data.reserve(size);
+  }
+  ~UploadState() { release(); }
+  void release() {
+    if (released) return;
+    released = true;
+    ctx.uploads.used -= size;
+    ctx.metrics.uploadBytes = ctx.uploads.used;
+    Bytes().swap(data);
+  }
+  RelayContext& ctx;
+  const std::size_t size;
+  Bytes data;
+  bool released = false, stored = false;
+};
+
+// One large envelope arriving in chunks (Relay.beginUpload). Dropping the
+// capability frees its bytes; so does any refusal.
+class UploadImpl final : public proto::Upload::Server {
+ public:
+  UploadImpl(RelayContext& ctx, kj::String centre, std::size_t size, const crypto::Hash& hash)
+      : ctx_(ctx), centre_(kj::mv(centre)), hash_(hash), state_(std::make_shared<UploadState>(ctx, size)),
+        deadline_(std::chrono::steady_clock::now() + std::chrono::seconds(protocol::kUploadDeadlineSeconds)) {}
+  ~UploadImpl() noexcept(false) {
+    if (!state_->stored && !finishing_) ctx_.metrics.uploadsAbandoned++;
+  }
+
+  kj::Promise<void> append(AppendContext context) override {
+    auto chunk = context.getParams().getChunk();
+    live();
+    Bytes& d = state_->data;
+    if (chunk.size() > protocol::kUploadChunkBytes) fail("chunk: larger than 1 MiB");
+    if (chunk.size() > state_->size - d.size()) fail("chunk: past the declared size");
+    d.insert(d.end(), chunk.begin(), chunk.end());
+    return kj::READY_NOW;
+  }
+
+  kj::Promise<void> finish(FinishContext context) override {
+    live();
+    const Bytes& d = state_->data;
+    if (d.size() != state_->size)
+      fail("upload: " + std::to_string(d.size()) + " of " + std::to_string(state_->size) + " bytes arrived");
+    if (crypto::blake2b(d) != hash_) fail("upload: bytes do not match the declared envelope hash");
+    try {
+      requireAgeFile(ctx_.metrics, "envelope", d, protocol::kMaxEnvelopeBytes);
+    } catch (...) {
+      abandon();
+      throw;
+    }
+    finishing_ = true;
+    auto out = std::make_shared<InboxId>();
+    const std::uint32_t today = protocol::today();
+    std::string c(centre_.cStr(), centre_.size());
+    Metrics& m = ctx_.metrics;
+    return ctx_.writer
+        .submit([out, state = state_, c, today](storage::RelayStore::Batch& b) { *out = b.insert(c, state->data, today); })
+        .then(
+            [context, out, today, hash = hash_, state = state_, &m, &pow = ctx_.pow]() mutable {
+              state->stored = true;
+              state->release();
+              accepted(m, pow);
+              fillReceipt(context.getResults().initReceipt(), *out, today, hash);
+            },
+            [state = state_, &m](kj::Exception&& e) {
+              state->release();
+              m.submitsRefused++, m.uploadsAbandoned++;
+              kj::throwFatalException(kj::mv(e));
+            });
+  }
+
+ private:
+  // Refuses anything once dropped, finishing, or past the deadline.
+  void live() {
+    if (dropped_ || finishing_) refuse(ctx_.metrics, "upload: abandoned or already finished; begin again");
+    if (std::chrono::steady_clock::now() > deadline_) fail("upload: not finished within 15 minutes; begin again");
+  }
+  void abandon() {
+    dropped_ = true;
+    state_->release();
+    ctx_.metrics.submitsRefused++;
+  }
+  [[noreturn]] void fail(const std::string& why) {
+    abandon();
+    refuse(ctx_.metrics, why);
+  }
+
+  RelayContext& ctx_;
+  kj::String centre_;
+  crypto::Hash hash_;
+  std::shared_ptr<UploadState> state_;
+  std::chrono::steady_clock::time_point deadline_;
+  bool dropped_ = false, finishing_ = false;
+};
+
 class CollectorImpl final : public proto::Collector::Server {
  public:
   CollectorImpl(RelayContext& ctx, kj::String centre) : ctx_(ctx), centre_(kj::mv(centre)) {}
@@ -135,7 +282,7 @@ class CollectorImpl final : public proto::Collector::Server {
     bool truncated = false;
     for (const auto& id : wanted) {
       auto e = ctx_.store.fetch(centre(), id);
-      if (!e) continue;
+      if (!e || e->data.size() > protocol::kMaxFetchBytes) continue;  // large ones: `read`
       if (!found.empty() && bytes + e->data.size() > protocol::kMaxFetchBytes) {
         truncated = true;
         break;
@@ -201,6 +348,16 @@ class CollectorImpl final : public proto::Collector::Server {
     return publishBundleFor(ctx_, context.getParams().getBundle(), centre_);
   }
 
+  kj::Promise<void> read(ReadContext context) override {
+    auto p = context.getParams();
+    const InboxId id = requireId(ctx_.metrics, p.getId());
+    if (p.getLength() > protocol::kMaxFetchBytes) refuse(ctx_.metrics, "length: above 2 MiB");
+    auto bytes = ctx_.store.fetchRange(centre(), id, p.getOffset(), p.getLength());
+    if (!bytes) refuse(ctx_.metrics, "id: no such envelope");
+    context.getResults().setData(kj::arrayPtr(bytes->data(), bytes->size()));
+    return kj::READY_NOW;
+  }
+
   kj::Promise<void> stats(StatsContext context) override {
     auto pinned = requireCentre(ctx_, centre_);
     auto s = ctx_.store.stats(centre());
@@ -247,7 +404,7 @@ class RelayImpl final : public proto::Relay::Server {
     Metrics& m = ctx_.metrics;
     auto pinned = [&] {
       try {
-        requireAgeFile(m, "envelope", view(p.getEnvelope()), protocol::kMaxEnvelopeBytes);
+        requireAgeFile(m, "envelope", view(p.getEnvelope()), protocol::kMaxSubmitBytes);
         return requireCentre(ctx_, centre);
       } catch (...) {
         m.submitsRefused++;
@@ -255,19 +412,8 @@ class RelayImpl final : public proto::Relay::Server {
       }
     }();
     const std::uint32_t today = protocol::today();
-    auto stamp = p.getStamp();
-    auto challenge = checkChallenge(ctx_.store.challengeKey(), ChallengeKind::Pow, view(stamp.getChallenge()), today);
-    crypto::PowInput in{view(stamp.getChallenge()), std::string_view(centre.cStr(), centre.size()),
-                        crypto::blake2b(view(p.getEnvelope()))};
-    const crypto::Hash stampHash = crypto::powHash(in, stamp.getNonce());
-    // What the challenge asked for, and never less than the bundle's now.
-    const unsigned required =
-        challenge ? std::max<unsigned>(challenge->difficulty, pinned->bundle().getPow().getDifficulty()) : 0;
-    if (!challenge || crypto::leadingZeroBits(stampHash) < required) {
-      m.submitsRefused++, m.powRefused++;
-      refuse(m, challenge ? "stamp: proof of work does not meet the difficulty asked"
-                          : "stamp: challenge unknown or expired; ask for a new one");
-    }
+    const crypto::Hash envelopeHash = crypto::blake2b(view(p.getEnvelope()));
+    const Stamped stamped = checkStamp(ctx_, *pinned, centre, p.getStamp(), envelopeHash, today);
     // Copied here: the writer thread must never touch this call's message.
     struct Out {
       InboxId id{};
@@ -275,23 +421,59 @@ class RelayImpl final : public proto::Relay::Server {
     auto out = std::make_shared<Out>();
     Bytes envelope = view(p.getEnvelope()).copy();
     std::string c(centre.cStr(), centre.size());
-    const std::uint32_t day = challenge->day;
     return ctx_.writer
-        .submit([out, envelope = std::move(envelope), c, day, today, stampHash, &m](storage::RelayStore::Batch& b) {
-          if (!b.remember(storage::ReplayKind::PowStamp, day, stampHash)) {
-            m.replaysRefused++;
-            throw Refusal("stamp: already used; ask for a new challenge");
-          }
+        .submit([out, envelope = std::move(envelope), c, stamped, today, &m](storage::RelayStore::Batch& b) {
+          spendStamp(b, stamped, m);
           out->id = b.insert(c, envelope, today);
         })
         .then(
-            [context, out, today, hash = in.envelopeHash, &m, &pow = ctx_.pow]() mutable {
-              m.submitsAccepted++;
-              pow.accepted(PowGovernor::Clock::now());
-              auto r = context.getResults().initReceipt();
-              r.setId(kj::arrayPtr(out->id.data(), out->id.size()));
-              r.setDay(today);
-              r.setEnvelopeHash(kj::arrayPtr(hash.data(), hash.size()));
+            [context, out, today, envelopeHash, &m, &pow = ctx_.pow]() mutable {
+              accepted(m, pow);
+              fillReceipt(context.getResults().initReceipt(), out->id, today, envelopeHash);
+            },
+            [&m](kj::Exception&& e) {
+              m.submitsRefused++;
+              kj::throwFatalException(kj::mv(e));
+            });
+  }
+
+  kj::Promise<void> beginUpload(BeginUploadContext context) override {
+    auto p = context.getParams();
+    auto centre = p.getCentre();
+    Metrics& m = ctx_.metrics;
+    auto pinned = [&] {
+      try {
+        if (p.getSize() <= protocol::kMaxSubmitBytes || p.getSize() > protocol::kMaxEnvelopeBytes)
+          refuse(m, "size: an upload is for envelopes of " + std::to_string(protocol::kMaxSubmitBytes + 1) + " to " +
+                        std::to_string(protocol::kMaxEnvelopeBytes) + " bytes; smaller ones use submit");
+        if (p.getEnvelopeHash().size() != format::kHashSize) refuse(m, "envelopeHash: must be 32 bytes");
+        return requireCentre(ctx_, centre);
+      } catch (...) {
+        m.submitsRefused++;
+        throw;
+      }
+    }();
+    const std::uint32_t today = protocol::today();
+    crypto::Hash envelopeHash;
+    std::memcpy(envelopeHash.data(), p.getEnvelopeHash().begin(), envelopeHash.size());
+    const Stamped stamped = checkStamp(ctx_, *pinned, centre, p.getStamp(), envelopeHash, today);
+    const auto size = static_cast<std::size_t>(p.getSize());
+    if (ctx_.uploads.capacity - ctx_.uploads.used < size) {
+      m.submitsRefused++, m.uploadsRefusedBusy++;
+      refuse(m, "relay busy: too many uploads in progress; try again in a few minutes");
+    }
+    // Spent before any byte is accepted: one proof of work, one upload.
+    return ctx_.writer
+        .submit([stamped, &m](storage::RelayStore::Batch& b) { spendStamp(b, stamped, m); })
+        .then(
+            [this, context, size, envelopeHash, c = kj::heapString(centre)]() mutable {
+              // Checked again: other uploads may have begun while the stamp was written.
+              if (ctx_.uploads.capacity - ctx_.uploads.used < size) {
+                ctx_.metrics.submitsRefused++, ctx_.metrics.uploadsRefusedBusy++;
+                refuse(ctx_.metrics, "relay busy: too many uploads in progress; try again in a few minutes");
+              }
+              ctx_.metrics.uploadsStarted++;
+              context.getResults().setUpload(kj::heap<UploadImpl>(ctx_, kj::mv(c), size, envelopeHash));
             },
             [&m](kj::Exception&& e) {
               m.submitsRefused++;

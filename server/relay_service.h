@@ -8,6 +8,7 @@
 // thread; every write goes through the Writer and is answered after it is durable.
 #pragma once
 
+#include "protocol/limits.h"
 #include "protocol/relay.capnp.h"
 #include "server/metrics.h"
 #include "server/pow_governor.h"
@@ -16,11 +17,18 @@
 
 namespace gongyou::server {
 
+// Bytes of uploads in progress, all connections together (RPC thread only).
+struct UploadBudget {
+  std::size_t capacity = protocol::kDefaultUploadBudgetBytes;
+  std::size_t used = 0;
+};
+
 struct RelayContext {
   storage::RelayStore& store;
   Writer& writer;
   Metrics& metrics;
   PowGovernor pow{};  // the proof-of-work surge under load
+  UploadBudget uploads{};
 };
 
 // The bootstrap capability. `ctx` must outlive every capability derived from it.

@@ -25,10 +25,6 @@ Bytes inboxKey(std::string_view centre, const InboxId& id) {
   return k;
 }
 
-bool startsWith(ByteView key, ByteView prefix) {
-  return key.size() >= prefix.size() && std::memcmp(key.data(), prefix.data(), prefix.size()) == 0;
-}
-
 }  // namespace
 
 RelayStore::RelayStore(const std::string& dir, const lmdb::EnvOptions& opts) : dir_(dir), env_(dir, opts) {
@@ -86,7 +82,7 @@ std::vector<InboxEntry> RelayStore::list(std::string_view centre, ByteView after
   // Strictly after `after`: skip the exact key if it is still there.
   if (ok && !after.empty() && k.size() == from.size() && std::memcmp(k.data(), from.data(), from.size()) == 0)
     ok = cur.next(k, v);
-  for (; ok && startsWith(k, tag); ok = cur.next(k, v)) {
+  for (; ok && k.startsWith(tag); ok = cur.next(k, v)) {
     if (out.size() == limit) {
       more = true;
       break;
@@ -107,12 +103,22 @@ std::optional<StoredEnvelope> RelayStore::fetch(std::string_view centre, const I
   return StoredEnvelope{readU32BE(v->data()), v->sub(4, v->size() - 4).copy()};
 }
 
+std::optional<Bytes> RelayStore::fetchRange(std::string_view centre, const InboxId& id, std::uint64_t offset,
+                                            std::size_t length) {
+  auto txn = lmdb::Txn::read(env_);
+  auto v = lmdb::get(txn, inbox_, inboxKey(centre, id));
+  if (!v) return std::nullopt;
+  const std::uint64_t size = v->size() - 4;
+  if (offset > size) return Bytes{};
+  return v->sub(4 + offset, static_cast<std::size_t>(std::min<std::uint64_t>(length, size - offset))).copy();
+}
+
 std::vector<Bytes> RelayStore::replies(ByteView mailbox) {
   std::vector<Bytes> out;
   auto txn = lmdb::Txn::read(env_);
   lmdb::Cursor cur(txn, mailboxes_);
   ByteView k, v;
-  for (bool ok = cur.seek(mailbox, k, v); ok && startsWith(k, mailbox); ok = cur.next(k, v))
+  for (bool ok = cur.seek(mailbox, k, v); ok && k.startsWith(mailbox); ok = cur.next(k, v))
     out.push_back(v.sub(4, v.size() - 4).copy());
   return out;
 }
@@ -123,7 +129,7 @@ InboxStats RelayStore::stats(std::string_view centre) {
   auto txn = lmdb::Txn::read(env_);
   lmdb::Cursor cur(txn, inbox_);
   ByteView k, v;
-  for (bool ok = cur.seek(tag, k, v); ok && startsWith(k, tag); ok = cur.next(k, v)) {
+  for (bool ok = cur.seek(tag, k, v); ok && k.startsWith(tag); ok = cur.next(k, v)) {
     ++s.count;
     s.bytes += v.size() - 4;
     std::uint32_t day = readU32BE(v.data());
@@ -184,7 +190,7 @@ std::size_t RelayStore::Batch::replyCount(ByteView mailbox) {
   std::size_t n = 0;
   lmdb::Cursor cur(txn_, s_.mailboxes_);
   ByteView k, v;
-  for (bool ok = cur.seek(mailbox, k, v); ok && startsWith(k, mailbox); ok = cur.next(k, v)) ++n;
+  for (bool ok = cur.seek(mailbox, k, v); ok && k.startsWith(mailbox); ok = cur.next(k, v)) ++n;
   return n;
 }
 

@@ -89,6 +89,11 @@ class RelayStore {
   std::vector<InboxEntry> list(std::string_view centre, ByteView after, std::uint32_t limit,
                                bool& more);
   std::optional<StoredEnvelope> fetch(std::string_view centre, const InboxId& id);
+  // Bytes [offset, offset+length) of one envelope, fewer at its end, none past
+  // it; nullopt for an unknown id. Copies only the range (large envelopes are
+  // read a megabyte at a time).
+  std::optional<Bytes> fetchRange(std::string_view centre, const InboxId& id, std::uint64_t offset,
+                                  std::size_t length);
   std::vector<Bytes> replies(ByteView mailbox);
   InboxStats stats(std::string_view centre);
 

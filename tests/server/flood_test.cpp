@@ -118,7 +118,7 @@ TEST_CASE("relay flood: honest reporters get through with bounded latency and me
     test::Client big(address);
     auto req = big.relay().submitRequest();
     req.setCentre("centre-a");
-    req.initEnvelope(3 * protocol::kMaxEnvelopeBytes);
+    req.initEnvelope(3 * protocol::kMaxSubmitBytes);
     return !test::refusal([&] { req.send().wait(big.ws()); }).empty();
   }));
   // No proof of work, a forged challenge, and too little work.

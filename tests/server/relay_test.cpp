@@ -214,7 +214,13 @@ TEST_CASE("relay: oversized and malformed requests are refused and the relay kee
   auto submit = [&](const std::string& centre, ByteView envelope) {
     return refusal([&] { protocol::submitEnvelope(c.relay(), c.ws(), centre, envelope); });
   };
-  CHECK_THAT(submit("centre-a", Bytes(protocol::kMaxEnvelopeBytes + 1, 'x')), Catch::Contains("too large"));
+  CHECK_THAT(refusal([&] {
+               auto req = c.relay().submitRequest();
+               req.setCentre("centre-a");
+               req.initEnvelope(protocol::kMaxSubmitBytes + 1);
+               req.send().wait(c.ws());
+             }),
+             Catch::Contains("too large"));
   CHECK_THAT(submit("centre-a", ByteView("hello, not an age file")), Catch::Contains("not a binary age v1 file"));
   CHECK_THAT(submit("centre-a", ByteView()), Catch::Contains("envelope: empty"));
   CHECK_THAT(submit("nobody", good), Catch::Contains("unknown on this relay"));
@@ -245,7 +251,7 @@ TEST_CASE("relay: oversized and malformed requests are refused and the relay kee
     test::Client big(relay.address());
     auto req = big.relay().submitRequest();
     req.setCentre("centre-a");
-    req.initEnvelope(3 * protocol::kMaxEnvelopeBytes);
+    req.initEnvelope(3 * protocol::kMaxSubmitBytes);
     CHECK_FALSE(refusal([&] { req.send().wait(big.ws()); }).empty());
   }
   // Garbage bytes on a raw socket.

@@ -1,0 +1,113 @@
+#include "client/evidence.h"
+
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "storage/file.h"
+
+namespace gongyou::client {
+namespace {
+
+const char* mediaTypeOf(Media m) {
+  switch (m) {
+    case Media::Jpeg: return "image/jpeg";
+    case Media::Png: return "image/png";
+    case Media::Webp: return "image/webp";
+    case Media::Wav: return "audio/wav";
+    case Media::Mp3: return "audio/mpeg";
+    default: return "";
+  }
+}
+
+}  // namespace
+
+LoadedEvidence loadEvidence(const std::string& path) {
+  LoadedEvidence out;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    out.problem = EvidenceProblem::Unreadable;
+    return out;
+  }
+  // Before reading: a 4 GB video must not be loaded only to be refused.
+  if (static_cast<std::uint64_t>(st.st_size) > protocol::kMaxAttachmentBytes) {
+    out.problem = EvidenceProblem::TooLarge;
+    return out;
+  }
+  Bytes raw;
+  try {
+    raw = storage::readFile(path);
+  } catch (const std::exception&) {
+    out.problem = EvidenceProblem::Unreadable;
+    return out;
+  }
+  if (raw.size() > protocol::kMaxAttachmentBytes) {  // grew since stat
+    out.problem = EvidenceProblem::TooLarge;
+    return out;
+  }
+  Scrubbed s = scrub(raw);
+  sodium_memzero(raw.data(), raw.size());
+  out.detail = s.status == ScrubStatus::Unsupported ? mediaName(s.media) : s.detail;
+  switch (s.status) {
+    case ScrubStatus::Ok: break;
+    case ScrubStatus::Unsupported: out.problem = EvidenceProblem::Unsupported; return out;
+    case ScrubStatus::Malformed: out.problem = EvidenceProblem::Malformed; return out;
+    case ScrubStatus::Residue: out.problem = EvidenceProblem::Residue; return out;
+  }
+  out.evidence.type = protocol::findAttachmentType(mediaTypeOf(s.media));
+  if (!out.evidence.type || s.data.empty()) {  // a scrubber type without a report type: refuse, never guess
+    out.problem = EvidenceProblem::Unsupported;
+    out.detail = mediaName(s.media);
+    return out;
+  }
+  out.evidence.media = s.media;
+  out.evidence.data = std::move(s.data);
+  out.evidence.removed = std::move(s.removed);
+  return out;
+}
+
+std::string checkEvidenceSet(const std::vector<Evidence>& set) {
+  if (set.size() > protocol::kMaxAttachments) return "count";
+  std::uint64_t total = 0;
+  for (const auto& e : set) total += e.data.size();
+  return total > protocol::kMaxAttachmentsTotalBytes ? "total" : "";
+}
+
+namespace {
+std::string megabytes(std::size_t n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, n < 100 * 1000 ? "%.0f kB" : "%.1f MB", n < 100 * 1000 ? n / 1e3 : n / 1e6);
+  return buf;
+}
+}  // namespace
+
+std::string explainEvidence(const Messages& tr, const std::string& path, const LoadedEvidence& l, std::size_t index) {
+  switch (l.problem) {
+    case EvidenceProblem::None: {
+      const Evidence& e = l.evidence;
+      std::string removed;
+      for (const auto& r : e.removed) removed += (removed.empty() ? "" : ", ") + r;
+      return tr(removed.empty() ? "attach.ok_clean" : "attach.ok",
+                {path, evidenceName(index, e), mediaName(e.media), megabytes(e.data.size()), removed});
+    }
+    case EvidenceProblem::Unreadable: return tr("attach.unreadable", {path});
+    case EvidenceProblem::TooLarge: return tr("attach.too_large", {path});
+    case EvidenceProblem::Unsupported: return tr("attach.unsupported", {path, l.detail});
+    case EvidenceProblem::Malformed: return tr("attach.malformed", {path, l.detail});
+    case EvidenceProblem::Residue: return tr("attach.residue", {path});
+  }
+  return path;
+}
+
+std::string explainEvidenceSet(const Messages& tr, const std::string& problem) {
+  return problem == "count" ? tr("attach.too_many", {std::to_string(protocol::kMaxAttachments)})
+                            : tr("attach.total");
+}
+
+std::string evidenceName(std::size_t index, const Evidence& e) {
+  return "evidence-" + std::to_string(index + 1) + "." + std::string(e.type->extension);
+}
+
+}  // namespace gongyou::client
