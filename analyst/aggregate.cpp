@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <set>
+#include <string_view>
 
+#include "protocol/attachments.h"
 #include "protocol/day.h"
 #include "protocol/taxonomy.h"
 
@@ -94,6 +96,14 @@ Analysis analyse(AnalystStore& store, const Aliases& aliases) {
     const std::uint64_t fen = r.getAmountOwed().getCurrency() == "CNY" ? r.getAmountOwed().getMinorUnits() : 0;
     a.amountFen += fen;
     if (r.getReplyKey().size() != 0) ++a.withReplyKey;
+    if (r.getAttachments().size() != 0) {
+      ++a.withEvidence;
+      std::set<std::string_view> kinds;
+      for (auto f : r.getAttachments())
+        if (auto t = protocol::findAttachmentType(std::string_view(f.getMediaType().cStr(), f.getMediaType().size())))
+          kinds.insert(t->kind);
+      for (auto k : kinds) ++a.evidenceByKind[std::string(k)];
+    }
     std::string month = monthOf(day);
     if (r.getOccurred().getYear() != 0 && r.getOccurred().getMonth() != 0) {
       char buf[32];

@@ -40,6 +40,10 @@ struct Analysis {
   std::uint64_t reports = 0, workers = 0, amountFen = 0, withReplyKey = 0, setAside = 0;
   std::map<std::string, std::uint64_t> byMonth, byCategory, byIndicator, byProvince, byCity, byIndustry;
   std::map<std::string, std::map<std::string, std::uint64_t>> provinceByMonth;
+  // Evidence: reports carrying any attachment, and reports carrying each kind
+  // ("photo", "audio"; protocol/attachments.h). The files never leave the store.
+  std::uint64_t withEvidence = 0;
+  std::map<std::string, std::uint64_t> evidenceByKind;
   std::vector<EmployerRow> employers;  // most reports first
   std::vector<Alert> alerts;
   std::string latestMonth;

@@ -91,7 +91,8 @@ Bytes collect(const CourierKey& key, kj::AsyncIoContext& io, const protocol::Net
               rr.setId(e.getId());
               rr.setOffset(data.size());
               rr.setLength(static_cast<std::uint32_t>(protocol::kMaxFetchBytes));
-              auto got = bound(rr.send()).wait(io.waitScope).getData();
+              auto response = bound(rr.send()).wait(io.waitScope);  // owns what getData() points into
+              auto got = response.getData();
               if (got.size() == 0) throw std::runtime_error(relay + ": envelope shorter than listed");
               data.insert(data.end(), got.begin(), got.end());
             }

@@ -173,6 +173,8 @@ std::string summaryJson(const Analysis& a, const ExportOptions& opts) {
     << ",\n  \"byMonth\": " << counts(a.byMonth) << ",\n  \"byCategory\": " << counts(a.byCategory)
     << ",\n  \"byIndicator\": " << counts(a.byIndicator) << ",\n  \"byProvince\": " << counts(a.byProvince)
     << ",\n  \"byCity\": " << counts(a.byCity) << ",\n  \"byIndustry\": " << counts(a.byIndustry)
+    << ",\n  \"reportsWithEvidence\": " << json(cells.count(a.withEvidence))
+    << ",\n  \"reportsWithEvidenceByType\": " << counts(a.evidenceByKind)
     << ",\n  \"employers\": [";
   auto emps = publishedEmployers(a, cells);
   for (std::size_t i = 0; i < emps.size(); ++i)
@@ -213,6 +215,8 @@ std::string dashboardHtml(const Analysis& a, const ExportOptions& opts) {
     << "<div class=\"card\" id=\"total-workers\">Workers affected<b>" << html(cells.sum(a.reports, a.workers))
     << "</b></div>"
     << "<div class=\"card\" id=\"total-owed\">Owed (CNY)<b>" << html(cells.yuan(a.reports, a.amountFen)) << "</b></div>"
+    << "<div class=\"card\" id=\"total-evidence\">With evidence<b>" << html(cells.count(a.withEvidence))
+    << "</b></div>"
     << "<div class=\"card\">Employers<b>" << a.employers.size() << "</b></div>"
     << "<div class=\"card\">Alerts<b>" << a.alerts.size() << "</b></div></div>\n";
 
@@ -265,6 +269,13 @@ std::string dashboardHtml(const Analysis& a, const ExportOptions& opts) {
     o << "<tr><td>" << html(e.name) << "</td><td>" << html(e.province) << "</td><td>" << html(cells.count(e.reports))
       << "</td><td>" << cells.sum(e.reports, e.workers) << "</td><td>" << cells.yuan(e.reports, e.amountFen)
       << "</td><td>" << html(topCategories(e)) << "</td></tr>";
+  o << "</table>\n";
+  // Counts only: the files stay sealed in the store (`gongyou-analyst attachments`).
+  o << "<h2>Evidence</h2>\n<table id=\"evidence\"><tr><th>Reports with</th><th>Reports</th></tr>"
+    << "<tr><td>any file</td><td>" << html(cells.count(a.withEvidence)) << "</td></tr>";
+  for (const auto& [kind, n] : a.evidenceByKind)
+    o << "<tr><td>" << html(kind == "photo" ? "photos" : kind == "audio" ? "voice notes" : kind) << "</td><td>"
+      << html(cells.count(n)) << "</td></tr>";
   o << "</table>\n";
   if (a.setAside) o << "<p class=\"note\">" << a.setAside << " envelope(s) could not be read and were set aside.</p>\n";
   o << "</body></html>\n";

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "analyst/centre_material.h"
@@ -44,6 +45,7 @@ Usage:
   gongyou-analyst keys --dir DIR
   gongyou-analyst import --dir DIR BATCH_FILE... [--out OUTBOUND_FILE] [--commit-every N]
   gongyou-analyst list --dir DIR
+  gongyou-analyst attachments --dir DIR --report REF [--out FOLDER]
   gongyou-analyst reply --dir DIR --report REF --text TEXT
   gongyou-analyst outbound --dir DIR --out OUTBOUND_FILE [--bundle BUNDLE_FILE]
   gongyou-analyst report --dir DIR --out EXPORT_DIR [--internal] [--aliases FILE]
@@ -77,7 +79,11 @@ Commands:
                store every report (sealed under the passphrase in DIR/store). Idempotent:
                a file or a report seen before changes nothing. Envelopes that fail are
                set aside with their reason. With --out, also writes the outbound file.
-  list         The stored reports: reference, day, employer, categories.
+  list         The stored reports: reference, day, employer, categories, evidence files.
+  attachments  The evidence files of report REF: type, size, what the reporter's tool removed
+               from them (place, phone, times). With --out, writes them to FOLDER (created
+               0700; files 0600, named REF-evidence-N.EXT; an existing file is never
+               overwritten). They are decrypted copies: keep FOLDER on this machine.
   report       Aggregate every stored report (by employer, category, province, industry,
                month; workers affected, amounts owed; alerts) and write CSV and JSON
                exports and a self-contained dashboard.html (no network access of any
@@ -236,6 +242,44 @@ void saveOutbound(Options& o, Unlocked& u) {
             << (bundle.empty() ? "" : ", the bundle") << " (the courier runs `gongyou-analyst deliver`)\n";
 }
 
+// Lists (and with --out exports) one report's evidence. The names come from
+// the report, which the importer checked to be plain file names.
+int attachmentsCommand(Options& o, Unlocked& u) {
+  if (o.report.empty()) return usage("attachments needs --report REF");
+  std::vector<std::tuple<std::string, std::string, std::uint64_t, std::string>> listed;  // name, type, size, removed
+  u.store->forEachReport([&](const std::string& ref, std::uint32_t, proto::Report::Reader r) {
+    if (ref != o.report) return;
+    for (auto a : r.getAttachments()) {
+      std::string removed;
+      for (auto t : a.getRemovedMetadata()) removed += (removed.empty() ? "" : ", ") + std::string(t.cStr());
+      listed.emplace_back(a.getName().cStr(), a.getMediaType().cStr(), a.getSize(), removed);
+    }
+  });
+  if (listed.empty()) {
+    std::cerr << "gongyou-analyst: no report " << o.report << " with evidence files\n";
+    return kRefused;
+  }
+  for (std::size_t i = 0; i < listed.size(); ++i) {
+    const auto& [name, type, size, removed] = listed[i];
+    std::cout << i + 1 << ". " << name << "  " << type << "  " << size << " bytes  removed by the reporter's tool: "
+              << (removed.empty() ? "nothing (none found)" : removed) << "\n";
+  }
+  if (o.out.empty()) return kOk;
+  storage::makeDirs(o.out);
+  std::size_t written = 0;
+  u.store->forEachAttachment(o.report, [&](std::uint8_t index, ByteView bytes) {
+    if (index >= listed.size()) throw std::runtime_error("report store: an attachment without its report entry");
+    const std::string path = o.out + "/" + o.report + "-" + std::get<0>(listed[index]);
+    if (storage::fileExists(path)) throw std::runtime_error(path + " exists; not overwritten");
+    storage::writeFileAtomic(path, bytes);
+    std::cout << "wrote " << path << "\n";
+    ++written;
+  });
+  if (written != listed.size()) throw std::runtime_error("report store: " + std::to_string(listed.size() - written) +
+                                                         " evidence file(s) of this report are missing");
+  return kOk;
+}
+
 int dataCommand(Options& o) {
   auto u = unlock(o);
   if (!u) return kRefused;
@@ -274,6 +318,7 @@ int dataCommand(Options& o) {
     std::cout << "reply queued for the next outbound file\n";
     return kOk;
   }
+  if (o.command == "attachments") return attachmentsCommand(o, *u);
   if (o.command == "report") {
     if (o.out.empty()) return usage("report needs --out DIR");
     std::string aliasFile = o.aliases.empty() ? o.dir + "/aliases.txt" : o.aliases;
@@ -303,7 +348,9 @@ int dataCommand(Options& o) {
   u->store->forEachReport([](const std::string& ref, std::uint32_t day, proto::Report::Reader r) {
     std::cout << ref << "  " << protocol::isoDate(day) << "  " << r.getEmployer().getName().cStr() << "  [";
     for (unsigned i = 0; i < r.getCategories().size(); ++i) std::cout << (i ? " " : "") << r.getCategories()[i].cStr();
-    std::cout << "]" << (r.getReplyKey().size() ? "  (reply possible)" : "") << "\n";
+    std::cout << "]" << (r.getReplyKey().size() ? "  (reply possible)" : "");
+    if (r.getAttachments().size()) std::cout << "  (" << r.getAttachments().size() << " evidence file(s))";
+    std::cout << "\n";
   });
   auto c = u->store->counts();
   std::cout << c.reports << " reports, " << c.setAside << " set aside, " << c.acksQueued << " acks and "
@@ -315,7 +362,7 @@ int run(Options& o) {
   if (o.command == "collect" || o.command == "deliver") return courierCommand(o);
   if (o.dir.empty()) return usage("--dir DIR is required");
   if (o.command == "import" || o.command == "outbound" || o.command == "reply" || o.command == "list" ||
-      o.command == "report")
+      o.command == "report" || o.command == "attachments")
     return dataCommand(o);
   if (o.command == "init") {
     if (o.centre.empty() || o.relays.empty()) return usage("init needs --centre ID and at least one --relay");

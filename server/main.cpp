@@ -28,7 +28,7 @@ Usage:
   gongyou-relay serve --data DIR [--listen ADDR:PORT] [--metrics ADDR:PORT|off]
                       [--map-size MIB] [--max-connections N] [--idle-timeout S]
                       [--pow-surge-rate N|off] [--pow-surge-bits B]
-                      [--max-batch N] [--commit-each]
+                      [--upload-budget MIB] [--max-batch N] [--commit-each]
   gongyou-relay add-centre --data DIR BUNDLE_FILE
   gongyou-relay list-centres --data DIR
   gongyou-relay --help | COMMAND --help
@@ -55,6 +55,9 @@ Options:
                         bundle; "off" never does.
   --pow-surge-bits B    How many bits more (default 2; each bit doubles the work; capped
                         at what clients accept, 26).
+  --upload-budget MIB   Memory for large envelopes (reports with attachments) arriving in
+                        chunks, all uploads together (default 256). When it is spent, new
+                        uploads are refused as "relay busy" and clients retry later.
   --max-batch N         Most writes per group commit (default 4096).
   --commit-each         One transaction (fsync) per write: slower; for benchmarks only.
 
@@ -117,7 +120,8 @@ int main(int argc, char** argv) {
         const std::size_t b = number(value());
         if (b > 8) throw std::invalid_argument("--pow-surge-bits must be 1 to 8");
         opts.pow.surgeBits = static_cast<std::uint8_t>(b);
-      } else if (a == "--max-batch") opts.writer.maxBatch = number(value());
+      } else if (a == "--upload-budget") opts.uploadBudgetMiB = number(value());
+      else if (a == "--max-batch") opts.writer.maxBatch = number(value());
       else if (a == "--commit-each") opts.writer.groupCommit = false;
       else if (a.rfind("--", 0) == 0) return usage("unknown option " + a);
       else positional.push_back(a);

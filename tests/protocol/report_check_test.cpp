@@ -7,6 +7,8 @@
 
 #include "crypto/format.h"
 #include "crypto/padding.h"
+#include "crypto/primitives.h"
+#include "protocol/attachments.h"
 #include "protocol/day.h"
 #include "protocol/report_check.h"
 #include "protocol/taxonomy.h"
@@ -117,4 +119,91 @@ TEST_CASE("report: the largest text-only report still fits the fixed padding buc
   REQUIRE(protocol::checkReport(r.asReader(), protocol::today()).empty());
   auto words = capnp::messageToFlatArray(mb);
   CHECK(words.asBytes().size() + format::kPadLengthPrefix <= format::kPadTextBucket);
+}
+
+namespace {
+
+// A report with `files` as attachments, as the reporter's tool builds it:
+// the message, then each file's bytes (protocol/attachments.h), padded.
+SecretBytes paddedWith(const std::vector<Bytes>& files,
+                       const std::function<void(proto::Report::Builder)>& edit = [](auto) {},
+                       const Bytes& trailer = {}) {
+  capnp::MallocMessageBuilder mb;
+  auto r = mb.initRoot<proto::Report>();
+  fillValid(r);
+  auto list = r.initAttachments(static_cast<unsigned>(files.size()));
+  for (unsigned i = 0; i < files.size(); ++i) {
+    list[i].setMediaType(i % 2 ? "audio/mpeg" : "image/jpeg");
+    list[i].setName("evidence-" + std::to_string(i + 1) + (i % 2 ? ".mp3" : ".jpg"));
+    list[i].setSize(files[i].size());
+    auto h = crypto::blake2b(files[i]);
+    list[i].setHash(kj::arrayPtr(h.data(), h.size()));
+    list[i].initRemovedMetadata(1).set(0, "GPS position");
+  }
+  edit(r);
+  auto words = capnp::messageToFlatArray(mb);
+  Bytes content(words.asBytes().begin(), words.asBytes().end());
+  for (const auto& f : files) append(content, f);
+  append(content, trailer);
+  return padding::pad(content);
+}
+
+}  // namespace
+
+TEST_CASE("report: attachments after the message come back byte for byte and checked against their hashes") {
+  std::vector<Bytes> files{Bytes(70000, 0xd8), Bytes(12345, 0x49), Bytes(1, 0x00)};
+  files[0][100] = 0x42;
+  auto padded = paddedWith(files);
+  Bytes canonical;
+  std::vector<ByteView> got;
+  REQUIRE(protocol::decodeReport(padded.view(), protocol::today(), canonical, &got).empty());
+  REQUIRE(got.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) CHECK(got[i].copy() == files[i]);
+
+  // Tampering inside a file (after decryption: a forged plaintext) is caught
+  // by its hash; a byte more or less after the message is caught by the sizes.
+  auto flipped = files;
+  flipped[1][7] ^= 1;
+  auto tampered = paddedWith(files, [&](proto::Report::Builder r) {
+    auto h = crypto::blake2b(flipped[1]);
+    r.getAttachments()[1].setHash(kj::arrayPtr(h.data(), h.size()));
+  });
+  CHECK(protocol::decodeReport(tampered.view(), protocol::today(), canonical) ==
+        "invalid report: attachments: bytes do not match their hash");
+  CHECK(protocol::decodeReport(paddedWith(files, [](auto) {}, Bytes{1}).view(), protocol::today(), canonical) ==
+        "invalid report: trailing bytes after the report");
+  auto shortOne = paddedWith(files, [&](proto::Report::Builder r) { r.getAttachments()[2].setSize(2); });
+  CHECK(protocol::decodeReport(shortOne.view(), protocol::today(), canonical) ==
+        "invalid report: attachments: fewer bytes than listed");
+}
+
+TEST_CASE("report: attachment rules name the field") {
+  auto one = [](const std::function<void(proto::Attachment::Builder)>& edit) {
+    return check([&](proto::Report::Builder r) {
+      auto a = r.initAttachments(1)[0];
+      a.setMediaType("image/png");
+      a.setName("evidence-1.png");
+      a.setSize(1000);
+      a.initHash(32);
+      edit(a);
+    });
+  };
+  CHECK(one([](auto) {}).empty());
+  CHECK(one([](auto a) { a.setMediaType("application/pdf"); }) == "attachments[0].mediaType: not a type gongyou can scrub");
+  CHECK(one([](auto a) { a.setName("../../etc/passwd"); }) == "attachments[0].name: not a plain file name");
+  CHECK(one([](auto a) { a.setName(".hidden"); }) == "attachments[0].name: not a plain file name");
+  CHECK(one([](auto a) { a.setName(""); }) == "attachments[0].name: not a plain file name");
+  CHECK(one([](auto a) { a.setSize(0); }).rfind("attachments[0].size:", 0) == 0);
+  CHECK(one([](auto a) { a.setSize(protocol::kMaxAttachmentBytes + 1); }).rfind("attachments[0].size:", 0) == 0);
+  CHECK(one([](auto a) { a.initHash(31); }) == "attachments[0].hash: must be 32 bytes");
+  CHECK(one([](auto a) { a.initData(3); }) == "attachments[0].data: must be empty (the bytes follow the message)");
+  CHECK(check([](proto::Report::Builder r) {
+          auto list = r.initAttachments(protocol::kMaxAttachments + 1);
+          for (auto a : list) a.setMediaType("image/png"), a.setName("x.png"), a.setSize(1), a.initHash(32);
+        }) == "attachments: more than 5");
+  CHECK(check([](proto::Report::Builder r) {
+          auto list = r.initAttachments(2);
+          for (auto a : list)
+            a.setMediaType("image/png"), a.setName("x.png"), a.setSize(protocol::kMaxAttachmentBytes), a.initHash(32);
+        }).rfind("attachments: together larger than", 0) == 0);
 }
