@@ -13,7 +13,9 @@
 #include "protocol/bundle.h"
 #include "analyst/centre_cli.h"
 #include "server/relay_harness.h"
+#include "client/scrub.h"
 #include "storage/file.h"
+#include "support/evidence_fixtures.h"
 
 using namespace gongyou;
 using test::codeFrom;
@@ -246,4 +248,80 @@ TEST_CASE("analyst courier: after rotate-courier the old courier key logs in now
   // A batch from the old key (made before the rotation) no longer imports: the
   // keyring knows only the new courier key.
   CHECK(c.analyst({"import", c.tmp / "before.gyb"}).first == 1);
+}
+
+TEST_CASE("analyst flow: a report with three evidence files arrives scrubbed and byte for byte through relay and courier") {
+  Centre c;
+  test::TempDir rt;
+  REQUIRE(run({test::kRelayBin, "list-centres", "--data", rt / "r"}).first == 0);
+  test::Relay relay(rt / "r");
+  auto init = c.analyst({"init", "--centre", "evidence-centre", "--relay", relay.address(), "--pow", "6"});
+  REQUIRE(init.first == 0);
+  REQUIRE(run({test::kRelayBin, "add-centre", "--data", rt / "r", c.dir + "/centre.bundle"}).first == 0);
+
+  // A photo with GPS and the phone's make, a PNG with text chunks, and a
+  // voice note with ID3 tags, large enough (1.2 MB) to go as a chunked upload.
+  test::TempDir w;
+  const std::vector<std::string> files{test::phonePhoto(w, "IMG_20261120_140327.jpg"), w / "chart.png",
+                                       test::taggedMp3(w, "voice.mp3", 30, 320)};
+  storage::writeFileAtomic(files[1], test::pngWithMetadata());
+  storage::writeFileAtomic(
+      w / "r.json",
+      R"({"employer":{"name":"Epsilon Shoes","province":"Fujian"},"categories":["wage_arrears"],"language":"en",)"
+      R"("attachments":["IMG_20261120_140327.jpg","chart.png",")" + files[2] + R"("]})");
+  auto worker = [&](std::vector<std::string> args, const std::string& err = {}) {
+    std::vector<std::string> v{kReportBin, "--state", w / "s", "--lang", "en"};
+    v.insert(v.end(), args.begin(), args.end());
+    return run(v, err);
+  };
+  REQUIRE(worker({"enrol", codeFrom(init.second)}).first == 0);
+  auto sent = worker({"submit", "--json", w / "r.json", "--no-reply"}, w / "err");
+  const std::string told = slurp(w / "err");
+  INFO(told);
+  REQUIRE(sent.first == 0);
+  // The worker is shown what was taken out of each file.
+  CHECK_THAT(told, Catch::Contains("IMG_20261120_140327.jpg as evidence-1.jpg") && Catch::Contains("GPS position") &&
+                       Catch::Contains("camera make and model"));
+  CHECK_THAT(told, Catch::Contains("chart.png as evidence-2.png") && Catch::Contains("modification time"));
+  CHECK_THAT(told, Catch::Contains("as evidence-3.mp3") && Catch::Contains("ID3 tags"));
+
+  auto collected = c.courier({"collect", "--out", c.tmp / "b"});
+  REQUIRE(collected.first == 0);
+  CHECK_THAT(collected.second, Catch::Contains(relay.address() + ": 1 envelopes"));
+  auto imported = c.analyst({"import", c.tmp / "b"});
+  REQUIRE(imported.first == 0);
+  CHECK_THAT(imported.second, Catch::Contains("1 new reports"));
+
+  auto list = c.analyst({"list"});
+  CHECK_THAT(list.second, Catch::Contains("(3 evidence file(s))"));
+  const std::string ref = list.second.substr(0, list.second.find(' '));
+  auto shown = c.analyst({"attachments", "--report", ref});
+  REQUIRE(shown.first == 0);
+  CHECK_THAT(shown.second, Catch::Contains("1. evidence-1.jpg  image/jpeg") && Catch::Contains("GPS position"));
+  CHECK_THAT(shown.second, Catch::Contains("3. evidence-3.mp3  audio/mpeg"));
+  auto exported = c.analyst({"attachments", "--report", ref, "--out", c.tmp / "evidence"});
+  REQUIRE(exported.first == 0);
+  const char* names[] = {"evidence-1.jpg", "evidence-2.png", "evidence-3.mp3"};
+  for (int i = 0; i < 3; ++i) {
+    INFO(names[i]);
+    Bytes got = storage::readFile(c.tmp / "evidence" + "/" + ref + "-" + names[i]);
+    // Exactly what the worker's tool made of the file, and none of what was planted.
+    CHECK(got == client::scrub(storage::readFile(files[i])).data);
+    const std::string text(got.begin(), got.end());
+    for (const char* p : test::kPlanted) CHECK(text.find(p) == std::string::npos);
+  }
+  // Never overwritten.
+  CHECK(c.analyst({"attachments", "--report", ref, "--out", c.tmp / "evidence"}).first == 3);
+
+  // The analysis counts evidence; the exports carry no file.
+  REQUIRE(c.analyst({"report", "--out", c.tmp / "report", "--internal"}).first == 0);
+  const std::string summary = slurp(c.tmp / "report/summary.json");
+  CHECK_THAT(summary, Catch::Contains("\"reportsWithEvidence\": \"1\""));
+  CHECK_THAT(summary, Catch::Contains("\"audio\": \"1\"") && Catch::Contains("\"photo\": \"1\""));
+  CHECK(storage::listFiles(c.tmp / "report", ".jpg").empty());
+  CHECK(storage::listFiles(c.tmp / "report", ".mp3").empty());
+  // The store holds them sealed.
+  const std::string store = slurp(c.dir + "/store/data.mdb");
+  CHECK(store.find("evidence-1.jpg") == std::string::npos);
+  CHECK(store.find("LAME") == std::string::npos);
 }

@@ -10,54 +10,22 @@
 
 #include "client/scrub.h"
 #include "storage/file.h"
+#include "support/evidence_fixtures.h"
 #include "support/process.h"
 #include "support/tempdir.h"
 
 using namespace gongyou;
 using client::ScrubStatus;
+using test::kPlanted;
+using test::plant;
+using test::pngWithMetadata;
+using test::ppm;
 using test::run;
 
 namespace {
 
-// Identifying strings planted in every fixture; none may survive.
-const char* const kPlanted[] = {"Xiaomi", "Redmi Note 12", "SN12345678", "Zhang Wei", "Dongguan",
-                                "2026:11:20", "SECRET-TRAILER", "dorm 3"};
-
 std::string str(const Bytes& b) { return std::string(b.begin(), b.end()); }
 
-// A w x h colour gradient as a binary PPM.
-std::string ppm(const test::TempDir& tmp, int w = 64, int h = 48) {
-  std::string img = "P6\n" + std::to_string(w) + " " + std::to_string(h) + "\n255\n";
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) img += {char(x * 4), char(y * 5), char((x + y) * 2)};
-  std::string path = tmp / ("base-" + std::to_string(w) + ".ppm");
-  storage::writeFileAtomic(path, img);
-  return path;
-}
-
-// Plants camera metadata with the real exiv2 tool, a thumbnail among it.
-void plant(const test::TempDir& tmp, const std::string& path) {
-  std::vector<std::string> argv{"/usr/bin/exiv2",
-                                "-M", "set Exif.GPSInfo.GPSLatitudeRef N",
-                                "-M", "set Exif.GPSInfo.GPSLatitude 22/1 32/1 0/1",
-                                "-M", "set Exif.GPSInfo.GPSLongitudeRef E",
-                                "-M", "set Exif.GPSInfo.GPSLongitude 113/1 45/1 0/1",
-                                "-M", "set Exif.Image.Make Xiaomi",
-                                "-M", "set Exif.Image.Model Redmi Note 12",
-                                "-M", "set Exif.Photo.BodySerialNumber SN12345678",
-                                "-M", "set Exif.Photo.DateTimeOriginal 2026:11:20 14:03:27",
-                                "-M", "set Exif.Image.Artist Zhang Wei",
-                                "-M", "set Xmp.dc.creator Zhang Wei",
-                                "-M", "set Iptc.Application2.City Dongguan",
-                                "-c", "dorm 3, bed 12",
-                                "mo", path};
-  REQUIRE(run(argv).first == 0);
-  // exiv2 -it inserts PATH-thumb.jpg as the EXIF thumbnail.
-  std::string thumb = path.substr(0, path.rfind('.')) + "-thumb.jpg";
-  REQUIRE(run({"/bin/sh", "-c", "cjpeg " + ppm(tmp, 16, 12) + " > " + thumb}).first == 0);
-  REQUIRE(run({"/usr/bin/exiv2", "-it", path}).first == 0);
-  (void)tmp;
-}
 
 Bytes withTrailer(const std::string& path) {
   Bytes b = storage::readFile(path);
@@ -84,37 +52,6 @@ void checkClean(const client::Scrubbed& s, const test::TempDir& tmp, const std::
 
 bool has(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-// A minimal PNG (8-bit RGB), with text, time and EXIF chunks and a trailer.
-Bytes pngWithMetadata() {
-  auto chunk = [](Bytes& out, const std::string& type, const std::string& data) {
-    for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<std::uint8_t>(data.size() >> s));
-    std::string td = type + data;
-    out.insert(out.end(), td.begin(), td.end());
-    uLong crc = crc32(0, reinterpret_cast<const Bytef*>(td.data()), static_cast<uInt>(td.size()));
-    for (int s = 24; s >= 0; s -= 8) out.push_back(static_cast<std::uint8_t>(crc >> s));
-  };
-  Bytes out = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
-  chunk(out, "IHDR", std::string("\0\0\0\x10\0\0\0\x08\x08\x02\0\0\0", 13));
-  chunk(out, "tEXt", std::string("Author\0Zhang Wei", 16));
-  chunk(out, "tIME", std::string("\x07\xea\x0b\x14\x0e\x03\x1b", 7));
-  chunk(out, "iTXt", std::string("Comment\0\0\0\0\0dorm 3", 18));
-  std::string raw;
-  for (int y = 0; y < 8; ++y) {
-    raw += '\0';
-    for (int x = 0; x < 16; ++x) raw += {char(x * 16), char(y * 32), char(128)};
-  }
-  uLongf len = compressBound(static_cast<uLong>(raw.size()));
-  std::string z(len, '\0');
-  REQUIRE(compress(reinterpret_cast<Bytef*>(z.data()), &len, reinterpret_cast<const Bytef*>(raw.data()),
-                   static_cast<uLong>(raw.size())) == Z_OK);
-  z.resize(len);
-  chunk(out, "IDAT", z);
-  chunk(out, "IEND", "");
-  std::string t = "SECRET-TRAILER";
-  out.insert(out.end(), t.begin(), t.end());
-  return out;
 }
 
 }  // namespace
