@@ -15,13 +15,20 @@
 #include <set>
 #include <thread>
 
+#include "client/evidence.h"
+#include "client/report_json.h"
+#include "client/sender.h"
+#include "client/state.h"
 #include "crypto/reply_code.h"
+#include "protocol/attachments.h"
+#include "protocol/day.h"
 #include "protocol/centre_code.h"
 #include "protocol/report.capnp.h"
 #include "protocol/reply.h"
 #include "server/relay_harness.h"
 #include "storage/file.h"
 #include "storage/relay_store.h"
+#include "support/evidence_fixtures.h"
 #include "support/pty.h"
 
 using namespace gongyou;
@@ -79,8 +86,8 @@ Opened openPadded(ByteView padded) {
   auto content = padding::unpad(padded);
   REQUIRE(content);
   Opened o;
-  o.words = kj::heapArray<capnp::word>(content->size() / 8);
-  std::memcpy(o.words.begin(), content->data(), content->size());
+  o.words = kj::heapArray<capnp::word>(content->size() / 8);  // attachments after the message: cut short is fine
+  std::memcpy(o.words.begin(), content->data(), o.words.asBytes().size());
   o.reader = std::make_unique<capnp::FlatArrayMessageReader>(o.words);
   return o;
 }
@@ -420,6 +427,8 @@ TEST_CASE("reporter: the guided form in a terminal in English and in Chinese") {
   World w;
   test::Relay relay(w.data);
   REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
+  const std::string photo = test::phonePhoto(w.tmp, "photo.jpg");
+  const std::string missing = w.tmp / "missing.jpg", quoted = "'" + photo + "'";
   {
     test::Pty t({kReportBin, "--state", w.state, "--lang", "en", "new"});
     converse(t, {{"Name of the employer", "Dongguan Hongda Garments"},
@@ -440,11 +449,17 @@ TEST_CASE("reporter: the guided form in a terminal in English and in Chinese") {
                  {"How much money", "15000"},
                  {"Describe what happened", "They took our ID cards FORM-MARKER"},
                  {"Who are you", "1"},
+                 {"Attach a photo", missing.c_str()},
+                 {"Cannot read", nullptr},
+                 {"Attach a photo", quoted.c_str()},  // as a dragged file arrives
+                 {"as evidence-1.jpg (JPEG photo", nullptr},
+                 {"Attach a photo", ""},
                  {"read the centre's answer", ""},
                  {"Send this report now?", "y"},
                  {"Sent.", nullptr},
                  {"Your reply code", nullptr}});
     CHECK(t.wait() == 0);
+    CHECK_THAT(t.screen(), Catch::Contains("GPS position") && Catch::Contains("camera make and model"));
   }
   {
     test::Pty t({kReportBin, "--state", w.state, "--lang", "zh-Hans", "new"});
@@ -461,6 +476,7 @@ TEST_CASE("reporter: the guided form in a terminal in English and in Chinese") {
                  {"多少钱", ""},
                  {"描述", "工友从脚手架上摔下来"},
                  {"身份", "2"},
+                 {"要附上照片", ""},
                  {"回复", "n"},
                  {"现在发送", "y"},
                  {"已发送", nullptr}});
@@ -480,6 +496,9 @@ TEST_CASE("reporter: the guided form in a terminal in English and in Chinese") {
       CHECK(o.report().getAmountOwed().getMinorUnits() == 1500000);
       CHECK(o.report().getForcedLabourIndicators()[0] == "fl_retention_of_id_documents");
       CHECK(o.report().getReplyKey().size() == 32);
+      REQUIRE(o.report().getAttachments().size() == 1);
+      CHECK(o.report().getAttachments()[0].getMediaType() == "image/jpeg");
+      CHECK(o.report().getAttachments()[0].getName() == "evidence-1.jpg");
     } else {
       CHECK(o.report().getReplyKey().size() == 0);
       CHECK(o.report().getReporterRole() == proto::ReporterRole::COWORKER);
@@ -487,4 +506,79 @@ TEST_CASE("reporter: the guided form in a terminal in English and in Chinese") {
   }
   CHECK(languages == std::set<std::string>{"en", "zh-Hans"});
   CHECK(employers.count("苏州恒通建筑") == 1);
+}
+
+TEST_CASE("reporter: evidence that cannot go is refused with its reason and nothing is sent") {
+  World w;
+  test::Relay relay(w.data);
+  REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
+  std::string oneLine = kJson;
+  oneLine.erase(std::remove(oneLine.begin(), oneLine.end(), '\n'), oneLine.end());
+  auto withFiles = [&](const std::vector<std::string>& paths) {
+    std::string list;
+    for (const auto& p : paths) list += (list.empty() ? "\"" : ",\"") + p + "\"";
+    return oneLine.substr(0, oneLine.size() - 1) + ", \"attachments\": [" + list + "]}";
+  };
+  const std::string photo = test::phonePhoto(w.tmp, "photo.jpg");
+  storage::writeFileAtomic(w.tmp / "contract.pdf", "%PDF-1.7\n1 0 obj << /Author (Zhang Wei) >> endobj\n%%EOF\n");
+  storage::writeFileAtomic(w.tmp / "note.txt", "just text");
+  // 17 MB, sparse: refused by its size before it is read.
+  REQUIRE(run({"/usr/bin/truncate", "-s", "17M", w.tmp / "video.jpg"}).first == 0);
+  auto err = w.tmp / "err";
+  struct Case {
+    std::vector<std::string> files;
+    const char* said;
+  };
+  const Case cases[] = {
+      {{photo, w.tmp / "contract.pdf"}, "contract.pdf (PDF document): gongyou cannot clean this type"},
+      {{w.tmp / "note.txt"}, "note.txt (unknown file type): gongyou cannot clean"},
+      {{w.tmp / "video.jpg"}, "video.jpg is too large: one file may be at most 16 MB"},
+      {{w.tmp / "nowhere.jpg"}, "nowhere.jpg: check the file's path"},
+      {{photo, photo, photo, photo, photo, photo}, "At most 5 files can go with one report"},
+      {{"not-json-string"}, "Cannot read not-json-string"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.said);
+    auto r = run(w.cmd({"submit", "--json", w.writeJson(withFiles(c.files))}), err);
+    CHECK(r.first == 1);
+    const std::string said = slurp(err);
+    CHECK_THAT(said, Catch::Contains(c.said));
+    CHECK_THAT(said, Catch::Contains("nothing was sent"));
+  }
+  CHECK_THAT(slurp(err), Catch::Contains("nothing was sent"));
+  auto bad = run(w.cmd({"submit", "--json", w.writeJson(oneLine.substr(0, oneLine.size() - 1) + ", \"attachments\": [1]}")}), err);
+  CHECK(bad.first == 1);
+  CHECK_THAT(slurp(err), Catch::Contains("attachments: must be a list of file paths"));
+  CHECK(w.collect(relay).empty());
+  CHECK(storage::listFiles(w.state + "/outbox", ".age").empty());
+}
+
+TEST_CASE("reporter: envelopes whose evidence sizes fall in one PADME bucket are the same size") {
+  World w;
+  test::Relay relay(w.data);
+  REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
+  client::ReporterState state(w.state);
+  auto pinned = state.pinned();
+  REQUIRE(pinned);
+  auto sealWith = [&](std::size_t attachmentBytes) {
+    auto parsed = client::parseReportsJson(kJson, protocol::today());
+    REQUIRE(parsed.at(0).message);
+    client::Evidence e;
+    e.type = protocol::findAttachmentType("audio/mpeg");
+    e.media = client::Media::Mp3;
+    e.data = Bytes(attachmentBytes, 0x55);
+    return client::seal(*pinned, *parsed[0].message, false, {e}).envelope.size();
+  };
+  // A voice note of about 2 MB: PADME keeps the top 5 bits of the length
+  // below the leading one (E = 20, S = 5): buckets 32 KiB wide, here ~1.6 % of the
+  // size. Two notes of 2,000,000 and 2,031,000 bytes (1.5 % apart) look alike.
+  const std::size_t a = sealWith(2000000), b = sealWith(2031000);
+  CHECK(a == b);
+  // The padded size leaks the bucket only: the overhead stays within one bucket.
+  CHECK(a >= 2000000);
+  CHECK(a < 2000000 + 32768 + 2 * 16384 + 1024);
+  // Across a bucket boundary the size changes, by one bucket.
+  const std::size_t c = sealWith(2000000 + 40000);
+  CHECK(c > a);
+  CHECK(c - a <= 32768 + 64);
 }
