@@ -1,5 +1,8 @@
 // gongyou-report: a thin command line over the reporter library (client/).
 #include <kj/async-io.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include <fstream>
 #include <iostream>
@@ -136,7 +139,12 @@ class Cli {
     // The proof of work takes a second or two, more while a relay is under
     // attack: say so, on stderr, so nobody thinks the program hung.
     std::cerr << tr_("send.working") << std::endl;
-    Delivery d = deliver(state_, p, sealed.envelope, io_, net_);
+    const bool tty = ::isatty(2);
+    Delivery d = deliver(state_, p, sealed.envelope, io_, net_, [&](std::size_t done, std::size_t total) {
+      char line[64];
+      std::snprintf(line, sizeof line, "%.1f / %.1f MB", done / 1e6, total / 1e6);
+      std::cerr << (tty ? "\r" : "") << tr_("send.uploading", {line}) << (tty && done < total ? "" : "\n") << std::flush;
+    });
     if (d.delivered) std::cout << tr_("send.ok", {toHex(ByteView(d.receipt.id.data(), 8))}) << "\n";
     else std::cout << tr_("send.queued") << "\n";
     if (sealed.replyCode) {

@@ -71,12 +71,12 @@ Sealed seal(const Pinned& pinned, SecretMessage& message, bool wantReply, const 
 }
 
 Delivery deliver(ReporterState& state, const Pinned& pinned, ByteView envelope, kj::AsyncIoContext& io,
-                 const protocol::Net& net) {
+                 const protocol::Net& net, const protocol::UploadProgress& progress) {
   Delivery d;
   const std::string centre = pinned.code.centreId;
   try {
     d.relay = protocol::withRelay(io, relaysOf(pinned), net, [&](proto::Relay::Client& relay, const protocol::CallTimeout& t) {
-      d.receipt = protocol::submitEnvelope(relay, io.waitScope, centre, envelope, &t);
+      d.receipt = protocol::submitEnvelope(relay, io.waitScope, centre, envelope, &t, progress);
     });
     d.delivered = true;
   } catch (const protocol::Unreachable& e) {

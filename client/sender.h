@@ -50,8 +50,9 @@ struct Delivery {
 };
 
 // Submits `envelope`; on failure everywhere, queues it in the outbox.
+// `progress`: see protocol::submitEnvelope (large envelopes only).
 Delivery deliver(ReporterState& state, const Pinned& pinned, ByteView envelope, kj::AsyncIoContext& io,
-                 const protocol::Net& net);
+                 const protocol::Net& net, const protocol::UploadProgress& progress = {});
 
 struct FlushResult {
   std::size_t delivered = 0, waiting = 0;

@@ -36,7 +36,7 @@ constexpr std::size_t kUploadWindow = 4;
 }  // namespace
 
 SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, const std::string& centre,
-                             ByteView envelope, const CallTimeout* timeout) {
+                             ByteView envelope, const CallTimeout* timeout, const UploadProgress& progress) {
   auto creq = relay.powChallengeRequest();
   creq.setCentre(centre);
   auto ch = waitBounded(creq.send(), ws, timeout);
@@ -65,17 +65,21 @@ SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, con
   stamp.setNonce(*nonce);
   auto upload = waitBounded(begin.send(), ws, timeout).getUpload();
   std::deque<kj::Promise<void>> inFlight;
+  std::size_t done = 0;
+  auto oldest = [&] {
+    waitBounded(kj::mv(inFlight.front()), ws, timeout);
+    inFlight.pop_front();
+    done = std::min(envelope.size(), done + kUploadChunkBytes);
+    if (progress) progress(done, envelope.size());
+  };
   for (std::size_t at = 0; at < envelope.size(); at += kUploadChunkBytes) {
     auto req = upload.appendRequest();
     const std::size_t n = std::min(kUploadChunkBytes, envelope.size() - at);
     req.setChunk(kj::arrayPtr(envelope.data() + at, n));
     inFlight.push_back(req.send().ignoreResult());
-    if (inFlight.size() >= kUploadWindow) {
-      waitBounded(kj::mv(inFlight.front()), ws, timeout);
-      inFlight.pop_front();
-    }
+    if (inFlight.size() >= kUploadWindow) oldest();
   }
-  for (auto& p : inFlight) waitBounded(kj::mv(p), ws, timeout);
+  while (!inFlight.empty()) oldest();
   return readReceipt(waitBounded(upload.finishRequest().send(), ws, timeout).getReceipt(), in.envelopeHash);
 }
 

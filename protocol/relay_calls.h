@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -40,8 +41,12 @@ struct CallTimeout {
 // Asks for a challenge, solves the centre's proof of work, submits: in one
 // message up to kMaxSubmitBytes, above that as an upload in 1 MiB chunks. Throws
 // std::runtime_error if the relay demands a difficulty above the cap.
+// `progress`, if given, hears (bytes acknowledged, total) after each uploaded
+// chunk of a large envelope (a 24 MB upload over Tor takes minutes).
+using UploadProgress = std::function<void(std::size_t done, std::size_t total)>;
 SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, const std::string& centre,
-                             ByteView envelope, const CallTimeout* timeout = nullptr);
+                             ByteView envelope, const CallTimeout* timeout = nullptr,
+                             const UploadProgress& progress = {});
 
 // What a courier signs to log in: challenge || centre id (under kLoginLabel).
 Bytes loginMessage(ByteView challenge, std::string_view centre);

@@ -284,6 +284,7 @@ TEST_CASE("analyst flow: a report with three evidence files arrives scrubbed and
                        Catch::Contains("camera make and model"));
   CHECK_THAT(told, Catch::Contains("chart.png as evidence-2.png") && Catch::Contains("modification time"));
   CHECK_THAT(told, Catch::Contains("as evidence-3.mp3") && Catch::Contains("ID3 tags"));
+  CHECK_THAT(told, Catch::Contains("Uploading the evidence: ") && Catch::Contains(" MB"));  // progress on stderr
 
   auto collected = c.courier({"collect", "--out", c.tmp / "b"});
   REQUIRE(collected.first == 0);
