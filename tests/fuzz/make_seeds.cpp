@@ -20,6 +20,7 @@
 #include "protocol/batch.h"
 #include "protocol/centre_code.h"
 #include "protocol/relay.capnp.h"
+#include "protocol/report.capnp.h"
 #include "storage/file.h"
 #include "testkit.h"
 
@@ -111,6 +112,27 @@ void reportSeeds(const std::string& demo) {
   std::string all;
   for (auto& l : lines) all += l + "\n";
   seedText("report_json", "demo-all", all);
+
+  // A report with two small evidence files after the message.
+  auto parsed = client::parseReportsJson(lines.at(0), fuzz::kFuzzDay);
+  if (parsed.size() == 1 && parsed[0].message) {
+    const Bytes files[] = {Bytes{0xff, 0xd8, 0xff, 0xd9}, Bytes(40, 0x55)};
+    auto report = parsed[0].message->builder().getRoot<proto::Report>();
+    auto list = report.initAttachments(2);
+    for (unsigned i = 0; i < 2; ++i) {
+      list[i].setMediaType(i ? "audio/mpeg" : "image/jpeg");
+      list[i].setName(i ? "evidence-2.mp3" : "evidence-1.jpg");
+      list[i].setSize(files[i].size());
+      auto h = crypto::blake2b(files[i]);
+      list[i].setHash(kj::arrayPtr(h.data(), h.size()));
+      list[i].initRemovedMetadata(1).set(0, "GPS position");
+    }
+    auto msg = parsed[0].message->serialize();
+    Bytes content = msg.view().copy();
+    for (const auto& f : files) append(content, f);
+    seed("report", "with-attachments", content);
+    seed("report", "with-attachments-padded", padding::pad(content).view());
+  }
 }
 
 void bundleSeeds() {
@@ -244,6 +266,16 @@ void relaySeeds() {
   auto newerMsg = protocol::readSignedBundle(newer, storage);
   auto publish = [&](R::PublishBundleParams::Builder p) { p.setBundle(newerMsg->getRoot<proto::SignedBundle>()); };
   seed("relay_rpc", "publish-bundle", Session().call<R::PublishBundleParams>(6, publish).bytes());
+  // A large envelope's upload begins with a (here unsolved) stamp.
+  auto beginUpload = [&](R::BeginUploadParams::Builder p) {
+    p.setCentre(c.id);
+    p.setSize(3 << 20);
+    std::uint8_t hash[32] = {9}, ch[36] = {0, 0, 0x51, 0x2d};
+    p.setEnvelopeHash(kj::arrayPtr(hash, 32));
+    p.initStamp().setChallenge(kj::arrayPtr(ch, sizeof ch));
+    p.getStamp().setNonce(1);
+  };
+  seed("relay_rpc", "begin-upload", Session().call<R::BeginUploadParams>(7, beginUpload).bytes());
   seed("relay_rpc", "everything", Session()
                                       .call<R::GetBundleParams>(0, getBundle)
                                       .call<R::PowChallengeParams>(1, challenge)
