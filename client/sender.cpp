@@ -14,6 +14,21 @@
 
 namespace gongyou::client {
 
+Bytes encryptReport(const std::vector<const age::Recipient*>& to, ByteView message,
+                    const std::vector<Evidence>& evidence) {
+  // Streamed: report, then each file, through padding into age's STREAM; the
+  // padded plaintext never exists whole (layout: protocol/attachments.h).
+  std::uint64_t length = message.size();
+  for (const auto& e : evidence) length += e.data.size();
+  io::VectorSink sink;
+  age::Encryptor enc(to, sink);
+  padding::PadWriter pad(enc, length);
+  pad.write(message);
+  for (const auto& e : evidence) pad.write(e.data);
+  pad.close();
+  return std::move(sink.out);
+}
+
 Sealed seal(const Pinned& pinned, SecretMessage& message, bool wantReply, const std::vector<Evidence>& evidence) {
   const std::uint32_t today = protocol::today();
   auto report = message.builder().getRoot<proto::Report>();
@@ -56,17 +71,7 @@ Sealed seal(const Pinned& pinned, SecretMessage& message, bool wantReply, const 
 
   SecretBytes plain = message.serialize();
   if (plain.size() > protocol::kMaxReportMessageBytes) throw InvalidReport("attachments: too much metadata");
-  // Streamed: report, then each file, through padding into age's STREAM; the
-  // padded plaintext never exists whole (layout: protocol/attachments.h).
-  std::uint64_t length = plain.size();
-  for (const auto& e : evidence) length += e.data.size();
-  io::VectorSink sink;
-  age::Encryptor enc(to, sink);
-  padding::PadWriter pad(enc, length);
-  pad.write(plain.view());
-  for (const auto& e : evidence) pad.write(e.data);
-  pad.close();
-  out.envelope = std::move(sink.out);
+  out.envelope = encryptReport(to, plain.view(), evidence);
   return out;
 }
 

@@ -17,6 +17,7 @@
 #include "client/evidence.h"
 #include "client/secret_message.h"
 #include "client/state.h"
+#include "crypto/recipient.h"
 #include "crypto/reply_code.h"
 #include "protocol/relay_calls.h"
 #include "protocol/report.capnp.h"
@@ -40,6 +41,11 @@ struct Sealed {
 // InvalidReport, or std::runtime_error when the pinned bundle has no current
 // recipient (expired: refresh or enrol again).
 Sealed seal(const Pinned& pinned, SecretMessage& report, bool wantReply, const std::vector<Evidence>& evidence = {});
+
+// The encryption step of seal(): the framed Report `message`, then each file,
+// padded (crypto/padding) and age-encrypted to `to` as one stream.
+Bytes encryptReport(const std::vector<const age::Recipient*>& to, ByteView message,
+                    const std::vector<Evidence>& evidence);
 
 struct Delivery {
   bool delivered = false;

@@ -401,10 +401,13 @@ class RelayImpl final : public proto::Relay::Server {
   kj::Promise<void> submit(SubmitContext context) override {
     auto p = context.getParams();
     auto centre = p.getCentre();
+    // Read once: each read of a Data pointer counts its size against the
+    // message's traversal limit, and three reads of a 1 MiB envelope exceed it.
+    const ByteView data = view(p.getEnvelope());
     Metrics& m = ctx_.metrics;
     auto pinned = [&] {
       try {
-        requireAgeFile(m, "envelope", view(p.getEnvelope()), protocol::kMaxSubmitBytes);
+        requireAgeFile(m, "envelope", data, protocol::kMaxSubmitBytes);
         return requireCentre(ctx_, centre);
       } catch (...) {
         m.submitsRefused++;
@@ -412,14 +415,14 @@ class RelayImpl final : public proto::Relay::Server {
       }
     }();
     const std::uint32_t today = protocol::today();
-    const crypto::Hash envelopeHash = crypto::blake2b(view(p.getEnvelope()));
+    const crypto::Hash envelopeHash = crypto::blake2b(data);
     const Stamped stamped = checkStamp(ctx_, *pinned, centre, p.getStamp(), envelopeHash, today);
     // Copied here: the writer thread must never touch this call's message.
     struct Out {
       InboxId id{};
     };
     auto out = std::make_shared<Out>();
-    Bytes envelope = view(p.getEnvelope()).copy();
+    Bytes envelope = data.copy();
     std::string c(centre.cStr(), centre.size());
     return ctx_.writer
         .submit([out, envelope = std::move(envelope), c, stamped, today, &m](storage::RelayStore::Batch& b) {
