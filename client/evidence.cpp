@@ -76,6 +76,22 @@ std::string checkEvidenceSet(const std::vector<Evidence>& set) {
 }
 
 namespace {
+
+// The worker's language for a phrase of the scrubber (English): the catalog's
+// PREFIX.<slug> entry ("GPS position" -> removed.gps_position), or the phrase.
+std::string localised(const Messages& tr, const char* prefix, const std::string& phrase) {
+  std::string slug;
+  for (char c : phrase) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+    if (alnum) slug += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    else if (!slug.empty() && slug.back() != '_') slug += '_';
+  }
+  while (!slug.empty() && slug.back() == '_') slug.pop_back();
+  const std::string key = std::string(prefix) + "." + slug;
+  std::string text = tr(key);
+  return text == key ? phrase : text;
+}
+
 std::string megabytes(std::size_t n) {
   char buf[32];
   std::snprintf(buf, sizeof buf, n < 100 * 1000 ? "%.0f kB" : "%.1f MB", n < 100 * 1000 ? n / 1e3 : n / 1e6);
@@ -88,13 +104,15 @@ std::string explainEvidence(const Messages& tr, const std::string& path, const L
     case EvidenceProblem::None: {
       const Evidence& e = l.evidence;
       std::string removed;
-      for (const auto& r : e.removed) removed += (removed.empty() ? "" : ", ") + r;
+      for (const auto& r : e.removed)
+        removed = removed.empty() ? localised(tr, "removed", r) : tr("list.more", {removed, localised(tr, "removed", r)});
       return tr(removed.empty() ? "attach.ok_clean" : "attach.ok",
-                {path, evidenceName(index, e), mediaName(e.media), megabytes(e.data.size()), removed});
+                {path, evidenceName(index, e), localised(tr, "media", mediaName(e.media)), megabytes(e.data.size()),
+                 removed});
     }
     case EvidenceProblem::Unreadable: return tr("attach.unreadable", {path});
     case EvidenceProblem::TooLarge: return tr("attach.too_large", {path});
-    case EvidenceProblem::Unsupported: return tr("attach.unsupported", {path, l.detail});
+    case EvidenceProblem::Unsupported: return tr("attach.unsupported", {path, localised(tr, "media", l.detail)});
     case EvidenceProblem::Malformed: return tr("attach.malformed", {path, l.detail});
     case EvidenceProblem::Residue: return tr("attach.residue", {path});
   }

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "client/evidence.h"
 #include "client/i18n.h"
+#include "protocol/attachments.h"
 
 using namespace gongyou;
 using client::Messages;
@@ -37,4 +39,20 @@ TEST_CASE("i18n: the catalog format") {
   CHECK(m.at("a.b") == "one\ntwo");
   CHECK(m.size() == 2);
   CHECK_THROWS_WITH(client::parseCatalog("ok = 1\nbroken line\n"), Catch::Contains("line 2"));
+}
+
+TEST_CASE("i18n: what the scrubber removed is told in the worker's language with English as the fallback") {
+  client::LoadedEvidence l;
+  l.evidence.type = protocol::findAttachmentType("image/jpeg");
+  l.evidence.media = client::Media::Jpeg;
+  l.evidence.data = Bytes(2000, 1);
+  l.evidence.removed = {"GPS position", "date and time taken", "vendor data (APP7)"};
+  const auto zh = client::explainEvidence(Messages::forLanguage("zh-Hans"), "a.jpg", l, 0);
+  CHECK_THAT(zh, Catch::Contains("JPEG 照片") && Catch::Contains("GPS 位置、拍摄日期和时间、vendor data (APP7)"));
+  const auto en = client::explainEvidence(Messages::forLanguage("en"), "a.jpg", l, 0);
+  CHECK(en == "Attached a.jpg as evidence-1.jpg (JPEG photo, 2 kB). Removed before sending: GPS position, date and "
+              "time taken, vendor data (APP7).");
+  l.problem = client::EvidenceProblem::Unsupported;
+  l.detail = "PDF document";
+  CHECK_THAT(client::explainEvidence(Messages::forLanguage("zh-Hans"), "c.pdf", l, 0), Catch::Contains("c.pdf（PDF 文件）"));
 }
