@@ -18,6 +18,7 @@ const char* mediaTypeOf(Media m) {
     case Media::Webp: return "image/webp";
     case Media::Wav: return "audio/wav";
     case Media::Mp3: return "audio/mpeg";
+    case Media::M4a: return "audio/mp4";
     default: return "";
   }
 }

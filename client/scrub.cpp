@@ -282,6 +282,170 @@ Filtered filterMp3(ByteView in, Bytes& out, std::vector<std::string>& removed) {
   return {true, {}};
 }
 
+// M4A (ISO BMFF audio, as phone voice recorders write it). Kept: ftyp; moov with
+// mvhd and each trak (tkhd, edts, mdia: mdhd, hdlr, minf: smhd, dinf, stbl and
+// its sample tables); mdat. The creation and modification times in mvhd, tkhd
+// and mdhd are set to zero and the handler's name emptied. Dropped: udta
+// (title, artist, date, the recorder app, the ©xyz GPS position), meta (iTunes
+// tags), uuid (vendor data), free/skip/wide and anything else. Dropping boxes
+// before the audio moves it, so every chunk offset (stco, co64) is moved with it.
+class M4aFilter {
+ public:
+  M4aFilter(ByteView in, Bytes& out, std::vector<std::string>& removed) : in_(in), out_(out), removed_(removed) {}
+
+  Filtered run() {
+    out_.clear();
+    if (!walk(0, in_.size(), 0)) return {false, why_};
+    if (!sawAudio_ || mdats_.empty()) return {false, why_.empty() ? "no audio track or no audio data" : why_};
+    for (const auto& [at, wide] : offsets_) {
+      const std::uint64_t old = wide ? be64(out_.data() + at) : be32(out_.data() + at);
+      std::uint64_t moved = 0;
+      bool found = false;
+      for (const auto& m : mdats_)
+        if (old >= m.oldStart && old < m.oldStart + m.length) moved = old - m.oldStart + m.newStart, found = true;
+      if (!found) return {false, "a chunk offset points outside the audio data"};
+      if (!wide && moved > 0xFFFFFFFFu) return {false, "a chunk offset overflows"};
+      for (int b = wide ? 7 : 3; b >= 0; --b) out_[at + (wide ? 7 : 3) - b] = static_cast<std::uint8_t>(moved >> (8 * b));
+    }
+    return {true, {}};
+  }
+
+ private:
+  struct Mdat {
+    std::uint64_t oldStart, newStart, length;
+  };
+
+  static std::uint64_t be64(const std::uint8_t* p) { return std::uint64_t{be32(p)} << 32 | be32(p + 4); }
+  bool fail(const std::string& why) {
+    why_ = why;
+    return false;
+  }
+  bool any(std::size_t at, std::size_t end, std::string_view needle) const {
+    return std::string_view(reinterpret_cast<const char*>(in_.data() + at), end - at).find(needle) !=
+           std::string_view::npos;
+  }
+
+  // Which boxes a parent keeps: 'C' container (walked), 'L' leaf (copied), 0 drop.
+  static char keep(int depth, const std::string& parent, const std::string& t) {
+    if (depth == 0) return t == "moov" ? 'C' : (t == "ftyp" || t == "mdat") ? 'L' : 0;
+    if (parent == "moov") return t == "trak" ? 'C' : t == "mvhd" ? 'L' : 0;
+    if (parent == "trak") return (t == "mdia" || t == "edts") ? 'C' : t == "tkhd" ? 'L' : 0;
+    if (parent == "edts") return t == "elst" ? 'L' : 0;
+    if (parent == "mdia") return t == "minf" ? 'C' : (t == "mdhd" || t == "hdlr") ? 'L' : 0;
+    if (parent == "minf") return (t == "dinf" || t == "stbl") ? 'C' : t == "smhd" ? 'L' : 0;
+    if (parent == "dinf") return t == "dref" ? 'L' : 0;
+    if (parent == "stbl") {
+      static const char* kTables[] = {"stsd", "stts", "stsc", "stsz", "stz2", "stco", "co64",
+                                      "stss", "ctts", "sgpd", "sbgp", "cslg", "sdtp"};
+      for (const char* k : kTables)
+        if (t == k) return 'L';
+    }
+    return 0;
+  }
+
+  bool walk(std::size_t at, std::size_t end, int depth, const std::string& parent = "") {
+    if (depth > 8) return fail("boxes nested too deep");
+    while (at < end) {
+      if (end - at < 8) return fail("a box is cut short");
+      std::uint64_t size = be32(in_.data() + at);
+      std::size_t header = 8;
+      const std::string type(reinterpret_cast<const char*>(in_.data() + at + 4), 4);
+      if (size == 1) {
+        if (end - at < 16) return fail("a box is cut short");
+        size = be64(in_.data() + at + 8), header = 16;
+      } else if (size == 0) {
+        size = end - at;
+      }
+      if (size < header || size > end - at) return fail("box " + type + " runs past its parent");
+      const std::size_t bodyAt = at + header, boxEnd = at + static_cast<std::size_t>(size);
+      if (type == "moof" || type == "mvex") return fail("fragmented MP4 is not supported");
+      const char k = keep(depth, parent, type);
+      if (k == 0) {
+        dropped(type, bodyAt, boxEnd);
+      } else if (k == 'C') {
+        const std::size_t start = out_.size();
+        putBox(type, {});
+        if (!walk(bodyAt, boxEnd, depth + 1, type)) return false;
+        patchSize(start);
+      } else if (!leaf(type, bodyAt, boxEnd)) {
+        return false;
+      }
+      at = boxEnd;
+    }
+    return true;
+  }
+
+  void putBox(const std::string& type, ByteView body) {
+    Bytes h(8, 0);
+    std::memcpy(h.data() + 4, type.data(), 4);
+    out_.insert(out_.end(), h.begin(), h.end());
+    out_.insert(out_.end(), body.begin(), body.end());
+  }
+  // Sizes above 4 GiB cannot occur: attachments are capped far below.
+  void patchSize(std::size_t start) {
+    const auto size = static_cast<std::uint32_t>(out_.size() - start);
+    for (int b = 0; b < 4; ++b) out_[start + b] = static_cast<std::uint8_t>(size >> (24 - 8 * b));
+  }
+
+  void dropped(const std::string& type, std::size_t at, std::size_t end) {
+    if (type == "udta" || type == "meta") {
+      note(removed_, "tags (title, artist, date, recording app)");
+      if (any(at, end, "\xA9xyz") || any(at, end, "loci")) note(removed_, "GPS position");
+    } else if (type == "uuid") {
+      note(removed_, "vendor data (uuid)");
+    } else if (type != "free" && type != "skip" && type != "wide") {
+      note(removed_, "other boxes (" + type + ")");
+    }
+  }
+
+  bool leaf(const std::string& type, std::size_t at, std::size_t end) {
+    Bytes body(in_.data() + at, in_.data() + end);
+    if (type == "mvhd" || type == "tkhd" || type == "mdhd") {
+      // version (1) flags (3), then creation and modification time: 4 bytes each
+      // in version 0, 8 in version 1.
+      const std::size_t w = !body.empty() && body[0] == 1 ? 8 : 4;
+      if (body.size() < 4 + 2 * w) return fail(type + " is cut short");
+      if (!std::all_of(body.begin() + 4, body.begin() + 4 + 2 * w, [](std::uint8_t b) { return b == 0; }))
+        note(removed_, "date and time recorded");
+      std::fill(body.begin() + 4, body.begin() + 4 + 2 * w, 0);
+    } else if (type == "hdlr") {
+      // version/flags, pre_defined, handler type, 3 reserved words, then a name.
+      if (body.size() < 24) return fail("hdlr is cut short");
+      if (std::string(body.begin() + 8, body.begin() + 12) == "soun") sawAudio_ = true;
+      else return fail("not an audio-only file (a video?)");
+      if (body.size() > 25 || (body.size() == 25 && body[24] != 0)) note(removed_, "software");
+      body.resize(25);
+      body[24] = 0;
+    } else if (type == "stco" || type == "co64") {
+      // version/flags, entry count, entries (4 or 8 bytes), patched in run().
+      const std::size_t w = type == "co64" ? 8 : 4;
+      if (body.size() < 8) return fail(type + " is cut short");
+      const std::uint64_t count = be32(body.data() + 4);
+      if (body.size() - 8 < count * w) return fail(type + " is cut short");
+      const std::size_t first = out_.size() + 8 + 8;
+      for (std::uint64_t i = 0; i < count; ++i) offsets_.emplace_back(first + i * w, w == 8);
+    } else if (type == "mdat") {
+      mdats_.push_back({at, out_.size() + 8, end - at});
+    }
+    const std::size_t start = out_.size();
+    putBox(type, body);
+    patchSize(start);
+    return true;
+  }
+
+  ByteView in_;
+  Bytes& out_;
+  std::vector<std::string>& removed_;
+  std::vector<Mdat> mdats_;
+  std::vector<std::pair<std::size_t, bool>> offsets_;  // chunk offset positions in out_, 64-bit?
+  bool sawAudio_ = false;
+  std::string why_;
+};
+
+Filtered filterM4a(ByteView in, Bytes& out, std::vector<std::string>& removed) {
+  return M4aFilter(in, out, removed).run();
+}
+
 // libexiv2's view of a file: what metadata it carries, in plain words.
 struct Exiv2View {
   bool readable = false;
@@ -337,6 +501,7 @@ const char* mediaName(Media m) {
     case Media::Webp: return "WebP image";
     case Media::Wav: return "WAV audio";
     case Media::Mp3: return "MP3 audio";
+    case Media::M4a: return "M4A audio";
     case Media::Heic: return "HEIC photo";
     case Media::Pdf: return "PDF document";
     case Media::Unknown: break;
@@ -356,6 +521,7 @@ Media detectMedia(ByteView d) {
   if (starts(4, "ftypheic") || starts(4, "ftypheix") || starts(4, "ftypmif1") || starts(4, "ftyphevc"))
     return Media::Heic;
   if (starts(0, "%PDF-")) return Media::Pdf;
+  if (starts(4, "ftyp")) return Media::M4a;  // any other ISO BMFF: refused below unless it is audio only
   return Media::Unknown;
 }
 
@@ -369,6 +535,7 @@ Scrubbed scrub(ByteView file) {
     case Media::Webp: f = filterWebp(file, s.data, s.removed); break;
     case Media::Wav: f = filterWav(file, s.data, s.removed); break;
     case Media::Mp3: f = filterMp3(file, s.data, s.removed); break;
+    case Media::M4a: f = filterM4a(file, s.data, s.removed); break;
     default:
       s.status = ScrubStatus::Unsupported;
       return s;
@@ -380,7 +547,7 @@ Scrubbed scrub(ByteView file) {
     s.removed.clear();
     return s;
   }
-  if (s.media == Media::Wav || s.media == Media::Mp3) {
+  if (s.media == Media::Wav || s.media == Media::Mp3 || s.media == Media::M4a) {
     // libexiv2 does not read audio; the whitelist is the whole of the check.
     s.status = ScrubStatus::Ok;
     return s;

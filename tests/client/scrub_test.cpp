@@ -214,3 +214,59 @@ TEST_CASE("scrub: an MP3 loses its ID3 tags front and back and decodes to the sa
   CHECK(samples(tmp / "a.wav") == samples(tmp / "b.wav"));
 }
 
+
+TEST_CASE("scrub: an M4A voice note loses its tags and GPS position and times and decodes to the same samples") {
+  // moov before the audio (+faststart: dropping boxes moves the audio, so every
+  // chunk offset must move too) and after it.
+  const std::string layout = GENERATE(as<std::string>{}, "+faststart", "-faststart");
+  INFO("movflags " << layout);
+  test::TempDir tmp;
+  const std::string m4a = tmp / "in.m4a";
+  REQUIRE(run({"/usr/bin/ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-c:a",
+               "aac", "-b:a", "64k", "-metadata", "title=Redmi Note 12", "-metadata", "artist=Zhang Wei", "-metadata",
+               "comment=dorm 3", "-metadata", "location=+22.5431+113.9364/", "-metadata",
+               "creation_time=2026-11-20T14:03:27Z", "-movflags", layout, m4a})
+              .first == 0);
+  const std::string before = run({"/usr/bin/ffprobe", "-loglevel", "error", "-show_entries",
+                                  "format_tags:stream_tags", m4a}).second;
+  CHECK_THAT(before, Catch::Contains("Zhang Wei") && Catch::Contains("location=+22.5431") &&
+                         Catch::Contains("creation_time=2026-11-20"));
+  auto s = client::scrub(storage::readFile(m4a));
+  REQUIRE(s.status == ScrubStatus::Ok);
+  CHECK(s.media == client::Media::M4a);
+  CHECK(has(s.removed, "GPS position"));
+  CHECK(has(s.removed, "tags (title, artist, date, recording app)"));
+  CHECK(has(s.removed, "date and time recorded"));
+  for (const char* p : {"Zhang Wei", "Redmi Note 12", "dorm 3", "22.5431", "Lavf"}) {
+    INFO(p);
+    CHECK(str(s.data).find(p) == std::string::npos);
+  }
+  storage::writeFileAtomic(tmp / "clean.m4a", s.data);
+  const std::string after = run({"/usr/bin/ffprobe", "-loglevel", "error", "-show_entries",
+                                 "format_tags=title,artist,comment,location,creation_time,encoder:stream_tags=creation_time",
+                                 tmp / "clean.m4a"}).second;
+  CHECK(after.find("TAG:") == std::string::npos);
+  // Every sample as before.
+  auto pcm = [&](const std::string& f) {
+    return run({"/bin/sh", "-c", "ffmpeg -loglevel error -i " + f + " -f s16le - | sha256sum"});
+  };
+  auto a = pcm(m4a), b = pcm(tmp / "clean.m4a");
+  REQUIRE(a.first == 0);
+  CHECK(a.second == b.second);
+}
+
+TEST_CASE("scrub: an MP4 video or a cut M4A is refused") {
+  test::TempDir tmp;
+  REQUIRE(run({"/usr/bin/ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=1:size=64x48:rate=5",
+               "-c:v", "mpeg4", tmp / "v.mp4"})
+              .first == 0);
+  auto video = client::scrub(storage::readFile(tmp / "v.mp4"));
+  CHECK(video.status == ScrubStatus::Malformed);
+  CHECK_THAT(video.detail, Catch::Contains("not an audio-only file"));
+  REQUIRE(run({"/usr/bin/ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=duration=1", "-c:a", "aac",
+               tmp / "a.m4a"})
+              .first == 0);
+  Bytes cut = storage::readFile(tmp / "a.m4a");
+  cut.resize(cut.size() / 2);
+  CHECK(client::scrub(cut).status == ScrubStatus::Malformed);
+}
