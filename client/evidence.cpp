@@ -19,6 +19,7 @@ const char* mediaTypeOf(Media m) {
     case Media::Wav: return "audio/wav";
     case Media::Mp3: return "audio/mpeg";
     case Media::M4a: return "audio/mp4";
+    case Media::Ogg: return "audio/ogg";
     default: return "";
   }
 }

@@ -3,6 +3,7 @@
 #include <exiv2/exiv2.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <mutex>
 #include <string_view>
@@ -446,6 +447,158 @@ Filtered filterM4a(ByteView in, Bytes& out, std::vector<std::string>& removed) {
   return M4aFilter(in, out, removed).run();
 }
 
+// Ogg (Opus and Vorbis voice notes: WhatsApp, Telegram, Android recorders). The
+// comment header (the second packet: title, artist, date, location, the
+// encoder's name) is replaced by an empty one; the identification header, the
+// Vorbis setup header and every audio page are kept byte for byte, renumbered
+// and re-checksummed. One logical stream only; whatever follows its last page
+// is dropped.
+std::uint32_t oggCrc(const std::uint8_t* p, std::size_t n) {
+  static const auto table = [] {
+    std::array<std::uint32_t, 256> t{};
+    for (std::uint32_t i = 0; i < 256; ++i) {
+      std::uint32_t r = i << 24;
+      for (int k = 0; k < 8; ++k) r = (r & 0x80000000u) ? (r << 1) ^ 0x04C11DB7u : r << 1;
+      t[i] = r;
+    }
+    return t;
+  }();
+  std::uint32_t crc = 0;
+  for (std::size_t i = 0; i < n; ++i) crc = (crc << 8) ^ table[((crc >> 24) ^ p[i]) & 0xFF];
+  return crc;
+}
+
+struct OggPage {
+  std::size_t at = 0, size = 0;   // the whole page in the input
+  std::uint8_t flags = 0;         // 1 continued, 2 first, 4 last
+  std::uint32_t serial = 0, seq = 0;
+  std::vector<std::uint8_t> lacing;
+  std::size_t bodyAt = 0;
+};
+
+// Appends one page of `segments` (lacing values) and `body` to `out`.
+void putOggPage(Bytes& out, std::uint8_t flags, std::uint64_t granule, std::uint32_t serial, std::uint32_t seq,
+                const std::vector<std::uint8_t>& lacing, ByteView body) {
+  const std::size_t start = out.size();
+  out.insert(out.end(), {'O', 'g', 'g', 'S', 0, flags});
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<std::uint8_t>(granule >> (8 * i)));
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(serial >> (8 * i)));
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(seq >> (8 * i)));
+  out.insert(out.end(), 4, 0);
+  out.push_back(static_cast<std::uint8_t>(lacing.size()));
+  out.insert(out.end(), lacing.begin(), lacing.end());
+  out.insert(out.end(), body.begin(), body.end());
+  putLe32(out.data() + start + 22, oggCrc(out.data() + start, out.size() - start));
+}
+
+Filtered filterOgg(ByteView in, Bytes& out, std::vector<std::string>& removed) {
+  const std::uint8_t* p = in.data();
+  const std::size_t n = in.size();
+  std::vector<OggPage> pages;
+  std::size_t i = 0;
+  while (i + 27 <= n && std::memcmp(p + i, "OggS", 4) == 0) {
+    OggPage pg;
+    pg.at = i;
+    if (p[i + 4] != 0) return {false, "unknown Ogg version"};
+    pg.flags = p[i + 5];
+    pg.serial = le32(p + i + 14), pg.seq = le32(p + i + 18);
+    const std::size_t segs = p[i + 26];
+    if (i + 27 + segs > n) return {false, "an Ogg page is cut short"};
+    pg.lacing.assign(p + i + 27, p + i + 27 + segs);
+    std::size_t body = 0;
+    for (auto l : pg.lacing) body += l;
+    pg.bodyAt = i + 27 + segs;
+    pg.size = 27 + segs + body;
+    if (i + pg.size > n) return {false, "an Ogg page is cut short"};
+    Bytes copy(p + i, p + i + pg.size);
+    std::memset(copy.data() + 22, 0, 4);
+    if (oggCrc(copy.data(), copy.size()) != le32(p + i + 22)) return {false, "an Ogg page fails its checksum"};
+    if (!pages.empty() && pg.serial != pages[0].serial) return {false, "more than one Ogg stream"};
+    pages.push_back(std::move(pg));
+    i += pages.back().size;
+    if (pages.back().flags & 4) break;  // end of stream
+  }
+  if (pages.size() < 3) return {false, "not a complete Ogg stream"};
+  if (i < n) note(removed, "data hidden after the end of the file");
+
+  // The header packets, reassembled from the first pages, up to the page where
+  // the last of them ends (an audio packet always starts a new page).
+  std::vector<Bytes> packets(1);
+  std::size_t headers = 0, page = 0;
+  auto isOpus = [&] { return packets[0].size() >= 8 && std::memcmp(packets[0].data(), "OpusHead", 8) == 0; };
+  auto isVorbis = [&] { return packets[0].size() >= 7 && std::memcmp(packets[0].data(), "\x01vorbis", 7) == 0; };
+  for (; page < pages.size(); ++page) {
+    const OggPage& pg = pages[page];
+    std::size_t at = pg.bodyAt;
+    for (auto l : pg.lacing) {
+      packets.back().insert(packets.back().end(), p + at, p + at + l);
+      at += l;
+      if (l < 255) packets.emplace_back();
+    }
+    headers = (packets.size() >= 2 && isOpus()) ? 2 : (packets.size() >= 2 && isVorbis()) ? 3 : 0;
+    if (page == 0 && packets.size() != 2) return {false, "the first Ogg page holds more than the stream's header"};
+    if (headers != 0 && packets.size() - 1 >= headers) break;
+  }
+  if (page == 0 || page >= pages.size() - 1 || headers == 0)
+    return {false, packets.size() >= 2 && !isOpus() && !isVorbis() ? "an Ogg stream other than Opus or Vorbis"
+                                                                   : "the Ogg headers are incomplete"};
+  if (packets.size() - 1 != headers || !packets.back().empty())
+    return {false, "audio shares a page with the headers"};
+
+  // The comment header: vendor (the encoder) and comments (the tags).
+  const Bytes& tags = packets[1];
+  const std::size_t magic = isOpus() ? 8 : 7;
+  if (tags.size() < magic + 8 || std::memcmp(tags.data(), isOpus() ? "OpusTags" : "\x03vorbis", magic) != 0)
+    return {false, "the Ogg comment header is missing"};
+  const std::uint32_t vendor = le32(tags.data() + magic);
+  if (tags.size() < magic + 8 + std::size_t{vendor}) return {false, "the Ogg comment header is cut short"};
+  if (vendor) note(removed, "software");
+  if (le32(tags.data() + magic + 4 + vendor) != 0)
+    note(removed, "tags (title, artist, date, location, recording app)");
+  Bytes empty(tags.begin(), tags.begin() + magic);
+  empty.insert(empty.end(), 8, 0);  // no vendor, no comments
+  if (!isOpus()) empty.push_back(1);  // Vorbis: framing bit
+
+  out.clear();
+  out.insert(out.end(), p + pages[0].at, p + pages[0].at + pages[0].size);
+  // The new header pages: comment (and setup) packets, granule 0.
+  std::uint32_t seq = pages[0].seq + 1;
+  std::vector<std::uint8_t> lacing;
+  Bytes body;
+  bool continued = false;
+  auto flush = [&] {
+    putOggPage(out, continued ? 1 : 0, 0, pages[0].serial, seq++, lacing, body);
+    lacing.clear(), body.clear();
+  };
+  for (std::size_t k = 1; k < headers; ++k) {
+    const Bytes& packet = k == 1 ? empty : packets[k];
+    std::size_t left = packet.size(), at = 0;
+    for (;;) {
+      const std::size_t l = std::min<std::size_t>(left, 255);
+      if (lacing.size() == 255) {
+        flush();
+        continued = at > 0;
+      }
+      lacing.push_back(static_cast<std::uint8_t>(l));
+      body.insert(body.end(), packet.begin() + at, packet.begin() + at + l);
+      at += l, left -= l;
+      if (l < 255) break;
+    }
+    continued = false;
+  }
+  flush();
+  // The audio pages as they were, renumbered after the new header pages.
+  for (std::size_t k = page + 1; k < pages.size(); ++k) {
+    const OggPage& pg = pages[k];
+    const std::size_t start = out.size();
+    out.insert(out.end(), p + pg.at, p + pg.at + pg.size);
+    putLe32(out.data() + start + 18, seq++);
+    std::memset(out.data() + start + 22, 0, 4);
+    putLe32(out.data() + start + 22, oggCrc(out.data() + start, pg.size));
+  }
+  return {true, {}};
+}
+
 // libexiv2's view of a file: what metadata it carries, in plain words.
 struct Exiv2View {
   bool readable = false;
@@ -502,6 +655,7 @@ const char* mediaName(Media m) {
     case Media::Wav: return "WAV audio";
     case Media::Mp3: return "MP3 audio";
     case Media::M4a: return "M4A audio";
+    case Media::Ogg: return "Ogg audio (Opus or Vorbis)";
     case Media::Heic: return "HEIC photo";
     case Media::Pdf: return "PDF document";
     case Media::Unknown: break;
@@ -521,6 +675,7 @@ Media detectMedia(ByteView d) {
   if (starts(4, "ftypheic") || starts(4, "ftypheix") || starts(4, "ftypmif1") || starts(4, "ftyphevc"))
     return Media::Heic;
   if (starts(0, "%PDF-")) return Media::Pdf;
+  if (starts(0, "OggS")) return Media::Ogg;
   if (starts(4, "ftyp")) return Media::M4a;  // any other ISO BMFF: refused below unless it is audio only
   return Media::Unknown;
 }
@@ -536,6 +691,7 @@ Scrubbed scrub(ByteView file) {
     case Media::Wav: f = filterWav(file, s.data, s.removed); break;
     case Media::Mp3: f = filterMp3(file, s.data, s.removed); break;
     case Media::M4a: f = filterM4a(file, s.data, s.removed); break;
+    case Media::Ogg: f = filterOgg(file, s.data, s.removed); break;
     default:
       s.status = ScrubStatus::Unsupported;
       return s;
@@ -547,7 +703,7 @@ Scrubbed scrub(ByteView file) {
     s.removed.clear();
     return s;
   }
-  if (s.media == Media::Wav || s.media == Media::Mp3 || s.media == Media::M4a) {
+  if (s.media == Media::Wav || s.media == Media::Mp3 || s.media == Media::M4a || s.media == Media::Ogg) {
     // libexiv2 does not read audio; the whitelist is the whole of the check.
     s.status = ScrubStatus::Ok;
     return s;

@@ -4,7 +4,7 @@
 // the time to the second, a thumbnail of the uncropped picture and maker notes;
 // a voice note carries the recorder's name, the date and the software. Files
 // are rewritten from a whitelist of what a decoder needs (JPEG segments, PNG,
-// WebP and WAV chunks, MP3 frames, M4A boxes): everything else, known or not, is dropped,
+// WebP and WAV chunks, MP3 frames, M4A boxes, Ogg pages): everything else, known or not, is dropped,
 // so a metadata format nobody has heard of yet cannot slip through. libexiv2 (made
 // for reading such metadata) then names what the original carried, for the
 // worker to see, and checks that the scrubbed image carries none of it — if it
@@ -21,13 +21,13 @@
 namespace gongyou::client {
 
 // Told by the content, never by the file name.
-enum class Media { Jpeg, Png, Webp, Wav, Mp3, M4a, Heic, Pdf, Unknown };
+enum class Media { Jpeg, Png, Webp, Wav, Mp3, M4a, Ogg, Heic, Pdf, Unknown };
 const char* mediaName(Media m);  // "JPEG photo", …
 Media detectMedia(ByteView data);
 
 enum class ScrubStatus {
   Ok,
-  Unsupported,  // a type gongyou cannot clean safely (HEIC, PDF, OGG, unknown): refuse it
+  Unsupported,  // a type gongyou cannot clean safely (HEIC, PDF, unknown): refuse it
   Malformed,    // not a well-formed file of its type
   Residue,      // the cleaned file still shows metadata to libexiv2: refused
 };

@@ -1,4 +1,4 @@
-// Attachment scrubbing: the JPEG, PNG, WebP, WAV, MP3 and M4A whitelist filters and libexiv2
+// Attachment scrubbing: the JPEG, PNG, WebP, WAV, MP3, M4A and Ogg whitelist filters and libexiv2
 // reading both the original and the result. A file that scrubs must scrub again
 // to itself, with nothing more to remove.
 #include "client/scrub.h"
