@@ -13,7 +13,8 @@ namespace {
 
 const char* mediaTypeOf(Media m) {
   switch (m) {
-    case Media::Jpeg: return "image/jpeg";
+    case Media::Jpeg:
+    case Media::Heic: return "image/jpeg";  // converted: client/heic
     case Media::Png: return "image/png";
     case Media::Webp: return "image/webp";
     case Media::Wav: return "audio/wav";

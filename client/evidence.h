@@ -27,7 +27,7 @@ enum class EvidenceProblem {
   None,
   Unreadable,   // missing, a directory, no permission
   TooLarge,     // above protocol::kMaxAttachmentBytes (checked before reading it whole)
-  Unsupported,  // a type gongyou cannot clean safely (HEIC, PDF, unknown)
+  Unsupported,  // a type gongyou cannot clean safely (PDF, unknown)
   Malformed,    // not a well-formed file of the type its content claims
   Residue,      // metadata still found after cleaning: refused rather than sent
 };

@@ -1,5 +1,7 @@
 #include "client/scrub.h"
 
+#include "client/heic.h"
+
 #include <exiv2/exiv2.hpp>
 
 #include <algorithm>
@@ -672,7 +674,8 @@ Media detectMedia(ByteView d) {
   if (starts(0, "RIFF") && starts(8, "WEBP")) return Media::Webp;
   if (starts(0, "RIFF") && starts(8, "WAVE")) return Media::Wav;
   if (starts(0, "ID3") || (d.size() >= 4 && mpegFrameLength(d.data()) >= 4)) return Media::Mp3;
-  if (starts(4, "ftypheic") || starts(4, "ftypheix") || starts(4, "ftypmif1") || starts(4, "ftyphevc"))
+  if (starts(4, "ftypheic") || starts(4, "ftypheix") || starts(4, "ftypmif1") || starts(4, "ftyphevc") ||
+      starts(4, "ftypavif"))
     return Media::Heic;
   if (starts(0, "%PDF-")) return Media::Pdf;
   if (starts(0, "OggS")) return Media::Ogg;
@@ -692,6 +695,25 @@ Scrubbed scrub(ByteView file) {
     case Media::Mp3: f = filterMp3(file, s.data, s.removed); break;
     case Media::M4a: f = filterM4a(file, s.data, s.removed); break;
     case Media::Ogg: f = filterOgg(file, s.data, s.removed); break;
+    case Media::Heic: {
+      // Converted, not filtered: only the pixels go on, as a JPEG, which is
+      // then checked like any JPEG.
+      HeicToJpeg c = heicToJpeg(file);
+      if (!c.ok) {
+        s.status = ScrubStatus::Malformed;
+        s.detail = c.detail;
+        return s;
+      }
+      Scrubbed j = scrub(c.jpeg);
+      if (j.status != ScrubStatus::Ok) {
+        j.media = Media::Heic;
+        return j;
+      }
+      s.status = ScrubStatus::Ok;
+      s.data = std::move(j.data);
+      s.removed = std::move(c.removed);
+      return s;
+    }
     default:
       s.status = ScrubStatus::Unsupported;
       return s;

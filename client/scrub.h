@@ -27,7 +27,7 @@ Media detectMedia(ByteView data);
 
 enum class ScrubStatus {
   Ok,
-  Unsupported,  // a type gongyou cannot clean safely (HEIC, PDF, unknown): refuse it
+  Unsupported,  // a type gongyou cannot clean safely (PDF, unknown): refuse it
   Malformed,    // not a well-formed file of its type
   Residue,      // the cleaned file still shows metadata to libexiv2: refused
 };
@@ -40,6 +40,8 @@ struct Scrubbed {
   std::string detail;                // for Malformed/Residue: what was wrong
 };
 
+// A HEIC photo comes back as a JPEG of the same picture (client/heic.h),
+// with `media` still Heic.
 Scrubbed scrub(ByteView file);
 
 }  // namespace gongyou::client

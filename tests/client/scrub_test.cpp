@@ -118,8 +118,9 @@ TEST_CASE("scrub: a PNG loses its text and time chunks and still decodes") {
 }
 
 TEST_CASE("scrub: types that cannot be cleaned safely are refused and broken files are named") {
+  // A HEIC that is only its file type box: converted, so broken, not refused.
   Bytes heic = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0};
-  CHECK(client::scrub(heic).status == ScrubStatus::Unsupported);
+  CHECK(client::scrub(heic).status == ScrubStatus::Malformed);
   CHECK(client::scrub(heic).media == client::Media::Heic);
   std::string pdf = "%PDF-1.7\n%\xe2\xe3\n1 0 obj << /Author (Zhang Wei) >> endobj\n";
   CHECK(client::scrub(Bytes(pdf.begin(), pdf.end())).status == ScrubStatus::Unsupported);
@@ -322,4 +323,37 @@ TEST_CASE("scrub: an Opus or Vorbis voice note loses its tags and encoder and de
   Bytes broken = storage::readFile(ogg);
   broken[broken.size() / 2] ^= 1;
   CHECK(client::scrub(broken).status == ScrubStatus::Malformed);
+}
+
+TEST_CASE("scrub: a HEIC photo becomes a JPEG of the same picture with nothing of the original container") {
+  test::TempDir tmp;
+  // heif-enc carries the JPEG's EXIF (GPS, model, owner) into the HEIC, and adds a thumbnail.
+  const std::string photo = test::phonePhoto(tmp, "photo.jpg", 128, 96), heic = tmp / "photo.heic";
+  REQUIRE(run({"/usr/bin/heif-enc", "-q", "90", "-t", "32", photo, "-o", heic}).first == 0);
+  Bytes original = storage::readFile(heic);
+  CHECK_THAT(run({"/usr/bin/heif-info", heic}).second, Catch::Contains("Exif") && Catch::Contains("thumbnail"));
+  CHECK(str(original).find("Zhang Wei") != std::string::npos);
+
+  auto s = client::scrub(original);
+  REQUIRE(s.status == ScrubStatus::Ok);
+  CHECK(s.media == client::Media::Heic);
+  CHECK(client::detectMedia(s.data) == client::Media::Jpeg);
+  CHECK(has(s.removed, "EXIF data (GPS position, phone, date and time taken)"));
+  CHECK(has(s.removed, "thumbnail of the original picture"));
+  checkClean(s, tmp, "jpg");
+  // The same picture: decoded, it is within JPEG's rounding of what libheif
+  // itself decodes from the HEIC (heif-convert), pixel by pixel.
+  storage::writeFileAtomic(tmp / "clean.jpg", s.data);
+  REQUIRE(run({"/usr/bin/heif-convert", "-q", "100", heic, tmp / "ref.png"}).first == 0);
+  REQUIRE(run({"/bin/sh", "-c", "djpeg -pnm " + tmp / "clean.jpg" + " > " + tmp / "clean.ppm"}).first == 0);
+  REQUIRE(run({"/bin/sh", "-c", "dwebp -quiet " + tmp / "ref.png" + " -ppm -o " + tmp / "ref.ppm" + " 2>/dev/null || "
+                                "(cwebp -quiet -lossless " + tmp / "ref.png" + " -o " + tmp / "ref.webp && dwebp -quiet " +
+                                tmp / "ref.webp" + " -ppm -o " + tmp / "ref.ppm)"})
+              .first == 0);
+  Bytes a = storage::readFile(tmp / "clean.ppm"), b = storage::readFile(tmp / "ref.ppm");
+  REQUIRE(a.size() == b.size());
+  const std::size_t header = str(a).find("255\n") + 4;
+  double diff = 0;
+  for (std::size_t i = header; i < a.size(); ++i) diff += std::abs(int(a[i]) - int(b[i]));
+  CHECK(diff / double(a.size() - header) < 4.0);  // mean absolute error per channel
 }

@@ -1,5 +1,6 @@
-// Attachment scrubbing: the JPEG, PNG, WebP, WAV, MP3, M4A and Ogg whitelist filters and libexiv2
-// reading both the original and the result. A file that scrubs must scrub again
+// Attachment scrubbing: the JPEG, PNG, WebP, WAV, MP3, M4A and Ogg whitelist
+// filters, HEIC to JPEG conversion (libheif, libjpeg) and libexiv2 reading both
+// the original and the result. A file that scrubs must scrub again
 // to itself, with nothing more to remove.
 #include "client/scrub.h"
 

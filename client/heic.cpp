@@ -1,0 +1,103 @@
+#include "client/heic.h"
+
+#include <libheif/heif.h>
+
+// libjpeg's header needs FILE and size_t declared first.
+#include <cstddef>
+#include <cstdio>
+#include <jpeglib.h>
+
+#include <csetjmp>
+#include <memory>
+
+namespace gongyou::client {
+namespace {
+
+template <typename T, void (*F)(T*)>
+struct Release {
+  void operator()(T* p) const {
+    if (p) F(p);
+  }
+};
+using Context = std::unique_ptr<heif_context, Release<heif_context, heif_context_free>>;
+using Handle = std::unique_ptr<heif_image_handle, Release<const heif_image_handle, heif_image_handle_release>>;
+using Image = std::unique_ptr<heif_image, Release<const heif_image, heif_image_release>>;
+
+struct JpegError {
+  jpeg_error_mgr mgr;
+  std::jmp_buf jump;
+};
+
+// Pixels (8-bit RGB, `stride` bytes per row) to a baseline JPEG with no marker
+// but what libjpeg itself writes (SOI, JFIF, tables, frame, scan, EOI).
+bool encodeJpeg(const std::uint8_t* rgb, int width, int height, int stride, int quality, Bytes& out) {
+  jpeg_compress_struct c{};
+  JpegError err{};
+  c.err = jpeg_std_error(&err.mgr);
+  err.mgr.error_exit = [](j_common_ptr info) { std::longjmp(reinterpret_cast<JpegError*>(info->err)->jump, 1); };
+  err.mgr.output_message = [](j_common_ptr) {};  // never print
+  unsigned char* buf = nullptr;
+  unsigned long size = 0;
+  if (setjmp(err.jump)) {
+    jpeg_destroy_compress(&c);
+    std::free(buf);
+    return false;
+  }
+  jpeg_create_compress(&c);
+  jpeg_mem_dest(&c, &buf, &size);
+  c.image_width = static_cast<JDIMENSION>(width);
+  c.image_height = static_cast<JDIMENSION>(height);
+  c.input_components = 3;
+  c.in_color_space = JCS_RGB;
+  jpeg_set_defaults(&c);
+  jpeg_set_quality(&c, quality, TRUE);
+  jpeg_start_compress(&c, TRUE);
+  while (c.next_scanline < c.image_height) {
+    auto* row = const_cast<JSAMPROW>(rgb + static_cast<std::size_t>(c.next_scanline) * stride);
+    jpeg_write_scanlines(&c, &row, 1);
+  }
+  jpeg_finish_compress(&c);
+  jpeg_destroy_compress(&c);
+  out.assign(buf, buf + size);
+  std::free(buf);
+  return true;
+}
+
+}  // namespace
+
+HeicToJpeg heicToJpeg(ByteView heic, int quality) {
+  HeicToJpeg r;
+  Context ctx(heif_context_alloc());
+  if (!ctx) return r.detail = "out of memory", r;
+  heif_error e = heif_context_read_from_memory_without_copy(ctx.get(), heic.data(), heic.size(), nullptr);
+  if (e.code != heif_error_Ok) return r.detail = std::string("libheif: ") + e.message, r;
+  heif_image_handle* raw = nullptr;
+  e = heif_context_get_primary_image_handle(ctx.get(), &raw);
+  Handle handle(raw);
+  if (e.code != heif_error_Ok) return r.detail = std::string("libheif: ") + e.message, r;
+
+  if (heif_image_handle_get_number_of_metadata_blocks(handle.get(), "Exif") > 0)
+    r.removed.emplace_back("EXIF data (GPS position, phone, date and time taken)");
+  if (heif_image_handle_get_number_of_metadata_blocks(handle.get(), "mime") > 0) r.removed.emplace_back("XMP data");
+  if (heif_image_handle_get_number_of_thumbnails(handle.get()) > 0)
+    r.removed.emplace_back("thumbnail of the original picture");
+  if (heif_image_handle_has_depth_image(handle.get())) r.removed.emplace_back("depth map");
+  if (heif_context_get_number_of_top_level_images(ctx.get()) > 1) r.removed.emplace_back("other images in the file");
+  if (heif_image_handle_get_color_profile_type(handle.get()) != heif_color_profile_type_not_present)
+    r.removed.emplace_back("colour profile");
+
+  heif_image* decoded = nullptr;
+  e = heif_decode_image(handle.get(), &decoded, heif_colorspace_RGB, heif_chroma_interleaved_RGB, nullptr);
+  Image image(decoded);
+  if (e.code != heif_error_Ok) return r.detail = std::string("libheif cannot decode it: ") + e.message, r;
+  int stride = 0;
+  const std::uint8_t* rgb = heif_image_get_plane_readonly(image.get(), heif_channel_interleaved, &stride);
+  const int width = heif_image_get_width(image.get(), heif_channel_interleaved);
+  const int height = heif_image_get_height(image.get(), heif_channel_interleaved);
+  if (!rgb || width <= 0 || height <= 0) return r.detail = "no picture in it", r;
+  if (!encodeJpeg(rgb, width, height, stride, quality, r.jpeg)) return r.detail = "JPEG encoding failed", r;
+  r.ok = true;
+  return r;
+}
+
+}  // namespace gongyou::client
