@@ -97,7 +97,8 @@ std::string localised(const Messages& tr, const char* prefix, const std::string&
 
 std::string megabytes(std::size_t n) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, n < 100 * 1000 ? "%.0f kB" : "%.1f MB", n < 100 * 1000 ? n / 1e3 : n / 1e6);
+  if (n < 1000) std::snprintf(buf, sizeof buf, "%zu bytes", n);
+  else std::snprintf(buf, sizeof buf, n < 100 * 1000 ? "%.0f kB" : "%.1f MB", n < 100 * 1000 ? n / 1e3 : n / 1e6);
   return buf;
 }
 }  // namespace

@@ -120,6 +120,16 @@ TEST_CASE("dashboard: headless Chromium renders the totals and charts and fetche
       b.setWorkersAffected(10);
       b.initAmountOwed().setMinorUnits(100000), b.getAmountOwed().setCurrency("CNY");
       b.setLanguage("zh-Hans");
+      // Evidence on some: a photo on every third, a voice note on every fourth.
+      const unsigned files = (i % 3 == 0) + (i % 4 == 0);
+      auto list = b.initAttachments(files);
+      for (unsigned k = 0; k < files; ++k) {
+        const bool photo = i % 3 == 0 && k == 0;
+        list[k].setMediaType(photo ? "image/jpeg" : "audio/mpeg");
+        list[k].setName(photo ? "evidence-1.jpg" : "evidence-2.mp3");
+        list[k].setSize(100);
+        list[k].initHash(32);
+      }
       w.putReport(crypto::blake2b(std::to_string(i)), protocol::today(), protocol::canonicalBytes(b.asReader()));
     }
     w.commit();
@@ -144,6 +154,10 @@ TEST_CASE("dashboard: headless Chromium renders the totals and charts and fetche
   CHECK(pageRequests(trap).empty());
   CHECK_THAT(rendered.second, Catch::Contains("<div class=\"card\" id=\"total-reports\">Reports<b>12</b></div>"));
   CHECK_THAT(rendered.second, Catch::Contains("Owed (CNY)<b>12000</b>"));
+  // Reports with evidence: i = 0, 3, 4, 6, 8, 9 (photos on 0, 3, 6, 9; voice notes on 0, 4, 8).
+  CHECK_THAT(rendered.second, Catch::Contains("id=\"total-evidence\">With evidence<b>6</b>"));
+  CHECK_THAT(rendered.second, Catch::Contains("<td>photos</td><td>4</td>") &&
+                                  Catch::Contains("<td>voice notes</td><td>3</td>"));
   std::size_t svgs = 0, bars = 0;
   for (auto at = rendered.second.find("<svg"); at != std::string::npos; at = rendered.second.find("<svg", at + 1)) ++svgs;
   for (auto at = rendered.second.find("class=\"bar\""); at != std::string::npos;

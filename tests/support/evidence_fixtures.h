@@ -94,10 +94,10 @@ inline std::string phonePhoto(const TempDir& tmp, const std::string& name, int w
 }
 
 // A voice note as MP3 (path) with ID3 tags naming the worker, `seconds` long
-// at `kbps` (320 kbit/s makes a 30-second note about 1.2 MB).
+// at `kbps` (44.1 kHz, so up to 320 kbit/s: a 30-second note is then 1.2 MB).
 inline std::string taggedMp3(const TempDir& tmp, const std::string& name, int seconds = 1, int kbps = 64) {
   const std::string wav = tmp / (name + ".wav"), mp3 = tmp / name;
-  REQUIRE(run({"/usr/bin/sox", "-n", "-r", "22050", "-c", "1", wav, "synth", std::to_string(seconds), "sine", "440"})
+  REQUIRE(run({"/usr/bin/sox", "-n", "-r", "44100", "-c", "1", wav, "synth", std::to_string(seconds), "sine", "440"})
               .first == 0);
   REQUIRE(run({"/usr/bin/lame", "--silent", "--cbr", "-b", std::to_string(kbps), "--tt", "Redmi Note 12", "--ta",
                "Zhang Wei", "--tc", "dorm 3", "--ty", "2026", "--add-id3v2", wav, mp3})
