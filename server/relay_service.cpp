@@ -147,14 +147,15 @@ void fillReceipt(proto::Receipt::Builder r, const InboxId& id, std::uint32_t day
   r.setEnvelopeHash(kj::arrayPtr(hash.data(), hash.size()));
 }
 
-// The bytes of one upload and their charge to the shared budget, released
-// once: when stored, refused, or dropped. Shared with the writer's continuation,
-// which may outlive the capability (a client that hangs up mid-finish).
+// One upload's charge to the shared budget and its bytes, released once: when
+// stored, refused, or dropped. Lives on the RPC thread only (the capability and
+// the continuation of its write hold it; either may outlive the other). The
+// writer thread is handed the bytes alone, so the budget is never touched there.
 struct UploadState {
-  UploadState(RelayContext& c, std::size_t n) : ctx(c), size(n) {
+  UploadState(RelayContext& c, std::size_t n) : ctx(c), size(n), data(std::make_shared<Bytes>()) {
     ctx.uploads.used += size;
     ctx.metrics.uploadBytes = ctx.uploads.used;
-    data.reserve(size);
+    data->reserve(size);
   }
   ~UploadState() { release(); }
   void release() {
@@ -162,11 +163,11 @@ struct UploadState {
     released = true;
     ctx.uploads.used -= size;
     ctx.metrics.uploadBytes = ctx.uploads.used;
-    Bytes().swap(data);
+    data.reset();  // freed now, or when a write in progress is done with it
   }
   RelayContext& ctx;
   const std::size_t size;
-  Bytes data;
+  std::shared_ptr<Bytes> data;
   bool released = false, stored = false;
 };
 
@@ -184,7 +185,7 @@ class UploadImpl final : public proto::Upload::Server {
   kj::Promise<void> append(AppendContext context) override {
     auto chunk = context.getParams().getChunk();
     live();
-    Bytes& d = state_->data;
+    Bytes& d = *state_->data;
     if (chunk.size() > protocol::kUploadChunkBytes) fail("chunk: larger than 1 MiB");
     if (chunk.size() > state_->size - d.size()) fail("chunk: past the declared size");
     d.insert(d.end(), chunk.begin(), chunk.end());
@@ -193,7 +194,7 @@ class UploadImpl final : public proto::Upload::Server {
 
   kj::Promise<void> finish(FinishContext context) override {
     live();
-    const Bytes& d = state_->data;
+    const Bytes& d = *state_->data;
     if (d.size() != state_->size)
       fail("upload: " + std::to_string(d.size()) + " of " + std::to_string(state_->size) + " bytes arrived");
     if (crypto::blake2b(d) != hash_) fail("upload: bytes do not match the declared envelope hash");
@@ -209,7 +210,7 @@ class UploadImpl final : public proto::Upload::Server {
     std::string c(centre_.cStr(), centre_.size());
     Metrics& m = ctx_.metrics;
     return ctx_.writer
-        .submit([out, state = state_, c, today](storage::RelayStore::Batch& b) { *out = b.insert(c, state->data, today); })
+        .submit([out, data = state_->data, c, today](storage::RelayStore::Batch& b) { *out = b.insert(c, *data, today); })
         .then(
             [context, out, today, hash = hash_, state = state_, &m, &pow = ctx_.pow]() mutable {
               state->stored = true;

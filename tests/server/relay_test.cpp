@@ -709,6 +709,18 @@ TEST_CASE("relay: uploads are refused outside their sizes or with wrong bytes an
   c.relay().powChallengeRequest().send().ignoreResult().then([] {}, [](kj::Exception&&) {}).wait(c.ws());
   CHECK(test::metric(relay.metricsPort(), "upload_bytes") == 0);
   CHECK(test::metric(relay.metricsPort(), "uploads_abandoned_total") >= 5);
+  // A client that hangs up mid-upload: its bytes are freed when the relay sees
+  // the connection close (polled: the metric is the only signal there is).
+  {
+    test::Client gone(relay.address());
+    auto u = beginUpload(gone, env.size(), hash);
+    append(gone, u, ByteView(env).sub(0, 1000));
+    CHECK(test::metric(relay.metricsPort(), "upload_bytes") == static_cast<long>(env.size()));
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (test::metric(relay.metricsPort(), "upload_bytes") != 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(test::metric(relay.metricsPort(), "upload_bytes") == 0);
   // A stamp spent on an upload cannot be spent again.
   auto [challenge, nonce] = stampFor(c, "centre-a", hash);
   auto again = [&] {
