@@ -71,11 +71,17 @@ LoadedEvidence loadEvidence(const std::string& path) {
   return out;
 }
 
-std::string checkEvidenceSet(const std::vector<Evidence>& set) {
-  if (set.size() > protocol::kMaxAttachments) return "count";
+std::string checkEvidenceSet(const std::vector<std::uint64_t>& sizes) {
+  if (sizes.size() > protocol::kMaxAttachments) return "count";
   std::uint64_t total = 0;
-  for (const auto& e : set) total += e.data.size();
+  for (auto n : sizes) total += n;
   return total > protocol::kMaxAttachmentsTotalBytes ? "total" : "";
+}
+
+std::string checkEvidenceSet(const std::vector<Evidence>& set) {
+  std::vector<std::uint64_t> sizes;
+  for (const auto& e : set) sizes.push_back(e.data.size());
+  return checkEvidenceSet(sizes);
 }
 
 namespace {

@@ -40,8 +40,9 @@ struct LoadedEvidence {
 
 LoadedEvidence loadEvidence(const std::string& path);
 
-// The caps over a whole set: count, then total size. Empty when fine,
-// otherwise "count" or "total".
+// The caps over a whole set, given each file's (scrubbed) size: count, then
+// total size. Empty when fine, otherwise "count" or "total".
+std::string checkEvidenceSet(const std::vector<std::uint64_t>& sizes);
 std::string checkEvidenceSet(const std::vector<Evidence>& set);
 
 // One line for the worker about `path` (the `index`-th file): what was removed,

@@ -67,7 +67,23 @@ class Cli {
       if (!reports) return code;
       online(pinned);
       int worst = kOk;
-      for (auto& r : *reports) worst = std::max(worst, send(*pinned, *r.message, !o_.noReply, r.evidence));
+      for (auto& r : *reports) {
+        // Read and scrubbed again here, one report at a time: a batch of
+        // intake forms with photos is never in memory all at once.
+        std::vector<Evidence> evidence;
+        for (const auto& path : r.files) {
+          LoadedEvidence l = loadEvidence(path);
+          if (l.problem != EvidenceProblem::None) {  // changed since it was checked
+            std::cerr << explainEvidence(tr_, path, l, evidence.size()) << "\n";
+            worst = std::max(worst, kRefused);
+            evidence.clear();
+            break;
+          }
+          evidence.push_back(std::move(l.evidence));
+        }
+        if (evidence.size() != r.files.size()) continue;
+        worst = std::max(worst, send(*pinned, *r.message, !o_.noReply, evidence));
+      }
       return worst;
     }
     online(pinned, /*flushOutbox=*/c != "flush");
@@ -158,12 +174,13 @@ class Cli {
   // its mistakes to be fixed. nullopt (with each problem printed) if any is bad.
   struct ReadyReport {
     std::unique_ptr<SecretMessage> message;
-    std::vector<Evidence> evidence;
+    std::vector<std::string> files;  // checked: each one scrubs, the set fits the caps
   };
 
   // Every file of every report is read and scrubbed before anything is sent:
-  // one that cannot go stops the whole input. Relative paths are relative to
-  // the JSON file (or the working directory for standard input).
+  // one that cannot go stops the whole input (what was removed is shown now).
+  // Only the paths are kept. Relative paths are relative to the JSON file (or
+  // the working directory for standard input).
   std::optional<std::vector<ReadyReport>> readJson(int& code) {
     auto parsed = parseJson(code);
     if (!parsed) return std::nullopt;
@@ -173,17 +190,19 @@ class Cli {
     bool bad = false;
     for (auto& r : *parsed) {
       ReadyReport ready{std::move(r.message), {}};
+      std::vector<std::uint64_t> sizes;  // for the caps over the set: no bytes kept
       for (const auto& path : r.attachmentPaths) {
         const std::string full = path.front() == '/' ? path : base + path;
         LoadedEvidence l = loadEvidence(full);
-        std::cerr << explainEvidence(tr_, path, l, ready.evidence.size()) << "\n";
+        std::cerr << explainEvidence(tr_, path, l, sizes.size()) << "\n";
         if (l.problem != EvidenceProblem::None) {
           bad = true;
           continue;
         }
-        ready.evidence.push_back(std::move(l.evidence));
+        ready.files.push_back(full);
+        sizes.push_back(l.evidence.data.size());
       }
-      if (std::string set = checkEvidenceSet(ready.evidence); !set.empty()) {
+      if (std::string set = checkEvidenceSet(sizes); !set.empty()) {
         std::cerr << tr_("error.prefix") << " line " << r.line << ": " << explainEvidenceSet(tr_, set) << "\n";
         bad = true;
       }
