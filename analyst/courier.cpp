@@ -57,9 +57,10 @@ std::string courierKeyText(const std::string& centreId, const crypto::SigningKey
   return text;
 }
 
-Bytes collect(const CourierKey& key, kj::AsyncIoContext& io, const protocol::Net& net,
-              std::vector<RelayOutcome>& outcomes, const Progress& progress) {
-  protocol::BatchWriter batch(proto::BatchKind::COLLECTED, key.centreId, protocol::today());
+std::vector<RelayOutcome> collect(const CourierKey& key, kj::AsyncIoContext& io, const protocol::Net& net,
+                                  gongyou::io::Sink& out, const Progress& progress) {
+  std::vector<RelayOutcome> outcomes;
+  protocol::BatchWriter batch(proto::BatchKind::COLLECTED, key.centreId, protocol::today(), out);
   for (const auto& relay : key.relays) {
     RelayOutcome o{relay, 0, {}};
     try {
@@ -132,7 +133,8 @@ Bytes collect(const CourierKey& key, kj::AsyncIoContext& io, const protocol::Net
     }
     outcomes.push_back(o);
   }
-  return batch.finish(key.key);
+  batch.finish(key.key);
+  return outcomes;
 }
 
 std::vector<RelayOutcome> deliver(const CourierKey& key, ByteView outboundFile, kj::AsyncIoContext& io,

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "crypto/io.h"
 #include "crypto/sign.h"
 #include "protocol/relays.h"
 
@@ -48,10 +49,12 @@ struct RelayOutcome {
   std::string error;      // empty when the relay was handled
 };
 
-// Returns the signed batch file and what happened at each relay. A relay that
-// cannot be reached is reported, not fatal: its envelopes wait for the next run.
-Bytes collect(const CourierKey& key, kj::AsyncIoContext& io, const protocol::Net& net,
-              std::vector<RelayOutcome>& outcomes, const Progress& progress);
+// Writes the signed batch file to `out` as envelopes arrive (one envelope in
+// memory at a time, however large the batch) and returns what happened at each
+// relay. A relay that cannot be reached is reported, not fatal: its envelopes
+// wait for the next run.
+std::vector<RelayOutcome> collect(const CourierKey& key, kj::AsyncIoContext& io, const protocol::Net& net,
+                                  gongyou::io::Sink& out, const Progress& progress);
 
 // Throws BatchRefused if the outbound file does not verify. Per relay:
 // deletes acknowledged envelopes, files replies, publishes a newer bundle.

@@ -201,8 +201,9 @@ int courierCommand(Options& o) {
   std::vector<RelayOutcome> outcomes;
   if (o.command == "collect") {
     if (o.out.empty()) return usage("collect needs --out BATCH_FILE");
-    Bytes batch = collect(key, io, net, outcomes, stderrProgress());
-    storage::writeFileAtomic(o.out, batch);
+    storage::AtomicFileWriter file(o.out);
+    outcomes = collect(key, io, net, file, stderrProgress());
+    file.commit();
   } else {
     if (o.positional.size() != 1) return usage("deliver takes one OUTBOUND_FILE");
     outcomes = deliver(key, storage::readFile(o.positional[0]), io, net, stderrProgress());

@@ -68,13 +68,25 @@ BatchWriter::BatchWriter(proto::BatchKind kind, const std::string& centreId, std
   out_ = frame(mb);
 }
 
+BatchWriter::BatchWriter(proto::BatchKind kind, const std::string& centreId, std::uint32_t day, io::Sink& out)
+    : BatchWriter(kind, centreId, day) {
+  sink_ = &out;
+  sink_->write(out_);
+  out_.clear();
+}
+
+void BatchWriter::emit(ByteView framed) {
+  if (sink_) sink_->write(framed);
+  else append(out_, framed);
+}
+
 void BatchWriter::addCanonical(ByteView entry) {
   crypto::Hash h = crypto::blake2b(entry);
   capnp::MallocMessageBuilder mb;
   auto item = mb.initRoot<proto::BatchItem>();
   item.setHash(kj::arrayPtr(h.data(), h.size()));
   item.setEntry(kj::arrayPtr(entry.data(), entry.size()));
-  append(out_, frame(mb));
+  emit(frame(mb));
   crypto_generichash_update(&digest_, h.data(), h.size());
   ++count_;
 }
@@ -88,7 +100,7 @@ Bytes BatchWriter::finish(const crypto::SigningKey& signer) {
   t.setCount(count_);
   t.setDigest(kj::arrayPtr(d.data(), d.size()));
   t.setSignature(kj::arrayPtr(sig.data(), sig.size()));
-  append(out_, frame(mb));
+  emit(frame(mb));
   return std::move(out_);
 }
 

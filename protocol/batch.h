@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "crypto/io.h"
 #include "crypto/primitives.h"
 #include "crypto/sign.h"
 #include "protocol/batch.capnp.h"
@@ -24,7 +25,11 @@ inline constexpr char kBatchLabel[] = "gongyou/batch/v1";
 
 class BatchWriter {
  public:
+  // In memory: finish() returns the whole file.
   BatchWriter(proto::BatchKind kind, const std::string& centreId, std::uint32_t day);
+  // Streaming: every message goes to `out` as it is made (`out` must outlive
+  // the writer); finish() writes the trailer there and returns nothing.
+  BatchWriter(proto::BatchKind kind, const std::string& centreId, std::uint32_t day, io::Sink& out);
   // `fill` builds the entry; its canonical bytes and hash go into the file.
   template <typename F>
   void add(F&& fill) {
@@ -37,11 +42,13 @@ class BatchWriter {
   // refuse a file whose entry is not one (tests and the fuzzer write such files).
   void addCanonical(ByteView entry);
   std::size_t count() const { return count_; }
-  // Appends the signed trailer and returns the whole file.
+  // Appends the signed trailer and returns the whole file (empty when streaming).
   Bytes finish(const crypto::SigningKey& signer);
 
  private:
+  void emit(ByteView framed);
   Bytes out_;
+  io::Sink* sink_ = nullptr;
   crypto_generichash_state digest_;
   std::uint64_t count_ = 0;
 };

@@ -34,31 +34,43 @@ void fsyncDir(const std::string& dir) {
 }  // namespace
 
 void writeFileAtomic(const std::string& path, ByteView data) {
-  const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) fail("cannot create", tmp);
+  AtomicFileWriter f(path);
+  f.write(data);
+  f.commit();
+}
+
+AtomicFileWriter::AtomicFileWriter(const std::string& path) : path_(path), tmp_(path + ".tmp") {
+  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd_ < 0) fail("cannot create", tmp_);
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+  }
+}
+
+void AtomicFileWriter::write(ByteView data) {
+  if (fd_ < 0) throw std::logic_error("AtomicFileWriter: write after commit");
   std::size_t done = 0;
   while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      fail("cannot write", tmp);
-    }
+    if (n <= 0) fail("cannot write", tmp_);  // the destructor removes the temporary
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    fail("cannot sync", tmp);
+}
+
+void AtomicFileWriter::commit() {
+  if (::fsync(fd_) != 0) fail("cannot sync", tmp_);
+  ::close(fd_);
+  fd_ = -1;
+  if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    ::unlink(tmp_.c_str());
+    fail("cannot replace", path_);
   }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    fail("cannot replace", path);
-  }
-  fsyncDir(parentOf(path));
+  fsyncDir(parentOf(path_));
 }
 
 Bytes readFile(const std::string& path) {

@@ -13,10 +13,29 @@
 #include <vector>
 
 #include "crypto/bytes.h"
+#include "crypto/io.h"
 
 namespace gongyou::storage {
 
 void writeFileAtomic(const std::string& path, ByteView data);
+
+// The same, written piece by piece (a batch of large envelopes need not be held
+// in memory): bytes go to PATH.tmp; commit() syncs it and renames it over PATH.
+// Destroyed without commit() (an error, an exception), the temporary is removed
+// and PATH is untouched.
+class AtomicFileWriter final : public io::Sink {
+ public:
+  explicit AtomicFileWriter(const std::string& path);  // throws std::runtime_error
+  ~AtomicFileWriter() override;
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+  void write(ByteView data) override;
+  void commit();
+
+ private:
+  std::string path_, tmp_;
+  int fd_ = -1;
+};
 Bytes readFile(const std::string& path);
 bool fileExists(const std::string& path);
 // Creates `dir` (and missing parents) with mode 0700.
