@@ -274,7 +274,7 @@ std::string dashboardHtml(const Analysis& a, const ExportOptions& opts) {
   o << "<h2>Evidence</h2>\n<table id=\"evidence\"><tr><th>Reports with</th><th>Reports</th></tr>"
     << "<tr><td>any file</td><td>" << html(cells.count(a.withEvidence)) << "</td></tr>";
   for (const auto& [kind, n] : a.evidenceByKind)
-    o << "<tr><td>" << html(kind == "photo" ? "photos" : kind == "audio" ? "voice notes" : kind) << "</td><td>"
+    o << "<tr><td>" << html(kind == "photo" ? "photos" : kind == "audio" ? "voice notes" : kind == "document" ? "documents" : kind) << "</td><td>"
       << html(cells.count(n)) << "</td></tr>";
   o << "</table>\n";
   if (a.setAside) o << "<p class=\"note\">" << a.setAside << " envelope(s) could not be read and were set aside.</p>\n";

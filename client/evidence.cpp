@@ -21,6 +21,7 @@ const char* mediaTypeOf(Media m) {
     case Media::Mp3: return "audio/mpeg";
     case Media::M4a: return "audio/mp4";
     case Media::Ogg: return "audio/ogg";
+    case Media::Pdf: return "application/pdf";  // pages as images: client/pdf
     default: return "";
   }
 }
@@ -58,6 +59,10 @@ LoadedEvidence loadEvidence(const std::string& path) {
     case ScrubStatus::Unsupported: out.problem = EvidenceProblem::Unsupported; return out;
     case ScrubStatus::Malformed: out.problem = EvidenceProblem::Malformed; return out;
     case ScrubStatus::Residue: out.problem = EvidenceProblem::Residue; return out;
+  }
+  if (s.data.size() > protocol::kMaxAttachmentBytes) {  // a conversion (PDF pages, HEIC) can grow
+    out.problem = EvidenceProblem::TooLarge;
+    return out;
   }
   out.evidence.type = protocol::findAttachmentType(mediaTypeOf(s.media));
   if (!out.evidence.type || s.data.empty()) {  // a scrubber type without a report type: refuse, never guess

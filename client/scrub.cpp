@@ -1,6 +1,7 @@
 #include "client/scrub.h"
 
 #include "client/heic.h"
+#include "client/pdf.h"
 
 #include <exiv2/exiv2.hpp>
 
@@ -695,6 +696,18 @@ Scrubbed scrub(ByteView file) {
     case Media::Mp3: f = filterMp3(file, s.data, s.removed); break;
     case Media::M4a: f = filterM4a(file, s.data, s.removed); break;
     case Media::Ogg: f = filterOgg(file, s.data, s.removed); break;
+    case Media::Pdf: {
+      PdfAsImages c = pdfAsImages(file);
+      if (!c.ok) {
+        s.status = ScrubStatus::Malformed;
+        s.detail = c.detail;
+        return s;
+      }
+      s.status = ScrubStatus::Ok;
+      s.data = std::move(c.pdf);
+      s.removed = std::move(c.removed);
+      return s;
+    }
     case Media::Heic: {
       // Converted, not filtered: only the pixels go on, as a JPEG, which is
       // then checked like any JPEG.

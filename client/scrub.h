@@ -27,7 +27,7 @@ Media detectMedia(ByteView data);
 
 enum class ScrubStatus {
   Ok,
-  Unsupported,  // a type gongyou cannot clean safely (PDF, unknown): refuse it
+  Unsupported,  // a type gongyou cannot clean safely (unknown): refuse it
   Malformed,    // not a well-formed file of its type
   Residue,      // the cleaned file still shows metadata to libexiv2: refused
 };
@@ -40,8 +40,8 @@ struct Scrubbed {
   std::string detail;                // for Malformed/Residue: what was wrong
 };
 
-// A HEIC photo comes back as a JPEG of the same picture (client/heic.h),
-// with `media` still Heic.
+// A HEIC photo comes back as a JPEG of the same picture (client/heic.h), a PDF
+// as a PDF of images of its pages (client/pdf.h); `media` says what came in.
 Scrubbed scrub(ByteView file);
 
 }  // namespace gongyou::client

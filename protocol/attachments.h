@@ -38,7 +38,7 @@ struct AttachmentType {
 inline constexpr AttachmentType kAttachmentTypes[] = {
     {"image/jpeg", "jpg", "photo"}, {"image/png", "png", "photo"},  {"image/webp", "webp", "photo"},
     {"audio/wav", "wav", "audio"},  {"audio/mpeg", "mp3", "audio"}, {"audio/mp4", "m4a", "audio"},
-    {"audio/ogg", "ogg", "audio"},
+    {"audio/ogg", "ogg", "audio"},  {"application/pdf", "pdf", "document"},
 };
 
 inline const AttachmentType* findAttachmentType(std::string_view mediaType) {

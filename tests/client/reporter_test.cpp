@@ -530,7 +530,7 @@ TEST_CASE("reporter: evidence that cannot go is refused with its reason and noth
     const char* said;
   };
   const Case cases[] = {
-      {{photo, w.tmp / "contract.pdf"}, "contract.pdf (PDF document): gongyou cannot clean this type"},
+      {{photo, w.tmp / "contract.pdf"}, "contract.pdf is damaged or not what it seems (Poppler cannot read it)"},
       {{w.tmp / "note.txt"}, "note.txt (unknown file type): gongyou cannot clean"},
       {{w.tmp / "video.jpg"}, "video.jpg is too large: one file may be at most 16 MB"},
       {{w.tmp / "nowhere.jpg"}, "nowhere.jpg: check the file's path"},

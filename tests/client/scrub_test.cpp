@@ -122,8 +122,9 @@ TEST_CASE("scrub: types that cannot be cleaned safely are refused and broken fil
   Bytes heic = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0};
   CHECK(client::scrub(heic).status == ScrubStatus::Malformed);
   CHECK(client::scrub(heic).media == client::Media::Heic);
+  // A PDF without pages: converted, so broken, not refused.
   std::string pdf = "%PDF-1.7\n%\xe2\xe3\n1 0 obj << /Author (Zhang Wei) >> endobj\n";
-  CHECK(client::scrub(Bytes(pdf.begin(), pdf.end())).status == ScrubStatus::Unsupported);
+  CHECK(client::scrub(Bytes(pdf.begin(), pdf.end())).status == ScrubStatus::Malformed);
   std::string text = "just some text";
   CHECK(client::scrub(Bytes(text.begin(), text.end())).media == client::Media::Unknown);
 
@@ -356,4 +357,94 @@ TEST_CASE("scrub: a HEIC photo becomes a JPEG of the same picture with nothing o
   double diff = 0;
   for (std::size_t i = header; i < a.size(); ++i) diff += std::abs(int(a[i]) - int(b[i]));
   CHECK(diff / double(a.size() - header) < 4.0);  // mean absolute error per channel
+}
+
+namespace {
+
+// A small PDF as an office suite writes one: an information dictionary (author,
+// software, dates), XMP naming a place, an embedded file, and one page with
+// visible text and white (hidden) text on it.
+Bytes pdfWithMetadata() {
+  std::string out = "%PDF-1.7\n";
+  std::vector<std::size_t> at;
+  auto object = [&](const std::string& body) {
+    at.push_back(out.size());
+    out += std::to_string(at.size()) + " 0 obj\n" + body + "\nendobj\n";
+  };
+  const std::string xmp = "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-"
+                          "syntax-ns#'><rdf:Description xmlns:dc='http://purl.org/dc/elements/1.1/' "
+                          "dc:creator='Zhang Wei' dc:coverage='Dongguan'/></rdf:RDF></x:xmpmeta>";
+  const std::string page = "BT /F1 36 Tf 72 700 Td (PAY SLIP 3000) Tj ET "
+                           "1 1 1 rg BT /F1 12 Tf 72 600 Td (dorm 3 bed 12) Tj ET";
+  const std::string attached = "SN12345678 Redmi Note 12";
+  object("<< /Type /Catalog /Pages 2 0 R /Metadata 5 0 R /Names << /EmbeddedFiles << /Names [(note.txt) 7 0 R] >> >> >>");
+  object("<< /Type /Pages /Count 1 /Kids [3 0 R] >>");
+  object("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 6 0 R >> >> >>");
+  object("<< /Length " + std::to_string(page.size()) + " >>\nstream\n" + page + "\nendstream");
+  object("<< /Type /Metadata /Subtype /XML /Length " + std::to_string(xmp.size()) + " >>\nstream\n" + xmp + "\nendstream");
+  object("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+  object("<< /Type /Filespec /F (note.txt) /EF << /F 8 0 R >> >>");
+  object("<< /Type /EmbeddedFile /Length " + std::to_string(attached.size()) + " >>\nstream\n" + attached + "\nendstream");
+  object("<< /Author (Zhang Wei) /Creator (WPS Office) /Producer (Xiaomi PDF) /CreationDate (D:20261120140327+08'00') >>");
+  const std::size_t xref = out.size();
+  out += "xref\n0 " + std::to_string(at.size() + 1) + "\n0000000000 65535 f \n";
+  for (auto o : at) {
+    char line[32];
+    std::snprintf(line, sizeof line, "%010zu 00000 n \n", o);
+    out += line;
+  }
+  out += "trailer\n<< /Size " + std::to_string(at.size() + 1) + " /Root 1 0 R /Info 9 0 R >>\nstartxref\n" +
+         std::to_string(xref) + "\n%%EOF\n";
+  return Bytes(out.begin(), out.end());
+}
+
+}  // namespace
+
+TEST_CASE("scrub: a PDF goes as images of its pages and nothing else of it") {
+  test::TempDir tmp;
+  const Bytes original = pdfWithMetadata();
+  storage::writeFileAtomic(tmp / "in.pdf", original);
+  // The fixture really is what it claims, to Poppler's own tools.
+  auto info = run({"/usr/bin/pdfinfo", tmp / "in.pdf"});
+  REQUIRE(info.first == 0);
+  CHECK_THAT(info.second, Catch::Contains("Zhang Wei") && Catch::Contains("WPS Office"));
+  CHECK_THAT(run({"/usr/bin/pdftotext", tmp / "in.pdf", "-"}).second, Catch::Contains("dorm 3"));
+  CHECK_THAT(run({"/usr/bin/pdfdetach", "-list", tmp / "in.pdf"}).second, Catch::Contains("note.txt"));
+
+  auto s = client::scrub(original);
+  REQUIRE(s.status == ScrubStatus::Ok);
+  CHECK(s.media == client::Media::Pdf);
+  CHECK(has(s.removed, "document information (author, software, dates)"));
+  CHECK(has(s.removed, "XMP data (names, places, edit history)"));
+  CHECK(has(s.removed, "files embedded in the document"));
+  for (const char* p : {"Zhang Wei", "WPS", "Xiaomi", "Dongguan", "dorm 3", "SN12345678", "PAY SLIP", "2026"}) {
+    INFO(p);
+    CHECK(str(s.data).find(p) == std::string::npos);
+  }
+  storage::writeFileAtomic(tmp / "clean.pdf", s.data);
+  auto after = run({"/usr/bin/pdfinfo", tmp / "clean.pdf"});
+  REQUIRE(after.first == 0);
+  CHECK_THAT(after.second, Catch::Contains("Pages:           1") && Catch::Contains("612 x 792 pts"));
+  for (const char* field : {"Author:", "Creator:", "Producer:", "CreationDate:", "Title:"}) {
+    INFO(field);
+    CHECK(after.second.find(field) == std::string::npos);
+  }
+  CHECK(run({"/usr/bin/pdftotext", tmp / "clean.pdf", "-"}).second.find_first_not_of(" \n\f") == std::string::npos);
+  CHECK(run({"/usr/bin/pdfdetach", "-list", tmp / "clean.pdf"}).second.find("note.txt") == std::string::npos);
+  // The page looks the same: both rendered at 50 dpi differ little, pixel by pixel.
+  REQUIRE(run({"/usr/bin/pdftoppm", "-r", "50", "-gray", tmp / "in.pdf", tmp / "a"}).first == 0);
+  REQUIRE(run({"/usr/bin/pdftoppm", "-r", "50", "-gray", tmp / "clean.pdf", tmp / "b"}).first == 0);
+  Bytes a = storage::readFile(tmp / "a-1.pgm"), b = storage::readFile(tmp / "b-1.pgm");
+  REQUIRE(a.size() == b.size());
+  double diff = 0;
+  std::size_t dark = 0;
+  for (std::size_t i = 20; i < a.size(); ++i) {
+    diff += std::abs(int(a[i]) - int(b[i]));
+    dark += a[i] < 128;
+  }
+  CHECK(dark > 100);  // the visible text is there to compare
+  CHECK(diff / double(a.size()) < 6.0);
+  // Damaged or locked documents are named, not sent.
+  Bytes cut(original.begin(), original.begin() + 40);
+  CHECK(client::scrub(cut).status == ScrubStatus::Malformed);
 }
