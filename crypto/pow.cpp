@@ -61,8 +61,8 @@ bool powCheck(const PowInput& in, std::uint64_t nonce, unsigned difficulty) {
   return leadingZeroBits(powHash(in, nonce)) >= difficulty;
 }
 
-std::optional<std::uint64_t> powSolve(const PowInput& in, unsigned difficulty) {
-  if (difficulty > format::kPowMaxDifficulty) return std::nullopt;
+std::optional<std::uint64_t> powSolve(const PowInput& in, unsigned difficulty, unsigned cap) {
+  if (difficulty > cap) return std::nullopt;
   const crypto_generichash_state prefix = prefixState(in);
   std::uint64_t nonce;
   randomBytes(reinterpret_cast<std::uint8_t*>(&nonce), sizeof nonce);

@@ -31,7 +31,9 @@ unsigned leadingZeroBits(const Hash& h);
 [[nodiscard]] bool powCheck(const PowInput& in, std::uint64_t nonce, unsigned difficulty);
 
 // Searches nonces from a random start. Returns nullopt only if difficulty is above
-// format::kPowMaxDifficulty (a hostile bundle must not hang a worker's machine).
-std::optional<std::uint64_t> powSolve(const PowInput& in, unsigned difficulty);
+// `cap` (a hostile bundle must not hang a worker's machine); callers adding bits
+// of their own on top of what a relay asks raise the cap by exactly those.
+std::optional<std::uint64_t> powSolve(const PowInput& in, unsigned difficulty,
+                                      unsigned cap = format::kPowMaxDifficulty);
 
 }  // namespace gongyou::crypto

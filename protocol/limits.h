@@ -33,6 +33,17 @@ inline constexpr std::size_t kUploadChunkBytes = 1 << 20;
 // Bytes of uploads in progress the relay holds in memory, all connections
 // together (--upload-budget): 1,024 connections cannot pin 1,024 large envelopes.
 inline constexpr std::size_t kDefaultUploadBudgetBytes = 256ull << 20;
+// Proof of work for an upload: what the challenge asks plus one bit per doubling
+// of the envelope above 2 MiB (at most 4, at the 26 MiB cap). Filling a relay's
+// disk with uploads then costs, per megabyte, within a factor of two of what it
+// cost with 1 MiB submissions; a worker's 24 MB report costs 16 times a text
+// report's second of work (while its upload over Tor takes minutes anyway).
+inline unsigned uploadPowBits(std::uint64_t size) {
+  unsigned bits = 0;
+  while (size > (std::uint64_t{2 * kMaxSubmitBytes} << bits)) ++bits;
+  return bits;
+}
+inline constexpr unsigned kMaxUploadPowBits = 4;
 // An upload not finished within this is dropped (its budget freed).
 inline constexpr unsigned kUploadDeadlineSeconds = 15 * 60;
 inline constexpr std::size_t kMaxBundleBytes = 64 * 1024;
@@ -62,6 +73,7 @@ inline constexpr std::uint64_t kMaxMessageWords = (2 * kMaxSubmitBytes + 1 * 102
 inline constexpr std::size_t kMaxFetchBytes = 2 * 1024 * 1024;
 static_assert(kMaxFetchBytes + 512 * 1024 <= kMaxMessageWords * 8);
 static_assert(kMaxSubmitBytes <= kMaxFetchBytes && kUploadChunkBytes <= kMaxFetchBytes);
+static_assert(kMaxEnvelopeBytes <= (std::uint64_t{2 * kMaxSubmitBytes} << kMaxUploadPowBits));
 // A batch file item carries one envelope of any size (the analyst's machine,
 // reading a file it verifies whole, not the relay).
 inline constexpr std::uint64_t kMaxBatchItemWords = (kMaxEnvelopeBytes + 1024 * 1024) / 8;

@@ -4,6 +4,7 @@
 #include <deque>
 #include <stdexcept>
 
+#include "crypto/format.h"
 #include "crypto/pow.h"
 #include "protocol/limits.h"
 
@@ -42,7 +43,11 @@ SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, con
   auto ch = waitBounded(creq.send(), ws, timeout);
   auto challenge = ch.getChallenge();
   crypto::PowInput in{ByteView(challenge.begin(), challenge.size()), centre, crypto::blake2b(envelope)};
-  auto nonce = crypto::powSolve(in, ch.getDifficulty());
+  // The relay's demand is capped; the upload's own bits come from the size, not
+  // from the relay, so they raise the cap by exactly themselves.
+  const unsigned extra = envelope.size() > kMaxSubmitBytes ? uploadPowBits(envelope.size()) : 0;
+  if (ch.getDifficulty() > format::kPowMaxDifficulty) throw std::runtime_error("relay demands a proof of work above the cap");
+  auto nonce = crypto::powSolve(in, ch.getDifficulty() + extra, format::kPowMaxDifficulty + extra);
   if (!nonce) throw std::runtime_error("relay demands a proof of work above the cap");
 
   if (envelope.size() <= kMaxSubmitBytes) {

@@ -113,13 +113,13 @@ struct Stamped {
 // than the centre's bundle asks now. The stamp covers the centre and the
 // envelope's hash, so it cannot be moved to another envelope.
 Stamped checkStamp(RelayContext& ctx, const Pinned& pinned, kj::StringPtr centre, proto::Stamp::Reader stamp,
-                   const crypto::Hash& envelopeHash, std::uint32_t today) {
+                   const crypto::Hash& envelopeHash, std::uint32_t today, unsigned extraBits = 0) {
   Metrics& m = ctx.metrics;
   auto challenge = checkChallenge(ctx.store.challengeKey(), ChallengeKind::Pow, view(stamp.getChallenge()), today);
   crypto::PowInput in{view(stamp.getChallenge()), std::string_view(centre.cStr(), centre.size()), envelopeHash};
   const crypto::Hash stampHash = crypto::powHash(in, stamp.getNonce());
   const unsigned required =
-      challenge ? std::max<unsigned>(challenge->difficulty, pinned.bundle().getPow().getDifficulty()) : 0;
+      challenge ? std::max<unsigned>(challenge->difficulty, pinned.bundle().getPow().getDifficulty()) + extraBits : 0;
   if (!challenge || crypto::leadingZeroBits(stampHash) < required) {
     m.submitsRefused++, m.powRefused++;
     refuse(m, challenge ? "stamp: proof of work does not meet the difficulty asked"
@@ -460,7 +460,8 @@ class RelayImpl final : public proto::Relay::Server {
     const std::uint32_t today = protocol::today();
     crypto::Hash envelopeHash;
     std::memcpy(envelopeHash.data(), p.getEnvelopeHash().begin(), envelopeHash.size());
-    const Stamped stamped = checkStamp(ctx_, *pinned, centre, p.getStamp(), envelopeHash, today);
+    const Stamped stamped = checkStamp(ctx_, *pinned, centre, p.getStamp(), envelopeHash, today,
+                                       protocol::uploadPowBits(p.getSize()));
     const auto size = static_cast<std::size_t>(p.getSize());
     if (ctx_.uploads.capacity - ctx_.uploads.used < size) {
       m.submitsRefused++, m.uploadsRefusedBusy++;

@@ -45,3 +45,13 @@ TEST_CASE("pow: a solved stamp verifies and binds challenge and centre and envel
   CHECK(crypto::powHash(moved, *nonce) != h);
   CHECK_FALSE(crypto::powSolve(in, format::kPowMaxDifficulty + 1));
 }
+
+TEST_CASE("pow: a caller adding its own bits raises the cap by exactly those") {
+  Bytes challenge(36, 3);
+  crypto::PowInput in{challenge, "centre-a", crypto::blake2b("an upload")};
+  CHECK_FALSE(crypto::powSolve(in, format::kPowMaxDifficulty + 1));
+  CHECK_FALSE(crypto::powSolve(in, format::kPowMaxDifficulty + 5, format::kPowMaxDifficulty + 4));
+  auto nonce = crypto::powSolve(in, 6, format::kPowMaxDifficulty + 4);
+  REQUIRE(nonce);
+  CHECK(crypto::powCheck(in, *nonce, 6));
+}

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <thread>
 
 #include "crypto/pow.h"
@@ -553,17 +554,24 @@ TEST_CASE("relay: under load new challenges ask for more work and earlier ones k
 
 namespace {
 
-// A valid stamp for `hash`: (challenge, nonce).
-std::pair<Bytes, std::uint64_t> stampFor(test::Client& c, const std::string& centre, const crypto::Hash& hash) {
+// A stamp for `hash` with exactly `extra` bits more than the challenge asks
+// (exactly: a stamp of d bits meets d + 1 half the time).
+std::pair<Bytes, std::uint64_t> stampFor(test::Client& c, const std::string& centre, const crypto::Hash& hash,
+                                         unsigned extra = 0) {
   auto [challenge, difficulty] = test::challengeFrom(c, centre);
-  auto nonce = crypto::powSolve({challenge, centre, hash}, difficulty);
-  REQUIRE(nonce);
-  return {challenge, *nonce};
+  crypto::PowInput in{challenge, centre, hash};
+  for (;;) {
+    auto nonce = crypto::powSolve(in, difficulty + extra, 32);
+    REQUIRE(nonce);
+    if (crypto::leadingZeroBits(crypto::powHash(in, *nonce)) == difficulty + extra) return {challenge, *nonce};
+  }
 }
 
-// beginUpload with a valid stamp over `hash`, declaring `size`.
-proto::Upload::Client beginUpload(test::Client& c, std::uint64_t size, const crypto::Hash& hash) {
-  auto [challenge, nonce] = stampFor(c, "centre-a", hash);
+// beginUpload declaring `size`, with a stamp over `hash` of the work an upload
+// of that size needs, or `extra` bits (fewer: refused).
+proto::Upload::Client beginUpload(test::Client& c, std::uint64_t size, const crypto::Hash& hash,
+                                  std::optional<unsigned> extra = std::nullopt) {
+  auto [challenge, nonce] = stampFor(c, "centre-a", hash, extra ? *extra : protocol::uploadPowBits(size));
   auto req = c.relay().beginUploadRequest();
   req.setCentre("centre-a");
   req.setSize(size);
@@ -721,8 +729,14 @@ TEST_CASE("relay: uploads are refused outside their sizes or with wrong bytes an
   while (test::metric(relay.metricsPort(), "upload_bytes") != 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK(test::metric(relay.metricsPort(), "upload_bytes") == 0);
+  // An upload needs more work the larger it is (one bit per doubling above 2 MiB).
+  REQUIRE(protocol::uploadPowBits(env.size()) == 1);
+  CHECK(protocol::uploadPowBits(2 * protocol::kMaxSubmitBytes) == 0);
+  CHECK(protocol::uploadPowBits(protocol::kMaxEnvelopeBytes) == protocol::kMaxUploadPowBits);
+  CHECK_THAT(refusal([&] { beginUpload(c, env.size(), hash, 0u); }),
+             Catch::Contains("proof of work does not meet the difficulty"));
   // A stamp spent on an upload cannot be spent again.
-  auto [challenge, nonce] = stampFor(c, "centre-a", hash);
+  auto [challenge, nonce] = stampFor(c, "centre-a", hash, protocol::uploadPowBits(env.size()));
   auto again = [&] {
     auto req = c.relay().beginUploadRequest();
     req.setCentre("centre-a");
