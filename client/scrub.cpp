@@ -684,6 +684,16 @@ Media detectMedia(ByteView d) {
   return Media::Unknown;
 }
 
+namespace {
+Scrubbed converted(Scrubbed s, bool ok, const std::string& detail, Bytes data, std::vector<std::string> removed) {
+  s.status = ok ? ScrubStatus::Ok : ScrubStatus::Malformed;
+  s.detail = ok ? std::string() : detail;
+  s.data = std::move(data);
+  s.removed = std::move(removed);
+  return s;
+}
+}  // namespace
+
 Scrubbed scrub(ByteView file) {
   Scrubbed s;
   s.media = detectMedia(file);
@@ -696,36 +706,18 @@ Scrubbed scrub(ByteView file) {
     case Media::Mp3: f = filterMp3(file, s.data, s.removed); break;
     case Media::M4a: f = filterM4a(file, s.data, s.removed); break;
     case Media::Ogg: f = filterOgg(file, s.data, s.removed); break;
+    // Converted, not filtered: only what can be seen goes on (a HEIC's pixels
+    // as a JPEG, checked then like any JPEG; a PDF's pages as images).
     case Media::Pdf: {
       PdfAsImages c = pdfAsImages(file);
-      if (!c.ok) {
-        s.status = ScrubStatus::Malformed;
-        s.detail = c.detail;
-        return s;
-      }
-      s.status = ScrubStatus::Ok;
-      s.data = std::move(c.pdf);
-      s.removed = std::move(c.removed);
-      return s;
+      return converted(std::move(s), c.ok, c.detail, std::move(c.pdf), std::move(c.removed));
     }
     case Media::Heic: {
-      // Converted, not filtered: only the pixels go on, as a JPEG, which is
-      // then checked like any JPEG.
       HeicToJpeg c = heicToJpeg(file);
-      if (!c.ok) {
-        s.status = ScrubStatus::Malformed;
-        s.detail = c.detail;
-        return s;
-      }
+      if (!c.ok) return converted(std::move(s), false, c.detail, {}, {});
       Scrubbed j = scrub(c.jpeg);
-      if (j.status != ScrubStatus::Ok) {
-        j.media = Media::Heic;
-        return j;
-      }
-      s.status = ScrubStatus::Ok;
-      s.data = std::move(j.data);
-      s.removed = std::move(c.removed);
-      return s;
+      if (j.status != ScrubStatus::Ok) return j.media = Media::Heic, j;
+      return converted(std::move(s), true, {}, std::move(j.data), std::move(c.removed));
     }
     default:
       s.status = ScrubStatus::Unsupported;
