@@ -18,9 +18,6 @@ void note(std::vector<std::string>& removed, const std::string& what) {
   if (std::find(removed.begin(), removed.end(), what) == removed.end()) removed.push_back(what);
 }
 
-std::uint32_t be32(const std::uint8_t* p) {
-  return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3];
-}
 std::uint32_t le32(const std::uint8_t* p) {
   return std::uint32_t{p[3]} << 24 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[1]} << 8 | p[0];
 }
@@ -139,7 +136,7 @@ Filtered filterPng(ByteView in, Bytes& out, std::vector<std::string>& removed) {
   std::size_t i = 8;
   bool first = true;
   while (i + 12 <= n) {
-    const std::uint32_t len = be32(p + i);
+    const std::uint32_t len = readU32BE(p + i);
     if (len > n - i - 12) return {false, "chunk length out of range"};
     const std::string type(reinterpret_cast<const char*>(p + i + 4), 4);
     if (first && type != "IHDR") return {false, "IHDR is not the first chunk"};
@@ -302,14 +299,15 @@ class M4aFilter {
     if (!walk(0, in_.size(), 0)) return {false, why_};
     if (!sawAudio_ || mdats_.empty()) return {false, why_.empty() ? "no audio track or no audio data" : why_};
     for (const auto& [at, wide] : offsets_) {
-      const std::uint64_t old = wide ? be64(out_.data() + at) : be32(out_.data() + at);
+      const std::uint64_t old = wide ? readBE<std::uint64_t>(out_.data() + at) : readU32BE(out_.data() + at);
       std::uint64_t moved = 0;
       bool found = false;
       for (const auto& m : mdats_)
         if (old >= m.oldStart && old < m.oldStart + m.length) moved = old - m.oldStart + m.newStart, found = true;
       if (!found) return {false, "a chunk offset points outside the audio data"};
       if (!wide && moved > 0xFFFFFFFFu) return {false, "a chunk offset overflows"};
-      for (int b = wide ? 7 : 3; b >= 0; --b) out_[at + (wide ? 7 : 3) - b] = static_cast<std::uint8_t>(moved >> (8 * b));
+      if (wide) writeBE(out_.data() + at, moved);
+      else writeBE(out_.data() + at, static_cast<std::uint32_t>(moved));
     }
     return {true, {}};
   }
@@ -319,7 +317,6 @@ class M4aFilter {
     std::uint64_t oldStart, newStart, length;
   };
 
-  static std::uint64_t be64(const std::uint8_t* p) { return std::uint64_t{be32(p)} << 32 | be32(p + 4); }
   bool fail(const std::string& why) {
     why_ = why;
     return false;
@@ -351,12 +348,12 @@ class M4aFilter {
     if (depth > 8) return fail("boxes nested too deep");
     while (at < end) {
       if (end - at < 8) return fail("a box is cut short");
-      std::uint64_t size = be32(in_.data() + at);
+      std::uint64_t size = readU32BE(in_.data() + at);
       std::size_t header = 8;
       const std::string type(reinterpret_cast<const char*>(in_.data() + at + 4), 4);
       if (size == 1) {
         if (end - at < 16) return fail("a box is cut short");
-        size = be64(in_.data() + at + 8), header = 16;
+        size = readBE<std::uint64_t>(in_.data() + at + 8), header = 16;
       } else if (size == 0) {
         size = end - at;
       }
@@ -386,10 +383,7 @@ class M4aFilter {
     out_.insert(out_.end(), body.begin(), body.end());
   }
   // Sizes above 4 GiB cannot occur: attachments are capped far below.
-  void patchSize(std::size_t start) {
-    const auto size = static_cast<std::uint32_t>(out_.size() - start);
-    for (int b = 0; b < 4; ++b) out_[start + b] = static_cast<std::uint8_t>(size >> (24 - 8 * b));
-  }
+  void patchSize(std::size_t start) { writeBE(out_.data() + start, static_cast<std::uint32_t>(out_.size() - start)); }
 
   void dropped(const std::string& type, std::size_t at, std::size_t end) {
     if (type == "udta" || type == "meta") {
@@ -403,36 +397,38 @@ class M4aFilter {
   }
 
   bool leaf(const std::string& type, std::size_t at, std::size_t end) {
-    Bytes body(in_.data() + at, in_.data() + end);
+    const ByteView original(in_.data() + at, end - at);
+    Bytes changed;  // the body when it is rewritten; otherwise it is copied once, as it is
     if (type == "mvhd" || type == "tkhd" || type == "mdhd") {
       // version (1) flags (3), then creation and modification time: 4 bytes each
       // in version 0, 8 in version 1.
-      const std::size_t w = !body.empty() && body[0] == 1 ? 8 : 4;
-      if (body.size() < 4 + 2 * w) return fail(type + " is cut short");
-      if (!std::all_of(body.begin() + 4, body.begin() + 4 + 2 * w, [](std::uint8_t b) { return b == 0; }))
+      changed = original.copy();
+      const std::size_t w = !changed.empty() && changed[0] == 1 ? 8 : 4;
+      if (changed.size() < 4 + 2 * w) return fail(type + " is cut short");
+      if (!std::all_of(changed.begin() + 4, changed.begin() + 4 + 2 * w, [](std::uint8_t b) { return b == 0; }))
         note(removed_, "date and time recorded");
-      std::fill(body.begin() + 4, body.begin() + 4 + 2 * w, 0);
+      std::fill(changed.begin() + 4, changed.begin() + 4 + 2 * w, 0);
     } else if (type == "hdlr") {
       // version/flags, pre_defined, handler type, 3 reserved words, then a name.
-      if (body.size() < 24) return fail("hdlr is cut short");
-      if (std::string(body.begin() + 8, body.begin() + 12) == "soun") sawAudio_ = true;
+      if (original.size() < 24) return fail("hdlr is cut short");
+      if (original.sub(8, 4).str() == "soun") sawAudio_ = true;
       else return fail("not an audio-only file (a video?)");
-      if (body.size() > 25 || (body.size() == 25 && body[24] != 0)) note(removed_, "software");
-      body.resize(25);
-      body[24] = 0;
+      if (original.size() > 25 || (original.size() == 25 && original[24] != 0)) note(removed_, "software");
+      changed = original.sub(0, 24).copy();
+      changed.push_back(0);
     } else if (type == "stco" || type == "co64") {
       // version/flags, entry count, entries (4 or 8 bytes), patched in run().
       const std::size_t w = type == "co64" ? 8 : 4;
-      if (body.size() < 8) return fail(type + " is cut short");
-      const std::uint64_t count = be32(body.data() + 4);
-      if (body.size() - 8 < count * w) return fail(type + " is cut short");
+      if (original.size() < 8) return fail(type + " is cut short");
+      const std::uint64_t count = readU32BE(original.data() + 4);
+      if (original.size() - 8 < count * w) return fail(type + " is cut short");
       const std::size_t first = out_.size() + 8 + 8;
       for (std::uint64_t i = 0; i < count; ++i) offsets_.emplace_back(first + i * w, w == 8);
     } else if (type == "mdat") {
       mdats_.push_back({at, out_.size() + 8, end - at});
     }
     const std::size_t start = out_.size();
-    putBox(type, body);
+    putBox(type, changed.empty() ? original : ByteView(changed));
     patchSize(start);
     return true;
   }
@@ -456,7 +452,8 @@ Filtered filterM4a(ByteView in, Bytes& out, std::vector<std::string>& removed) {
 // Vorbis setup header and every audio page are kept byte for byte, renumbered
 // and re-checksummed. One logical stream only; whatever follows its last page
 // is dropped.
-std::uint32_t oggCrc(const std::uint8_t* p, std::size_t n) {
+// CRC-32 (polynomial 0x04C11DB7, unreflected, no final xor) of p[0..n), continuing from `crc`.
+std::uint32_t oggCrc(const std::uint8_t* p, std::size_t n, std::uint32_t crc = 0) {
   static const auto table = [] {
     std::array<std::uint32_t, 256> t{};
     for (std::uint32_t i = 0; i < 256; ++i) {
@@ -466,9 +463,14 @@ std::uint32_t oggCrc(const std::uint8_t* p, std::size_t n) {
     }
     return t;
   }();
-  std::uint32_t crc = 0;
   for (std::size_t i = 0; i < n; ++i) crc = (crc << 8) ^ table[((crc >> 24) ^ p[i]) & 0xFF];
   return crc;
+}
+
+// A page's checksum: over the whole page with its own checksum field as zeros.
+std::uint32_t oggPageCrc(const std::uint8_t* page, std::size_t size) {
+  static const std::uint8_t zeros[4] = {};
+  return oggCrc(page + 26, size - 26, oggCrc(zeros, 4, oggCrc(page, 22)));
 }
 
 struct OggPage {
@@ -491,7 +493,7 @@ void putOggPage(Bytes& out, std::uint8_t flags, std::uint64_t granule, std::uint
   out.push_back(static_cast<std::uint8_t>(lacing.size()));
   out.insert(out.end(), lacing.begin(), lacing.end());
   out.insert(out.end(), body.begin(), body.end());
-  putLe32(out.data() + start + 22, oggCrc(out.data() + start, out.size() - start));
+  putLe32(out.data() + start + 22, oggPageCrc(out.data() + start, out.size() - start));
 }
 
 Filtered filterOgg(ByteView in, Bytes& out, std::vector<std::string>& removed) {
@@ -513,9 +515,7 @@ Filtered filterOgg(ByteView in, Bytes& out, std::vector<std::string>& removed) {
     pg.bodyAt = i + 27 + segs;
     pg.size = 27 + segs + body;
     if (i + pg.size > n) return {false, "an Ogg page is cut short"};
-    Bytes copy(p + i, p + i + pg.size);
-    std::memset(copy.data() + 22, 0, 4);
-    if (oggCrc(copy.data(), copy.size()) != le32(p + i + 22)) return {false, "an Ogg page fails its checksum"};
+    if (oggPageCrc(p + i, pg.size) != le32(p + i + 22)) return {false, "an Ogg page fails its checksum"};
     if (!pages.empty() && pg.serial != pages[0].serial) return {false, "more than one Ogg stream"};
     pages.push_back(std::move(pg));
     i += pages.back().size;
@@ -596,8 +596,7 @@ Filtered filterOgg(ByteView in, Bytes& out, std::vector<std::string>& removed) {
     const std::size_t start = out.size();
     out.insert(out.end(), p + pg.at, p + pg.at + pg.size);
     putLe32(out.data() + start + 18, seq++);
-    std::memset(out.data() + start + 22, 0, 4);
-    putLe32(out.data() + start + 22, oggCrc(out.data() + start, pg.size));
+    putLe32(out.data() + start + 22, oggPageCrc(out.data() + start, pg.size));
   }
   return {true, {}};
 }

@@ -60,6 +60,11 @@ inline T readBE(const std::uint8_t* p) {
   return v;
 }
 inline std::uint32_t readU32BE(const std::uint8_t* p) { return readBE<std::uint32_t>(p); }
+// Overwrites sizeof(T) bytes at p (a length or an offset patched in place).
+template <typename T>
+inline void writeBE(std::uint8_t* p, T v) {
+  for (std::size_t i = 0; i < sizeof(T); ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * (sizeof(T) - 1 - i)));
+}
 
 // Calls fn(line, number) for each line of `text` (split at '\n', which is not
 // part of the line; a '\r' before it is), numbered from 1 — the loop every
