@@ -282,8 +282,8 @@ class CollectorImpl final : public proto::Collector::Server {
     std::size_t bytes = 0;
     bool truncated = false;
     for (const auto& id : wanted) {
-      auto e = ctx_.store.fetch(centre(), id);
-      if (!e || e->data.size() > protocol::kMaxFetchBytes) continue;  // large ones: `read`
+      auto e = ctx_.store.fetch(centre(), id, protocol::kMaxFetchBytes);  // larger ones: `read`
+      if (!e) continue;
       if (!found.empty() && bytes + e->data.size() > protocol::kMaxFetchBytes) {
         truncated = true;
         break;

@@ -96,10 +96,10 @@ std::vector<InboxEntry> RelayStore::list(std::string_view centre, ByteView after
   return out;
 }
 
-std::optional<StoredEnvelope> RelayStore::fetch(std::string_view centre, const InboxId& id) {
+std::optional<StoredEnvelope> RelayStore::fetch(std::string_view centre, const InboxId& id, std::size_t maxBytes) {
   auto txn = lmdb::Txn::read(env_);
   auto v = lmdb::get(txn, inbox_, inboxKey(centre, id));
-  if (!v) return std::nullopt;
+  if (!v || v->size() - 4 > maxBytes) return std::nullopt;
   return StoredEnvelope{readU32BE(v->data()), v->sub(4, v->size() - 4).copy()};
 }
 

@@ -88,7 +88,9 @@ class RelayStore {
   // Up to `limit` entries with id > after (after empty: from the start).
   std::vector<InboxEntry> list(std::string_view centre, ByteView after, std::uint32_t limit,
                                bool& more);
-  std::optional<StoredEnvelope> fetch(std::string_view centre, const InboxId& id);
+  // nullopt also for an envelope above `maxBytes`, which is then not copied.
+  std::optional<StoredEnvelope> fetch(std::string_view centre, const InboxId& id,
+                                      std::size_t maxBytes = SIZE_MAX);
   // Bytes [offset, offset+length) of one envelope, fewer at its end, none past
   // it; nullopt for an unknown id. Copies only the range (large envelopes are
   // read a megabyte at a time).

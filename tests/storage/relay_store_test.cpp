@@ -40,6 +40,11 @@ TEST_CASE("relay store: insert and list in id order and fetch and remove") {
   REQUIRE(env);
   CHECK(env->data == Bytes(103, 'a'));
   CHECK_FALSE(store.fetch("centre-b", ids[3]));  // ids are scoped to their centre
+  CHECK(store.fetch("centre-a", ids[3], 103));
+  CHECK_FALSE(store.fetch("centre-a", ids[3], 102));  // above the limit: left out
+  CHECK(store.fetchRange("centre-a", ids[3], 100, 10) == Bytes(3, 'a'));  // fewer at the end
+  CHECK(store.fetchRange("centre-a", ids[3], 200, 10) == Bytes());       // none past it
+  CHECK_FALSE(store.fetchRange("centre-b", ids[3], 0, 10));
 
   auto s = store.stats("centre-a");
   CHECK(s.count == 25);
