@@ -243,8 +243,8 @@ void writeOutbound(AnalystStore& store, const Keyring& keyring, ByteView bundle,
 
 bool queueReply(AnalystStore& store, const std::string& ref, const std::string& text) {
   std::optional<age::PublicKey> key;
-  store.forEachReport([&](const std::string& r, std::uint32_t, proto::Report::Reader report) {
-    if (r == ref && report.getReplyKey().size() == 32) {
+  store.withReport(ref, [&](std::uint32_t, proto::Report::Reader report) {
+    if (report.getReplyKey().size() == 32) {
       age::PublicKey pk;
       std::memcpy(pk.data(), report.getReplyKey().begin(), pk.size());
       key = pk;

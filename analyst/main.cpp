@@ -248,8 +248,7 @@ void saveOutbound(Options& o, Unlocked& u) {
 int attachmentsCommand(Options& o, Unlocked& u) {
   if (o.report.empty()) return usage("attachments needs --report REF");
   std::vector<std::tuple<std::string, std::string, std::uint64_t, std::string>> listed;  // name, type, size, removed
-  u.store->forEachReport([&](const std::string& ref, std::uint32_t, proto::Report::Reader r) {
-    if (ref != o.report) return;
+  u.store->withReport(o.report, [&](std::uint32_t, proto::Report::Reader r) {
     for (auto a : r.getAttachments()) {
       std::string removed;
       for (auto t : a.getRemovedMetadata()) removed += (removed.empty() ? "" : ", ") + std::string(t.cStr());

@@ -173,6 +173,36 @@ AnalystStore::Counts AnalystStore::counts() {
 
 void AnalystStore::forEachReport(
     const std::function<void(const std::string& ref, std::uint32_t, proto::Report::Reader)>& fn) {
+  scanReports({}, fn);
+}
+
+bool AnalystStore::withReport(const std::string& ref,
+                              const std::function<void(std::uint32_t, proto::Report::Reader)>& fn) {
+  auto prefix = refPrefix(ref);
+  bool found = false;
+  if (prefix)
+    scanReports(*prefix, [&](const std::string& r, std::uint32_t day, proto::Report::Reader report) {
+      if (r != ref) return;
+      fn(day, report);
+      found = true;
+    });
+  return found;
+}
+
+std::optional<Bytes> AnalystStore::refPrefix(const std::string& ref) {
+  Bytes prefix(kRefBytes);
+  std::size_t n = 0;
+  if (ref.size() != 2 * kRefBytes ||
+      sodium_hex2bin(prefix.data(), prefix.size(), ref.data(), ref.size(), nullptr, &n, nullptr) != 0 ||
+      n != kRefBytes)
+    return std::nullopt;
+  return prefix;
+}
+
+// Reports whose index key starts with `prefix` (all of them for an empty one):
+// a reference is such a prefix, so one report is found by a seek, not a scan.
+void AnalystStore::scanReports(ByteView prefix,
+                               const std::function<void(const std::string& ref, std::uint32_t, proto::Report::Reader)>& fn) {
   auto txn = lmdb::Txn::read(env_);
   lmdb::Cursor cur(txn, reports_);
   ByteView k, v;
@@ -189,7 +219,8 @@ void AnalystStore::forEachReport(
   const std::uintptr_t pageSize = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
   std::uintptr_t lo = UINTPTR_MAX, hi = 0;
   std::size_t scanned = 0;
-  for (bool ok = cur.first(k, v); ok; ok = cur.next(k, v)) {
+  for (bool ok = prefix.empty() ? cur.first(k, v) : cur.seek(prefix, k, v); ok && k.startsWith(prefix);
+       ok = cur.next(k, v)) {
     // Values point into the map: remember the span read, and drop it now and then.
     lo = std::min(lo, reinterpret_cast<std::uintptr_t>(v.data()));
     hi = std::max(hi, reinterpret_cast<std::uintptr_t>(v.data() + v.size()));
@@ -229,12 +260,9 @@ void AnalystStore::forEachReport(
 
 std::size_t AnalystStore::forEachAttachment(const std::string& ref,
                                             const std::function<void(std::uint8_t, ByteView)>& fn) {
-  Bytes prefix(kRefBytes);
-  std::size_t n = 0;
-  if (ref.size() != 2 * kRefBytes ||
-      sodium_hex2bin(prefix.data(), prefix.size(), ref.data(), ref.size(), nullptr, &n, nullptr) != 0 ||
-      n != kRefBytes)
-    return 0;
+  auto found = refPrefix(ref);
+  if (!found) return 0;
+  const Bytes& prefix = *found;
   auto txn = lmdb::Txn::read(env_);
   lmdb::Cursor cur(txn, attachments_);
   ByteView k, v;

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -77,6 +78,8 @@ class AnalystStore {
   static constexpr std::size_t kRefBytes = 5;
   void forEachReport(
       const std::function<void(const std::string& ref, std::uint32_t day, proto::Report::Reader)>& fn);
+  // The report `ref` alone, found by a seek: false if there is none.
+  bool withReport(const std::string& ref, const std::function<void(std::uint32_t day, proto::Report::Reader)>& fn);
   // The stored files of the report `ref`, in order; `fn` gets its position and
   // bytes (guarded memory, wiped after the call). Returns how many.
   std::size_t forEachAttachment(const std::string& ref, const std::function<void(std::uint8_t, ByteView)>& fn);
@@ -84,6 +87,9 @@ class AnalystStore {
   std::vector<std::pair<std::string, std::uint64_t>> setAsideReasons();
 
  private:
+  static std::optional<Bytes> refPrefix(const std::string& ref);  // the key bytes a reference names
+  void scanReports(ByteView prefix,
+                   const std::function<void(const std::string& ref, std::uint32_t, proto::Report::Reader)>& fn);
   Bytes indexKey(const char* what, ByteView data) const;
   Bytes sealValue(const char* db, ByteView key, ByteView value) const;
   SecretBytes openValue(const char* db, ByteView key, ByteView sealed) const;

@@ -184,6 +184,19 @@ TEST_CASE("store: a wrong passphrase opens nothing and an altered value is detec
   }
   CHECK_THROWS_AS(AnalystStore(dir.path(), "wrong", kCheap), WrongPassphrase);
   {
+    // A reference finds its report (by a seek), and nothing else.
+    AnalystStore store(dir.path(), "right", kCheap);
+    std::string ref;
+    store.forEachReport([&](const std::string& r, std::uint32_t, proto::Report::Reader) { ref = r; });
+    std::string employer;
+    CHECK(store.withReport(ref, [&](std::uint32_t, proto::Report::Reader r) { employer = r.getEmployer().getName(); }));
+    CHECK(employer == "X");
+    std::string other = ref;
+    other[0] = other[0] == '0' ? '1' : '0';
+    CHECK_FALSE(store.withReport(other, [](auto, auto) {}));
+    CHECK_FALSE(store.withReport("not-a-ref!", [](auto, auto) {}));
+  }
+  {
     // Flip a byte of the sealed report behind the store's back.
     lmdb::Env env(dir.path());
     auto txn = lmdb::Txn::write(env);
