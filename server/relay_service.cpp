@@ -463,20 +463,13 @@ class RelayImpl final : public proto::Relay::Server {
     const Stamped stamped = checkStamp(ctx_, *pinned, centre, p.getStamp(), envelopeHash, today,
                                        protocol::uploadPowBits(p.getSize()));
     const auto size = static_cast<std::size_t>(p.getSize());
-    if (ctx_.uploads.capacity - ctx_.uploads.used < size) {
-      m.submitsRefused++, m.uploadsRefusedBusy++;
-      refuse(m, "relay busy: too many uploads in progress; try again in a few minutes");
-    }
+    requireBudget(size);
     // Spent before any byte is accepted: one proof of work, one upload.
     return ctx_.writer
         .submit([stamped, &m](storage::RelayStore::Batch& b) { spendStamp(b, stamped, m); })
         .then(
             [this, context, size, envelopeHash, c = kj::heapString(centre)]() mutable {
-              // Checked again: other uploads may have begun while the stamp was written.
-              if (ctx_.uploads.capacity - ctx_.uploads.used < size) {
-                ctx_.metrics.submitsRefused++, ctx_.metrics.uploadsRefusedBusy++;
-                refuse(ctx_.metrics, "relay busy: too many uploads in progress; try again in a few minutes");
-              }
+              requireBudget(size);  // again: other uploads may have begun while the stamp was written
               ctx_.metrics.uploadsStarted++;
               context.getResults().setUpload(kj::heap<UploadImpl>(ctx_, kj::mv(c), size, envelopeHash));
             },
@@ -484,6 +477,13 @@ class RelayImpl final : public proto::Relay::Server {
               m.submitsRefused++;
               kj::throwFatalException(kj::mv(e));
             });
+  }
+
+  // Refuses an upload the shared budget cannot hold now.
+  void requireBudget(std::size_t size) {
+    if (ctx_.uploads.capacity - ctx_.uploads.used >= size) return;
+    ctx_.metrics.submitsRefused++, ctx_.metrics.uploadsRefusedBusy++;
+    refuse(ctx_.metrics, "relay busy: too many uploads in progress; try again in a few minutes");
   }
 
   kj::Promise<void> fetchReplies(FetchRepliesContext context) override {
