@@ -57,6 +57,19 @@ std::string courierKeyText(const std::string& centreId, const crypto::SigningKey
   return text;
 }
 
+namespace {
+void addEnvelope(protocol::BatchWriter& batch, const std::string& relay, capnp::Data::Reader id, std::uint32_t day,
+                 capnp::Data::Reader data) {
+  batch.add([&](proto::BatchEntry::Builder b) {
+    auto c = b.initEnvelope();
+    c.setRelay(relay);
+    c.setId(id);
+    c.setDay(day);
+    c.setData(data);
+  });
+}
+}  // namespace
+
 std::vector<RelayOutcome> collect(const CourierKey& key, kj::AsyncIoContext& io, const protocol::Net& net,
                                   gongyou::io::Sink& out, const Progress& progress) {
   std::vector<RelayOutcome> outcomes;
@@ -97,13 +110,7 @@ std::vector<RelayOutcome> collect(const CourierKey& key, kj::AsyncIoContext& io,
               if (got.size() == 0) throw std::runtime_error(relay + ": envelope shorter than listed");
               data.insert(data.end(), got.begin(), got.end());
             }
-            batch.add([&](proto::BatchEntry::Builder b) {
-              auto c = b.initEnvelope();
-              c.setRelay(relay);
-              c.setId(e.getId());
-              c.setDay(e.getDay());
-              c.setData(kj::arrayPtr(data.data(), data.size()));
-            });
+            addEnvelope(batch, relay, e.getId(), e.getDay(), kj::arrayPtr(data.data(), data.size()));
             ++o.count;
           }
           for (std::size_t i = 0; i < ids.size();) {
@@ -112,14 +119,7 @@ std::vector<RelayOutcome> collect(const CourierKey& key, kj::AsyncIoContext& io,
             auto list = fr.initIds(n);
             for (unsigned k = 0; k < n; ++k) list.set(k, kj::arrayPtr(ids[i + k].data(), ids[i + k].size()));
             auto got = bound(fr.send()).wait(io.waitScope);
-            for (auto env : got.getEnvelopes())
-              batch.add([&](proto::BatchEntry::Builder e) {
-                auto c = e.initEnvelope();
-                c.setRelay(relay);
-                c.setId(env.getId());
-                c.setDay(env.getDay());
-                c.setData(env.getData());
-              });
+            for (auto env : got.getEnvelopes()) addEnvelope(batch, relay, env.getId(), env.getDay(), env.getData());
             const std::size_t answered = got.getEnvelopes().size();
             o.count += answered;
             // Unknown ids are left out without `truncated`: move past all asked.
