@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <thread>
 
 #include "crypto/age.h"
@@ -22,9 +23,10 @@ namespace gongyou::analyst {
 namespace {
 
 // Empty when the envelope is a valid report (its canonical bytes in `out`, its
-// attachments' bytes in `files`); otherwise the reason it is set aside.
+// attachments' bytes in `files`: views into `plain`); otherwise the reason it is
+// set aside.
 std::string openReport(ByteView envelope, const std::vector<const age::Identity*>& keys, std::uint32_t day,
-                       io::SecretSink& plain, SecretBytes& workspace, Bytes& out, std::vector<SecretBytes>& files) {
+                       io::SecretSink& plain, SecretBytes& workspace, Bytes& out, std::vector<ByteView>& files) {
   io::MemorySource src(envelope);
   plain.reset();
   age::Status st;
@@ -35,14 +37,8 @@ std::string openReport(ByteView envelope, const std::vector<const age::Identity*
   }
   if (st == age::Status::NoMatch) return "not encrypted to any of the centre's analyst keys";
   if (st != age::Status::Ok) return std::string("cannot decrypt: ") + std::string(age::describe(st));
-  std::vector<ByteView> parts;
-  std::string why = protocol::decodeReport(plain.view(), day, out, &parts);
   files.clear();
-  for (auto p : parts) {
-    files.emplace_back(p.size());
-    std::memcpy(files.back().data(), p.data(), p.size());
-  }
-  return why;
+  return protocol::decodeReport(plain.view(), day, out, &files);
 }
 
 }  // namespace
@@ -95,7 +91,8 @@ ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteVie
     bool large = false;  // above kParallelBytes: opened alone when written
     std::string why;     // empty: `report` holds the canonical report
     Bytes report;
-    std::vector<SecretBytes> files;  // its attachments
+    std::vector<ByteView> files;     // its attachments: in `owned`, or in the sink it was opened into
+    std::vector<SecretBytes> owned;  // copies, when the sink is reused for the next envelope
   };
   std::vector<Opened> chunk(kChunk);
   auto parallel = [&](const std::function<void(std::size_t)>& work) {
@@ -133,8 +130,15 @@ ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteVie
           auto env = e.getEnvelope();
           chunk[i].large = env.getData().size() > kParallelBytes;
           if (chunk[i].large) return;
-          chunk[i].why = openReport(ByteView(env.getData().begin(), env.getData().size()), keys, env.getDay(), plain,
-                                    workspace, chunk[i].report, chunk[i].files);
+          Opened& o = chunk[i];
+          o.why = openReport(ByteView(env.getData().begin(), env.getData().size()), keys, env.getDay(), plain,
+                             workspace, o.report, o.files);
+          o.owned.reserve(o.files.size());
+          for (auto& f : o.files) {  // `plain` is this thread's, reused: keep a copy
+            o.owned.emplace_back(f.size());
+            std::memcpy(o.owned.back().data(), f.data(), f.size());
+            f = o.owned.back().view();
+          }
         });
       }
     });
@@ -152,17 +156,18 @@ ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteVie
         }
         Opened& o = chunk[i];
         const bool duplicate = o.known || w->known(o.hash);  // also a duplicate within this batch
+        std::optional<io::SecretSink> bigPlain;  // the files are written from it, not copied out
         if (!duplicate && o.large) {
           if (bigWorkspace.size() == 0) bigWorkspace = age::decryptWorkspace();
-          io::SecretSink plain(data.size());  // plaintext is never longer than its ciphertext
-          o.why = openReport(data, keys, env.getDay(), plain, bigWorkspace, o.report, o.files);
+          bigPlain.emplace(data.size());  // plaintext is never longer than its ciphertext
+          o.why = openReport(data, keys, env.getDay(), *bigPlain, bigWorkspace, o.report, o.files);
         }
         if (duplicate) {
           ++r.duplicates;
         } else if (o.why.empty()) {
           w->putReport(o.hash, env.getDay(), o.report);
           for (std::size_t f = 0; f < o.files.size(); ++f)
-            w->putAttachment(o.hash, static_cast<std::uint8_t>(f), o.files[f].view());
+            w->putAttachment(o.hash, static_cast<std::uint8_t>(f), o.files[f]);
           ++r.stored;
         } else {
           w->setAside(o.hash, o.why, data);
@@ -171,6 +176,7 @@ ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteVie
         }
         sodium_memzero(o.report.data(), o.report.size());
         o.files.clear();
+        o.owned.clear();
       });
     }
     sinceCommit += n;

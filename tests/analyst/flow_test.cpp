@@ -260,7 +260,9 @@ TEST_CASE("analyst flow: a report with three evidence files arrives scrubbed and
   REQUIRE(run({test::kRelayBin, "add-centre", "--data", rt / "r", c.dir + "/centre.bundle"}).first == 0);
 
   // A photo with GPS and the phone's make, a PNG with text chunks, and a
-  // voice note with ID3 tags, large enough (1.2 MB) to go as a chunked upload.
+  // voice note with ID3 tags, large enough (1.2 MB) to go as a chunked upload;
+  // and a second report with the PNG alone, small enough (16 KiB) to be
+  // decrypted with the text reports, in parallel.
   test::TempDir w;
   const std::vector<std::string> files{test::phonePhoto(w, "IMG_20261120_140327.jpg"), w / "chart.png",
                                        test::taggedMp3(w, "voice.mp3", 30, 320)};
@@ -268,7 +270,8 @@ TEST_CASE("analyst flow: a report with three evidence files arrives scrubbed and
   storage::writeFileAtomic(
       w / "r.json",
       R"({"employer":{"name":"Epsilon Shoes","province":"Fujian"},"categories":["wage_arrears"],"language":"en",)"
-      R"("attachments":["IMG_20261120_140327.jpg","chart.png",")" + files[2] + R"("]})");
+      R"("attachments":["IMG_20261120_140327.jpg","chart.png",")" + files[2] + R"("]})" "\n"
+      R"({"employer":{"name":"Zeta Toys"},"categories":["other"],"language":"en","attachments":["chart.png"]})");
   auto worker = [&](std::vector<std::string> args, const std::string& err = {}) {
     std::vector<std::string> v{kReportBin, "--state", w / "s", "--lang", "en"};
     v.insert(v.end(), args.begin(), args.end());
@@ -288,14 +291,24 @@ TEST_CASE("analyst flow: a report with three evidence files arrives scrubbed and
 
   auto collected = c.courier({"collect", "--out", c.tmp / "b"});
   REQUIRE(collected.first == 0);
-  CHECK_THAT(collected.second, Catch::Contains(relay.address() + ": 1 envelopes"));
+  CHECK_THAT(collected.second, Catch::Contains(relay.address() + ": 2 envelopes"));
   auto imported = c.analyst({"import", c.tmp / "b"});
   REQUIRE(imported.first == 0);
-  CHECK_THAT(imported.second, Catch::Contains("1 new reports"));
+  CHECK_THAT(imported.second, Catch::Contains("2 new reports"));
 
   auto list = c.analyst({"list"});
-  CHECK_THAT(list.second, Catch::Contains("(3 evidence file(s))"));
-  const std::string ref = list.second.substr(0, list.second.find(' '));
+  auto lineOf = [&](const std::string& employer) {
+    const std::size_t at = list.second.find(employer);
+    REQUIRE(at != std::string::npos);
+    const std::size_t start = list.second.rfind('\n', at) == std::string::npos ? 0 : list.second.rfind('\n', at) + 1;
+    return list.second.substr(start, list.second.find('\n', at) - start);
+  };
+  CHECK_THAT(lineOf("Epsilon Shoes"), Catch::Contains("(3 evidence file(s))"));
+  CHECK_THAT(lineOf("Zeta Toys"), Catch::Contains("(1 evidence file(s))"));
+  const std::string ref = lineOf("Epsilon Shoes").substr(0, 10), small = lineOf("Zeta Toys").substr(0, 10);
+  REQUIRE(c.analyst({"attachments", "--report", small, "--out", c.tmp / "small"}).first == 0);
+  CHECK(storage::readFile(c.tmp / "small" + "/" + small + "-evidence-1.png") ==
+        client::scrub(storage::readFile(files[1])).data);
   auto shown = c.analyst({"attachments", "--report", ref});
   REQUIRE(shown.first == 0);
   CHECK_THAT(shown.second, Catch::Contains("1. evidence-1.jpg  image/jpeg") && Catch::Contains("GPS position"));
@@ -317,8 +330,8 @@ TEST_CASE("analyst flow: a report with three evidence files arrives scrubbed and
   // The analysis counts evidence; the exports carry no file.
   REQUIRE(c.analyst({"report", "--out", c.tmp / "report", "--internal"}).first == 0);
   const std::string summary = slurp(c.tmp / "report/summary.json");
-  CHECK_THAT(summary, Catch::Contains("\"reportsWithEvidence\": \"1\""));
-  CHECK_THAT(summary, Catch::Contains("\"audio\": \"1\"") && Catch::Contains("\"photo\": \"1\""));
+  CHECK_THAT(summary, Catch::Contains("\"reportsWithEvidence\": \"2\""));
+  CHECK_THAT(summary, Catch::Contains("\"audio\": \"1\"") && Catch::Contains("\"photo\": \"2\""));
   CHECK(storage::listFiles(c.tmp / "report", ".jpg").empty());
   CHECK(storage::listFiles(c.tmp / "report", ".mp3").empty());
   // The store holds them sealed.
