@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "client/enrol.h"
 #include "client/form.h"
 #include "client/i18n.h"
@@ -31,6 +33,7 @@ struct Options {
   std::string command, state, proxy, lang;
   std::vector<std::string> args;
   std::string json;
+  std::string output = "text";  // or "json": one line per input report, for intake tools
   long timeoutSeconds = 20;
   bool noReply = false;
 };
@@ -59,33 +62,11 @@ class Cli {
       FormResult r = runForm(std::cin, std::cout, tr_, displayName(*pinned), msg);
       if (!r.confirmed) return kRefused;
       online(pinned);
-      return send(*pinned, msg, r.wantReply && !o_.noReply, r.evidence);
+      std::cerr << tr_("send.working") << std::endl;
+      protocol::RelaySession relays(io_, relaysOf(*pinned), net_);
+      return send(*pinned, relays, msg, r.wantReply && !o_.noReply, r.evidence);
     }
-    if (c == "submit") {
-      int code = kRefused;
-      auto reports = readJson(code);
-      if (!reports) return code;
-      online(pinned);
-      int worst = kOk;
-      for (auto& r : *reports) {
-        // Read and scrubbed again here, one report at a time: a batch of
-        // intake forms with photos is never in memory all at once.
-        std::vector<Evidence> evidence;
-        for (const auto& path : r.files) {
-          LoadedEvidence l = loadEvidence(path);
-          if (l.problem != EvidenceProblem::None) {  // changed since it was checked
-            std::cerr << explainEvidence(tr_, path, l, evidence.size()) << "\n";
-            worst = std::max(worst, kRefused);
-            evidence.clear();
-            break;
-          }
-          evidence.push_back(std::move(l.evidence));
-        }
-        if (evidence.size() != r.files.size()) continue;
-        worst = std::max(worst, send(*pinned, *r.message, !o_.noReply, evidence));
-      }
-      return worst;
-    }
+    if (c == "submit") return submitJson(pinned);
     online(pinned, /*flushOutbox=*/c != "flush");
     if (c == "flush") return flush(*pinned, false);
     if (c == "replies") return replies(*pinned);
@@ -143,107 +124,143 @@ class Cli {
   }
 
   int flush(const Pinned& p, bool quiet) {
-    auto r = client::flush(state_, p, io_, net_);
+    protocol::RelaySession relays(io_, relaysOf(p), net_);
+    auto r = client::flush(state_, p, relays, io_);
     if (!quiet || r.delivered > 0)
       std::cout << tr_("flush.result", {std::to_string(r.delivered), std::to_string(r.waiting)}) << "\n";
     return r.waiting == 0 ? kOk : kQueued;
   }
 
-  // Seals and delivers one report; prints the outcome. Returns an exit code.
-  int send(const Pinned& p, SecretMessage& msg, bool wantReply, const std::vector<Evidence>& evidence) {
+  // Seals and delivers one report over `relays`; prints the outcome (for input
+  // line `line` of a batch, or alone when 0). Returns an exit code.
+  int send(const Pinned& p, protocol::RelaySession& relays, SecretMessage& msg, bool wantReply,
+           const std::vector<Evidence>& evidence, std::size_t line = 0) {
     Sealed sealed = seal(p, msg, wantReply, evidence);
-    // The proof of work takes a second or two, more while a relay is under
-    // attack: say so, on stderr, so nobody thinks the program hung.
-    std::cerr << tr_("send.working") << std::endl;
     const bool tty = ::isatty(2);
-    Delivery d = deliver(state_, p, sealed.envelope, io_, net_, [&](std::size_t done, std::size_t total) {
-      char line[64];
-      std::snprintf(line, sizeof line, "%.1f / %.1f MB", done / 1e6, total / 1e6);
-      std::cerr << (tty ? "\r" : "") << tr_("send.uploading", {line}) << (tty && done < total ? "" : "\n") << std::flush;
+    Delivery d = deliver(state_, p, relays, sealed.envelope, io_, [&](std::size_t done, std::size_t total) {
+      char text[64];
+      std::snprintf(text, sizeof text, "%.1f / %.1f MB", done / 1e6, total / 1e6);
+      std::cerr << (tty ? "\r" : "") << tr_("send.uploading", {text}) << (tty && done < total ? "" : "\n") << std::flush;
     });
-    if (d.delivered) std::cout << tr_("send.ok", {toHex(ByteView(d.receipt.id.data(), 8))}) << "\n";
-    else std::cout << tr_("send.queued") << "\n";
-    if (sealed.replyCode) {
-      auto text = sealed.replyCode->text();
-      std::cout << tr_("send.reply_code") << "\n    " << text.view().str() << "\n" << tr_("send.reply_code_hint") << "\n";
+    const std::string receipt = d.delivered ? toHex(ByteView(d.receipt.id.data(), 8)) : "";
+    if (o_.output == "json") {
+      nlohmann::json j{{"line", line ? line : 1}, {"status", d.delivered ? "sent" : "queued"}};
+      if (d.delivered) j["receipt"] = receipt, j["relay"] = d.relay;
+      if (sealed.replyCode) j["replyCode"] = std::string(sealed.replyCode->text().view().str());
+      std::cout << j.dump() << std::endl;
+    } else {
+      if (line) std::cout << tr_("send.line", {std::to_string(line)}) << " ";
+      if (d.delivered) std::cout << tr_("send.ok", {receipt}) << "\n";
+      else std::cout << tr_("send.queued") << "\n";
+      if (sealed.replyCode) {
+        auto text = sealed.replyCode->text();
+        std::cout << tr_("send.reply_code") << "\n    " << text.view().str() << "\n" << tr_("send.reply_code_hint") << "\n";
+      }
     }
     return d.delivered ? kOk : kQueued;
   }
 
-  // All or nothing: a batch from a paper intake either goes whole or waits for
-  // its mistakes to be fixed. nullopt (with each problem printed) if any is bad.
-  struct ReadyReport {
-    std::unique_ptr<SecretMessage> message;
-    std::vector<std::string> files;  // checked: each one scrubs, the set fits the caps
-  };
+  // JSON input, one report or thousands. Every report, and every file of
+  // every report, is checked first: a batch from a paper intake goes whole or
+  // waits for its mistakes to be fixed. Nothing of the reports is kept from that
+  // pass but the paths of their files; each is then parsed again, its files read
+  // and scrubbed again, sealed and sent, one at a time — a batch is never in
+  // memory at once — over one connection. A report that fails then is told with
+  // its line and the rest go on.
+  int submitJson(std::unique_ptr<Pinned>& pinned) {
+    if (o_.json.empty() || !o_.args.empty()) return fail(kUsage, tr_("error.usage"));
+    std::string input;
+    if (o_.json == "-") {
+      input.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    } else {
+      std::ifstream f(o_.json, std::ios::binary);
+      if (!f) return fail(kError, tr_("error.cannot_read", {o_.json}));
+      input.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    }
+    struct Wipe {
+      std::string& s;
+      ~Wipe() { sodium_memzero(s.data(), s.size()); }
+    } wipe{input};
+    const auto objects = splitReportsJson(input);
+    std::vector<std::vector<std::string>> files;
+    if (int code = checkJson(objects, files); code != kOk) return code;
 
-  // Every file of every report is read and scrubbed before anything is sent:
-  // one that cannot go stops the whole input (what was removed is shown now).
-  // Only the paths are kept. Relative paths are relative to the JSON file (or
-  // the working directory for standard input).
-  std::optional<std::vector<ReadyReport>> readJson(int& code) {
-    auto parsed = parseJson(code);
-    if (!parsed) return std::nullopt;
+    online(pinned);
+    protocol::RelaySession relays(io_, relaysOf(*pinned), net_);
+    const bool batch = objects.size() > 1, tty = ::isatty(2);
+    if (!batch || !tty) std::cerr << tr_("send.working") << std::endl;
+    int worst = kOk;
+    std::size_t sent = 0, queued = 0, failed = 0;
+    for (std::size_t i = 0; i < objects.size(); ++i) {
+      const std::size_t line = batch ? objects[i].line : 0;
+      if (batch && tty)
+        std::cerr << "\r" << tr_("send.progress", {std::to_string(i + 1), std::to_string(objects.size())}) << std::flush;
+      int code = kError;
+      try {
+        JsonReport r = parseReportJson(objects[i], protocol::today());
+        if (!r.message) throw InvalidReport(r.error);  // only if the day changed since the check
+        std::vector<Evidence> evidence;
+        for (const auto& path : files[i]) {
+          LoadedEvidence l = loadEvidence(path);
+          if (l.problem != EvidenceProblem::None) throw InvalidReport(explainEvidence(tr_, path, l, evidence.size()));
+          evidence.push_back(std::move(l.evidence));
+        }
+        code = send(*pinned, relays, *r.message, !o_.noReply, evidence, line);
+      } catch (const std::exception& e) {
+        // One report's failure stops that report only.
+        if (batch && tty) std::cerr << "\n";
+        std::cerr << tr_("error.prefix") << " " << tr_("error.line", {std::to_string(objects[i].line)}) << " " << e.what()
+                  << "\n";
+        if (o_.output == "json")
+          std::cout << nlohmann::json{{"line", objects[i].line}, {"status", "failed"}}.dump() << std::endl;
+        code = dynamic_cast<const InvalidReport*>(&e) ? kRefused : kError;
+      }
+      (code == kOk ? sent : code == kQueued ? queued : failed)++;
+      worst = std::max(worst, code);
+    }
+    if (batch) {
+      if (tty) std::cerr << "\n";
+      std::cerr << tr_("send.summary", {std::to_string(sent), std::to_string(queued), std::to_string(failed)}) << "\n";
+    }
+    return worst;
+  }
+
+  // The first pass of submitJson: parses and validates every report and reads
+  // and scrubs every file, printing each problem with its line; keeps only the
+  // checked paths (relative ones are relative to the JSON file, or the working
+  // directory for standard input). kOk when all can go.
+  int checkJson(const std::vector<JsonObjectText>& objects, std::vector<std::vector<std::string>>& files) {
     std::string base;
     if (o_.json != "-" && o_.json.find('/') != std::string::npos) base = o_.json.substr(0, o_.json.rfind('/') + 1);
-    std::vector<ReadyReport> out;
-    bool bad = false;
-    for (auto& r : *parsed) {
-      ReadyReport ready{std::move(r.message), {}};
+    bool badReport = false, badFile = false;
+    const std::uint32_t today = protocol::today();
+    for (const auto& object : objects) {
+      JsonReport r = parseReportJson(object, today);
+      files.emplace_back();
+      if (!r.message) {
+        badReport = true;
+        std::cerr << tr_("error.prefix") << " " << tr_("error.invalid") << ": line " << r.line << ": " << r.error << "\n";
+        continue;
+      }
       std::vector<std::uint64_t> sizes;  // for the caps over the set: no bytes kept
       for (const auto& path : r.attachmentPaths) {
         const std::string full = path.front() == '/' ? path : base + path;
         LoadedEvidence l = loadEvidence(full);
         std::cerr << explainEvidence(tr_, path, l, sizes.size()) << "\n";
         if (l.problem != EvidenceProblem::None) {
-          bad = true;
+          badFile = true;
           continue;
         }
-        ready.files.push_back(full);
+        files.back().push_back(full);
         sizes.push_back(l.evidence.data.size());
       }
       if (std::string set = checkEvidenceSet(sizes); !set.empty()) {
         std::cerr << tr_("error.prefix") << " line " << r.line << ": " << explainEvidenceSet(tr_, set) << "\n";
-        bad = true;
+        badFile = true;
       }
-      out.push_back(std::move(ready));
     }
-    if (bad) {
-      code = fail(kRefused, tr_("error.not_sent"));
-      return std::nullopt;
-    }
-    return out;
-  }
-
-  std::optional<std::vector<JsonReport>> parseJson(int& code) {
-    if (o_.json.empty() || !o_.args.empty()) {
-      code = fail(kUsage, tr_("error.usage"));
-      return std::nullopt;
-    }
-    std::string input;
-    if (o_.json == "-") {
-      input.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-    } else {
-      std::ifstream f(o_.json, std::ios::binary);
-      if (!f) {
-        code = fail(kError, "cannot read " + o_.json);
-        return std::nullopt;
-      }
-      input.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-    }
-    auto reports = parseReportsJson(input, protocol::today());
-    sodium_memzero(input.data(), input.size());
-    bool bad = false;
-    for (const auto& r : reports)
-      if (!r.message) {
-        bad = true;
-        std::cerr << tr_("error.prefix") << " " << tr_("error.invalid") << ": line " << r.line << ": " << r.error << "\n";
-      }
-    if (bad) {
-      code = kRefused;
-      return std::nullopt;
-    }
-    return reports;
+    if (badFile) return fail(kRefused, tr_("error.not_sent"));
+    return badReport ? kRefused : kOk;
   }
 
   int replies(const Pinned& p) {
@@ -283,6 +300,10 @@ int main(int argc, char** argv) {
     else if (a == "--proxy") value(o.proxy);
     else if (a == "--lang") value(o.lang);
     else if (a == "--json") value(o.json);
+    else if (a == "--output") {
+      value(o.output);
+      if (o.output != "text" && o.output != "json") usageError = true;
+    }
     else if (a == "--no-reply") o.noReply = true;
     else if (a == "--timeout") {
       std::string t;

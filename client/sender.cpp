@@ -75,12 +75,12 @@ Sealed seal(const Pinned& pinned, SecretMessage& message, bool wantReply, const 
   return out;
 }
 
-Delivery deliver(ReporterState& state, const Pinned& pinned, ByteView envelope, kj::AsyncIoContext& io,
-                 const protocol::Net& net, const protocol::UploadProgress& progress) {
+Delivery deliver(ReporterState& state, const Pinned& pinned, protocol::RelaySession& relays, ByteView envelope,
+                 kj::AsyncIoContext& io, const protocol::UploadProgress& progress) {
   Delivery d;
   const std::string centre = pinned.code.centreId;
   try {
-    d.relay = protocol::withRelay(io, relaysOf(pinned), net, [&](proto::Relay::Client& relay, const protocol::CallTimeout& t) {
+    d.relay = relays.call([&](proto::Relay::Client& relay, const protocol::CallTimeout& t) {
       d.receipt = protocol::submitEnvelope(relay, io.waitScope, centre, envelope, &t, progress);
     });
     d.delivered = true;
@@ -91,12 +91,16 @@ Delivery deliver(ReporterState& state, const Pinned& pinned, ByteView envelope, 
   return d;
 }
 
-FlushResult flush(ReporterState& state, const Pinned& pinned, kj::AsyncIoContext& io, const protocol::Net& net) {
+FlushResult flush(ReporterState& state, const Pinned& pinned, protocol::RelaySession& relays, kj::AsyncIoContext& io) {
   FlushResult r;
   for (const auto& path : state.outbox()) {
+    if (relays.offline()) {
+      ++r.waiting;
+      continue;
+    }
     Bytes envelope = storage::readFile(path);
     try {
-      protocol::withRelay(io, relaysOf(pinned), net, [&](proto::Relay::Client& relay, const protocol::CallTimeout& t) {
+      relays.call([&](proto::Relay::Client& relay, const protocol::CallTimeout& t) {
         protocol::submitEnvelope(relay, io.waitScope, pinned.code.centreId, envelope, &t);
       });
       state.dequeue(path);

@@ -55,10 +55,12 @@ struct Delivery {
   std::string why;                   // why not delivered
 };
 
-// Submits `envelope`; on failure everywhere, queues it in the outbox.
-// `progress`: see protocol::submitEnvelope (large envelopes only).
-Delivery deliver(ReporterState& state, const Pinned& pinned, ByteView envelope, kj::AsyncIoContext& io,
-                 const protocol::Net& net, const protocol::UploadProgress& progress = {});
+// Submits `envelope` to the pinned centre over `relays` (a session on
+// relaysOf(pinned): one connection for a whole batch); on failure everywhere,
+// queues it in the outbox. `progress`: see protocol::submitEnvelope (large
+// envelopes only).
+Delivery deliver(ReporterState& state, const Pinned& pinned, protocol::RelaySession& relays, ByteView envelope,
+                 kj::AsyncIoContext& io, const protocol::UploadProgress& progress = {});
 
 struct FlushResult {
   std::size_t delivered = 0, waiting = 0;
@@ -69,6 +71,7 @@ struct FlushResult {
 // receipt for it. (If a receipt is lost after the relay stored the envelope, the
 // next flush sends it again; both copies have one envelope hash, and the
 // analyst keeps one.)
-FlushResult flush(ReporterState& state, const Pinned& pinned, kj::AsyncIoContext& io, const protocol::Net& net);
+// Stops trying (the rest counted as waiting) once the session finds no relay at all.
+FlushResult flush(ReporterState& state, const Pinned& pinned, protocol::RelaySession& relays, kj::AsyncIoContext& io);
 
 }  // namespace gongyou::client

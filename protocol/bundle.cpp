@@ -149,7 +149,8 @@ std::unique_ptr<capnp::MessageReader> readSignedBundle(ByteView framed,
 
 std::unique_ptr<BundleFile> BundleFile::open(ByteView framed) {
   std::unique_ptr<BundleFile> f(new BundleFile);
-  f->message_ = readSignedBundle(framed, f->words_);
+  readSignedBundle(framed, f->words_);  // checked within the caps; then read again freely
+  f->message_ = std::make_unique<capnp::FlatArrayMessageReader>(f->words_.asPtr(), rereadOptions());
   auto bytes = f->signedBundle().getBundle();
   f->bundle_ = Canonical<proto::KeyBundle>::parse(ByteView(bytes.begin(), bytes.size()), kBundleWords);
   if (!f->bundle_) throw std::runtime_error("bundle file does not hold a canonical KeyBundle");

@@ -37,29 +37,30 @@ class Canonical {
     if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0 ||
         bytes.size() / sizeof(capnp::word) > maxWords)
       return nullptr;
-    std::unique_ptr<Canonical> c(new Canonical(bytes, maxWords));
+    std::unique_ptr<Canonical> c(new Canonical(bytes));
     bool ok = false;
     KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
-      ok = c->reader_->isCanonical();
-      if (ok) (void)c->root().totalSize();  // traverses: enforces the limits now
+      capnp::SegmentArrayMessageReader check(kj::arrayPtr(&c->segment_, 1), readerOptions(maxWords));
+      ok = check.isCanonical();
+      if (ok) (void)check.getRoot<T>().totalSize();  // traverses: enforces the limits now
     })) {
       (void)e;
       return nullptr;
     }
-    return ok ? std::move(c) : nullptr;
+    if (!ok) return nullptr;
+    // Canonical: every word is reached by exactly one pointer, so no reading can
+    // cost more than the size checked above; the reader callers get has no
+    // budget to run out of however often they read it (limits.h).
+    c->reader_ = std::make_unique<capnp::SegmentArrayMessageReader>(kj::arrayPtr(&c->segment_, 1), rereadOptions());
+    return c;
   }
 
   typename T::Reader root() const { return reader_->template getRoot<T>(); }
 
  private:
-  Canonical(ByteView bytes, std::uint64_t maxWords)
-      : words_(kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word))) {
+  explicit Canonical(ByteView bytes) : words_(kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word))) {
     std::memcpy(words_.begin(), bytes.data(), bytes.size());
     segment_ = kj::ArrayPtr<const capnp::word>(words_.begin(), words_.size());
-    // The byte size is already bounded; the traversal budget must also cover the
-    // caller reading every field again after parse() walked the whole message.
-    reader_ = std::make_unique<capnp::SegmentArrayMessageReader>(kj::arrayPtr(&segment_, 1),
-                                                                  readerOptions(8 * maxWords));
   }
   kj::Array<capnp::word> words_;
   kj::ArrayPtr<const capnp::word> segment_;

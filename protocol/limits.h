@@ -88,4 +88,17 @@ inline capnp::ReaderOptions readerOptions(std::uint64_t words = kMaxMessageWords
   return o;
 }
 
+// For a message already read whole within readerOptions() and kept to be read
+// again (a pinned bundle, a checked entry): the traversal limit exists so that a
+// hostile message cannot make one reading cost more than its size, and that was
+// enforced when it was first read. Kept with its budget, it would run out after
+// some thousands of readings in one long run (a batch of reports read the pinned
+// bundle for each), failing honest work with "Exceeded message traversal limit".
+inline capnp::ReaderOptions rereadOptions() {
+  capnp::ReaderOptions o;
+  o.traversalLimitInWords = UINT64_MAX;
+  o.nestingLimit = kMaxNesting;
+  return o;
+}
+
 }  // namespace gongyou::protocol

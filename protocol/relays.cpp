@@ -2,24 +2,62 @@
 
 namespace gongyou::protocol {
 
+namespace {
+
+// Whether a failure says the relay could not be talked to at all (refused or
+// dropped connection, timeout), rather than that it answered and said no.
+bool connectivity(const kj::Exception& e) {
+  return e.getType() == kj::Exception::Type::DISCONNECTED || e.getType() == kj::Exception::Type::OVERLOADED;
+}
+
+}  // namespace
+
 std::string withRelay(kj::AsyncIoContext& io, const std::vector<std::string>& relays, const Net& net,
-                      const std::function<void(proto::Relay::Client&, const CallTimeout&)>& fn) {
+                      const RelayCall& fn) {
+  return RelaySession(io, relays, net).call(fn);
+}
+
+RelaySession::RelaySession(kj::AsyncIoContext& io, std::vector<std::string> relays, const Net& net)
+    : io_(io), relays_(std::move(relays)), net_(net), bound_{io.provider->getTimer(), net.timeout.count() * kj::MILLISECONDS} {}
+
+RelaySession::~RelaySession() = default;
+
+std::string RelaySession::call(const RelayCall& fn) {
+  if (!offlineWhy_.empty()) throw Unreachable(offlineWhy_);
   std::string reasons;
-  CallTimeout bound{io.provider->getTimer(), net.timeout.count() * kj::MILLISECONDS};
-  for (const auto& relay : relays) {
+  bool answered = false;  // some relay was reached and refused
+  auto attempt = [&](std::size_t i) {
     std::string why;
+    bool connected = false;
     try {
-      RelayConnection conn(io, relay, net.timeout, net.proxy);
-      fn(conn.relay(), bound);
-      return relay;
+      if (!conn_ || current_ != i) {
+        conn_.reset();
+        conn_ = std::make_unique<RelayConnection>(io_, relays_[i], net_.timeout, net_.proxy);
+        current_ = i;
+      }
+      connected = true;
+      fn(conn_->relay(), bound_);
+      return true;
     } catch (const kj::Exception& e) {
       why = e.getDescription().cStr();
+      answered = answered || !connectivity(e);
     } catch (const std::exception& e) {
       why = e.what();
+      answered = answered || connected;
     }
-    reasons += (reasons.empty() ? "" : "; ") + relay + ": " + why;
-  }
-  throw Unreachable(relays.empty() ? "no relay known" : "no relay reachable (" + reasons + ")");
+    conn_.reset();
+    reasons += (reasons.empty() ? "" : "; ") + relays_[i] + ": " + why;
+    return false;
+  };
+  // The connection that worked last, then each relay afresh (that one again too:
+  // a relay restarted since is reached on a new connection).
+  if (conn_ && attempt(current_)) return relays_[current_];
+  reasons.clear();
+  for (std::size_t i = 0; i < relays_.size(); ++i)
+    if (attempt(i)) return relays_[i];
+  std::string why = relays_.empty() ? "no relay known" : "no relay reachable (" + reasons + ")";
+  if (!answered) offlineWhy_ = why;
+  throw Unreachable(why);
 }
 
 }  // namespace gongyou::protocol

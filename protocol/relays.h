@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -30,9 +31,39 @@ class Unreachable : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+using RelayCall = std::function<void(proto::Relay::Client&, const CallTimeout&)>;
+
 // Calls `fn` with a connection to each relay in turn until one call returns;
 // returns which relay it was.
 std::string withRelay(kj::AsyncIoContext& io, const std::vector<std::string>& relays, const Net& net,
-                      const std::function<void(proto::Relay::Client&, const CallTimeout&)>& fn);
+                      const RelayCall& fn);
+
+// Many calls in one run (a batch of reports, an outbox): the connection that
+// last worked is kept for the next call, so 20,000 reports cost one connection
+// (one Tor circuit), not 20,000. A call that fails on it is tried again on a new
+// connection to each relay in turn, in order.
+//
+// When no relay can even be connected to (or every connection drops), the
+// session is offline for the rest of its life: later calls throw Unreachable at
+// once, with the same reasons, instead of waiting on every dead relay again for
+// each report. A relay that answers and refuses does not make it offline.
+//
+// Lifetime: `io` outlives the session; one thread.
+class RelaySession {
+ public:
+  RelaySession(kj::AsyncIoContext& io, std::vector<std::string> relays, const Net& net);
+  ~RelaySession();
+  std::string call(const RelayCall& fn);
+  bool offline() const { return !offlineWhy_.empty(); }
+
+ private:
+  kj::AsyncIoContext& io_;
+  std::vector<std::string> relays_;
+  Net net_;
+  CallTimeout bound_;
+  std::unique_ptr<RelayConnection> conn_;
+  std::size_t current_ = 0;  // the relay conn_ is connected to
+  std::string offlineWhy_;
+};
 
 }  // namespace gongyou::protocol

@@ -12,6 +12,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -581,4 +582,68 @@ TEST_CASE("reporter: envelopes whose evidence sizes fall in one PADME bucket are
   const std::size_t c = sealWith(2000000 + 40000);
   CHECK(c > a);
   CHECK(c - a <= 32768 + 64);
+}
+
+namespace {
+
+// Every envelope in the relay's inbox for `centre`, opened with the analyst key:
+// each report's narrative, counted.
+std::map<std::string, int> narrativesOnRelay(const std::string& data, const test::Centre& centre) {
+  storage::RelayStore store(data);
+  std::map<std::string, int> seen;
+  Bytes after;
+  for (bool more = true; more;) {
+    auto page = store.list(centre.id, after, 1000, more);
+    for (const auto& e : page) {
+      auto env = store.fetch(centre.id, e.id);
+      REQUIRE(env);
+      ++seen[std::string(openEnvelope(centre, env->data).report().getNarrative().cStr())];
+      after.assign(e.id.begin(), e.id.end());
+    }
+    if (page.empty()) break;
+  }
+  return seen;
+}
+
+std::string manyReports(std::size_t n, const std::string& tag) {
+  std::string lines;
+  for (std::size_t i = 0; i < n; ++i)
+    lines += R"({"employer":{"name":"Factory )" + std::to_string(i % 97) +
+             R"("},"categories":["wage_arrears"],"language":"en","narrative":")" + tag + std::to_string(i) + "\"}\n";
+  return lines;
+}
+
+}  // namespace
+
+TEST_CASE("reporter: 20000 reports in one run are each sent once and 5000 queued are each flushed once") {
+  World w;
+  std::string address;
+  {
+    test::Relay relay(w.data);
+    address = relay.address();
+    REQUIRE(run(w.cmd({"enrol", w.code(address)})).first == 0);
+    const std::size_t n = 20000;
+    auto sent = run(w.cmd({"submit", "--no-reply", "--json", w.writeJson(manyReports(n, "R"))}));
+    CHECK(sent.first == 0);
+    auto seen = narrativesOnRelay(w.data, w.centre);
+    CHECK(seen.size() == n);
+    std::size_t once = 0;
+    for (const auto& [text, count] : seen) once += count == 1;
+    CHECK(once == n);
+    CHECK(storage::listFiles(w.state + "/outbox", ".age").empty());
+  }
+  // The relay is down: 5,000 wait; it is back: one flush delivers each once.
+  const std::size_t queued = 5000;
+  auto offline = run(w.cmd({"submit", "--no-reply", "--json", w.writeJson(manyReports(queued, "Q"))}));
+  CHECK(offline.first == 3);
+  REQUIRE(storage::listFiles(w.state + "/outbox", ".age").size() == queued);
+  test::Relay back(w.data, {"--listen", address});
+  auto flushed = run(w.cmd({"flush"}));
+  CHECK(flushed.first == 0);
+  CHECK(storage::listFiles(w.state + "/outbox", ".age").empty());
+  auto seen = narrativesOnRelay(w.data, w.centre);
+  std::size_t q = 0;
+  for (const auto& [text, count] : seen)
+    if (text[0] == 'Q') q += count == 1;
+  CHECK(q == queued);
 }
