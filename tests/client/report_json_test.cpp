@@ -60,7 +60,7 @@ TEST_CASE("report json: bad input is refused with the field or the problem named
   CHECK(one(R"({"employer":{"name":"x"},)" + base + R"(,"replyKey":[1,2,3]})").rfind("replyKey", 0) == 0);
   CHECK(one(R"({"employer":{"name":"x"},)" + base + R"(,"narrative":")" + std::string(7000, 'x') + "\"}") ==
         "narrative: longer than 6000 bytes");
-  CHECK(one("{\"employer\":{\"name\":\"x\"").find("ends prematurely") != std::string::npos);
+  CHECK(one("{\"employer\":{\"name\":\"x\"") == "not valid JSON: column 24: unexpected end of input; expected '}'");
   CHECK(one("[1,2]") != "ok");
 }
 
@@ -77,4 +77,26 @@ TEST_CASE("report json: every valid text-only report pads to one size") {
   auto a = small[0].message->serialize(), b = big[0].message->serialize();
   CHECK(padding::paddedSize(a.size()) == format::kPadTextBucket);
   CHECK(padding::paddedSize(b.size()) == format::kPadTextBucket);
+}
+
+TEST_CASE("report json: every RFC 8259 escape decodes exactly and bad escapes and lone surrogates are refused") {
+  auto employer = [](const std::string& nameJson) {
+    auto r = client::parseReportsJson(R"({"employer":{"name":)" + nameJson + R"(},"categories":["other"],"language":"en"})",
+                                      protocol::today());
+    REQUIRE(r.size() == 1);
+    return r[0].message ? std::string(r[0].message->builder().getRoot<proto::Report>().getEmployer().getName().cStr())
+                        : "ERROR " + r[0].error;
+  };
+  // Python's default json.dumps (ensure_ascii) of 东莞宏达制衣厂.
+  CHECK(employer(R"("\u4e1c\u839e\u5b8f\u8fbe\u5236\u8863\u5382")") == "东莞宏达制衣厂");
+  CHECK(employer(R"("\u004a\u004A")") == "JJ");
+  CHECK(employer(R"("\ud83d\ude00 \ud840\udc00")") == "😀 𠀀");  // emoji, CJK Extension B
+  CHECK(employer(R"("a\"b\\c\/d")") == "a\"b\\c/d");
+  CHECK(employer(R"("\u00e9\u00C9")") == "éÉ");
+  for (const char* bad : {R"("\ud800")", R"("\udc00")", R"("\ud800\u0041")", R"("\x41")", R"("\u12")", "\"\xff\""}) {
+    INFO(bad);
+    CHECK_THAT(employer(bad), Catch::StartsWith("ERROR not valid JSON: column"));
+  }
+  // The error names the position and the reason, and echoes nothing of the input.
+  CHECK_THAT(employer(R"("SECRET\ud800")"), !Catch::Contains("SECRET") && Catch::Contains("surrogate"));
 }

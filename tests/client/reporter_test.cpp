@@ -16,6 +16,8 @@
 #include <set>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "client/evidence.h"
 #include "client/report_json.h"
 #include "client/sender.h"
@@ -26,6 +28,7 @@
 #include "protocol/centre_code.h"
 #include "protocol/report.capnp.h"
 #include "protocol/reply.h"
+#include "protocol/taxonomy.h"
 #include "server/relay_harness.h"
 #include "storage/file.h"
 #include "storage/relay_store.h"
@@ -646,4 +649,55 @@ TEST_CASE("reporter: 20000 reports in one run are each sent once and 5000 queued
   for (const auto& [text, count] : seen)
     if (text[0] == 'Q') q += count == 1;
   CHECK(q == queued);
+}
+
+TEST_CASE("reporter: JSON from Python's json.dumps arrives at the centre byte for byte for the whole taxonomy") {
+  World w;
+  test::Relay relay(w.data);
+  REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
+  // One report per category: its Chinese and English names and definition, and
+  // what ASCII-only JSON escapes hardest: CJK, an emoji and a CJK Extension B
+  // character (surrogate pairs), letters in hex escapes, quotes, line breaks.
+  std::vector<std::pair<std::string, std::string>> expected;  // employer, narrative
+  std::string raw;
+  for (const auto& c : protocol::categories()) {
+    std::string employer = "东莞宏达制衣厂 J (" + c.nameZh + ")";
+    std::string narrative = c.nameZh + " / " + c.nameEn + ": " + c.definition + "\n第二行 😀 𠀀 \"引号\" \\ é";
+    expected.emplace_back(employer, narrative);
+    raw += nlohmann::json{{"employer", {{"name", employer}}},
+                          {"categories", {c.id}},
+                          {"language", "zh-Hans"},
+                          {"narrative", narrative}}
+               .dump() +
+           "\n";
+  }
+  storage::writeFileAtomic(w.tmp / "raw.jsonl", raw);
+  const std::string py = "import json,sys\nfor l in open(sys.argv[1], encoding='utf-8'):\n    print(json.dumps(json.loads(l)))\n";
+  storage::writeFileAtomic(w.tmp / "dumps.py", py);
+  auto dumped = run({"/usr/bin/python3", w.tmp / "dumps.py", w.tmp / "raw.jsonl"});
+  REQUIRE(dumped.first == 0);
+  CHECK_THAT(dumped.second, Catch::Contains("\\u4e1c\\u839e") && Catch::Contains("\\ud83d\\ude00") &&
+                                Catch::Contains("\\ud840\\udc00"));
+  for (unsigned char ch : dumped.second) REQUIRE(ch < 0x80);  // ASCII only: every character escaped
+  auto sent = run(w.cmd({"submit", "--no-reply", "--json", w.writeJson(dumped.second)}));
+  REQUIRE(sent.first == 0);
+
+  auto envs = w.collect(relay);
+  REQUIRE(envs.size() == expected.size());
+  std::set<std::pair<std::string, std::string>> got;
+  for (auto& e : envs) {
+    auto o = openEnvelope(w.centre, e);
+    got.emplace(o.report().getEmployer().getName().cStr(), o.report().getNarrative().cStr());
+  }
+  CHECK(got == std::set<std::pair<std::string, std::string>>(expected.begin(), expected.end()));
+
+  // A lone surrogate or a bad escape: refused with its line, nothing sent.
+  auto err = w.tmp / "err";
+  std::string lines = dumped.second.substr(0, dumped.second.find('\n') + 1) +
+                      R"({"employer": {"name": "\ud800"}, "categories": ["other"], "language": "en"})" + "\n" +
+                      R"({"employer": {"name": "\x41"}, "categories": ["other"], "language": "en"})" + "\n";
+  CHECK(run(w.cmd({"submit", "--json", w.writeJson(lines)}), err).first == 1);
+  CHECK_THAT(slurp(err), Catch::Contains("line 2: not valid JSON") && Catch::Contains("surrogate") &&
+                             Catch::Contains("line 3: not valid JSON") && Catch::Contains("backslash"));
+  CHECK(w.collect(relay).size() == expected.size());
 }
