@@ -3,7 +3,7 @@
 // The code carries the identity key; the bundle comes from the relays and is
 // accepted only if that identity signed it, it is valid today, and its version is
 // not below the one already pinned (an equal version is a harmless re-fetch). A
-// different centre replaces the pin only through `enrol` with its own code.
+// worker may be enrolled with several centres; each has its own pin and outbox.
 #pragma once
 
 #include <kj/async-io.h>
@@ -16,7 +16,14 @@
 
 namespace gongyou::client {
 
-enum class EnrolStatus { Ok, BadCode, Unreachable, Refused };
+enum class EnrolStatus {
+  Ok,
+  BadCode,
+  Unreachable,    // no relay answered
+  UnknownCentre,  // the relays that answered do not know this centre
+  Expired,        // the relays hold only a bundle that has expired: the centre must publish new keys
+  Refused,        // a bundle was refused (signature, identity, rollback…)
+};
 
 struct EnrolResult {
   EnrolStatus status = EnrolStatus::Refused;
@@ -28,9 +35,10 @@ struct EnrolResult {
 EnrolResult enrol(ReporterState& state, const std::string& codeText, kj::AsyncIoContext& io, const protocol::Net& net,
                   const std::string& language);
 
-// Re-fetches the pinned centre's bundle under the same rules; Ok also when the
-// relay still serves the pinned version.
-EnrolResult refresh(ReporterState& state, kj::AsyncIoContext& io, const protocol::Net& net, const std::string& language);
+// Re-fetches centre `centre`'s bundle ("" = the current centre) under the same
+// rules; Ok also when the relay still serves the pinned version.
+EnrolResult refresh(ReporterState& state, const std::string& centre, kj::AsyncIoContext& io, const protocol::Net& net,
+                    const std::string& language);
 
 // The recipients of `bundle` valid on `today`, and the relays to try (bundle's
 // first, then the code's).

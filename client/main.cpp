@@ -32,7 +32,7 @@ constexpr int kOk = 0, kRefused = 1, kUsage = 2, kQueued = 3, kError = 4;
 struct Options {
   std::string command, state, proxy, lang;
   std::vector<std::string> args;
-  std::string json;
+  std::string json, centre;
   std::string output = "text";  // or "json": one line per input report, for intake tools
   long timeoutSeconds = 20;
   bool noReply = false;
@@ -53,8 +53,15 @@ class Cli {
     const std::string& c = o_.command;
     if (c == "enrol") return enrol();
     if (c == "status") return status();
-    auto pinned = state_.pinned();
-    if (!pinned) return fail(kRefused, tr_("error.not_enrolled"));
+    auto pinned = state_.pinned(o_.centre);
+    if (!pinned) return notEnrolled();
+    if (c == "flush") return flushAll();
+    if (c == "new" || c == "submit") {
+      // Keys that expired are refreshed now, before the first question: a
+      // worker must never fill in a whole form and then learn it cannot go.
+      if (!hasCurrentKeys(*pinned, protocol::today())) online(pinned, /*flushOutbox=*/false);
+      if (!hasCurrentKeys(*pinned, protocol::today())) return fail(kRefused, tr_("error.keys_expired"));
+    }
     if (c == "new") {
       // The form first: a worker must never wait on a slow network to start
       // writing. The network comes after, when the report is sealed.
@@ -67,24 +74,45 @@ class Cli {
       return send(*pinned, relays, msg, r.wantReply && !o_.noReply, r.evidence);
     }
     if (c == "submit") return submitJson(pinned);
-    online(pinned, /*flushOutbox=*/c != "flush");
-    if (c == "flush") return flush(*pinned, false);
+    online(pinned);
     if (c == "replies") return replies(*pinned);
     return fail(kUsage, tr_("error.usage"));
   }
 
  private:
+  int notEnrolled() {
+    if (o_.centre.empty() || state_.centres().empty()) return fail(kRefused, tr_("error.not_enrolled"));
+    std::string known;
+    for (const auto& id : state_.centres()) known += (known.empty() ? "" : ", ") + id;
+    return fail(kRefused, tr_("error.unknown_centre", {o_.centre, known}));
+  }
+
   // Before using the network for a command: refresh the centre's bundle under
   // the enrolment rules (new analyst keys, relays, policy) and deliver what an
   // earlier run could not. protocol::Unreachable is fine: the pinned bundle serves until it
   // expires, and the outbox waits. A refused bundle is not used; the worker is told.
   void online(std::unique_ptr<Pinned>& pinned, bool flushOutbox = true) {
-    auto fresh = client::refresh(state_, io_, net_, tr_.tag());
-    if (fresh.status == EnrolStatus::Refused) std::cerr << tr_("error.prefix") << " " << fresh.message << "\n";
-    if (fresh.status == EnrolStatus::Ok) pinned = state_.pinned();
+    const std::string centre = pinned->code.centreId;
+    auto fresh = client::refresh(state_, centre, io_, net_, tr_.tag());
+    if (fresh.status == EnrolStatus::Refused || fresh.status == EnrolStatus::Expired)
+      std::cerr << tr_("error.prefix") << " " << enrolProblem(fresh) << "\n";
+    if (fresh.status == EnrolStatus::Ok) pinned = state_.pinned(centre);
     // Offline already: do not wait on every relay a second time for the outbox.
-    if (flushOutbox && fresh.status != EnrolStatus::Unreachable && !state_.outbox().empty())
+    if (flushOutbox && fresh.status != EnrolStatus::Unreachable && !state_.outbox(centre).empty())
       flush(*pinned, /*quiet=*/true);
+  }
+
+  // What went wrong with an enrolment or a refresh, in the worker's language.
+  std::string enrolProblem(const EnrolResult& r) const {
+    switch (r.status) {
+      case EnrolStatus::BadCode: return tr_("error.bad_code");
+      case EnrolStatus::Unreachable: return tr_("error.unreachable") + " (" + r.message + ")";
+      case EnrolStatus::UnknownCentre: return tr_("error.relay_unknown_centre") + " (" + r.message + ")";
+      case EnrolStatus::Expired: return tr_("error.centre_keys_expired");
+      case EnrolStatus::Refused: return tr_("error.refused") + " (" + r.message + ")";
+      case EnrolStatus::Ok: break;
+    }
+    return {};
   }
 
   std::string displayName(const Pinned& p) const {
@@ -101,26 +129,57 @@ class Cli {
   }
 
   int enrol() {
-    if (o_.args.size() != 1) return fail(kUsage, tr_("error.usage"));
-    auto r = client::enrol(state_, o_.args[0], io_, net_, tr_.tag());
+    if (o_.args.empty()) return fail(kUsage, tr_("error.usage"));
+    // A code as printed, in groups: `enrol GONGY OU1QX …` arrives as several
+    // arguments, and is one code.
+    std::string code;
+    for (const auto& a : o_.args) code += a;
+    auto r = client::enrol(state_, code, io_, net_, tr_.tag());
     switch (r.status) {
-      case EnrolStatus::Ok:
+      case EnrolStatus::Ok: {
         if (!o_.proxy.empty()) state_.setDefaultProxy(o_.proxy == "direct" ? "" : o_.proxy);
         std::cout << tr_("enrol.ok", {r.centreName}) << "\n";
+        std::size_t elsewhere = 0;
+        for (const auto& id : state_.centres())
+          if (id != state_.currentCentre()) elsewhere += state_.outbox(id).size();
+        if (elsewhere) std::cout << tr_("enrol.others_waiting", {std::to_string(elsewhere)}) << "\n";
         return kOk;
-      case EnrolStatus::BadCode: return fail(kRefused, tr_("error.bad_code"));
-      case EnrolStatus::Unreachable: return fail(kQueued, tr_("error.unreachable") + " (" + r.message + ")");
-      case EnrolStatus::Refused: return fail(kRefused, tr_("error.refused") + " (" + r.message + ")");
+      }
+      case EnrolStatus::Unreachable: return fail(kQueued, enrolProblem(r));
+      case EnrolStatus::BadCode:
+      case EnrolStatus::UnknownCentre:
+      case EnrolStatus::Expired:
+      case EnrolStatus::Refused: return fail(kRefused, enrolProblem(r));
     }
     return kError;
   }
 
   int status() {
-    auto p = state_.pinned();
-    if (!p) return fail(kRefused, tr_("error.not_enrolled"));
-    std::cout << tr_("status.centre", {p->code.centreId, std::to_string(p->bundle().getVersion())}) << "\n"
-              << tr_("status.outbox", {std::to_string(state_.outbox().size())}) << "\n";
+    auto centres = state_.centres();
+    if (centres.empty() || (!o_.centre.empty() && !state_.pinned(o_.centre))) return notEnrolled();
+    const std::string current = state_.currentCentre();
+    for (const auto& id : centres) {
+      if (!o_.centre.empty() && id != o_.centre) continue;
+      auto p = state_.pinned(id);
+      std::cout << tr_(id == current ? "status.centre_current" : "status.centre",
+                       {displayName(*p), id, std::to_string(p->bundle().getVersion())})
+                << "\n"
+                << "  " << tr_("status.outbox", {std::to_string(state_.outbox(id).size())}) << "\n";
+    }
     return kOk;
+  }
+
+  // flush: every centre's outbox (or the one --centre names), each to its own
+  // relays.
+  int flushAll() {
+    int worst = kOk;
+    for (const auto& id : state_.centres()) {
+      if (!o_.centre.empty() && id != o_.centre) continue;
+      auto p = state_.pinned(id);
+      online(p, /*flushOutbox=*/false);
+      worst = std::max(worst, flush(*p, false));
+    }
+    return worst;
   }
 
   int flush(const Pinned& p, bool quiet) {
@@ -300,6 +359,7 @@ int main(int argc, char** argv) {
     else if (a == "--proxy") value(o.proxy);
     else if (a == "--lang") value(o.lang);
     else if (a == "--json") value(o.json);
+    else if (a == "--centre") value(o.centre);
     else if (a == "--output") {
       value(o.output);
       if (o.output != "text" && o.output != "json") usageError = true;
@@ -332,6 +392,9 @@ int main(int argc, char** argv) {
     sodiumInit();
     Cli cli(o, tr);
     return cli.run();
+  } catch (const KeysExpired&) {
+    std::cerr << tr("error.prefix") << " " << tr("error.keys_expired") << "\n";
+    return kRefused;
   } catch (const InvalidReport& e) {
     std::cerr << tr("error.prefix") << " " << tr("error.invalid") << ": " << e.what() << "\n";
     return kRefused;

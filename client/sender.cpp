@@ -29,6 +29,13 @@ Bytes encryptReport(const std::vector<const age::Recipient*>& to, ByteView messa
   return std::move(sink.out);
 }
 
+bool hasCurrentKeys(const Pinned& pinned, std::uint32_t today) {
+  if (pinned.bundle().getExpiresDay() < today) return false;
+  for (auto r : pinned.bundle().getRecipients())
+    if (r.getValidFromDay() <= today && today <= r.getValidUntilDay()) return true;
+  return false;
+}
+
 Sealed seal(const Pinned& pinned, SecretMessage& message, bool wantReply, const std::vector<Evidence>& evidence) {
   const std::uint32_t today = protocol::today();
   auto report = message.builder().getRoot<proto::Report>();
@@ -64,8 +71,7 @@ Sealed seal(const Pinned& pinned, SecretMessage& message, bool wantReply, const 
       std::memcpy(pk.data(), r.getX25519().begin(), pk.size());
       recipients.emplace_back(pk);
     }
-  if (recipients.empty() || pinned.bundle().getExpiresDay() < today)
-    throw std::runtime_error("the centre's keys have expired; run `gongyou-report enrol` with a new centre code");
+  if (recipients.empty() || pinned.bundle().getExpiresDay() < today) throw KeysExpired();
   std::vector<const age::Recipient*> to;
   for (auto& r : recipients) to.push_back(&r);
 
@@ -86,14 +92,14 @@ Delivery deliver(ReporterState& state, const Pinned& pinned, protocol::RelaySess
     d.delivered = true;
   } catch (const protocol::Unreachable& e) {
     d.why = e.what();
-    d.queued = state.enqueue(envelope);
+    d.queued = state.enqueue(centre, envelope);
   }
   return d;
 }
 
 FlushResult flush(ReporterState& state, const Pinned& pinned, protocol::RelaySession& relays, kj::AsyncIoContext& io) {
   FlushResult r;
-  for (const auto& path : state.outbox()) {
+  for (const auto& path : state.outbox(pinned.code.centreId)) {
     if (relays.offline()) {
       ++r.waiting;
       continue;

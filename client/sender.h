@@ -30,6 +30,16 @@ class InvalidReport : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The pinned bundle has no recipient valid today (or has expired): the keys
+// must be refreshed from a relay before anything can be encrypted.
+class KeysExpired : public std::runtime_error {
+ public:
+  KeysExpired() : std::runtime_error("the centre's keys on this computer have expired") {}
+};
+
+// Whether the pinned bundle can encrypt a report today.
+bool hasCurrentKeys(const Pinned& pinned, std::uint32_t today);
+
 struct Sealed {
   Bytes envelope;
   std::optional<crypto::ReplyCode> replyCode;  // absent when no reply was wanted
@@ -38,8 +48,7 @@ struct Sealed {
 // Validates the Report in `report`, sets its replyKey (from a fresh reply code)
 // unless `wantReply` is false, lists `evidence` in it, and encrypts the report and
 // the files after it to the pinned bundle's recipients valid today. Throws
-// InvalidReport, or std::runtime_error when the pinned bundle has no current
-// recipient (expired: refresh or enrol again).
+// InvalidReport, or KeysExpired (callers check hasCurrentKeys first).
 Sealed seal(const Pinned& pinned, SecretMessage& report, bool wantReply, const std::vector<Evidence>& evidence = {});
 
 // The encryption step of seal(): the framed Report `message`, then each file,
@@ -67,7 +76,7 @@ struct FlushResult {
   std::string why;  // the last failure, when something is still waiting
 };
 
-// Retries every outbox envelope; each one is removed only after a relay's
+// Retries every envelope in the pinned centre's outbox (over its own relays only); each one is removed only after a relay's
 // receipt for it. (If a receipt is lost after the relay stored the envelope, the
 // next flush sends it again; both copies have one envelope hash, and the
 // analyst keeps one.)

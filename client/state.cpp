@@ -1,5 +1,6 @@
 #include "client/state.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -8,9 +9,45 @@
 
 namespace gongyou::client {
 
+namespace {
+
+// Replaces `path` with `data` unless it already holds exactly that.
+void writeIfChanged(const std::string& path, ByteView data) {
+  if (storage::fileExists(path)) {
+    Bytes old = storage::readFile(path);
+    if (old.size() == data.size() && std::equal(old.begin(), old.end(), data.begin())) return;
+  }
+  storage::writeFileAtomic(path, data);
+}
+
+std::string trimmed(const Bytes& b) {
+  std::string t(ByteView(b).str());
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r' || t.back() == ' ')) t.pop_back();
+  return t;
+}
+
+}  // namespace
+
 ReporterState::ReporterState(std::string dir) : dir_(std::move(dir)) {
   storage::makeDirs(dir_);
-  storage::makeDirs(dir_ + "/outbox");
+  storage::makeDirs(dir_ + "/centres");
+  migrate();
+}
+
+void ReporterState::migrate() {
+  // One file at a time, each move atomic: a crash midway leaves files that the
+  // next run moves on (the old code file goes last, so it marks what is left).
+  const std::string oldCode = dir_ + "/centre.code", oldBundle = dir_ + "/centre.bundle";
+  if (!storage::fileExists(oldCode)) return;
+  auto decoded = protocol::decodeCentreCode(trimmed(storage::readFile(oldCode)));
+  if (!decoded) throw std::runtime_error("state file " + oldCode + " is damaged; enrol again");
+  const std::string to = centreDir(decoded->centreId);
+  storage::makeDirs(to + "/outbox");
+  for (const auto& path : storage::listFiles(dir_ + "/outbox", ".age"))
+    storage::renameFile(path, to + "/outbox/" + path.substr(path.rfind('/') + 1));
+  if (storage::fileExists(oldBundle)) storage::renameFile(oldBundle, to + "/bundle");
+  writeIfChanged(dir_ + "/current", decoded->centreId + "\n");
+  storage::renameFile(oldCode, to + "/code");
 }
 
 std::string ReporterState::defaultDir() {
@@ -20,13 +57,28 @@ std::string ReporterState::defaultDir() {
   return std::string(home && *home ? home : ".") + "/.local/state/gongyou-report";
 }
 
-std::unique_ptr<Pinned> ReporterState::pinned() const {
-  const std::string codePath = dir_ + "/centre.code", bundlePath = dir_ + "/centre.bundle";
+std::vector<std::string> ReporterState::centres() const {
+  std::vector<std::string> out;
+  for (const auto& id : storage::listDirs(dir_ + "/centres"))
+    if (protocol::validCentreId(id) && storage::fileExists(centreDir(id) + "/code")) out.push_back(id);
+  return out;
+}
+
+std::string ReporterState::currentCentre() const {
+  const std::string path = dir_ + "/current";
+  if (!storage::fileExists(path)) return {};
+  std::string id = trimmed(storage::readFile(path));
+  return protocol::validCentreId(id) ? id : std::string();
+}
+
+std::unique_ptr<Pinned> ReporterState::pinned(const std::string& centre) const {
+  const std::string id = centre.empty() ? currentCentre() : centre;
+  if (!protocol::validCentreId(id)) return nullptr;
+  const std::string codePath = centreDir(id) + "/code", bundlePath = centreDir(id) + "/bundle";
   if (!storage::fileExists(codePath) || !storage::fileExists(bundlePath)) return nullptr;
   auto p = std::make_unique<Pinned>();
-  Bytes code = storage::readFile(codePath);
-  auto decoded = protocol::decodeCentreCode(ByteView(code).str());
-  if (!decoded) throw std::runtime_error("state file " + codePath + " is damaged; enrol again");
+  auto decoded = protocol::decodeCentreCode(trimmed(storage::readFile(codePath)));
+  if (!decoded || decoded->centreId != id) throw std::runtime_error("state file " + codePath + " is damaged; enrol again");
   p->code = std::move(*decoded);
   try {
     p->file = protocol::BundleFile::open(storage::readFile(bundlePath));
@@ -44,11 +96,16 @@ std::unique_ptr<Pinned> ReporterState::pinned() const {
   return p;
 }
 
-void ReporterState::pin(const std::string& codeText, ByteView framedBundle) {
+void ReporterState::pin(const std::string& codeText, ByteView framedBundle, bool makeCurrent) {
+  auto code = protocol::decodeCentreCode(codeText);
+  if (!code) throw std::invalid_argument("pin: not a centre code");
+  const std::string dir = centreDir(code->centreId);
+  storage::makeDirs(dir + "/outbox");
   // Two atomic replacements, bundle first. A crash between them leaves a code
   // and a bundle that disagree; pinned() callers re-verify and ask to enrol again.
-  storage::writeFileAtomic(dir_ + "/centre.bundle", framedBundle);
-  storage::writeFileAtomic(dir_ + "/centre.code", codeText + "\n");
+  writeIfChanged(dir + "/bundle", framedBundle);
+  writeIfChanged(dir + "/code", codeText + "\n");
+  if (makeCurrent) writeIfChanged(dir_ + "/current", code->centreId + "\n");
 }
 
 std::string ReporterState::defaultProxy() const {
@@ -64,18 +121,23 @@ std::string ReporterState::defaultProxy() const {
 }
 
 void ReporterState::setDefaultProxy(const std::string& url) {
-  storage::writeFileAtomic(dir_ + "/config", url.empty() ? std::string() : "proxy = " + url + "\n");
+  writeIfChanged(dir_ + "/config", url.empty() ? std::string() : "proxy = " + url + "\n");
 }
 
-std::string ReporterState::enqueue(ByteView envelope) {
+std::string ReporterState::enqueue(const std::string& centre, ByteView envelope) {
+  if (!protocol::validCentreId(centre)) throw std::invalid_argument("enqueue: not a centre id");
   std::uint8_t id[8];
   crypto::randomBytes(id, sizeof id);
-  std::string path = dir_ + "/outbox/" + toHex(ByteView(id, sizeof id)) + ".age";
+  storage::makeDirs(centreDir(centre) + "/outbox");
+  std::string path = centreDir(centre) + "/outbox/" + toHex(ByteView(id, sizeof id)) + ".age";
   storage::writeFileAtomic(path, envelope);
   return path;
 }
 
-std::vector<std::string> ReporterState::outbox() const { return storage::listFiles(dir_ + "/outbox", ".age"); }
+std::vector<std::string> ReporterState::outbox(const std::string& centre) const {
+  if (!protocol::validCentreId(centre)) return {};
+  return storage::listFiles(centreDir(centre) + "/outbox", ".age");
+}
 
 void ReporterState::dequeue(const std::string& path) { storage::removeFile(path); }
 

@@ -1,15 +1,21 @@
-// What the reporter keeps on the worker's machine: the pinned centre (its code
-// and its signed key bundle) and an outbox of envelopes not yet delivered.
-// Nothing else — no report, no reply code, no log — and the outbox holds only
-// age ciphertext, padded like every other report.
+// What the reporter keeps on the worker's machine: each centre the worker
+// enrolled with (its code and its signed key bundle) with an outbox of envelopes
+// for that centre not yet delivered. Nothing else — no report, no reply code,
+// no log — and an outbox holds only age ciphertext, padded like every other
+// report, encrypted to its own centre's keys: it goes only to that centre's
+// relays, and enrolling with another centre never touches it.
 //
 // Layout of the state directory (mode 0700, files 0600):
-//   centre.code      the centre code, as enrolled
-//   centre.bundle    the pinned SignedBundle (framed)
-//   outbox/*.age     encrypted envelopes waiting for a relay
-//   config           "proxy = socks5://HOST:PORT": the default route (set by enrol)
-// Every file is replaced atomically (storage/file.h): a crash never leaves half
-// of one.
+//   centres/ID/code          the centre code, as enrolled
+//   centres/ID/bundle        the pinned SignedBundle (framed)
+//   centres/ID/outbox/*.age  envelopes for centre ID waiting for one of its relays
+//   current                  the centre used when none is named (the last enrolled)
+//   config                   "proxy = socks5://HOST:PORT": the default route (set by enrol)
+// The layout of earlier versions (centre.code, centre.bundle and outbox/ at the
+// top, one centre) is moved into centres/ID/ when the directory is opened.
+// Every file is replaced atomically (storage/file.h), and only when its content
+// changes: a file's time says when the centre last changed its keys, not when
+// the worker last reported.
 //
 // Failure modes: std::runtime_error naming the file for I/O errors or a state
 // file that does not parse.
@@ -39,18 +45,27 @@ class ReporterState {
   static std::string defaultDir();
 
   const std::string& dir() const { return dir_; }
-  std::unique_ptr<Pinned> pinned() const;
-  void pin(const std::string& codeText, ByteView framedBundle);
+  // Ids of the centres enrolled with, sorted.
+  std::vector<std::string> centres() const;
+  // The centre used when none is named ("" before any enrolment).
+  std::string currentCentre() const;
+  // Centre `centre` ("" = the current one); nullptr when not enrolled with it.
+  std::unique_ptr<Pinned> pinned(const std::string& centre = {}) const;
+  // Pins the code's centre with this bundle; `makeCurrent` (an enrolment, not a
+  // refresh) makes it the centre used when none is named.
+  void pin(const std::string& codeText, ByteView framedBundle, bool makeCurrent);
 
   // The proxy later runs use when none is given ("" = direct).
   std::string defaultProxy() const;
   void setDefaultProxy(const std::string& url);
 
-  std::string enqueue(ByteView envelope);  // returns the outbox file's path
-  std::vector<std::string> outbox() const;
+  std::string enqueue(const std::string& centre, ByteView envelope);  // returns the outbox file's path
+  std::vector<std::string> outbox(const std::string& centre) const;
   void dequeue(const std::string& path);
 
  private:
+  std::string centreDir(const std::string& centre) const { return dir_ + "/centres/" + centre; }
+  void migrate();
   std::string dir_;
 };
 

@@ -23,6 +23,10 @@
 
 namespace gongyou::protocol {
 
+// The relay's refusal of any call naming a centre it holds no bundle for: the
+// relay was reached but does not know the centre (not pinned there).
+inline constexpr char kUnknownCentre[] = "centre: unknown on this relay";
+
 struct SubmitReceipt {
   InboxId id{};
   std::uint32_t day = 0;

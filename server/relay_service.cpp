@@ -45,7 +45,7 @@ std::unique_ptr<Pinned> loadPinned(storage::RelayStore& store, kj::StringPtr cen
 std::unique_ptr<Pinned> requireCentre(RelayContext& ctx, kj::StringPtr centre) {
   if (!protocol::validCentreId(centre)) refuse(ctx.metrics, "centre: not a valid centre id");
   auto p = loadPinned(ctx.store, centre);
-  if (!p) refuse(ctx.metrics, "centre: unknown on this relay");
+  if (!p) refuse(ctx.metrics, protocol::kUnknownCentre);
   return p;
 }
 
@@ -95,7 +95,7 @@ kj::Promise<void> publishBundleFor(RelayContext& ctx, proto::SignedBundle::Reade
     // Re-checked inside the transaction: two publishes racing must not let the
     // older one land last.
     auto now = b.centreBundle(c);
-    if (!now) throw Refusal("centre: unknown on this relay");
+    if (!now) throw Refusal(protocol::kUnknownCentre);
     if (Pinned::open(*now)->bundle().getVersion() >= version)
       throw Refusal("bundle: older than (or as old as) the one already pinned");
     b.putCentre(c, framed);

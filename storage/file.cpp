@@ -123,6 +123,30 @@ std::vector<std::string> listFiles(const std::string& dir, const std::string& su
   return out;
 }
 
+std::vector<std::string> listDirs(const std::string& dir) {
+  std::vector<std::string> out;
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) {
+    if (errno == ENOENT) return out;
+    fail("cannot list", dir);
+  }
+  while (dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    struct stat st {};
+    if (name != "." && name != ".." && ::stat((dir + "/" + name).c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+      out.push_back(name);
+  }
+  ::closedir(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void renameFile(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) fail("cannot move", from);
+  fsyncDir(parentOf(to));
+  if (parentOf(from) != parentOf(to)) fsyncDir(parentOf(from));
+}
+
 MappedFile::MappedFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail("cannot read", path);

@@ -42,8 +42,13 @@ bool fileExists(const std::string& path);
 void makeDirs(const std::string& dir);
 // Plain files in `dir` whose names end with `suffix`, sorted.
 std::vector<std::string> listFiles(const std::string& dir, const std::string& suffix);
+// Subdirectories of `dir` (names only), sorted; none if it does not exist.
+std::vector<std::string> listDirs(const std::string& dir);
 // Removes the file and makes the removal durable.
 void removeFile(const std::string& path);
+// Renames `from` to `to` (same file system; replaces `to`) and makes it durable
+// in both directories.
+void renameFile(const std::string& from, const std::string& to);
 
 // A whole file mapped read-only: large batch files are read in place, not copied
 // into memory. The view is page-aligned and valid while the object lives.

@@ -5,6 +5,7 @@
 #include <capnp/serialize.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <dirent.h>
 
@@ -124,6 +125,11 @@ struct World {
     std::string p = tmp / "report.json";
     std::ofstream(p) << text;
     return p;
+  }
+  // The envelopes waiting in this centre's outbox (the files themselves: what
+  // a seized laptop shows).
+  std::vector<std::string> outbox(const std::string& id = {}) const {
+    return storage::listFiles(state + "/centres/" + (id.empty() ? centre.id : id) + "/outbox", ".age");
   }
   std::vector<Bytes> collect(const test::Relay& relay) const {
     test::Client c(relay.address());
@@ -257,7 +263,7 @@ TEST_CASE("reporter: an invalid report is refused with the field named and nothi
   CHECK(r.first == 1);
   CHECK_THAT(slurp(err), Catch::Contains("line 2: categories: unknown category id"));
   CHECK(w.collect(relay).empty());
-  CHECK(storage::listFiles(w.state + "/outbox", ".age").empty());
+  CHECK(w.outbox().empty());
 }
 
 TEST_CASE("reporter: pinning refuses a wrong fingerprint and a bad signature and an expired bundle and a rollback") {
@@ -358,7 +364,7 @@ TEST_CASE("reporter: a submission through a real SOCKS5 proxy arrives") {
   auto down = w.cmd({"submit", "--json", w.writeJson(kJson)});
   down.insert(down.begin() + 1, {"--proxy", "socks5://127.0.0.1:" + std::to_string(freePort())});
   CHECK(run(down, err).first == 3);
-  CHECK(storage::listFiles(w.state + "/outbox", ".age").size() == 1);
+  CHECK(w.outbox().size() == 1);
 }
 
 TEST_CASE("reporter: offline the report waits in the outbox as ciphertext and flush delivers it once") {
@@ -372,7 +378,7 @@ TEST_CASE("reporter: offline the report waits in the outbox as ciphertext and fl
   auto sent = run(w.cmd({"submit", "--json", w.writeJson(kJson)}));
   CHECK(sent.first == 3);
   CHECK_THAT(sent.second, Catch::Contains("Not sent yet"));
-  auto queued = storage::listFiles(w.state + "/outbox", ".age");
+  auto queued = w.outbox();
   REQUIRE(queued.size() == 1);
   std::string env = slurp(queued[0]);
   CHECK(env.rfind("age-encryption.org/v1\n", 0) == 0);
@@ -384,7 +390,7 @@ TEST_CASE("reporter: offline the report waits in the outbox as ciphertext and fl
   auto flushed = run(w.cmd({"flush"}));
   CHECK(flushed.first == 0);
   CHECK_THAT(flushed.second, Catch::Contains("Sent 1 waiting report(s); 0 still waiting."));
-  CHECK(storage::listFiles(w.state + "/outbox", ".age").empty());
+  CHECK(w.outbox().empty());
   CHECK_THAT(run(w.cmd({"flush"})).second, Catch::Contains("Sent 0"));
   auto envs = w.collect(back);
   REQUIRE(envs.size() == 1);
@@ -554,7 +560,7 @@ TEST_CASE("reporter: evidence that cannot go is refused with its reason and noth
   CHECK(bad.first == 1);
   CHECK_THAT(slurp(err), Catch::Contains("attachments: must be a list of file paths"));
   CHECK(w.collect(relay).empty());
-  CHECK(storage::listFiles(w.state + "/outbox", ".age").empty());
+  CHECK(w.outbox().empty());
 }
 
 TEST_CASE("reporter: envelopes whose evidence sizes fall in one PADME bucket are the same size") {
@@ -633,17 +639,17 @@ TEST_CASE("reporter: 20000 reports in one run are each sent once and 5000 queued
     std::size_t once = 0;
     for (const auto& [text, count] : seen) once += count == 1;
     CHECK(once == n);
-    CHECK(storage::listFiles(w.state + "/outbox", ".age").empty());
+    CHECK(w.outbox().empty());
   }
   // The relay is down: 5,000 wait; it is back: one flush delivers each once.
   const std::size_t queued = 5000;
   auto offline = run(w.cmd({"submit", "--no-reply", "--json", w.writeJson(manyReports(queued, "Q"))}));
   CHECK(offline.first == 3);
-  REQUIRE(storage::listFiles(w.state + "/outbox", ".age").size() == queued);
+  REQUIRE(w.outbox().size() == queued);
   test::Relay back(w.data, {"--listen", address});
   auto flushed = run(w.cmd({"flush"}));
   CHECK(flushed.first == 0);
-  CHECK(storage::listFiles(w.state + "/outbox", ".age").empty());
+  CHECK(w.outbox().empty());
   auto seen = narrativesOnRelay(w.data, w.centre);
   std::size_t q = 0;
   for (const auto& [text, count] : seen)
@@ -700,4 +706,160 @@ TEST_CASE("reporter: JSON from Python's json.dumps arrives at the centre byte fo
   CHECK_THAT(slurp(err), Catch::Contains("line 2: not valid JSON") && Catch::Contains("surrogate") &&
                              Catch::Contains("line 3: not valid JSON") && Catch::Contains("backslash"));
   CHECK(w.collect(relay).size() == expected.size());
+}
+
+TEST_CASE("reporter: a queued report goes only to its own centre and enrolling with another drops nothing") {
+  World w;  // centre A on relay A
+  test::Centre b;
+  b.id = "centre-b";
+  test::TempDir tmpB;
+  const std::string dataB = tmpB / "relay";
+  REQUIRE(run({test::kRelayBin, "list-centres", "--data", dataB}).first == 0);
+  REQUIRE(test::addCentre(dataB, b, tmpB) == 0);
+  test::Relay relayB(dataB);
+  const std::string codeB = protocol::encodeCentreCode({b.id, b.identity.publicKey(), {relayB.address()}});
+
+  std::string addressA;
+  {
+    test::Relay relayA(w.data);
+    addressA = relayA.address();
+    REQUIRE(run(w.cmd({"enrol", w.code(addressA)})).first == 0);
+  }  // relay A is down
+  CHECK(run(w.cmd({"submit", "--json", w.writeJson(kJson)})).first == 3);
+  REQUIRE(w.outbox().size() == 1);
+  const Bytes queued = storage::readFile(w.outbox()[0]);
+
+  // Enrolling with B keeps A's report, and says so.
+  auto enrolB = run(w.cmd({"enrol", codeB}));
+  REQUIRE(enrolB.first == 0);
+  CHECK_THAT(enrolB.second, Catch::Contains("1 report(s) written for another centre are still waiting"));
+  CHECK(w.outbox().size() == 1);
+  // flush never hands A's report to B's relay.
+  auto flushed = run(w.cmd({"flush"}));
+  CHECK(flushed.first == 3);
+  CHECK(w.outbox().size() == 1);
+  CHECK(storage::RelayStore(dataB).stats(b.id).count == 0);
+  // New reports go to B, the centre enrolled last; --centre names A.
+  REQUIRE(run(w.cmd({"submit", "--no-reply", "--json", w.writeJson(kJson)})).first == 0);
+  CHECK(storage::RelayStore(dataB).stats(b.id).count == 1);
+  auto status = run(w.cmd({"status"}));
+  CHECK_THAT(status.second, Catch::Contains("[centre-a]") && Catch::Contains("[centre-b]") &&
+                                Catch::Contains("used when no --centre is given"));
+  CHECK(run(w.cmd({"--centre", "centre-x", "status"})).first == 1);
+  auto err = w.tmp / "err";
+  CHECK(run(w.cmd({"--centre", "centre-x", "flush"}), err).first == 1);
+  CHECK_THAT(slurp(err), Catch::Contains("not enrolled with a centre called centre-x; enrolled with: centre-a, centre-b"));
+
+  // Relay A is back: the waiting report reaches A, byte for byte, and B never saw it.
+  test::Relay backA(w.data, {"--listen", addressA});
+  CHECK(run(w.cmd({"--centre", "centre-a", "submit", "--no-reply", "--json", w.writeJson(kJson)})).first == 0);
+  CHECK(w.outbox().empty());  // the run for A delivered A's outbox first
+  auto envs = w.collect(backA);
+  REQUIRE(envs.size() == 2);
+  CHECK((envs[0] == queued || envs[1] == queued));
+  CHECK(storage::RelayStore(dataB).stats(b.id).count == 1);
+}
+
+TEST_CASE("reporter: the state of an earlier version (one centre) is taken over with its outbox") {
+  World w;
+  test::Relay relay(w.data);
+  REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
+  // Rebuild the old layout from the new one: centre.code, centre.bundle, outbox/.
+  const std::string dir = w.state + "/centres/" + w.centre.id;
+  storage::makeDirs(w.state + "/outbox");
+  storage::writeFileAtomic(w.state + "/centre.code", storage::readFile(dir + "/code"));
+  storage::writeFileAtomic(w.state + "/centre.bundle", storage::readFile(dir + "/bundle"));
+  Bytes env = test::envelopeFor(w.centre, "waiting since the old version");
+  storage::writeFileAtomic(w.state + "/outbox/00aa.age", env);
+  REQUIRE(run({"/bin/rm", "-r", w.state + "/centres", w.state + "/current"}).first == 0);
+
+  auto status = run(w.cmd({"status"}));
+  CHECK(status.first == 0);
+  CHECK_THAT(status.second, Catch::Contains("[centre-a]") && Catch::Contains("Reports waiting to be sent: 1"));
+  CHECK(!storage::fileExists(w.state + "/centre.code"));
+  CHECK(w.outbox().size() == 1);
+  CHECK(run(w.cmd({"flush"})).first == 0);
+  auto envs = w.collect(relay);
+  REQUIRE(envs.size() == 1);
+  CHECK(envs[0] == env);
+}
+
+TEST_CASE("reporter: state files are rewritten only when the centre's bundle changes") {
+  World w;
+  test::Relay relay(w.data);
+  REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
+  const std::string bundle = w.state + "/centres/" + w.centre.id + "/bundle";
+  // Set the times back a day: a rewrite would bring them to now.
+  REQUIRE(run({"/usr/bin/touch", "-d", "yesterday", bundle, w.state + "/centres/" + w.centre.id + "/code",
+               w.state + "/current"})
+              .first == 0);
+  auto mtime = [](const std::string& p) {
+    struct stat st {};
+    REQUIRE(::stat(p.c_str(), &st) == 0);
+    return st.st_mtime;
+  };
+  const auto before = mtime(bundle);
+  REQUIRE(run(w.cmd({"submit", "--json", w.writeJson(kJson)})).first == 0);
+  REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
+  CHECK(mtime(bundle) == before);
+  CHECK(mtime(w.state + "/current") == mtime(w.state + "/centres/" + w.centre.id + "/code"));
+  // A new version is written.
+  w.centre.version = 2;
+  REQUIRE(test::addCentre(w.data, w.centre, w.tmp) == 0);
+  REQUIRE(run(w.cmd({"status"})).first == 0);
+  REQUIRE(run(w.cmd({"submit", "--json", w.writeJson(kJson)})).first == 0);
+  CHECK(mtime(bundle) > before);
+}
+
+TEST_CASE("reporter: expired keys are refreshed before the first question or the worker is told in their language") {
+  World w;
+  test::Relay relay(w.data);
+  REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
+  // Time passes: the worker's pinned bundle has expired (same identity, same version).
+  w.centre.issuedDay = protocol::today() - 100;
+  w.centre.expiresDay = protocol::today() - 1;
+  const Bytes expired = w.centre.bundleFile();
+  storage::writeFileAtomic(w.state + "/centres/" + w.centre.id + "/bundle", expired);
+
+  SECTION("the relays have newer keys: the form starts, with them") {
+    w.centre.issuedDay = protocol::today() - 1;
+    w.centre.expiresDay = protocol::today() + 90;
+    w.centre.version = 2;
+    REQUIRE(test::addCentre(w.data, w.centre, w.tmp) == 0);
+    test::Pty t({kReportBin, "--state", w.state, "--lang", "zh-Hans", "new"});
+    REQUIRE(t.expect("雇主或工厂的名称"));
+    CHECK_THAT(run(w.cmd({"status"})).second, Catch::Contains("key version 2"));
+  }
+  SECTION("the relays hold only the expired keys: told before anything is typed, in Chinese") {
+    {
+      storage::RelayStore store(w.data);
+      storage::RelayStore::Batch b(store);
+      b.putCentre(w.centre.id, expired);
+      b.commit();
+    }
+    test::Pty t({kReportBin, "--state", w.state, "--lang", "zh-Hans", "new"});
+    CHECK(t.wait() == 1);
+    const std::string screen = t.screen();
+    CHECK_THAT(screen, Catch::Contains("中心的密钥已经过期，中心还没有把新的密钥放到中转服务器上"));
+    CHECK_THAT(screen, Catch::Contains("你还没有填写任何内容"));
+    CHECK(screen.find("雇主") == std::string::npos);  // no question was asked
+    CHECK(screen.find("expired") == std::string::npos);  // nothing in English
+    // Enrolling again does not blame the relay.
+    auto err = w.tmp / "err";
+    CHECK(run(w.cmd({"enrol", w.code(relay.address())}), err).first == 1);
+    CHECK_THAT(slurp(err), Catch::Contains("has not yet put new ones on its relays"));
+    CHECK(slurp(err).find("relay refused") == std::string::npos);
+  }
+}
+
+TEST_CASE("reporter: a relay that does not know the centre says so") {
+  World w;
+  test::TempDir other;
+  const std::string data = other / "relay";
+  REQUIRE(run({test::kRelayBin, "list-centres", "--data", data}).first == 0);
+  test::Relay empty(data);
+  auto err = w.tmp / "err";
+  CHECK(run(w.cmd({"enrol", w.code(empty.address())}), err).first == 1);
+  CHECK_THAT(slurp(err), Catch::Contains("the relay does not know this centre"));
+  CHECK(slurp(err).find("no relay could be reached") == std::string::npos);
 }
