@@ -94,7 +94,8 @@ class Cli {
   void online(std::unique_ptr<Pinned>& pinned, bool flushOutbox = true) {
     const std::string centre = pinned->code.centreId;
     auto fresh = client::refresh(state_, centre, io_, net_, tr_.tag());
-    if (fresh.status == EnrolStatus::Refused || fresh.status == EnrolStatus::Expired)
+    if (fresh.status == EnrolStatus::Refused || fresh.status == EnrolStatus::Expired ||
+        fresh.status == EnrolStatus::UnknownCentre)
       std::cerr << tr_("error.prefix") << " " << enrolProblem(fresh) << "\n";
     if (fresh.status == EnrolStatus::Ok) pinned = state_.pinned(centre);
     // Offline already: do not wait on every relay a second time for the outbox.
@@ -135,6 +136,9 @@ class Cli {
     std::string code;
     for (const auto& a : o_.args) code += a;
     auto r = client::enrol(state_, code, io_, net_, tr_.tag());
+    if (r.status == EnrolStatus::BadCode)
+      if (auto group = protocol::centreCodeTypoGroup(code))
+        return fail(kRefused, tr_("error.bad_code_group", {std::to_string(*group)}));
     switch (r.status) {
       case EnrolStatus::Ok: {
         if (!o_.proxy.empty()) state_.setDefaultProxy(o_.proxy == "direct" ? "" : o_.proxy);

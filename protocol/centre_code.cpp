@@ -58,10 +58,50 @@ std::string groupCentreCode(const std::string& code) {
   return out;
 }
 
-std::optional<CentreCode> decodeCentreCode(std::string_view text) {
+std::string normalizeCentreCode(std::string_view text) {
   std::string compact;
   for (char c : text)
-    if (c != ' ' && c != '-' && c != '\n' && c != '\r' && c != '\t') compact += c;
+    if (c != ' ' && c != '-' && c != '\n' && c != '\r' && c != '\t')
+      compact += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  // Characters people confuse, where only one of them can be meant: the HRP is
+  // letters ("GONGYOU"), then the separator "1", and the data part's alphabet
+  // (Bech32) has 0 and L but no O, I or 1.
+  const std::string hrp = "GONGYOU";
+  for (std::size_t i = 0; i < compact.size() && i < hrp.size(); ++i)
+    if (compact[i] == '0' && hrp[i] == 'O') compact[i] = 'O';
+  if (compact.size() > hrp.size() && (compact[hrp.size()] == 'I' || compact[hrp.size()] == 'L'))
+    compact[hrp.size()] = '1';
+  for (std::size_t i = hrp.size() + 1; i < compact.size(); ++i) {
+    char& c = compact[i];
+    if (c == 'O') c = '0';
+    else if (c == 'I' || c == '1') c = 'L';
+  }
+  return compact;
+}
+
+std::optional<std::size_t> centreCodeTypoGroup(std::string_view text) {
+  std::string code = normalizeCentreCode(text);
+  const std::string hrp = "GONGYOU1";
+  if (code.rfind(hrp, 0) != 0 || decodeCentreCode(code)) return std::nullopt;
+  static const char kAlphabet[] = "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L";
+  std::optional<std::size_t> found;
+  for (std::size_t i = hrp.size(); i < code.size(); ++i) {
+    const char was = code[i];
+    for (const char* c = kAlphabet; *c; ++c) {
+      if (*c == was) continue;
+      code[i] = *c;
+      // One changed character gives a valid code at one place only (Bech32's
+      // distance): that place is the typo.
+      if (bech32::decode(code)) found = i;
+    }
+    code[i] = was;
+    if (found) return *found / 5 + 1;
+  }
+  return std::nullopt;
+}
+
+std::optional<CentreCode> decodeCentreCode(std::string_view text) {
+  std::string compact = normalizeCentreCode(text);
   auto d = bech32::decode(compact);
   if (!d || d->hrp != kHrp) return std::nullopt;
   const Bytes& p = d->data;

@@ -34,9 +34,20 @@ std::string encodeCentreCode(const CentreCode& code);  // upper case, no spaces
 // For people: groups of five separated by spaces.
 std::string groupCentreCode(const std::string& code);
 
-// Accepts upper or lower case (not mixed), with any spaces, '-' or line breaks
-// between characters. nullopt for a bad checksum, another HRP, an unknown
-// version, or a payload that does not parse exactly.
+// Accepts any case, with any spaces, '-' or line breaks between characters, and
+// the characters people confuse where the alphabet allows only one (O for 0, I
+// or 1 for L in the data part, 0 for O in "GONGYOU"). nullopt for a bad checksum,
+// another HRP, an unknown version, or a payload that does not parse exactly.
 std::optional<CentreCode> decodeCentreCode(std::string_view text);
+
+// The code as decodeCentreCode reads it: upper case, no separators, confusable
+// characters replaced.
+std::string normalizeCentreCode(std::string_view text);
+
+// For a code that does not decode: the group of five (1-based, as
+// groupCentreCode prints it) holding the one mistyped character, when one
+// character changed would make it valid; nullopt otherwise (several typos, a
+// missing or extra character, not a centre code at all).
+std::optional<std::size_t> centreCodeTypoGroup(std::string_view text);
 
 }  // namespace gongyou::protocol

@@ -15,6 +15,7 @@
 #include <iterator>
 #include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -315,7 +316,7 @@ TEST_CASE("reporter: pinning refuses a wrong fingerprint and a bad signature and
     std::string code = w.code(relay.address());
     code[12] = code[12] == 'Q' ? 'P' : 'Q';
     CHECK(run(w.cmd({"enrol", code}), err).first == 1);
-    CHECK_THAT(slurp(err), Catch::Contains("not valid"));
+    CHECK_THAT(slurp(err), Catch::Contains("typo in group 3"));
   }
 }
 
@@ -862,4 +863,30 @@ TEST_CASE("reporter: a relay that does not know the centre says so") {
   CHECK(run(w.cmd({"enrol", w.code(empty.address())}), err).first == 1);
   CHECK_THAT(slurp(err), Catch::Contains("the relay does not know this centre"));
   CHECK(slurp(err).find("no relay could be reached") == std::string::npos);
+}
+
+TEST_CASE("reporter: a centre code typed as printed is accepted and a typo names its group") {
+  World w;
+  test::Relay relay(w.data);
+  const std::string code = w.code(relay.address());
+  // As printed, in groups (several arguments, no quotes), with O for 0 and 1 for L.
+  std::string printed = protocol::groupCentreCode(code);
+  for (std::size_t i = 9; i < printed.size(); ++i)
+    if (printed[i] == '0') printed[i] = 'O';
+    else if (printed[i] == 'L') printed[i] = '1';
+  std::vector<std::string> args{"enrol"};
+  std::istringstream groups(printed);
+  for (std::string g; groups >> g;) args.push_back(g);
+  REQUIRE(args.size() > 5);
+  auto ok = run(w.cmd(args));
+  CHECK(ok.first == 0);
+  CHECK_THAT(ok.second, Catch::Contains("Connected to Test Workers' Centre"));
+
+  std::string typo = code;
+  typo[33] = typo[33] == 'Q' ? 'P' : 'Q';
+  auto err = w.tmp / "err";
+  CHECK(run(w.cmd({"enrol", protocol::groupCentreCode(typo)}), err).first == 1);
+  CHECK_THAT(slurp(err), Catch::Contains("typo in group 7"));
+  CHECK(run({kReportBin, "--state", w.state, "--lang", "zh-Hans", "enrol", typo}, err).first == 1);
+  CHECK_THAT(slurp(err), Catch::Contains("第 7 组"));
 }

@@ -44,14 +44,11 @@ TEST_CASE("centre code: every single-character typo is caught") {
       ++tried;
     }
   CHECK(tried > 1000);
-  // Swapped neighbours, a dropped character, mixed case.
+  // Swapped neighbours, a dropped character.
   std::string swapped = code;
   std::swap(swapped[20], swapped[21]);
   if (swapped != code) CHECK_FALSE(protocol::decodeCentreCode(swapped));
   CHECK_FALSE(protocol::decodeCentreCode(code.substr(0, code.size() - 1)));
-  std::string mixed = code;
-  mixed[10] = static_cast<char>(std::tolower(static_cast<unsigned char>(mixed[10])));
-  if (mixed != code) CHECK_FALSE(protocol::decodeCentreCode(mixed));
   CHECK_FALSE(protocol::decodeCentreCode("AGE1QQQQ"));
 }
 
@@ -65,4 +62,37 @@ TEST_CASE("centre code: refuses bad fields when encoding") {
   c = sample();
   c.relays = {"no-port"};
   CHECK_THROWS_AS(protocol::encodeCentreCode(c), std::invalid_argument);
+}
+
+TEST_CASE("centre code: typed as printed, with confusable characters forgiven, and a typo placed in its group") {
+  auto c = sample();
+  const std::string code = protocol::encodeCentreCode(c);
+  // As printed on a card: groups, dashes, any case, O for 0 and I or 1 for L.
+  std::string typed = protocol::groupCentreCode(code);
+  for (std::size_t i = 9; i < typed.size(); ++i) {  // the data part (after "GONGY OU1")
+    if (typed[i] == '0') typed[i] = 'O';
+    else if (typed[i] == 'L') typed[i] = (i % 2) ? 'I' : '1';
+  }
+  typed[1] = '0';  // GONGYOU's O typed as zero
+  for (std::size_t i = 0; i < typed.size(); i += 3) typed[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(typed[i])));
+  auto back = protocol::decodeCentreCode(typed);
+  REQUIRE(back);
+  CHECK(back->centreId == c.centreId);
+  CHECK(!protocol::centreCodeTypoGroup(typed));  // nothing wrong
+
+  // One wrong character: its group of five is named.
+  for (std::size_t at : {8u, 23u, 57u, static_cast<unsigned>(code.size() - 1)}) {
+    std::string bad = code;
+    bad[at] = bad[at] == 'Q' ? 'P' : 'Q';
+    REQUIRE(!protocol::decodeCentreCode(bad));
+    auto group = protocol::centreCodeTypoGroup(protocol::groupCentreCode(bad));
+    REQUIRE(group);
+    CHECK(*group == at / 5 + 1);
+  }
+  // Two wrong characters, or one missing: no group is guessed.
+  std::string two = code;
+  two[20] = two[20] == 'Q' ? 'P' : 'Q';
+  two[40] = two[40] == 'Q' ? 'P' : 'Q';
+  CHECK(!protocol::centreCodeTypoGroup(two));
+  CHECK(!protocol::centreCodeTypoGroup(code.substr(0, 30) + code.substr(31)));
 }
