@@ -1,12 +1,11 @@
 #include "client/form.h"
 
-#include <sodium.h>
-
-#include <istream>
-#include <ostream>
+#include <algorithm>
+#include <functional>
 #include <set>
 #include <sstream>
 
+#include "client/category_groups.h"
 #include "protocol/attachments.h"
 #include "protocol/day.h"
 #include "protocol/report.capnp.h"
@@ -16,173 +15,488 @@
 namespace gongyou::client {
 namespace {
 
-class Asker {
- public:
-  Asker(std::istream& in, std::ostream& out) : in_(in), out_(out) {}
-  ~Asker() { wipe(); }
-  // The answer, trimmed; false at end of input.
-  bool ask(const std::string& prompt, std::string& answer) {
-    out_ << prompt << "\n> " << std::flush;
-    wipe();
-    if (!std::getline(in_, line_)) return false;
-    std::size_t a = line_.find_first_not_of(" \t\r"), b = line_.find_last_not_of(" \t\r");
-    answer = a == std::string::npos ? "" : line_.substr(a, b - a + 1);
-    return true;
-  }
-  void say(const std::string& s) { out_ << s << "\n"; }
+enum class Step { Next, Back, Quit };
 
- private:
-  // What the worker typed is plaintext: do not leave it in freed heap memory.
-  void wipe() {
-    if (!line_.empty()) sodium_memzero(line_.data(), line_.size());
-    line_.clear();
-  }
-  std::istream& in_;
-  std::ostream& out_;
-  std::string line_;
-};
-
-std::vector<int> numbers(const std::string& s, int max, bool& ok) {
-  std::vector<int> out;
-  std::string t = s;
-  // Separators: spaces, commas, and any non-ASCII (a full-width "，" or "、").
-  for (char& c : t)
-    if (c == ',' || c == ';' || static_cast<unsigned char>(c) >= 0x80) c = ' ';
-  std::istringstream is(t);
-  std::string tok;
-  ok = true;
-  while (is >> tok) {
-    try {
-      std::size_t used = 0;
-      int n = std::stoi(tok, &used);
-      if (used != tok.size() || n < 1 || n > max) ok = false;
-      else out.push_back(n);
-    } catch (const std::exception&) {
-      ok = false;
+// Full-width digits and the full-width forms of - / . , as plain ASCII: a
+// Chinese input method types them as often as not.
+std::string halfWidth(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == 0xEF && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xBC) {
+      const auto t = static_cast<unsigned char>(s[i + 2]);
+      if (t >= 0x90 && t <= 0x99) {  // U+FF10..FF19
+        out += static_cast<char>('0' + (t - 0x90));
+        i += 2;
+        continue;
+      }
+      if (t == 0x8C || t == 0x8D || t == 0x8E || t == 0x8F) {  // ， － ． ／
+        out += ",-./"[t - 0x8C];
+        i += 2;
+        continue;
+      }
     }
+    out += s[i];
   }
   return out;
 }
 
-bool wholeNumber(const std::string& s, unsigned long long& v) {
-  if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 15) return false;
-  v = std::stoull(s);
+std::string trim(const std::string& s) {
+  std::size_t a = s.find_first_not_of(" \t\r"), b = s.find_last_not_of(" \t\r");
+  return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
+}
+
+// Removes every occurrence of each of `words`.
+std::string without(std::string s, std::initializer_list<const char*> words) {
+  for (const char* w : words)
+    for (std::size_t at; (at = s.find(w)) != std::string::npos;) s.erase(at, std::string_view(w).size());
+  return s;
+}
+
+bool digitsOnly(const std::string& s, std::size_t maxLen) {
+  return !s.empty() && s.size() <= maxLen && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+bool validUtf8(const std::string& s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    std::uint32_t cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+    for (std::size_t k = 1; k < n; ++k) {
+      const auto t = static_cast<unsigned char>(s[i + k]);
+      if ((t >> 6) != 2) return false;
+      cp = (cp << 6) | (t & 0x3F);
+    }
+    static const std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += n;
+  }
   return true;
 }
 
+// C0 controls, DEL and C1 controls (U+0080..009F): what drives a terminal.
+bool hasControl(const std::string& s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7F) return true;
+    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F) return true;
+  }
+  return false;
+}
+
+std::size_t codePoints(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// The first `n` characters of `s`, "…" if cut.
+std::string shorten(const std::string& s, std::size_t n) {
+  std::size_t seen = 0, i = 0;
+  for (; i < s.size(); ++i)
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && seen++ == n) break;
+  return i < s.size() ? s.substr(0, i) + "…" : s;
+}
+
+// "1 3, 5" → {1, 3, 5}; `ok` false for anything that is not a number from 1 to `max`.
+std::vector<int> numbers(const std::string& s, int max, bool& ok) {
+  std::string t = halfWidth(s);
+  // Separators: spaces, commas, and any other non-ASCII (a "、").
+  for (char& c : t)
+    if (c == ',' || c == ';' || static_cast<unsigned char>(c) >= 0x80) c = ' ';
+  std::istringstream is(t);
+  std::vector<int> out;
+  ok = true;
+  for (std::string tok; is >> tok;) {
+    if (!digitsOnly(tok, 3)) {
+      ok = false;
+      continue;
+    }
+    int n = std::stoi(tok);
+    if (n < 1 || n > max) ok = false;
+    else out.push_back(n);
+  }
+  return out;
+}
+
+bool yes(const std::string& s) { return s == "y" || s == "Y" || s == "yes" || s == "是" || s == "好"; }
+bool no(const std::string& s) { return s == "n" || s == "N" || s == "no" || s == "否" || s == "不"; }
+
 bool zh(const Messages& tr) { return tr.tag().rfind("zh", 0) == 0; }
+
+// Prompts, reads and checks answers; what every question has in common.
+class Conversation {
+ public:
+  Conversation(LineInput& in, std::ostream& out, const Messages& tr) : in_(in), out_(out), tr_(tr) {}
+  ~Conversation() { wipe(line_); }
+
+  void say(const std::string& s) { out_ << s << "\n" << std::flush; }
+
+  // Shows `question`, then reads answers until `accept` takes one (returns ""),
+  // showing what it returns otherwise — without the question again, so a long
+  // list is not printed twice. "<" is Back; Ctrl-C or Ctrl-D asks whether to
+  // discard (Quit).
+  Step ask(const std::string& question, const std::function<std::string(const std::string&)>& accept,
+           bool allowBack = true, const std::string& initial = {}) {
+    say(question);
+    for (;;) {
+      switch (read("> ", initial)) {
+        case Input::Interrupt:
+        case Input::End:
+          if (discard()) return Step::Quit;
+          say(question);
+          continue;
+        case Input::Line: break;
+      }
+      std::string answer = trim(line_);
+      wipe(line_);
+      if (allowBack && answer == "<") return Step::Back;
+      std::string problem = check(answer);
+      if (problem.empty()) problem = accept(answer);
+      wipe(answer);
+      if (problem.empty()) return Step::Next;
+      say(problem);
+    }
+  }
+
+  // Several lines, until Enter twice (one empty line is a paragraph break: a
+  // pasted text with paragraphs goes in whole). Fills `text`; Back only before
+  // anything is written.
+  Step askText(const std::string& question, std::size_t maxBytes, std::string& text) {
+    wipe(text);
+    say(question);
+    bool blank = false;
+    for (;;) {
+      switch (read(text.empty() ? "> " : "  ")) {
+        case Input::Interrupt:
+        case Input::End:
+          if (discard()) return Step::Quit;
+          say(question);
+          continue;
+        case Input::Line: break;
+      }
+      std::string l = line_;
+      wipe(line_);
+      while (!l.empty() && (l.back() == ' ' || l.back() == '\r')) l.pop_back();
+      std::replace(l.begin(), l.end(), '\t', ' ');
+      if (text.empty() && trim(l) == "<") return Step::Back;
+      if (trim(l).empty()) {
+        if (text.empty() || blank) {
+          while (!text.empty() && text.back() == '\n') text.pop_back();
+          return Step::Next;
+        }
+        blank = true;
+        continue;
+      }
+      if (std::string problem = check(l); !problem.empty()) {
+        say(problem);
+        continue;
+      }
+      std::string added = text.empty() ? l : text + (blank ? "\n\n" : "\n") + l;
+      wipe(l);
+      if (added.size() > maxBytes) {
+        say(tr_("form.narrative_full", {std::to_string(charactersLeft(text, maxBytes, added))}));
+        wipe(added);
+        continue;
+      }
+      blank = false;
+      wipe(text);
+      text = std::move(added);
+      say(tr_("form.narrative_left", {std::to_string(charactersLeft(text, maxBytes, text))}));
+    }
+  }
+
+  // y/n: does the worker want to throw the report away? End of input: yes
+  // (nothing else can be done with it).
+  bool discard() {
+    say("");
+    say(tr_("form.discard"));
+    for (;;) {
+      Input r = read("> ");
+      std::string a = trim(line_);
+      wipe(line_);
+      if (r != Input::Line || yes(a)) {
+        say(tr_("form.cancelled"));
+        return true;
+      }
+      if (no(a)) return false;
+    }
+  }
+
+ private:
+  Input read(const std::string& prompt, const std::string& initial = {}) {
+    out_ << std::flush;
+    return in_.read(prompt, line_, initial);
+  }
+  std::string check(const std::string& answer) const {
+    if (!validUtf8(answer)) return tr_("form.not_utf8");
+    if (hasControl(answer)) return tr_("form.control");
+    return {};
+  }
+  // Characters left after `text`, counted in the script of `sample` (what was
+  // written or tried: about 3 bytes a character in Chinese, 1 in English).
+  std::size_t charactersLeft(const std::string& text, std::size_t maxBytes, const std::string& sample) const {
+    const std::size_t left = maxBytes - std::min(maxBytes, text.size());
+    const double perChar = sample.empty() ? 1.0 : double(sample.size()) / double(codePoints(sample));
+    return static_cast<std::size_t>(double(left) / perChar);
+  }
+
+  LineInput& in_;
+  std::ostream& out_;
+  const Messages& tr_;
+  std::string line_;
+};
+
+struct Question {
+  std::string label;                  // catalog key of its name in the review
+  std::function<Step()> ask;
+  std::function<std::string()> shown;  // the answer, for the review
+};
 
 }  // namespace
 
-FormResult runForm(std::istream& in, std::ostream& out, const Messages& tr, const std::string& centreName,
+bool parseWhen(const std::string& text, unsigned& year, unsigned& month, unsigned& day) {
+  std::string t = halfWidth(trim(text));
+  // 2026年10月15日 → 2026-10-15; 2026/10, 2026.10 → 2026-10.
+  for (const char* sep : {"年", "月"})
+    for (std::size_t at; (at = t.find(sep)) != std::string::npos;) t.replace(at, std::string_view(sep).size(), "-");
+  t = without(t, {"日", "号", " "});
+  std::replace(t.begin(), t.end(), '/', '-');
+  std::replace(t.begin(), t.end(), '.', '-');
+  while (!t.empty() && t.back() == '-') t.pop_back();
+  std::vector<std::string> parts;
+  std::istringstream is(t);
+  for (std::string p; std::getline(is, p, '-');) parts.push_back(p);
+  if (parts.size() < 2 || parts.size() > 3 || parts[0].size() != 4) return false;
+  for (const auto& p : parts)
+    if (!digitsOnly(p, 4)) return false;
+  year = static_cast<unsigned>(std::stoul(parts[0]));
+  month = static_cast<unsigned>(std::stoul(parts[1]));
+  day = parts.size() == 3 ? static_cast<unsigned>(std::stoul(parts[2])) : 0;
+  return month >= 1 && month <= 12 && (parts.size() == 2 || day >= 1);
+}
+
+bool parseAmount(const std::string& text, unsigned long long& minorUnits) {
+  std::string t = without(halfWidth(trim(text)), {"¥", "￥", "元", "人民币", "RMB", "rmb", "CNY", "yuan", ",", " "});
+  auto dot = t.find('.');
+  std::string whole = t.substr(0, dot), frac = dot == std::string::npos ? "" : t.substr(dot + 1);
+  if (!digitsOnly(whole, 13) || (dot != std::string::npos && !digitsOnly(frac, 2))) return false;
+  while (frac.size() < 2) frac += '0';
+  minorUnits = std::stoull(whole) * 100 + std::stoull(frac);
+  return true;
+}
+
+FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const std::string& centreName,
                    SecretMessage& message) {
   FormResult result;
-  Asker a(in, out);
+  Conversation c(in, out, tr);
   auto r = message.builder().initRoot<proto::Report>();
   r.setLanguage(tr.tag());
   auto emp = r.initEmployer();
   emp.setCountry("CN");
-  std::string s;
-  a.say(tr("form.intro", {centreName}));
+  const std::uint32_t today = protocol::today();
+  const bool chinese = zh(tr);
+  const std::string none = tr("form.review.none");
 
-  do {
-    if (!a.ask(tr("form.employer"), s)) return result;
-  } while (s.empty());
-  emp.setName(s);
-  if (!a.ask(tr("form.city"), s)) return result;
-  emp.setCity(s);
-  if (!a.ask(tr("form.province"), s)) return result;
-  emp.setProvince(s);
-  if (!a.ask(tr("form.industry"), s)) return result;
-  emp.setIndustry(s);
+  // An answer that report_check refuses for its field, in the worker's words.
+  auto fieldProblem = [&](const char* field) -> std::string {
+    std::string p = protocol::checkReport(r.asReader(), today);
+    return p.rfind(field, 0) == 0 ? tr("form.too_long") : std::string();
+  };
+  // A text answer; asked again from the review, the old answer is on the line to edit.
+  auto text = [&](const char* key, std::function<kj::StringPtr()> get, std::function<void(const std::string&)> set,
+                  const char* field, bool required = false) {
+    return [&c, &tr, key, get, set, field, required, fieldProblem] {
+      std::string old = get().cStr();
+      Step s = c.ask(
+          tr(key),
+          [&](const std::string& a) -> std::string {
+            if (required && a.empty()) return tr("form.required");
+            set(a);
+            std::string p = fieldProblem(field);
+            if (!p.empty()) set("");
+            return p;
+          },
+          true, old);
+      wipe(old);
+      return s;
+    };
+  };
 
-  for (;;) {
-    if (!a.ask(tr("form.when"), s)) return result;
-    if (s.empty()) break;
-    unsigned y = 0, m = 0;
-    char dash = 0;
-    std::istringstream is(s);
-    if (is >> y >> dash >> m && dash == '-' && is.peek() == EOF && m >= 1 && m <= 12) {
-      r.initOccurred().setYear(static_cast<std::uint16_t>(y));
-      r.getOccurred().setMonth(static_cast<std::uint8_t>(m));
-      std::string problem = protocol::checkReport(r.asReader(), protocol::today());
-      if (problem.rfind("occurred", 0) != 0) break;
-      a.say(tr("form.invalid", {problem}));
-      r.initOccurred();
-      continue;
-    }
-    a.say(tr("form.when_bad"));
-  }
+  std::vector<Question> qs;
+  qs.push_back({"form.review.employer",
+                text("form.employer", [&] { return emp.asReader().getName(); }, [&](const std::string& a) { emp.setName(a); }, "employer.name", true),
+                [&] { return std::string(emp.getName().cStr()); }});
+  qs.push_back({"form.review.city", text("form.city", [&] { return emp.asReader().getCity(); }, [&](const std::string& a) { emp.setCity(a); }, "employer.city"),
+                [&] { return std::string(emp.getCity().cStr()); }});
+  qs.push_back({"form.review.province",
+                text("form.province", [&] { return emp.asReader().getProvince(); }, [&](const std::string& a) { emp.setProvince(a); }, "employer.province"),
+                [&] { return std::string(emp.getProvince().cStr()); }});
+  qs.push_back({"form.review.industry",
+                text("form.industry", [&] { return emp.asReader().getIndustry(); }, [&](const std::string& a) { emp.setIndustry(a); }, "employer.industry"),
+                [&] { return std::string(emp.getIndustry().cStr()); }});
 
-  const auto& cats = protocol::categories();
-  std::string menu = tr("form.categories");
-  for (std::size_t i = 0; i < cats.size(); ++i)
-    menu += "\n  " + std::to_string(i + 1) + ". " + (zh(tr) ? cats[i].nameZh : cats[i].nameEn);
-  std::vector<int> chosen;
-  for (;;) {
-    if (!a.ask(menu, s)) return result;
-    bool ok = false;
-    chosen = numbers(s, static_cast<int>(cats.size()), ok);
-    std::set<int> unique(chosen.begin(), chosen.end());
-    chosen.assign(unique.begin(), unique.end());
-    if (ok && !chosen.empty() && chosen.size() <= protocol::ReportCaps::kCategories) break;
-    a.say(tr("form.categories_bad"));
-  }
-  auto list = r.initCategories(static_cast<unsigned>(chosen.size()));
-  for (unsigned i = 0; i < chosen.size(); ++i) {
-    const auto& c = cats[chosen[i] - 1];
-    list.set(i, c.id);
-    // Telling workers their rights is a centre's core service: say it now.
-    a.say(tr("form.rights", {zh(tr) ? c.nameZh : c.nameEn, c.legalBasis}));
-  }
+  qs.push_back({"form.review.when",
+                [&] {
+                  return c.ask(tr("form.when"), [&](const std::string& a) -> std::string {
+                    r.initOccurred();
+                    if (a.empty()) return {};
+                    unsigned y = 0, m = 0, d = 0;
+                    if (!parseWhen(a, y, m, d)) return tr("form.when_bad");
+                    auto o = r.getOccurred();
+                    o.setYear(static_cast<std::uint16_t>(y));
+                    o.setMonth(static_cast<std::uint8_t>(m));
+                    o.setDay(static_cast<std::uint8_t>(d));
+                    std::string p = protocol::checkReport(r.asReader(), today);
+                    if (p.rfind("occurred", 0) != 0) return {};
+                    r.initOccurred();
+                    // Later than today (report_check words it by field: the year, the month).
+                    const bool future = protocol::daysFromCivil(y, m, d ? d : 1) > std::int64_t(today);
+                    return future ? tr("form.when_future") : tr("form.when_bad");
+                  });
+                },
+                [&] {
+                  auto o = r.getOccurred();
+                  if (o.getYear() == 0) return std::string();
+                  char b[16];
+                  std::snprintf(b, sizeof b, o.getDay() ? "%04u-%02u-%02u" : "%04u-%02u", unsigned(o.getYear()),
+                                unsigned(o.getMonth()), unsigned(o.getDay()));
+                  return std::string(b);
+                }});
+
+  const auto& groups = categoryGroups();
+  auto catName = [&](const std::string& id) {
+    const auto* cat = protocol::findCategory(id);
+    return chinese ? cat->nameZh : cat->nameEn;
+  };
+  std::vector<std::string> chosen;  // category ids, in the order chosen
+  qs.push_back({"form.review.categories",
+                [&] {
+                  chosen.clear();
+                  for (;;) {
+                    std::string menu = tr(chosen.empty() ? "form.group" : "form.group_more");
+                    for (std::size_t g = 0; g < groups.size(); ++g)
+                      menu += "\n  " + std::to_string(g + 1) + ". " + tr("form.group." + groups[g].id);
+                    int group = 0;
+                    Step s = c.ask(menu, [&](const std::string& a) -> std::string {
+                      if (a.empty()) return chosen.empty() ? tr("form.categories_bad") : std::string();
+                      bool ok = false;
+                      auto n = numbers(a, static_cast<int>(groups.size()), ok);
+                      if (!ok || n.size() != 1) return tr("form.out_of_range", {std::to_string(groups.size())});
+                      group = n[0];
+                      return {};
+                    });
+                    if (s != Step::Next) return s;
+                    if (group == 0) break;
+                    const auto& ids = groups[group - 1].categories;
+                    std::string list = tr("form.in_group");
+                    for (std::size_t i = 0; i < ids.size(); ++i)
+                      list += "\n  " + std::to_string(i + 1) + ". " + catName(ids[i]);
+                    std::vector<int> picked;
+                    s = c.ask(list, [&](const std::string& a) -> std::string {
+                      bool ok = false;
+                      picked = numbers(a, static_cast<int>(ids.size()), ok);
+                      return ok ? std::string() : tr("form.out_of_range", {std::to_string(ids.size())});
+                    });
+                    if (s == Step::Quit) return s;
+                    if (s == Step::Back) continue;
+                    for (int n : picked) {
+                      const std::string& id = ids[n - 1];
+                      if (std::find(chosen.begin(), chosen.end(), id) != chosen.end() ||
+                          chosen.size() >= protocol::ReportCaps::kCategories)
+                        continue;
+                      chosen.push_back(id);
+                      // Telling workers their rights is a centre's core service: say it now.
+                      c.say(tr("form.rights", {catName(id), protocol::findCategory(id)->legalBasis}));
+                    }
+                  }
+                  auto list = r.initCategories(static_cast<unsigned>(chosen.size()));
+                  for (unsigned i = 0; i < chosen.size(); ++i) list.set(i, chosen[i]);
+                  return Step::Next;
+                },
+                [&] {
+                  std::string s;
+                  for (const auto& id : chosen) s += (s.empty() ? "" : ", ") + catName(id);
+                  return s;
+                }});
 
   const auto& inds = protocol::forcedLabourIndicators();
-  menu = tr("form.indicators");
-  for (std::size_t i = 0; i < inds.size(); ++i)
-    menu += "\n  " + std::to_string(i + 1) + ". " + (zh(tr) ? inds[i].nameZh : inds[i].nameEn);
-  for (;;) {
-    if (!a.ask(menu, s)) return result;
-    bool ok = false;
-    auto picked = numbers(s, static_cast<int>(inds.size()), ok);
-    if (!ok) {
-      a.say(tr("form.categories_bad"));
-      continue;
-    }
-    std::set<int> unique(picked.begin(), picked.end());
-    auto l = r.initForcedLabourIndicators(static_cast<unsigned>(unique.size()));
-    unsigned i = 0;
-    for (int n : unique) l.set(i++, inds[n - 1].id);
-    break;
-  }
+  qs.push_back({"form.review.indicators",
+                [&] {
+                  std::string menu = tr("form.indicators");
+                  for (std::size_t i = 0; i < inds.size(); ++i)
+                    menu += "\n  " + std::to_string(i + 1) + ". " + (chinese ? inds[i].nameZh : inds[i].nameEn);
+                  return c.ask(menu, [&](const std::string& a) -> std::string {
+                    bool ok = false;
+                    auto picked = numbers(a, static_cast<int>(inds.size()), ok);
+                    if (!ok) return tr("form.out_of_range", {std::to_string(inds.size())});
+                    std::set<int> unique(picked.begin(), picked.end());
+                    auto l = r.initForcedLabourIndicators(static_cast<unsigned>(unique.size()));
+                    unsigned i = 0;
+                    for (int n : unique) l.set(i++, inds[n - 1].id);
+                    return {};
+                  });
+                },
+                [&] {
+                  std::string s;
+                  for (auto id : r.getForcedLabourIndicators()) {
+                    const auto* ind = protocol::findIndicator(id.cStr());
+                    s += (s.empty() ? "" : ", ") + (chinese ? ind->nameZh : ind->nameEn);
+                  }
+                  return s;
+                }});
 
-  unsigned long long v = 0;
-  for (;;) {
-    if (!a.ask(tr("form.workers"), s)) return result;
-    if (s.empty()) break;
-    if (wholeNumber(s, v) && v <= protocol::ReportCaps::kWorkers) {
-      r.setWorkersAffected(static_cast<std::uint32_t>(v));
-      break;
-    }
-    a.say(tr("form.number_bad"));
-  }
-  for (;;) {
-    if (!a.ask(tr("form.amount"), s)) return result;
-    if (s.empty()) break;
-    if (wholeNumber(s, v) && v * 100 <= protocol::ReportCaps::kMinorUnits) {
-      auto money = r.initAmountOwed();
-      money.setMinorUnits(v * 100);
-      money.setCurrency("CNY");
-      break;
-    }
-    a.say(tr("form.number_bad"));
-  }
-  for (;;) {
-    if (!a.ask(tr("form.narrative"), s)) return result;
-    r.setNarrative(s);
-    std::string problem = protocol::checkReport(r.asReader(), protocol::today());
-    if (problem.rfind("narrative", 0) != 0) break;
-    a.say(tr("form.invalid", {problem}));
-  }
+  qs.push_back({"form.review.workers",
+                [&] {
+                  return c.ask(tr("form.workers"), [&](const std::string& a) -> std::string {
+                    r.setWorkersAffected(0);
+                    std::string t = without(halfWidth(a), {"人", "名", "个", ",", " "});
+                    if (t.empty()) return {};
+                    if (!digitsOnly(t, 7) || std::stoul(t) > protocol::ReportCaps::kWorkers)
+                      return tr("form.number_bad");
+                    r.setWorkersAffected(static_cast<std::uint32_t>(std::stoul(t)));
+                    return {};
+                  });
+                },
+                [&] { return r.getWorkersAffected() ? std::to_string(r.getWorkersAffected()) : std::string(); }});
+
+  qs.push_back({"form.review.amount",
+                [&] {
+                  return c.ask(tr("form.amount"), [&](const std::string& a) -> std::string {
+                    r.disownAmountOwed();
+                    if (a.empty()) return {};
+                    unsigned long long v = 0;
+                    if (!parseAmount(a, v) || v > protocol::ReportCaps::kMinorUnits) return tr("form.amount_bad");
+                    auto money = r.initAmountOwed();
+                    money.setMinorUnits(v);
+                    money.setCurrency("CNY");
+                    return {};
+                  });
+                },
+                [&] {
+                  if (!r.hasAmountOwed() || r.getAmountOwed().getMinorUnits() == 0) return std::string();
+                  auto v = r.getAmountOwed().getMinorUnits();
+                  char b[48];
+                  std::snprintf(b, sizeof b, v % 100 ? "%llu.%02llu" : "%llu", (unsigned long long)(v / 100),
+                                (unsigned long long)(v % 100));
+                  return std::string(b) + " " + tr("form.yuan");
+                }});
+
+  qs.push_back({"form.review.narrative",
+                [&] {
+                  std::string t;
+                  Step s = c.askText(tr("form.narrative"), protocol::ReportCaps::kNarrative, t);
+                  if (s == Step::Next) r.setNarrative(t);
+                  wipe(t);
+                  return s;
+                },
+                [&] {
+                  std::string n = r.getNarrative().cStr();
+                  std::replace(n.begin(), n.end(), '\n', ' ');
+                  return shorten(n, 50);
+                }});
 
   static const std::pair<proto::ReporterRole, const char*> kRoles[] = {
       {proto::ReporterRole::AFFECTED_WORKER, "affectedWorker"},
@@ -190,50 +504,124 @@ FormResult runForm(std::istream& in, std::ostream& out, const Messages& tr, cons
       {proto::ReporterRole::FAMILY_MEMBER, "familyMember"},
       {proto::ReporterRole::WORKER_REPRESENTATIVE, "workerRepresentative"},
       {proto::ReporterRole::CENTRE_STAFF, "centreStaff"}};
-  menu = tr("form.role");
-  for (std::size_t i = 0; i < 5; ++i) menu += "\n  " + std::to_string(i + 1) + ". " + tr(std::string("form.role.") + kRoles[i].second);
-  for (;;) {
-    if (!a.ask(menu, s)) return result;
-    bool ok = false;
-    auto n = numbers(s, 5, ok);
-    if (s.empty()) break;
-    if (ok && n.size() == 1) {
-      r.setReporterRole(kRoles[n[0] - 1].first);
-      break;
-    }
-    a.say(tr("form.categories_bad"));
-  }
+  bool roleGiven = false;
+  qs.push_back({"form.review.role",
+                [&] {
+                  std::string menu = tr("form.role");
+                  for (std::size_t i = 0; i < 5; ++i)
+                    menu += "\n  " + std::to_string(i + 1) + ". " + tr(std::string("form.role.") + kRoles[i].second);
+                  return c.ask(menu, [&](const std::string& a) -> std::string {
+                    roleGiven = false;
+                    r.setReporterRole(proto::ReporterRole::UNSPECIFIED);
+                    if (a.empty()) return {};
+                    bool ok = false;
+                    auto n = numbers(a, 5, ok);
+                    if (!ok || n.size() != 1) return tr("form.out_of_range", {"5"});
+                    r.setReporterRole(kRoles[n[0] - 1].first);
+                    roleGiven = true;
+                    return {};
+                  });
+                },
+                [&] {
+                  for (const auto& [role, key] : kRoles)
+                    if (roleGiven && r.getReporterRole() == role) return tr(std::string("form.role.") + key);
+                  return std::string();
+                }});
 
   // Evidence: each file is cleaned as soon as it is named, and the worker sees
   // what was taken out (or why it cannot go) before deciding to send.
-  while (result.evidence.size() < protocol::kMaxAttachments) {
-    if (!a.ask(tr("form.attach"), s)) return result;
-    if (s.empty()) break;
-    if (s.size() >= 2 && (s.front() == '\'' || s.front() == '"') && s.back() == s.front())
-      s = s.substr(1, s.size() - 2);  // a dragged file's path arrives quoted
-    LoadedEvidence l = loadEvidence(s);
-    a.say(explainEvidence(tr, s, l, result.evidence.size()));
-    if (l.problem != EvidenceProblem::None) continue;
-    result.evidence.push_back(std::move(l.evidence));
-    if (std::string set = checkEvidenceSet(result.evidence); !set.empty()) {
-      a.say(explainEvidenceSet(tr, set));
-      result.evidence.pop_back();
-      break;
+  qs.push_back({"form.review.evidence",
+                [&] {
+                  result.evidence.clear();
+                  while (result.evidence.size() < protocol::kMaxAttachments) {
+                    bool done = false;
+                    Step s = c.ask(tr("form.attach"), [&](const std::string& answer) -> std::string {
+                      std::string a = answer;
+                      if (a.empty()) {
+                        done = true;
+                        return {};
+                      }
+                      if (a.size() >= 2 && (a.front() == '\'' || a.front() == '"') && a.back() == a.front())
+                        a = a.substr(1, a.size() - 2);  // a dragged file's path arrives quoted
+                      LoadedEvidence l = loadEvidence(a);
+                      c.say(explainEvidence(tr, a, l, result.evidence.size()));
+                      if (l.problem != EvidenceProblem::None) return {};
+                      result.evidence.push_back(std::move(l.evidence));
+                      if (std::string set = checkEvidenceSet(result.evidence); !set.empty()) {
+                        c.say(explainEvidenceSet(tr, set));
+                        result.evidence.pop_back();
+                        done = true;
+                      }
+                      return {};
+                    });
+                    if (s != Step::Next) return s;
+                    if (done) break;
+                  }
+                  return Step::Next;
+                },
+                [&] {
+                  std::string s;
+                  for (std::size_t i = 0; i < result.evidence.size(); ++i)
+                    s += (s.empty() ? "" : ", ") + evidenceName(i, result.evidence[i]);
+                  return s;
+                }});
+
+  qs.push_back({"form.review.reply",
+                [&] {
+                  return c.ask(tr("form.reply"), [&](const std::string& a) -> std::string {
+                    if (a.empty() || yes(a)) result.wantReply = true;
+                    else if (no(a)) result.wantReply = false;
+                    else return tr("form.yes_no");
+                    return {};
+                  });
+                },
+                [&] { return tr(result.wantReply ? "form.review.yes" : "form.review.no"); }});
+
+  c.say(tr("form.intro", {centreName}));
+  c.say(tr("form.back_hint"));
+  for (std::size_t i = 0; i < qs.size();) {
+    Step s = qs[i].ask();
+    if (s == Step::Quit) return result;
+    if (s == Step::Back) i = i ? i - 1 : 0;
+    else ++i;
+  }
+
+  // The review: every answer with its number, until the worker sends or discards.
+  for (;;) {
+    std::string review = tr("form.review");
+    for (std::size_t i = 0; i < qs.size(); ++i) {
+      std::string shown = qs[i].shown();
+      review += "\n  " + tr("form.review.line", {std::to_string(i + 1), tr(qs[i].label), shown.empty() ? none : shown});
+      wipe(shown);
     }
+    c.say(review);
+    int change = 0;
+    bool send = false, discarded = false;
+    Step s = c.ask(tr("form.confirm"), [&](const std::string& a) -> std::string {
+      if (yes(a)) return send = true, std::string();
+      if (no(a)) return discarded = true, std::string();
+      bool ok = false;
+      auto n = numbers(a, static_cast<int>(qs.size()), ok);
+      if (ok && n.size() == 1) return change = n[0], std::string();
+      return tr("form.confirm_bad", {std::to_string(qs.size())});
+    }, /*allowBack=*/false);
+    if (s == Step::Quit) return result;
+    if (discarded) {
+      c.say(tr("form.cancelled"));
+      return result;
+    }
+    if (send) {
+      // The whole report once more, as the relay's analyst will check it.
+      std::string problem = protocol::checkReport(r.asReader(), today);
+      if (problem.empty()) {
+        result.confirmed = true;
+        return result;
+      }
+      c.say(tr("form.invalid", {problem}));
+      continue;
+    }
+    if (qs[change - 1].ask() == Step::Quit) return result;
   }
-
-  if (!a.ask(tr("form.reply"), s)) return result;
-  result.wantReply = !(s == "n" || s == "N" || s == "no" || s == "否");
-
-  std::string problem = protocol::checkReport(r.asReader(), protocol::today());
-  if (!problem.empty()) {
-    a.say(tr("form.invalid", {problem}));
-    return result;
-  }
-  if (!a.ask(tr("form.confirm"), s)) return result;
-  result.confirmed = s == "y" || s == "Y" || s == "yes" || s == "是";
-  if (!result.confirmed) a.say(tr("form.cancelled"));
-  return result;
 }
 
 }  // namespace gongyou::client

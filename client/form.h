@@ -1,30 +1,47 @@
 // The guided report form in a terminal: one question at a time, in the worker's
-// language, with the categories in plain words and, for each one chosen, the
-// worker's rights in a line (the legal basis from the taxonomy). Each answer is
-// checked as it is given; the whole report is validated again before sending.
+// language, then a review of every answer before anything is sent.
 //
-// Reads answers line by line from `in` and writes prompts to `out`, so it works
-// on any terminal, over a pty in tests, and with a screen reader.
+// - Line editing through libedit (client/line_input); no history is kept.
+// - Each answer is checked when it is given (valid UTF-8, no control
+//   characters, a real date not in the future, an amount, a number in range)
+//   and only that answer is asked again, with the reason in the worker's words.
+// - Dates and amounts as people write them: 2026-10, 2026-10-15, 2026年10月,
+//   2026年10月15日, full-width digits; 3600, 3,600, 3600.50, 3600元, ¥3600.
+// - The 29 categories are grouped in plain words (client/category_groups), so a
+//   question and its choices fit a 24-row terminal; for each one chosen, the
+//   worker's rights are shown.
+// - The narrative takes as many lines as the worker writes (no terminal line
+//   limit), shows how many characters are left, and ends with Enter twice.
+// - "<" goes back a question; at the review, a number changes that answer.
+// - Ctrl-C or Ctrl-D asks whether to discard; discarding keeps nothing.
 #pragma once
 
-#include <iosfwd>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "client/evidence.h"
 #include "client/i18n.h"
+#include "client/line_input.h"
 #include "client/secret_message.h"
 
 namespace gongyou::client {
 
 struct FormResult {
-  bool confirmed = false;  // false: the worker declined, or input ended
+  bool confirmed = false;  // false: the worker discarded the report, or input ended
   bool wantReply = true;
   std::vector<Evidence> evidence;  // scrubbed files the worker attached
 };
 
 // Fills a Report into `message`. `centreName` is shown in the introduction.
-FormResult runForm(std::istream& in, std::ostream& out, const Messages& tr, const std::string& centreName,
+FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const std::string& centreName,
                    SecretMessage& message);
+
+// Parsers the form uses, exposed for tests. Each accepts full-width digits.
+// A date: year-month or year-month-day with - / . or 年 月 日; false otherwise.
+bool parseWhen(const std::string& text, unsigned& year, unsigned& month, unsigned& day);
+// An amount in yuan: digits with optional thousands commas and up to two
+// decimals, an optional ¥ / ￥ before or 元 / yuan / RMB after; in fen.
+bool parseAmount(const std::string& text, unsigned long long& minorUnits);
 
 }  // namespace gongyou::client

@@ -1,6 +1,9 @@
 // gongyou-report: a thin command line over the reporter library (client/).
 #include <kj/async-io.h>
+#include <langinfo.h>
 #include <unistd.h>
+
+#include <clocale>
 
 #include <cstdio>
 
@@ -66,7 +69,9 @@ class Cli {
       // The form first: a worker must never wait on a slow network to start
       // writing. The network comes after, when the report is sealed.
       SecretMessage msg;
-      FormResult r = runForm(std::cin, std::cout, tr_, displayName(*pinned), msg);
+      auto input = terminalInput(stdin, stdout);
+      FormResult r = runForm(*input, std::cout, tr_, displayName(*pinned), msg);
+      input.reset();  // the terminal as it was
       if (!r.confirmed) return kRefused;
       online(pinned);
       std::cerr << tr_("send.working") << std::endl;
@@ -383,6 +388,12 @@ int main(int argc, char** argv) {
     else o.args.push_back(a);
   }
   const Messages& tr = Messages::detect(o.lang);
+  // Line editing decodes what is typed by the locale's character set: without
+  // a locale (LANG=C, or one not generated) that would be ASCII, and Chinese
+  // would be lost as it is typed. A locale with another set (GBK) is kept, so
+  // the form can tell the worker their terminal does not send UTF-8.
+  if (!std::setlocale(LC_CTYPE, "") || std::string_view(nl_langinfo(CODESET)) == "ANSI_X3.4-1968")
+    std::setlocale(LC_CTYPE, "C.UTF-8");
   if (help) {
     std::cout << tr("help") << "\n";
     return kOk;

@@ -446,27 +446,33 @@ TEST_CASE("reporter: the guided form in a terminal in English and in Chinese") {
                  {"City:", "Dongguan"},
                  {"Province:", "Guangdong"},
                  {"Industry", ""},
-                 {"Year and month", "2026-13"},
-                 {"like 2026-10, or press Enter", nullptr},  // asked again
-                 {"Year and month", "2026-08"},
-                 {"What happened?", "99"},
-                 {"at least one number", nullptr},
-                 {"What happened?", "1 10"},  // wage arrears, ID document retention
+                 {"When did it happen", "2026-13"},
+                 {"like 2026-10 or 2026-10-15", "2026-08"},  // only this answer is asked again
+                 {"Choose the kind of problem", "9"},
+                 {"please choose from 1 to 7", "1"},
+                 {"Which of these?", "1"},  // pay: wage arrears
                  {"Your rights (Wage arrears / unpaid wages): Labour Law", nullptr},
+                 {"Choose another kind", "5"},
+                 {"Which of these?", "1"},  // documents and freedom: ID retention
+                 {"Your rights (ID / passport retention)", nullptr},
+                 {"Choose another kind", ""},
                  {"Did any of these happen?", "7"},
                  {"How many workers", "sixty"},
-                 {"whole number", nullptr},
-                 {"How many workers", "60"},
-                 {"How much money", "15000"},
+                 {"Please write a number", "60"},
+                 {"How much money", "15,000"},
                  {"Describe what happened", "They took our ID cards FORM-MARKER"},
-                 {"Who are you", "1"},
+                 {"characters left", ""}});
+    t.type("");  // Enter twice ends the description
+    converse(t, {{"Who are you", "1"},
                  {"Attach a photo", missing.c_str()},
                  {"Cannot read", nullptr},
                  {"Attach a photo", quoted.c_str()},  // as a dragged file arrives
                  {"as evidence-1.jpg (JPEG photo", nullptr},
                  {"Attach a photo", ""},
                  {"read the centre's answer", ""},
-                 {"Send this report now?", "y"},
+                 {"6. What happened: Wage arrears / unpaid wages, ID / passport retention", nullptr},
+                 {"12. Evidence: evidence-1.jpg", nullptr},
+                 {"Send it now?", "y"},
                  {"Sent.", nullptr},
                  {"Your reply code", nullptr}});
     CHECK(t.wait() == 0);
@@ -478,17 +484,22 @@ TEST_CASE("reporter: the guided form in a terminal in English and in Chinese") {
                  {"城市", ""},
                  {"省份", ""},
                  {"行业", ""},
-                 {"年和月", ""},
-                 {"发生了什么", nullptr},
-                 {"拖欠工资", "13"},  // work injury
+                 {"什么时候发生的", "２０２６年８月"},  // full-width digits, as a Chinese input method types them
+                 {"请选择问题的类别", "4"},              // safety and health
+                 {"是下面哪些", "1"},                   // work injury
                  {"你的权利", nullptr},
+                 {"再选一类", ""},
                  {"是否发生过以下情况", ""},
-                 {"多少工人", ""},
-                 {"多少钱", ""},
-                 {"描述", "工友从脚手架上摔下来"},
-                 {"身份", "2"},
+                 {"多少工人", "12人"},
+                 {"欠了多少钱", "¥3600元"},
+                 {"用你自己的话", "工友从脚手架上摔下来"},
+                 {"还可以写大约", ""}});
+    t.type("");
+    converse(t, {{"身份", "2"},
                  {"要附上照片", ""},
                  {"回复", "n"},
+                 {"5. 时间：2026-08", nullptr},
+                 {"9. 欠款：3600 元", nullptr},
                  {"现在发送", "y"},
                  {"已发送", nullptr}});
     CHECK(t.wait() == 0);
@@ -513,6 +524,10 @@ TEST_CASE("reporter: the guided form in a terminal in English and in Chinese") {
     } else {
       CHECK(o.report().getReplyKey().size() == 0);
       CHECK(o.report().getReporterRole() == proto::ReporterRole::COWORKER);
+      CHECK(o.report().getCategories()[0] == "work_injury");
+      CHECK(o.report().getOccurred().getMonth() == 8);
+      CHECK(o.report().getWorkersAffected() == 12);
+      CHECK(o.report().getAmountOwed().getMinorUnits() == 360000);
     }
   }
   CHECK(languages == std::set<std::string>{"en", "zh-Hans"});
@@ -889,4 +904,102 @@ TEST_CASE("reporter: a centre code typed as printed is accepted and a typo names
   CHECK_THAT(slurp(err), Catch::Contains("typo in group 7"));
   CHECK(run({kReportBin, "--state", w.state, "--lang", "zh-Hans", "enrol", typo}, err).first == 1);
   CHECK_THAT(slurp(err), Catch::Contains("第 7 组"));
+}
+
+TEST_CASE("reporter: the form edits lines, goes back, reviews and changes answers, and discards on Ctrl-C") {
+  World w;
+  test::Relay relay(w.data);
+  REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
+  const std::string left = "\x1b[D";
+  const std::string longText(5500, 'w');  // one line longer than a terminal's 4,095-byte line
+  {
+    test::Pty t({kReportBin, "--state", w.state, "--lang", "en", "new"});
+    // Control keys and long lines wait for the line editor's prompt: typed
+    // before it, the terminal's own line discipline would take them (Ctrl-C
+    // as a signal, a line cut at 4,095 bytes), as it does for any program.
+    REQUIRE(t.expect("Name of the employer"));
+    REQUIRE(t.expect("> "));
+    // Arrow keys edit the line; they are not stored in the answer.
+    t.keys("Shenzhen Brite Toys" + left + left + left + left + "X\r");
+    converse(t, {{"City:", "<"},                          // back a question…
+                 {"Name of the employer", nullptr},  // …with the answer there to edit
+                 {"> Shenzhen Brite XToys", nullptr}});
+    t.keys("\x05 Co\r");                              // Ctrl-E (end of line), then more
+    converse(t, {{"City:", "Shenzhen"},
+                 {"Province:", ""},
+                 {"Industry", ""},
+                 {"When did it happen", "2099-01"},
+                 {"still to come", "2026年10月15日"},
+                 {"Choose the kind of problem", "3"},
+                 {"Which of these?", "1"},
+                 {"Choose another kind", ""},
+                 {"Did any of these happen?", "12"},
+                 {"not on the list: please choose from 1 to 11", ""},
+                 {"How many workers", ""},
+                 {"How much money", "3,600.50"},
+                 {"Describe what happened", nullptr},
+                 {"> ", nullptr}});
+    t.keys("\x16\x1b\r");  // Ctrl-V Esc: a literal control character
+    REQUIRE(t.expect("special key"));
+    REQUIRE(t.expect("> "));
+    t.type(longText);
+    REQUIRE(t.expect("characters left"));
+    t.type("");
+    t.type("");
+    converse(t, {{"Who are you", ""}, {"Attach a photo", ""}, {"read the centre's answer", "n"}});
+    REQUIRE(t.expect("Your report. Check it before it goes:"));
+    REQUIRE(t.expect("Send it now?"));
+    // The review fits a 24-row terminal.
+    const std::string& sc = t.screen();
+    const auto from = sc.rfind("Your report."), to = sc.rfind("Send it now?");
+    CHECK(std::count(sc.begin() + from, sc.begin() + to, '\n') <= 20);
+    CHECK_THAT(sc.substr(from), Catch::Contains("1. Employer: Shenzhen Brite XToys Co") &&
+                                    Catch::Contains("9. Money owed: 3600.50 yuan") &&
+                                    Catch::Contains("5. When: 2026-10-15"));
+    // Change answer 2 by its number.
+    t.type("2");
+    REQUIRE(t.expect("> Shenzhen"));  // the old answer, on the line to edit
+    t.keys("\x15" "Dongguan\r");       // Ctrl-U clears it
+    REQUIRE(t.expect("2. City: Dongguan"));
+    converse(t, {{"Send it now?", "y"}, {"Sent.", nullptr}});
+    CHECK(t.wait() == 0);
+  }
+  auto envs = w.collect(relay);
+  REQUIRE(envs.size() == 1);
+  auto o = openEnvelope(w.centre, envs[0]);
+  CHECK(o.report().getEmployer().getName() == "Shenzhen Brite XToys Co");
+  CHECK(o.report().getEmployer().getCity() == "Dongguan");
+  CHECK(o.report().getOccurred().getDay() == 15);
+  CHECK(o.report().getAmountOwed().getMinorUnits() == 360050);
+  CHECK(o.report().getNarrative() == longText.c_str());
+  CHECK(o.report().getForcedLabourIndicators().size() == 0);
+
+  {
+    // Ctrl-C asks; "n" goes on with the same question; Ctrl-D asks again; "y" discards.
+    test::Pty t({kReportBin, "--state", w.state, "--lang", "zh-Hans", "new"});
+    converse(t, {{"雇主或工厂的名称", "某电子厂"}, {"城市", nullptr}, {"> ", nullptr}});
+    t.keys("\x03");
+    converse(t, {{"要停下来并丢掉这份报告吗", "n"}, {"城市", nullptr}, {"> ", nullptr}});
+    t.keys("\x04");
+    converse(t, {{"要停下来并丢掉这份报告吗", "y"}, {"没有发送，也没有保存任何内容", nullptr}});
+    CHECK(t.wait() == 1);
+    CHECK(t.screen().find("occurred") == std::string::npos);
+  }
+  CHECK(w.collect(relay).size() == 1);
+  CHECK(w.outbox().empty());
+}
+
+TEST_CASE("reporter: a form typed in another encoding is caught at the answer, in the worker's language") {
+  World w;
+  test::Relay relay(w.data);
+  REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
+  // 东莞 in GBK, from a pipe (a kiosk script), then the name again in UTF-8;
+  // input ends at the review, which discards.
+  storage::writeFileAtomic(w.tmp / "answers", std::string("\xb6\xab\xdd\xb8\n东莞宏达制衣厂\n"));
+  auto err = w.tmp / "out";
+  auto r = run({"/bin/sh", "-c", kReportBin + " --state " + w.state + " --lang zh-Hans new < " + w.tmp / "answers"}, err);
+  CHECK(r.first == 1);
+  CHECK_THAT(r.second, Catch::Contains("这个回答不是 UTF-8 编码") && Catch::Contains("城市") &&
+                           Catch::Contains("没有发送，也没有保存任何内容"));
+  CHECK(w.collect(relay).empty());
 }

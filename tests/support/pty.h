@@ -20,7 +20,8 @@ namespace gongyou::test {
 class Pty {
  public:
   explicit Pty(std::vector<std::string> argv, std::vector<std::string> env = {}) {
-    pid_ = ::forkpty(&master_, nullptr, nullptr, nullptr);
+    winsize size{24, 80, 0, 0};  // the smallest common terminal: 80 columns, 24 rows
+    pid_ = ::forkpty(&master_, nullptr, nullptr, &size);
     REQUIRE(pid_ >= 0);
     if (pid_ == 0) {
       ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -59,6 +60,10 @@ class Pty {
   void type(const std::string& line) {
     std::string l = line + "\r";
     REQUIRE(::write(master_, l.data(), l.size()) == static_cast<ssize_t>(l.size()));
+  }
+  // Keys as they are, without Enter: "\x03" is Ctrl-C, "\x1b[D" the left arrow.
+  void keys(const std::string& bytes) {
+    REQUIRE(::write(master_, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()));
   }
   // Reads the rest of the output (until the program closes the terminal), then
   // reaps it.

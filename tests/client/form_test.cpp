@@ -1,0 +1,66 @@
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "client/category_groups.h"
+#include "client/form.h"
+#include "protocol/taxonomy.h"
+
+using namespace gongyou;
+
+TEST_CASE("form: dates as people write them") {
+  struct Case {
+    const char* text;
+    unsigned y, m, d;
+  };
+  for (const Case& c : {Case{"2026-10", 2026, 10, 0}, Case{"2026-10-15", 2026, 10, 15}, Case{"2026年10月", 2026, 10, 0},
+                        Case{"2026年10月15日", 2026, 10, 15}, Case{"２０２６年１０月", 2026, 10, 0},
+                        Case{"2026/3", 2026, 3, 0}, Case{"2026.03.02", 2026, 3, 2}, Case{" 2026 年 3 月 ", 2026, 3, 0},
+                        Case{"2026－10－01", 2026, 10, 1}}) {
+    INFO(c.text);
+    unsigned y = 0, m = 0, d = 0;
+    REQUIRE(client::parseWhen(c.text, y, m, d));
+    CHECK(y == c.y);
+    CHECK(m == c.m);
+    CHECK(d == c.d);
+  }
+  for (const char* bad : {"", "2026", "2026-13", "2026-00", "26-10", "October 2026", "2026-10-0", "2026-1x", "2026年"}) {
+    INFO(bad);
+    unsigned y = 0, m = 0, d = 0;
+    CHECK_FALSE(client::parseWhen(bad, y, m, d));
+  }
+}
+
+TEST_CASE("form: amounts as people write them, in fen") {
+  struct Case {
+    const char* text;
+    unsigned long long fen;
+  };
+  for (const Case& c : {Case{"3600", 360000}, Case{"3,600", 360000}, Case{"3600.50", 360050}, Case{"3600.5", 360050},
+                        Case{"3600元", 360000}, Case{"¥3600", 360000}, Case{"￥3,600.05", 360005},
+                        Case{"３６００元", 360000}, Case{"3600 yuan", 360000}, Case{"RMB 12,000", 1200000}}) {
+    INFO(c.text);
+    unsigned long long v = 0;
+    REQUIRE(client::parseAmount(c.text, v));
+    CHECK(v == c.fen);
+  }
+  for (const char* bad : {"", "abc", "3600.505", "-3600", "3.600.00", "$3600", "三千"}) {
+    INFO(bad);
+    unsigned long long v = 0;
+    CHECK_FALSE(client::parseAmount(bad, v));
+  }
+}
+
+TEST_CASE("form: every category is in exactly one group and each group fits a screen") {
+  std::multiset<std::string> grouped;
+  for (const auto& g : client::categoryGroups()) {
+    CHECK(g.categories.size() <= 10);
+    for (const auto& id : g.categories) {
+      CHECK(protocol::findCategory(id));
+      grouped.insert(id);
+    }
+  }
+  CHECK(client::categoryGroups().size() == 7);
+  CHECK(grouped.size() == protocol::categories().size());
+  for (const auto& c : protocol::categories()) CHECK(grouped.count(c.id) == 1);
+}
