@@ -23,6 +23,8 @@
 #include "client/report_json.h"
 #include "client/sender.h"
 #include "protocol/day.h"
+#include "protocol/limits.h"
+#include "protocol/terminal_text.h"
 
 using namespace gongyou;
 using namespace gongyou::client;
@@ -336,11 +338,16 @@ class Cli {
     auto code = crypto::ReplyCode::parse(o_.args[0]);
     if (!code) return fail(kRefused, tr_("error.bad_reply_code"));
     auto r = fetchReplies(p, *code, io_, net_);
-    if (r.texts.empty()) {
-      std::cout << tr_("replies.none") << "\n";
+    if (r.answers.empty()) {
+      std::cout << tr_("replies.none") << "\n" << tr_("replies.kept", {std::to_string(protocol::kReplyRetentionDays)}) << "\n";
       return kOk;
     }
-    for (const auto& t : r.texts) std::cout << tr_("replies.header") << "\n" << t << "\n\n";
+    // The centre's words could carry terminal control sequences (a hostile or
+    // careless sender): shown with them escaped, line breaks kept.
+    for (const auto& a : r.answers)
+      std::cout << (a.day ? tr_("replies.header_dated", {protocol::isoDate(a.day)}) : tr_("replies.header")) << "\n"
+                << protocol::printable(a.text) << "\n\n";
+    std::cout << tr_("replies.kept", {std::to_string(protocol::kReplyRetentionDays)}) << "\n";
     return kOk;
   }
 

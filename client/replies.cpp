@@ -1,5 +1,7 @@
 #include "client/replies.h"
 
+#include <algorithm>
+
 #include "client/enrol.h"
 #include "protocol/reply.h"
 
@@ -13,11 +15,15 @@ Replies fetchReplies(const Pinned& pinned, const crypto::ReplyCode& code, kj::As
     req.setMailbox(kj::arrayPtr(keys.mailbox.data(), keys.mailbox.size()));
     auto resp = bound(req.send()).wait(io.waitScope);
     out = {};
-    for (auto r : resp.getReplies()) {
-      auto text = protocol::openReply(keys.identity, ByteView(r.begin(), r.size()));
-      if (text) out.texts.push_back(std::move(*text));
+    auto replies = resp.getReplies();
+    auto days = resp.getDays();
+    for (unsigned i = 0; i < replies.size(); ++i) {
+      auto text = protocol::openReply(keys.identity, ByteView(replies[i].begin(), replies[i].size()));
+      if (text) out.answers.push_back({i < days.size() ? days[i] : 0, std::move(*text)});
       else ++out.unreadable;
     }
+    std::stable_sort(out.answers.begin(), out.answers.end(),
+                     [](const Reply& a, const Reply& b) { return a.day < b.day; });
   });
   return out;
 }

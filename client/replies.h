@@ -14,9 +14,14 @@
 
 namespace gongyou::client {
 
+struct Reply {
+  std::uint32_t day = 0;  // when the relay stored it (days since the epoch); 0 if the relay did not say
+  std::string text;
+};
+
 struct Replies {
-  std::vector<std::string> texts;  // decrypted, oldest first as the relay keeps them
-  std::size_t unreadable = 0;      // entries that did not decrypt (not for this code)
+  std::vector<Reply> answers;  // decrypted, oldest first
+  std::size_t unreadable = 0;  // entries that did not decrypt (not for this code)
 };
 
 // Throws protocol::Unreachable when no relay answers.

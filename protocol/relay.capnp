@@ -42,10 +42,14 @@ interface Relay {
   # beginUpload), not an age file, a stamp that does not verify, or a stamp
   # already used.
 
-  fetchReplies @3 (mailbox :Data) -> (replies :List(Data));
+  fetchReplies @3 (mailbox :Data) -> (replies :List(Data), days :List(UInt32));
   # Encrypted replies the centre filed under a 32-byte mailbox id. The id is
   # derived from the worker's reply code; without the code it cannot be guessed,
   # and the replies are encrypted to a key derived from the same code.
+  # days[i] is the day (days since 1970-01-01, UTC) the relay stored
+  # replies[i] — no finer time exists on a relay — so the worker reads answers
+  # dated and oldest first; a reply is kept kReplyRetentionDays (90) after it.
+  # Relays before this field send no days.
 
   # ---- centre surface: the courier machine ----
 

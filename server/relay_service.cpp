@@ -491,7 +491,11 @@ class RelayImpl final : public proto::Relay::Server {
     if (mailbox.size() != protocol::kMailboxSize) refuse(ctx_.metrics, "mailbox: must be 32 bytes");
     auto replies = ctx_.store.replies(view(mailbox));
     auto out = context.getResults().initReplies(static_cast<unsigned>(replies.size()));
-    for (unsigned i = 0; i < replies.size(); ++i) out.set(i, kj::arrayPtr(replies[i].data(), replies[i].size()));
+    auto days = context.getResults().initDays(static_cast<unsigned>(replies.size()));
+    for (unsigned i = 0; i < replies.size(); ++i) {
+      out.set(i, kj::arrayPtr(replies[i].envelope.data(), replies[i].envelope.size()));
+      days.set(i, replies[i].day);
+    }
     ctx_.metrics.repliesServed += replies.size();
     return kj::READY_NOW;
   }

@@ -113,13 +113,13 @@ std::optional<Bytes> RelayStore::fetchRange(std::string_view centre, const Inbox
   return v->sub(4 + offset, static_cast<std::size_t>(std::min<std::uint64_t>(length, size - offset))).copy();
 }
 
-std::vector<Bytes> RelayStore::replies(ByteView mailbox) {
-  std::vector<Bytes> out;
+std::vector<RelayStore::StoredReply> RelayStore::replies(ByteView mailbox) {
+  std::vector<StoredReply> out;
   auto txn = lmdb::Txn::read(env_);
   lmdb::Cursor cur(txn, mailboxes_);
   ByteView k, v;
   for (bool ok = cur.seek(mailbox, k, v); ok && k.startsWith(mailbox); ok = cur.next(k, v))
-    out.push_back(v.sub(4, v.size() - 4).copy());
+    out.push_back({readU32BE(v.data()), v.sub(4, v.size() - 4).copy()});
   return out;
 }
 

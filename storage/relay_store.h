@@ -96,7 +96,11 @@ class RelayStore {
   // read a megabyte at a time).
   std::optional<Bytes> fetchRange(std::string_view centre, const InboxId& id, std::uint64_t offset,
                                   std::size_t length);
-  std::vector<Bytes> replies(ByteView mailbox);
+  struct StoredReply {
+    std::uint32_t day = 0;  // the day it was filed
+    Bytes envelope;
+  };
+  std::vector<StoredReply> replies(ByteView mailbox);
   InboxStats stats(std::string_view centre);
 
   // ---- writes -------------------------------------------------------------

@@ -423,9 +423,27 @@ TEST_CASE("reporter: the centre's reply reaches the worker who holds the reply c
     l[0].setEnvelope(kj::arrayPtr(reply.data(), reply.size()));
     post.send().wait(c.ws());
   }
+  // An earlier answer, filed three days ago (written into the relay's store
+  // as the relay would have), carrying a terminal control sequence.
+  {
+    storage::RelayStore store(w.data);
+    storage::RelayStore::Batch b(store);
+    Bytes older = protocol::sealReply(pk, "First answer\x1b]0;pwned\x07 from us.");
+    b.addReply(ByteView(mailbox.data(), mailbox.size()), older, protocol::today() - 3);
+    b.commit();
+  }
   auto got = run(w.cmd({"replies", code}));
   CHECK(got.first == 0);
   CHECK_THAT(got.second, Catch::Contains("We will call the labour bureau on Monday."));
+  // Dated, oldest first, and the control sequence shown, not obeyed.
+  const auto first = got.second.find("Answer from the centre (" + protocol::isoDate(protocol::today() - 3) + "):");
+  const auto second = got.second.find("Answer from the centre (" + protocol::isoDate(protocol::today()) + "):");
+  CHECK(first != std::string::npos);
+  CHECK(second != std::string::npos);
+  CHECK(first < second);
+  CHECK_THAT(got.second, Catch::Contains("First answer\\x1b]0;pwned\\x07 from us."));
+  CHECK(got.second.find('\x1b') == std::string::npos);
+  CHECK_THAT(got.second, Catch::Contains("stays on the centre's server for 90 days"));
   // Another valid code sees nothing; a mistyped one is caught before any network.
   auto other = crypto::ReplyCode::generate().text();
   CHECK_THAT(run(w.cmd({"replies", std::string(other.view().str())})).second, Catch::Contains("No answer yet"));

@@ -110,7 +110,8 @@ TEST_CASE("relay store: mailboxes keep every reply under its own id") {
   CHECK(b.replyCount(mbA) == 0);
   CHECK(b.replyCount(mbB) == 1);
   b.commit();
-  CHECK(store.replies(mbB).at(0) == ByteView("newer").copy());
+  CHECK(store.replies(mbB).at(0).envelope == ByteView("newer").copy());
+  CHECK(store.replies(mbB).at(0).day == 9);
 }
 
 TEST_CASE("relay store: schema version and challenge key persist and a foreign schema is refused") {
