@@ -896,6 +896,39 @@ TEST_CASE("reporter: a relay that does not know the centre says so") {
   CHECK(run(w.cmd({"enrol", w.code(empty.address())}), err).first == 1);
   CHECK_THAT(slurp(err), Catch::Contains("the relay does not know this centre"));
   CHECK(slurp(err).find("no relay could be reached") == std::string::npos);
+  CHECK(run({kReportBin, "--state", w.state, "--lang", "zh-Hans", "enrol", w.code(empty.address())}, err).first == 1);
+  CHECK_THAT(slurp(err), Catch::Contains("中转服务器不认识这个中心"));
+}
+
+TEST_CASE("reporter: --output json gives intake tools one line per input report and nothing else") {
+  World w;
+  std::string address;
+  {
+    test::Relay relay(w.data);
+    address = relay.address();
+    REQUIRE(run(w.cmd({"enrol", w.code(address)})).first == 0);
+    auto sent = run(w.cmd({"submit", "--output", "json", "--json", w.writeJson(manyReports(3, "J"))}));
+    CHECK(sent.first == 0);
+    std::istringstream lines(sent.second);
+    std::size_t n = 0;
+    std::set<std::string> codes;
+    for (std::string l; std::getline(lines, l);) {
+      auto j = nlohmann::json::parse(l);  // every line is JSON
+      CHECK(j.at("line") == ++n);
+      CHECK(j.at("status") == "sent");
+      CHECK(j.at("receipt").get<std::string>().size() == 16);
+      CHECK(j.at("relay") == address);
+      auto code = j.at("replyCode").get<std::string>();
+      CHECK(crypto::ReplyCode::parse(code));
+      codes.insert(code);
+    }
+    CHECK(n == 3);
+    CHECK(codes.size() == 3);  // each report its own code
+  }
+  // The relay is gone: queued, said the same way.
+  auto queued = run(w.cmd({"submit", "--no-reply", "--output", "json", "--json", w.writeJson(manyReports(2, "K"))}));
+  CHECK(queued.first == 3);
+  CHECK(queued.second == "{\"line\":1,\"status\":\"queued\"}\n{\"line\":2,\"status\":\"queued\"}\n");
 }
 
 TEST_CASE("reporter: a centre code typed as printed is accepted and a typo names its group") {
