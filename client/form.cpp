@@ -142,14 +142,7 @@ class Conversation {
            bool allowBack = true, const std::string& initial = {}) {
     say(question);
     for (;;) {
-      switch (read("> ", initial)) {
-        case Input::Interrupt:
-        case Input::End:
-          if (discard()) return Step::Quit;
-          say(question);
-          continue;
-        case Input::Line: break;
-      }
+      if (!readLine("> ", question, initial)) return Step::Quit;
       std::string answer = trim(line_);
       wipe(line_);
       if (allowBack && answer == "<") return Step::Back;
@@ -169,14 +162,7 @@ class Conversation {
     say(question);
     bool blank = false;
     for (;;) {
-      switch (read(text.empty() ? "> " : "  ")) {
-        case Input::Interrupt:
-        case Input::End:
-          if (discard()) return Step::Quit;
-          say(question);
-          continue;
-        case Input::Line: break;
-      }
+      if (!readLine(text.empty() ? "> " : "  ", question)) return Step::Quit;
       std::string l = line_;
       wipe(line_);
       while (!l.empty() && (l.back() == ' ' || l.back() == '\r')) l.pop_back();
@@ -226,6 +212,15 @@ class Conversation {
   }
 
  private:
+  // A line into line_. Ctrl-C or Ctrl-D asks whether to discard; if not,
+  // `question` is shown again and a line read again. False once discarded.
+  bool readLine(const std::string& prompt, const std::string& question, const std::string& initial = {}) {
+    for (;;) {
+      if (read(prompt, initial) == Input::Line) return true;
+      if (discard()) return false;
+      say(question);
+    }
+  }
   Input read(const std::string& prompt, const std::string& initial = {}) {
     out_ << std::flush;
     return in_.read(prompt, line_, initial);

@@ -105,38 +105,42 @@ void makeDirs(const std::string& dir) {
   }
 }
 
-std::vector<std::string> listFiles(const std::string& dir, const std::string& suffix) {
-  std::vector<std::string> out;
+namespace {
+
+// Calls `fn` with each name in `dir` but . and ..; none if `dir` does not exist.
+template <typename F>
+void forEachName(const std::string& dir, F&& fn) {
   DIR* d = ::opendir(dir.c_str());
   if (!d) {
-    if (errno == ENOENT) return out;
+    if (errno == ENOENT) return;
     fail("cannot list", dir);
   }
   while (dirent* e = ::readdir(d)) {
     std::string name = e->d_name;
+    if (name != "." && name != "..") fn(name);
+  }
+  ::closedir(d);
+}
+
+}  // namespace
+
+std::vector<std::string> listFiles(const std::string& dir, const std::string& suffix) {
+  std::vector<std::string> out;
+  forEachName(dir, [&](const std::string& name) {
     if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
         fileExists(dir + "/" + name))
       out.push_back(dir + "/" + name);
-  }
-  ::closedir(d);
+  });
   std::sort(out.begin(), out.end());
   return out;
 }
 
 std::vector<std::string> listDirs(const std::string& dir) {
   std::vector<std::string> out;
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) {
-    if (errno == ENOENT) return out;
-    fail("cannot list", dir);
-  }
-  while (dirent* e = ::readdir(d)) {
-    std::string name = e->d_name;
+  forEachName(dir, [&](const std::string& name) {
     struct stat st {};
-    if (name != "." && name != ".." && ::stat((dir + "/" + name).c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-      out.push_back(name);
-  }
-  ::closedir(d);
+    if (::stat((dir + "/" + name).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) out.push_back(name);
+  });
   std::sort(out.begin(), out.end());
   return out;
 }
