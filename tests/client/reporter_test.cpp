@@ -1054,3 +1054,34 @@ TEST_CASE("reporter: a form typed in another encoding is caught at the answer, i
                            Catch::Contains("没有发送，也没有保存任何内容"));
   CHECK(w.collect(relay).empty());
 }
+
+TEST_CASE("reporter: a report that fails while a batch is sent stops only itself and is told with its line") {
+  World w;
+  test::Relay relay(w.data);
+  REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
+  const std::string photo = test::phonePhoto(w.tmp, "photo.jpg");
+  const std::size_t n = 300;
+  std::string lines = manyReports(n - 1, "B");
+  lines += R"({"employer":{"name":"x"},"categories":["other"],"language":"en","narrative":"B-last","attachments":[")" +
+           photo + "\"]}\n";
+  const std::string err = w.tmp / "err";
+  auto argv = w.cmd({"submit", "--no-reply", "--output", "json", "--json", w.writeJson(lines)});
+  test::Process p(argv, err);
+  // Every report was checked (the photo too) before the first was sent; the
+  // photo goes away while the batch is on its way.
+  auto first = p.readLine();
+  REQUIRE(first);
+  CHECK_THAT(*first, Catch::Contains(R"("line":1,)"));
+  REQUIRE(::unlink(photo.c_str()) == 0);
+  std::map<std::string, int> statuses;
+  std::string last;
+  for (auto l = p.readLine(); l; l = p.readLine()) {
+    ++statuses[nlohmann::json::parse(*l).at("status").get<std::string>()];
+    last = *l;
+  }
+  CHECK(statuses["sent"] == int(n) - 2);  // and the first one, read above
+  CHECK(statuses["failed"] == 1);
+  CHECK(last == R"({"line":300,"status":"failed"})");
+  CHECK_THAT(slurp(err), Catch::Contains("line 300:") && Catch::Contains("Cannot read"));
+  CHECK(narrativesOnRelay(w.data, w.centre).size() == n - 1);
+}
