@@ -18,10 +18,12 @@
 #include "analyst/store.h"
 #include "analyst/keyring.h"
 #include "analyst/passphrase.h"
+#include "analyst/report_view.h"
 #include "crypto/format.h"
 #include "protocol/bundle.h"
 #include "protocol/day.h"
 #include "protocol/limits.h"
+#include "protocol/terminal_text.h"
 #include "storage/file.h"
 
 using namespace gongyou;
@@ -45,6 +47,7 @@ Usage:
   gongyou-analyst keys --dir DIR
   gongyou-analyst import --dir DIR BATCH_FILE... [--out OUTBOUND_FILE] [--commit-every N]
   gongyou-analyst list --dir DIR
+  gongyou-analyst show --dir DIR REF
   gongyou-analyst attachments --dir DIR --report REF [--out FOLDER]
   gongyou-analyst reply --dir DIR --report REF --text TEXT
   gongyou-analyst outbound --dir DIR --out OUTBOUND_FILE [--bundle BUNDLE_FILE]
@@ -80,6 +83,9 @@ Commands:
                a file or a report seen before changes nothing. Envelopes that fail are
                set aside with their reason. With --out, also writes the outbound file.
   list         The stored reports: reference, day, employer, categories, evidence files.
+  show         Report REF whole: every field, the reporter's own words, the evidence and what
+               the reporter's tool removed from it, whether a reply is possible. Control
+               characters in a report are shown escaped (\x1b), never sent to the terminal.
   attachments  The evidence files of report REF: type, size, what the reporter's tool removed
                from them (place, phone, times). With --out, writes them to FOLDER (created
                0700; files 0600, named REF-evidence-N.EXT; an existing file is never
@@ -252,7 +258,10 @@ int attachmentsCommand(Options& o, Unlocked& u) {
     for (auto a : r.getAttachments()) {
       std::string removed;
       for (auto t : a.getRemovedMetadata()) removed += (removed.empty() ? "" : ", ") + std::string(t.cStr());
-      listed.emplace_back(a.getName().cStr(), a.getMediaType().cStr(), a.getSize(), removed);
+      // Type and removed-metadata are shown in the terminal: escaped. The name
+      // is also a file name, which the importer checked to be plain.
+      listed.emplace_back(a.getName().cStr(), protocol::printable(a.getMediaType().cStr(), false), a.getSize(),
+                          protocol::printable(removed, false));
     }
   });
   if (listed.empty()) {
@@ -319,6 +328,16 @@ int dataCommand(Options& o) {
     return kOk;
   }
   if (o.command == "attachments") return attachmentsCommand(o, *u);
+  if (o.command == "show") {
+    if (o.positional.size() != 1) return usage("show takes one REF (as list prints it)");
+    if (!u->store->withReport(o.positional[0], [&](std::uint32_t day, proto::Report::Reader r) {
+          std::cout << showReport(o.positional[0], day, r);
+        })) {
+      std::cerr << "gongyou-analyst: no report " << protocol::printable(o.positional[0], false) << "\n";
+      return kRefused;
+    }
+    return kOk;
+  }
   if (o.command == "report") {
     if (o.out.empty()) return usage("report needs --out DIR");
     std::string aliasFile = o.aliases.empty() ? o.dir + "/aliases.txt" : o.aliases;
@@ -338,7 +357,7 @@ int dataCommand(Options& o) {
     opts.generated = protocol::isoDate(protocol::today());
     writeExports(a, o.out, opts);
     std::cout << a.reports << " reports, " << a.employers.size() << " employers, " << a.alerts.size() << " alerts\n";
-    for (const auto& al : a.alerts) std::cout << "  ! " << al.text << "\n";
+    for (const auto& al : a.alerts) std::cout << "  ! " << protocol::printable(al.text, false) << "\n";
     std::cout << "dashboard: " << o.out << "/dashboard.html; CSV and JSON exports in " << o.out
               << (o.internal ? " (INTERNAL: small counts shown; do not publish)" : " (counts under 5 suppressed)")
               << "\n";
@@ -346,8 +365,11 @@ int dataCommand(Options& o) {
   }
   // list
   u->store->forEachReport([](const std::string& ref, std::uint32_t day, proto::Report::Reader r) {
-    std::cout << ref << "  " << protocol::isoDate(day) << "  " << r.getEmployer().getName().cStr() << "  [";
-    for (unsigned i = 0; i < r.getCategories().size(); ++i) std::cout << (i ? " " : "") << r.getCategories()[i].cStr();
+    // Report text never reaches the terminal as it is (protocol/terminal_text.h).
+    std::cout << ref << "  " << protocol::isoDate(day) << "  " << protocol::printable(r.getEmployer().getName().cStr(), false)
+              << "  [";
+    for (unsigned i = 0; i < r.getCategories().size(); ++i)
+      std::cout << (i ? " " : "") << protocol::printable(r.getCategories()[i].cStr(), false);
     std::cout << "]" << (r.getReplyKey().size() ? "  (reply possible)" : "");
     if (r.getAttachments().size()) std::cout << "  (" << r.getAttachments().size() << " evidence file(s))";
     std::cout << "\n";
@@ -362,7 +384,7 @@ int run(Options& o) {
   if (o.command == "collect" || o.command == "deliver") return courierCommand(o);
   if (o.dir.empty()) return usage("--dir DIR is required");
   if (o.command == "import" || o.command == "outbound" || o.command == "reply" || o.command == "list" ||
-      o.command == "report" || o.command == "attachments")
+      o.command == "report" || o.command == "attachments" || o.command == "show")
     return dataCommand(o);
   if (o.command == "init") {
     if (o.centre.empty() || o.relays.empty()) return usage("init needs --centre ID and at least one --relay");

@@ -11,6 +11,7 @@
 #include "protocol/report.capnp.h"
 #include "protocol/report_check.h"
 #include "protocol/taxonomy.h"
+#include "protocol/terminal_text.h"
 
 namespace gongyou::client {
 namespace {
@@ -74,16 +75,6 @@ bool validUtf8(const std::string& s) {
     i += n;
   }
   return true;
-}
-
-// C0 controls, DEL and C1 controls (U+0080..009F): what drives a terminal.
-bool hasControl(const std::string& s) {
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == 0x7F) return true;
-    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F) return true;
-  }
-  return false;
 }
 
 std::size_t codePoints(const std::string& s) {
@@ -227,7 +218,7 @@ class Conversation {
   }
   std::string check(const std::string& answer) const {
     if (!validUtf8(answer)) return tr_("form.not_utf8");
-    if (hasControl(answer)) return tr_("form.control");
+    if (protocol::hasControlCharacters(answer, false)) return tr_("form.control");
     return {};
   }
   // Characters left after `text`, counted in the script of `sample` (what was

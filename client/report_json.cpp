@@ -157,6 +157,16 @@ JsonReport parseOne(std::string_view text, std::size_t line, std::uint32_t today
     r.error = "not a valid report object: " + tidy(*e);
     return r;
   }
+  // Line breaks as Windows intake tools write them: the narrative keeps "\n" only
+  // (a lone "\r" is a control character, refused below).
+  if (std::string n = root.getNarrative().cStr(); n.find("\r\n") != std::string::npos) {
+    std::string lf;
+    for (std::size_t i = 0; i < n.size(); ++i)
+      if (!(n[i] == '\r' && i + 1 < n.size() && n[i + 1] == '\n')) lf += n[i];
+    root.setNarrative(lf);
+    sodium_memzero(lf.data(), lf.size());
+    sodium_memzero(n.data(), n.size());
+  }
   if (root.hasReplyKey()) {
     r.error = "replyKey: set by gongyou-report itself; leave it out";
     return r;

@@ -14,6 +14,7 @@
 #include "protocol/canonical.h"
 #include "protocol/limits.h"
 #include "protocol/taxonomy.h"
+#include "protocol/terminal_text.h"
 
 namespace gongyou::protocol {
 namespace {
@@ -49,12 +50,17 @@ bool validUtf8(std::string_view s) {
   return true;
 }
 
-std::string text(const char* field, capnp::Text::Reader t, std::size_t cap, bool required = false) {
+// Text from a reporter ends up on an analyst's screen: no control characters
+// (escape sequences retitle windows, erase lines, write the clipboard), line
+// breaks only where `lineBreaks` (the narrative).
+std::string text(const char* field, capnp::Text::Reader t, std::size_t cap, bool required = false,
+                 bool lineBreaks = false) {
   if (required && t.size() == 0) return std::string(field) + ": required";
   if (t.size() > cap) return std::string(field) + ": longer than " + std::to_string(cap) + " bytes";
   std::string_view s(t.cStr(), t.size());
   if (s.find('\0') != std::string_view::npos || !validUtf8(s))
     return std::string(field) + ": not valid UTF-8 text";
+  if (hasControlCharacters(s, lineBreaks)) return std::string(field) + ": holds a control character";
   return {};
 }
 
@@ -125,7 +131,7 @@ std::string checkReport(proto::Report::Reader r, std::uint32_t today) {
     for (char c : cur)
       if (c < 'A' || c > 'Z') return "amountOwed.currency: must be an ISO 4217 code like CNY";
   }
-  if (!(e = text("narrative", r.getNarrative(), ReportCaps::kNarrative)).empty()) return e;
+  if (!(e = text("narrative", r.getNarrative(), ReportCaps::kNarrative, false, true)).empty()) return e;
   if (!(e = text("language", r.getLanguage(), 35, true)).empty()) return e;
   auto key = r.getReplyKey();
   if (key.size() != 0 && key.size() != 32) return "replyKey: must be empty or 32 bytes";

@@ -51,4 +51,13 @@ std::string printable(std::string_view text, bool keepLineBreaks) {
   return out;
 }
 
+bool hasControlCharacters(std::string_view text, bool allowLineBreaks) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && !(allowLineBreaks && c == '\n')) || c == 0x7F) return true;
+    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9F) return true;
+  }
+  return false;
+}
+
 }  // namespace gongyou::protocol

@@ -16,4 +16,9 @@ namespace gongyou::protocol {
 // text, Chinese included, is unchanged.
 std::string printable(std::string_view text, bool keepLineBreaks = true);
 
+// Whether `text` holds a C0 control (a line break allowed when
+// `allowLineBreaks`), DEL or a C1 control (U+0080..U+009F): what report
+// validation refuses on both sides, so no stored report carries one.
+bool hasControlCharacters(std::string_view text, bool allowLineBreaks);
+
 }  // namespace gongyou::protocol

@@ -3,6 +3,7 @@
 #include <capnp/message.h>
 
 #include "analyst/aggregate.h"
+#include "analyst/report_view.h"
 #include "analyst/exports.h"
 #include "analyst/names.h"
 #include "analyst/store.h"
@@ -215,4 +216,25 @@ TEST_CASE("store: a wrong passphrase opens nothing and an altered value is detec
   }
   AnalystStore store(dir.path(), "right", kCheap);
   CHECK_THROWS_WITH(store.forEachReport([](auto&, auto, auto) {}), Catch::Contains("does not open"));
+}
+
+TEST_CASE("show: a stored report never drives the terminal") {
+  capnp::MallocMessageBuilder m;
+  auto r = m.initRoot<proto::Report>();
+  r.initEmployer().setName("Evil\x1b]0;pwned\x07 Ltd");
+  r.getEmployer().setCity("\x1b]52;c;ZXZpbA==\x07");
+  r.initCategories(1).set(0, "wage_arrears");
+  r.setLanguage("zh-Hans");
+  r.setNarrative("第一行\n\x1b[2K第二行 \xe2\x80\xae");
+  r.initReplyKey(32);
+  auto a = r.initAttachments(1)[0];
+  a.setName("evidence-1.jpg");
+  a.setMediaType("image/jpeg\x1b[31m");
+  a.initRemovedMetadata(1).set(0, "GPS position");
+  const std::string out = analyst::showReport("abcdef0123", 20000, r.asReader());
+  CHECK(out.find('\x1b') == std::string::npos);
+  CHECK(out.find('\x07') == std::string::npos);
+  CHECK_THAT(out, Catch::Contains("Employer: Evil\\x1b]0;pwned\\x07 Ltd") && Catch::Contains("Place: \\x1b]52;c;") &&
+                      Catch::Contains("第一行\n\\x1b[2K第二行 \\u202e") && Catch::Contains("image/jpeg\\x1b[31m") &&
+                      Catch::Contains("removed by the reporter's tool: GPS position") && Catch::Contains("Reply: possible"));
 }

@@ -11,6 +11,7 @@
 #include "crypto/padding.h"
 #include "protocol/batch.h"
 #include "protocol/bundle.h"
+#include "protocol/report.capnp.h"
 #include "analyst/centre_cli.h"
 #include "server/relay_harness.h"
 #include "client/scrub.h"
@@ -34,13 +35,16 @@ const char kReports[] =
 
 struct Centre : test::CentreCli {
   // An envelope made outside gongyou-report, to the bundle's first recipient.
-  Bytes envelope(const std::string& json) {
+  // `employerName`, if given, replaces the employer's name after validation, as
+  // a hostile tool could.
+  Bytes envelope(const std::string& json, const char* employerName = nullptr) {
     auto b = protocol::BundleFile::open(storage::readFile(dir + "/centre.bundle"));
     age::PublicKey pk;
     std::memcpy(pk.data(), b->bundle().getRecipients()[0].getX25519().begin(), 32);
     age::X25519Recipient r(pk);
     auto parsed = client::parseReportsJson(json, protocol::today());
     REQUIRE(parsed.at(0).message);
+    if (employerName) parsed[0].message->builder().getRoot<proto::Report>().getEmployer().setName(employerName);
     return age::encrypt({&r}, padding::pad(parsed[0].message->serialize().view()).view());
   }
 };
@@ -81,18 +85,21 @@ TEST_CASE("analyst flow: collect and import and answer and acknowledge across tw
   Bytes both = c.envelope(R"({"employer":{"name":"Delta Toys"},"categories":["other"],"language":"en"})");
   auto stranger = age::X25519Identity::generate().recipient();
   Bytes junk = age::encrypt({&stranger}, padding::pad("x").view());
+  // A report made to drive the analyst's terminal (window title, then erase line).
+  Bytes hostile = c.envelope(kReports, "Evil\x1b]0;pwned\x07\x1b[2K Ltd");
   {
     test::Client a(r1.address()), b(r2.address());
     protocol::submitEnvelope(a.relay(), a.ws(), "flow-centre", both);
     protocol::submitEnvelope(b.relay(), b.ws(), "flow-centre", both);
     protocol::submitEnvelope(b.relay(), b.ws(), "flow-centre", junk);
+    protocol::submitEnvelope(b.relay(), b.ws(), "flow-centre", hostile);
   }
 
   // Courier: one batch from both relays.
   auto collected = c.courier({"collect", "--out", c.tmp / "b1"});
   REQUIRE(collected.first == 0);
   CHECK_THAT(collected.second, Catch::Contains(r1.address() + ": 4 envelopes"));
-  CHECK_THAT(collected.second, Catch::Contains(r2.address() + ": 2 envelopes"));
+  CHECK_THAT(collected.second, Catch::Contains(r2.address() + ": 3 envelopes"));
 
   // A truncated copy is refused and imports nothing.
   Bytes b1 = storage::readFile(c.tmp / "b1");
@@ -103,18 +110,30 @@ TEST_CASE("analyst flow: collect and import and answer and acknowledge across tw
 
   auto imported = c.analyst({"import", c.tmp / "b1", "--out", c.tmp / "o1"});
   REQUIRE(imported.first == 0);
-  CHECK_THAT(imported.second, Catch::Contains("6 envelopes, 4 new reports, 1 already known, 1 set aside"));
+  CHECK_THAT(imported.second, Catch::Contains("7 envelopes, 4 new reports, 1 already known, 2 set aside"));
   CHECK_THAT(imported.second, Catch::Contains("1 x not encrypted to any of the centre's analyst keys"));
-  CHECK_THAT(imported.second, Catch::Contains("outbound file " + c.tmp / "o1" + ": 6 acks, 0 replies"));
+  CHECK_THAT(imported.second, Catch::Contains("1 x invalid report: employer.name: holds a control character"));
+  CHECK(imported.second.find('\x1b') == std::string::npos);
+  CHECK_THAT(imported.second, Catch::Contains("outbound file " + c.tmp / "o1" + ": 7 acks, 0 replies"));
   // Idempotent.
   auto again = c.analyst({"import", c.tmp / "b1"});
-  CHECK_THAT(again.second, Catch::Contains("0 new reports, 6 already known, 0 set aside (this file was imported before)"));
+  CHECK_THAT(again.second, Catch::Contains("0 new reports, 7 already known, 0 set aside (this file was imported before)"));
 
   auto list = c.analyst({"list"});
-  CHECK_THAT(list.second, Catch::Contains("4 reports, 1 set aside"));
+  CHECK_THAT(list.second, Catch::Contains("4 reports, 2 set aside"));
   std::string line = list.second.substr(list.second.rfind('\n', list.second.find("Alpha Electronics")) + 1);
   std::string ref = line.substr(0, line.find(' '));
   REQUIRE(ref.size() == 10);
+
+  // One report whole, in the terminal.
+  auto shown = c.analyst({"show", ref});
+  CHECK(shown.first == 0);
+  CHECK_THAT(shown.second, Catch::Contains("Report: " + ref) && Catch::Contains("Employer: Alpha Electronics") &&
+                               Catch::Contains("Place: Guangdong") &&
+                               Catch::Contains("Category: wage_arrears  (Wage arrears / unpaid wages / 拖欠工资)") &&
+                               Catch::Contains("Reply: possible") && Catch::Contains("In the reporter's words:\nALPHA-MARKER"));
+  CHECK(c.analyst({"show", "0000000000"}, err).first == 1);
+  CHECK_THAT(slurp(err), Catch::Contains("no report 0000000000"));
 
   // The analysis counts exactly what was submitted.
   auto reported = c.analyst({"report", "--out", c.tmp / "report", "--internal"});

@@ -100,3 +100,13 @@ TEST_CASE("report json: every RFC 8259 escape decodes exactly and bad escapes an
   // The error names the position and the reason, and echoes nothing of the input.
   CHECK_THAT(employer(R"("SECRET\ud800")"), !Catch::Contains("SECRET") && Catch::Contains("surrogate"));
 }
+
+TEST_CASE("report json: Windows line breaks in the narrative are kept as line breaks and escapes are refused") {
+  auto r = client::parseReportsJson(
+      R"({"employer":{"name":"x"},"categories":["other"],"language":"en","narrative":"one\r\ntwo\nthree"})",
+      protocol::today());
+  REQUIRE(r.at(0).message);
+  CHECK(std::string(r[0].message->builder().getRoot<proto::Report>().getNarrative().cStr()) == "one\ntwo\nthree");
+  CHECK(one(R"({"employer":{"name":"x\u001b]0;t\u0007"},"categories":["other"],"language":"en"})") ==
+        "employer.name: holds a control character");
+}

@@ -207,3 +207,26 @@ TEST_CASE("report: attachment rules name the field") {
             a.setMediaType("image/png"), a.setName("x.png"), a.setSize(protocol::kMaxAttachmentBytes), a.initHash(32);
         }).rfind("attachments: together larger than", 0) == 0);
 }
+
+TEST_CASE("report check: control characters are refused, line breaks only in the narrative") {
+  capnp::MallocMessageBuilder m;
+  auto r = m.initRoot<proto::Report>();
+  r.initEmployer().setName("Acme");
+  r.initCategories(1).set(0, "other");
+  r.setLanguage("en");
+  const auto today = protocol::today();
+  REQUIRE(protocol::checkReport(r.asReader(), today).empty());
+  r.setNarrative("line one\nline two");
+  CHECK(protocol::checkReport(r.asReader(), today).empty());
+  for (const char* bad : {"a\x1b]0;title\x07", "a\x1b[2K", "a\rb", "a\tb", "a\x7f", "a\xc2\x9b" "31m"}) {
+    INFO(bad);
+    r.setNarrative(bad);
+    CHECK(protocol::checkReport(r.asReader(), today) == "narrative: holds a control character");
+    r.setNarrative("");
+    r.getEmployer().setName(bad);
+    CHECK(protocol::checkReport(r.asReader(), today) == "employer.name: holds a control character");
+    r.getEmployer().setName("Acme");
+  }
+  r.getEmployer().setCity("Shenzhen\n");
+  CHECK(protocol::checkReport(r.asReader(), today) == "employer.city: holds a control character");
+}

@@ -1,0 +1,20 @@
+// One stored report as the analyst reads it in a terminal (`gongyou-analyst
+// show`): every field, the narrative, the evidence and what the reporter's tool
+// removed from it, whether a reply is possible.
+//
+// The report's text is the reporter's — hostile until shown otherwise, even on
+// the air-gapped machine: every field goes through protocol::printable, so an
+// escape sequence appears as text (\x1b]0;…) and never reaches the terminal.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "protocol/report.capnp.h"
+
+namespace gongyou::analyst {
+
+// The report `ref`, stored on `day`, as lines of text ending in "\n".
+std::string showReport(const std::string& ref, std::uint32_t day, proto::Report::Reader r);
+
+}  // namespace gongyou::analyst
