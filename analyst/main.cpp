@@ -492,6 +492,7 @@ int run(Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  protectProcess();
   Options o;
   std::vector<std::string> args(argv + 1, argv + argc);
   for (const auto& a : args)

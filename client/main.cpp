@@ -361,6 +361,7 @@ class Cli {
 }  // namespace
 
 int main(int argc, char** argv) {
+  protectProcess();
   Options o;
   o.state = ReporterState::defaultDir();
   bool help = false, usageError = false;

@@ -1,5 +1,8 @@
 #include "crypto/secret.h"
 
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
 #include <cstring>
 #include <stdexcept>
 
@@ -8,6 +11,12 @@ namespace gongyou {
 void sodiumInit() {
   // sodium_init is idempotent and thread-safe; 1 means "already initialised".
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+}
+
+void protectProcess() {
+  const rlimit none{0, 0};
+  if (::setrlimit(RLIMIT_CORE, &none) != 0 || ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    throw std::runtime_error("cannot disable core dumps for this process");
 }
 
 namespace detail {

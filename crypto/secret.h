@@ -35,6 +35,13 @@ namespace gongyou {
 // std::runtime_error if the library cannot initialise (no entropy source).
 void sodiumInit();
 
+// Called first by every program: no core dump of this process is ever written,
+// and no other process of the same user may attach to it (ptrace) or read its
+// memory through /proc — a crash or a debugger would otherwise hand over keys,
+// passphrases and decrypted reports that guarded memory keeps out of swap.
+// Throws std::runtime_error if the kernel refuses.
+void protectProcess();
+
 namespace detail {
 std::uint8_t* secretAlloc(std::size_t n);  // zero-filled; throws std::bad_alloc
 }

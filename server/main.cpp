@@ -79,6 +79,7 @@ bool makeDataDir(const std::string& dir) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  gongyou::protectProcess();
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) return usage("no command");
   for (const auto& a : args)

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 
 #include <ctime>
@@ -113,4 +114,39 @@ TEST_CASE("relay privacy: no client address or port or fine-grained time in the 
   gmtime_r(&end, &tm);
   std::strftime(hhmm, sizeof hhmm, "%H:%M", &tm);
   CHECK(text.find(hhmm) == std::string::npos);
+}
+
+// The relay as an ordinary user would run it (nobody), beside another process
+// of that user: that process may read an ordinary program's memory through
+// /proc, never the relay's, and the relay writes no core dump.
+TEST_CASE("relay privacy: no core dump and no other process of its user can read its memory") {
+  char tmpl[] = "/tmp/gongyou-nodump-XXXXXX";
+  REQUIRE(::mkdtemp(tmpl));
+  const std::string dir = tmpl;
+  REQUIRE(::chmod(dir.c_str(), 0777) == 0);
+  const std::string bin = dir + "/gongyou-relay";  // where nobody may run it from
+  REQUIRE(test::run({"/bin/cp", test::kRelayBin, bin}).first == 0);
+  const std::vector<std::string> asNobody{"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+  auto as = [&](std::vector<std::string> argv) {
+    argv.insert(argv.begin(), asNobody.begin(), asNobody.end());
+    return argv;
+  };
+  auto readableByNobody = [&](pid_t pid) {
+    return test::run(as({"/bin/cat", "/proc/" + std::to_string(pid) + "/environ"})).first == 0;
+  };
+  {
+    // The control: an ordinary program of the same user is readable.
+    test::Process ordinary(as({"/bin/sh", "-c", "echo up; exec sleep 30"}));
+    REQUIRE(ordinary.waitFor("up"));
+    CHECK(readableByNobody(ordinary.pid()));
+  }
+  test::Process relay(as({bin, "serve", "--data", dir + "/relay", "--listen", "127.0.0.1:0", "--metrics", "off"}), "-");
+  REQUIRE(relay.waitFor("ready"));
+  CHECK_FALSE(readableByNobody(relay.pid()));
+  std::ifstream limits("/proc/" + std::to_string(relay.pid()) + "/limits");
+  std::string text((std::istreambuf_iterator<char>(limits)), std::istreambuf_iterator<char>());
+  CHECK_THAT(text, Catch::Matches("(.|\n)*Max core file size +0 +0 +bytes(.|\n)*"));
+  relay.signal(SIGKILL);
+  relay.wait();
+  test::run({"/bin/rm", "-rf", dir});
 }
