@@ -78,7 +78,7 @@ std::vector<RelayOutcome> collect(const CourierKey& key, kj::AsyncIoContext& io,
     RelayOutcome o{relay, 0, {}};
     try {
       protocol::withRelay(io, {relay}, net, [&](proto::Relay::Client& r, const protocol::CallTimeout& bound) {
-        auto col = protocol::loginCourier(r, io.waitScope, key.centreId, key.key);
+        auto col = protocol::loginCourier(r, io.waitScope, key.centreId, key.key, &bound);
         Bytes after;
         for (bool more = true; more;) {
           auto lr = col.listRequest();
@@ -163,7 +163,7 @@ std::vector<RelayOutcome> deliver(const CourierKey& key, ByteView outboundFile, 
             if (progress) progress(relay + ": bundle not published: " + ex->getDescription().cStr());
           }
         }
-        auto col = protocol::loginCourier(r, io.waitScope, key.centreId, key.key);
+        auto col = protocol::loginCourier(r, io.waitScope, key.centreId, key.key, &bound);
         std::vector<proto::Reply::Reader> replies;
         for (const auto& e : batch.entries) {
           auto entry = e->root();

@@ -53,8 +53,8 @@ Usage:
   gongyou-analyst outbound --dir DIR --out OUTBOUND_FILE [--bundle BUNDLE_FILE]
   gongyou-analyst report --dir DIR --out EXPORT_DIR [--internal] [--aliases FILE]
 courier machine:
-  gongyou-analyst collect --courier-key FILE --out BATCH_FILE [--proxy socks5://HOST:PORT]
-  gongyou-analyst deliver --courier-key FILE OUTBOUND_FILE [--proxy socks5://HOST:PORT]
+  gongyou-analyst collect --courier-key FILE --out BATCH_FILE [--proxy socks5://HOST:PORT] [--timeout S]
+  gongyou-analyst deliver --courier-key FILE OUTBOUND_FILE [--proxy socks5://HOST:PORT] [--timeout S]
 
 Commands:
   init         Create the centre: identity key (Ed25519), an analyst key (X25519, age),
@@ -113,6 +113,8 @@ Options:
                        cut loses at most the reports since the last one; running the
                        import again redoes them, and nothing is stored twice.
 
+  --timeout SECONDS    collect/deliver: give up on a relay that does not answer a call
+                       within this (default 20); the other relays are still reached.
   --store-cost C        Argon2id cost of the report store key: moderate (default) or
                        interactive (for slow machines).
 
@@ -130,6 +132,7 @@ struct Options {
   std::uint32_t days = 0, overlap = 14;
   int scryptWork = format::kScryptDefaultLogN;
   std::size_t commitEvery = analyst::kDefaultCommitEvery;
+  unsigned timeoutSeconds = 20;
 };
 
 int usage(const std::string& why) {
@@ -203,6 +206,7 @@ int courierCommand(Options& o) {
   CourierKey key = readCourierKey(o.courierKey);
   protocol::Net net;
   net.proxy = protocol::Proxy::parse(o.proxy);
+  net.timeout = std::chrono::seconds(o.timeoutSeconds);
   auto io = kj::setupAsyncIo();
   std::vector<RelayOutcome> outcomes;
   if (o.command == "collect") {
@@ -537,6 +541,7 @@ int main(int argc, char** argv) {
       else if (a == "--courier-key") o.courierKey = v;
       else if (a == "--out") o.out = v;
       else if (a == "--proxy") o.proxy = v;
+      else if (a == "--timeout") o.timeoutSeconds = static_cast<unsigned>(std::max<unsigned long>(1, number(3600)));
       else if (a == "--report") o.report = v;
       else if (a == "--text") o.text = v;
       else if (a == "--bundle") o.bundle = v;

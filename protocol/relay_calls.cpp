@@ -95,15 +95,16 @@ Bytes loginMessage(ByteView challenge, std::string_view centre) {
 }
 
 proto::Collector::Client loginCourier(proto::Relay::Client& relay, kj::WaitScope& ws,
-                                      const std::string& centre, const crypto::SigningKey& courier) {
-  auto ch = relay.loginChallengeRequest().send().wait(ws);
+                                      const std::string& centre, const crypto::SigningKey& courier,
+                                      const CallTimeout* timeout) {
+  auto ch = waitBounded(relay.loginChallengeRequest().send(), ws, timeout);
   auto challenge = ch.getChallenge();
   auto sig = courier.sign(kLoginLabel, loginMessage(ByteView(challenge.begin(), challenge.size()), centre));
   auto req = relay.loginRequest();
   req.setCentre(centre);
   req.setChallenge(challenge);
   req.setSignature(kj::arrayPtr(sig.data(), sig.size()));
-  return req.send().wait(ws).getCollector();
+  return waitBounded(req.send(), ws, timeout).getCollector();
 }
 
 }  // namespace gongyou::protocol

@@ -55,7 +55,10 @@ SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, con
 // What a courier signs to log in: challenge || centre id (under kLoginLabel).
 Bytes loginMessage(ByteView challenge, std::string_view centre);
 
+// Both calls of the login are bounded by `timeout` when given: a relay that
+// never answers must not hold the courier back from the honest ones.
 proto::Collector::Client loginCourier(proto::Relay::Client& relay, kj::WaitScope& ws,
-                                      const std::string& centre, const crypto::SigningKey& courier);
+                                      const std::string& centre, const crypto::SigningKey& courier,
+                                      const CallTimeout* timeout = nullptr);
 
 }  // namespace gongyou::protocol

@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <atomic>
 #include <random>
+#include <thread>
 
 #include "analyst/courier.h"
 #include "client/report_json.h"
@@ -357,4 +359,48 @@ TEST_CASE("analyst flow: a report with three evidence files arrives scrubbed and
   const std::string store = slurp(c.dir + "/store/data.mdb");
   CHECK(store.find("evidence-1.jpg") == std::string::npos);
   CHECK(store.find("LAME") == std::string::npos);
+}
+
+// A relay that accepts connections and never answers (a hostile or wedged one),
+// listed first: the courier gives up on it within --timeout and still collects
+// from the honest relay after it.
+TEST_CASE("analyst courier: a relay that never answers the login does not hold back the others") {
+  Centre c;
+  namespace asio = boost::asio;
+  asio::io_context io;
+  asio::ip::tcp::acceptor silent(io, {asio::ip::make_address("127.0.0.1"), 0});
+  std::vector<asio::ip::tcp::socket> held;
+  std::atomic<bool> stop{false};
+  std::thread acceptor([&] {
+    while (!stop) {
+      boost::system::error_code ec;
+      asio::ip::tcp::socket s(io);
+      silent.accept(s, ec);
+      if (!ec) held.push_back(std::move(s));  // kept open, never read or written
+    }
+  });
+  const std::string silentAddress = "127.0.0.1:" + std::to_string(silent.local_endpoint().port());
+  test::TempDir rt;
+  const std::string data = rt / "r";
+  REQUIRE(run({test::kRelayBin, "list-centres", "--data", data}).first == 0);
+  test::Relay relay(data);
+  REQUIRE(c.analyst({"init", "--centre", "silent", "--relay", silentAddress, "--relay", relay.address(), "--pow", "1"})
+              .first == 0);
+  REQUIRE(run({test::kRelayBin, "add-centre", "--data", data, c.dir + "/centre.bundle"}).first == 0);
+  {
+    test::Client w(relay.address());
+    protocol::submitEnvelope(w.relay(), w.ws(), "silent", c.envelope(kReports));
+  }
+  const auto started = std::chrono::steady_clock::now();
+  auto collected = c.courier({"collect", "--timeout", "2", "--out", c.tmp / "b.gyb"});
+  const auto took = std::chrono::steady_clock::now() - started;
+  CHECK(collected.first == 4);  // one relay could not be reached
+  CHECK_THAT(collected.second, Catch::Contains(silentAddress + ": ") && Catch::Contains(relay.address() + ": 1 envelopes"));
+  CHECK(took < std::chrono::seconds(15));
+  CHECK_THAT(c.analyst({"import", c.tmp / "b.gyb"}).second, Catch::Contains("1 new reports"));
+  stop = true;
+  boost::system::error_code ec;
+  asio::ip::tcp::socket wake(io);
+  wake.connect(silent.local_endpoint(), ec);
+  acceptor.join();
 }
