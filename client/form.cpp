@@ -12,6 +12,7 @@
 #include "protocol/report_check.h"
 #include "protocol/taxonomy.h"
 #include "protocol/terminal_text.h"
+#include "protocol/utf8.h"
 
 namespace gongyou::client {
 namespace {
@@ -56,25 +57,6 @@ std::string without(std::string s, std::initializer_list<const char*> words) {
 
 bool digitsOnly(const std::string& s, std::size_t maxLen) {
   return !s.empty() && s.size() <= maxLen && s.find_first_not_of("0123456789") == std::string::npos;
-}
-
-bool validUtf8(const std::string& s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    std::uint32_t cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
-    for (std::size_t k = 1; k < n; ++k) {
-      const auto t = static_cast<unsigned char>(s[i + k]);
-      if ((t >> 6) != 2) return false;
-      cp = (cp << 6) | (t & 0x3F);
-    }
-    static const std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += n;
-  }
-  return true;
 }
 
 std::size_t codePoints(const std::string& s) {
@@ -217,7 +199,7 @@ class Conversation {
     return in_.read(prompt, line_, initial);
   }
   std::string check(const std::string& answer) const {
-    if (!validUtf8(answer)) return tr_("form.not_utf8");
+    if (!protocol::validUtf8(answer)) return tr_("form.not_utf8");
     if (protocol::hasControlCharacters(answer, false)) return tr_("form.control");
     return {};
   }

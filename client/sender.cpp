@@ -64,6 +64,7 @@ Sealed seal(const Pinned& pinned, SecretMessage& message, bool wantReply, const 
   std::string problem = protocol::checkReport(report.asReader(), today);
   if (!problem.empty()) throw InvalidReport(problem);
 
+  if (!hasCurrentKeys(pinned, today)) throw KeysExpired();
   std::vector<age::X25519Recipient> recipients;
   for (auto r : pinned.bundle().getRecipients())
     if (r.getValidFromDay() <= today && today <= r.getValidUntilDay()) {
@@ -71,7 +72,6 @@ Sealed seal(const Pinned& pinned, SecretMessage& message, bool wantReply, const 
       std::memcpy(pk.data(), r.getX25519().begin(), pk.size());
       recipients.emplace_back(pk);
     }
-  if (recipients.empty() || pinned.bundle().getExpiresDay() < today) throw KeysExpired();
   std::vector<const age::Recipient*> to;
   for (auto& r : recipients) to.push_back(&r);
 
