@@ -39,8 +39,13 @@ Bytes makeBundle(Keyring& k, std::uint32_t today, std::uint32_t days) {
     rs[i].setValidFromDay(live[i]->fromDay);
     rs[i].setValidUntilDay(live[i]->untilDay);
   }
-  auto relays = b.initRelays(static_cast<unsigned>(k.relays.size()));
-  for (unsigned i = 0; i < k.relays.size(); ++i) relays.set(i, k.relays[i]);
+  // A relay without a key could never give a receipt a reporter believes, nor
+  // take the courier's login: refuse to sign it in rather than lose reports.
+  for (const auto& r : k.relays)
+    if (!r.key)
+      throw std::runtime_error("relay " + r.address + " has no key: give it as --relay " + r.address +
+                               "=KEY (its operator runs gongyou-relay key --data DIR)");
+  protocol::setBundleRelays(b, k.relays);
   b.initPow().setDifficulty(static_cast<std::uint8_t>(k.powDifficulty));
   b.setVersion(k.bundleVersion + 1);
   b.setIssuedDay(today);
@@ -54,7 +59,11 @@ Bytes makeBundle(Keyring& k, std::uint32_t today, std::uint32_t days) {
   return protocol::serializeSignedBundle(signedBundle.asReader());
 }
 
-protocol::CentreCode centreCodeOf(const Keyring& k) { return {k.centreId, k.identity.publicKey(), k.relays}; }
+protocol::CentreCode centreCodeOf(const Keyring& k) {
+  protocol::CentreCode c{k.centreId, k.identity.publicKey(), {}};
+  for (const auto& r : k.relays) c.relays.push_back(r.address);
+  return c;
+}
 
 namespace {
 

@@ -19,14 +19,20 @@ CourierKey readCourierKey(const std::string& path) {
   std::string centre;
   std::optional<crypto::SigningKey> key;
   std::optional<crypto::SignPublicKey> identity;
-  std::vector<std::string> relays;
+  std::vector<protocol::RelayEndpoint> relays;
   forEachLine(all, [&](std::string_view l, std::size_t) {
     if (l.empty() || l.front() == '#') return;
     auto colon = l.find(": ");
     if (colon == std::string_view::npos) throw std::runtime_error(path + ": expected key: value lines");
     std::string_view k = l.substr(0, colon), v = l.substr(colon + 2);
     if (k == "centre") centre = std::string(v);
-    else if (k == "relay") relays.emplace_back(v);
+    else if (k == "relay") {
+      try {
+        relays.push_back(protocol::RelayEndpoint::parse(v));
+      } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(path + ": " + e.what());
+      }
+    }
     else if (k == "courier") {
       auto d = bech32::decode(v);
       if (!d || d->hrp != kCourierHrp || d->data.size() != 32) throw std::runtime_error(path + ": bad courier key");
@@ -47,17 +53,26 @@ CourierKey readCourierKey(const std::string& path) {
 }
 
 std::string courierKeyText(const std::string& centreId, const crypto::SigningKey& courier,
-                           const crypto::SignPublicKey& identity, const std::vector<std::string>& relays) {
+                           const crypto::SignPublicKey& identity, const std::vector<protocol::RelayEndpoint>& relays) {
   std::string seed = encodeSeed(kCourierHrp, courier.seed());
   std::string text = "# gongyou courier key for " + centreId +
                      ": only for the courier machine. It fetches ciphertext; it cannot read or delete reports.\n"
                      "centre: " + centreId + "\ncourier: " + seed + "\nidentity-public: " + toHex(ByteView(identity.data(), identity.size())) + "\n";
-  for (const auto& r : relays) text += "relay: " + r + "\n";
+  for (const auto& r : relays) text += "relay: " + r.text() + "\n";
   sodium_memzero(seed.data(), seed.size());
   return text;
 }
 
 namespace {
+
+// The key the courier's login names: without it no relay accepts the login.
+const crypto::SignPublicKey& relayKey(const protocol::RelayEndpoint& e) {
+  if (!e.key)
+    throw std::runtime_error("no key for this relay in courier.key: sign a bundle with --relay " + e.address +
+                             "=KEY and bring the new courier.key");
+  return *e.key;
+}
+
 void addEnvelope(protocol::BatchWriter& batch, const std::string& relay, capnp::Data::Reader id, std::uint32_t day,
                  capnp::Data::Reader data) {
   batch.add([&](proto::BatchEntry::Builder b) {
@@ -74,11 +89,12 @@ std::vector<RelayOutcome> collect(const CourierKey& key, kj::AsyncIoContext& io,
                                   gongyou::io::Sink& out, const Progress& progress) {
   std::vector<RelayOutcome> outcomes;
   protocol::BatchWriter batch(proto::BatchKind::COLLECTED, key.centreId, protocol::today(), out);
-  for (const auto& relay : key.relays) {
+  for (const auto& endpoint : key.relays) {
+    const std::string& relay = endpoint.address;
     RelayOutcome o{relay, 0, {}};
     try {
-      protocol::withRelay(io, {relay}, net, [&](proto::Relay::Client& r, const protocol::CallTimeout& bound) {
-        auto col = protocol::loginCourier(r, io.waitScope, key.centreId, key.key, &bound);
+      protocol::withRelay(io, {endpoint}, net, [&](proto::Relay::Client& r, const protocol::CallTimeout& bound) {
+        auto col = protocol::loginCourier(r, io.waitScope, key.centreId, key.key, relayKey(endpoint), &bound);
         Bytes after;
         for (bool more = true; more;) {
           auto lr = col.listRequest();
@@ -147,10 +163,11 @@ std::vector<RelayOutcome> deliver(const CourierKey& key, ByteView outboundFile, 
     throw BatchRefused(std::string("outbound file refused: ") + protocol::describe(st) +
                              (detail.empty() ? "" : " (" + detail + ")"));
   std::vector<RelayOutcome> outcomes;
-  for (const auto& relay : key.relays) {
+  for (const auto& endpoint : key.relays) {
+    const std::string& relay = endpoint.address;
     RelayOutcome o{relay, 0, {}};
     try {
-      protocol::withRelay(io, {relay}, net, [&](proto::Relay::Client& r, const protocol::CallTimeout& bound) {
+      protocol::withRelay(io, {endpoint}, net, [&](proto::Relay::Client& r, const protocol::CallTimeout& bound) {
         // The bundle first, and without logging in: it may name a new courier
         // key (the old one lost with a seized machine), which is the key this
         // courier logs in with next.
@@ -163,7 +180,7 @@ std::vector<RelayOutcome> deliver(const CourierKey& key, ByteView outboundFile, 
             if (progress) progress(relay + ": bundle not published: " + ex->getDescription().cStr());
           }
         }
-        auto col = protocol::loginCourier(r, io.waitScope, key.centreId, key.key, &bound);
+        auto col = protocol::loginCourier(r, io.waitScope, key.centreId, key.key, relayKey(endpoint), &bound);
         std::vector<proto::Reply::Reader> replies;
         for (const auto& e : batch.entries) {
           auto entry = e->root();

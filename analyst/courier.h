@@ -7,7 +7,7 @@
 //
 // The courier key file ("courier.key", written by `gongyou-analyst init`):
 //   centre: ID / courier: GONGYOU-COURIER-SECRET-1… / identity-public: hex /
-//   relay: host:port (one or more)
+//   relay: ADDRESS=KEY (one or more; protocol/relay_endpoint.h)
 #pragma once
 
 #include <kj/async-io.h>
@@ -33,13 +33,13 @@ struct CourierKey {
   std::string centreId;
   crypto::SigningKey key;
   crypto::SignPublicKey identity{};  // to verify outbound batches
-  std::vector<std::string> relays;
+  std::vector<protocol::RelayEndpoint> relays;
 };
 
 // Throws std::runtime_error naming the problem.
 CourierKey readCourierKey(const std::string& path);
 std::string courierKeyText(const std::string& centreId, const crypto::SigningKey& courier,
-                           const crypto::SignPublicKey& identity, const std::vector<std::string>& relays);
+                           const crypto::SignPublicKey& identity, const std::vector<protocol::RelayEndpoint>& relays);
 
 using Progress = std::function<void(const std::string& line)>;
 

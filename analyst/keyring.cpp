@@ -54,7 +54,7 @@ crypto::SigningKey decodeSeed(const char* hrp, std::string_view text, std::size_
 
 std::string encodeSeed(const char* hrp, ByteView seed) { return upper(bech32::encode(hrp, seed)); }
 
-Keyring Keyring::create(const std::string& centreId, std::vector<std::string> relays, std::uint32_t today,
+Keyring Keyring::create(const std::string& centreId, std::vector<protocol::RelayEndpoint> relays, std::uint32_t today,
                         std::uint32_t days) {
   Keyring k{centreId, {}, crypto::SigningKey::generate(), crypto::SigningKey::generate(), {}, std::move(relays), 0, 0};
   k.analysts.push_back({age::X25519Identity::generate(), today, today + days});
@@ -80,7 +80,7 @@ SecretBytes Keyring::text() const {
     t.add(key.view().str());
     t.add("\n");
   }
-  for (const auto& r : relays) t.add("relay: " + r + "\n");
+  for (const auto& r : relays) t.add("relay: " + r.text() + "\n");
   t.add("pow: " + std::to_string(powDifficulty) + "\n");
   t.add("bundle-version: " + std::to_string(bundleVersion) + "\n");
   return t.take();
@@ -93,7 +93,7 @@ Keyring Keyring::parse(ByteView text) {
     std::string centreId;
     std::vector<std::pair<std::string, std::string>> names;
     std::vector<AnalystKey> analysts;
-    std::vector<std::string> relays;
+    std::vector<protocol::RelayEndpoint> relays;
     unsigned powDifficulty = 0;
     std::uint64_t bundleVersion = 0;
   } k;
@@ -122,7 +122,11 @@ Keyring Keyring::parse(ByteView text) {
       if (!id) throw bad("not a valid AGE-SECRET-KEY");
       k.analysts.push_back({std::move(*id), *from, *until});
     } else if (key == "relay") {
-      k.relays.emplace_back(value);
+      try {
+        k.relays.push_back(protocol::RelayEndpoint::parse(value));
+      } catch (const std::invalid_argument& e) {
+        throw bad(e.what());
+      }
     } else if (key == "pow") {
       try {
         k.powDifficulty = static_cast<unsigned>(std::stoul(std::string(value)));

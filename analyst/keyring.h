@@ -9,7 +9,7 @@
 //   identity: GONGYOU-IDENTITY-SECRET-1…     Ed25519 seed: signs bundles and acks
 //   courier: GONGYOU-COURIER-SECRET-1…       Ed25519 seed: logs in to relays
 //   analyst 2026-11-24 2027-05-23: AGE-SECRET-KEY-1…   X25519, valid from..until
-//   relay: relay.example.org:7455
+//   relay: relay.example.org:7455=gongyou-relay1…   address=key (protocol/relay_endpoint.h)
 //   pow: 23
 //   bundle-version: 4
 //
@@ -27,6 +27,7 @@
 #include "crypto/result.h"
 #include "crypto/sign.h"
 #include "crypto/x25519.h"
+#include "protocol/relay_endpoint.h"
 
 namespace gongyou::analyst {
 
@@ -46,12 +47,12 @@ struct Keyring {
   crypto::SigningKey identity;
   crypto::SigningKey courier;
   std::vector<AnalystKey> analysts;
-  std::vector<std::string> relays;
+  std::vector<protocol::RelayEndpoint> relays;
   unsigned powDifficulty = 0;
   std::uint64_t bundleVersion = 0;  // of the last bundle signed
 
   // Fresh keys for a new centre: one analyst key valid from today for `days`.
-  static Keyring create(const std::string& centreId, std::vector<std::string> relays, std::uint32_t today,
+  static Keyring create(const std::string& centreId, std::vector<protocol::RelayEndpoint> relays, std::uint32_t today,
                         std::uint32_t days);
 
   SecretBytes text() const;

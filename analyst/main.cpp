@@ -36,9 +36,9 @@ constexpr int kOk = 0, kRefused = 1, kUsage = 2, kError = 3, kUnreached = 4;
 const char kUsage_[] = R"(gongyou-analyst: the worker centre's tool (air-gapped machine).
 
 Usage:
-  gongyou-analyst init --dir DIR --centre ID --relay HOST:PORT [--relay ...]
+  gongyou-analyst init --dir DIR --centre ID --relay ADDRESS=KEY [--relay ...]
                        [--name LANG=TEXT ...] [--pow BITS] [--days N]
-  gongyou-analyst bundle --dir DIR [--days N] [--relay HOST:PORT ...]
+  gongyou-analyst bundle --dir DIR [--days N] [--relay ADDRESS=KEY ...]
   gongyou-analyst rotate --dir DIR [--days N] [--overlap N]
   gongyou-analyst add-analyst --dir DIR [--days N]
   gongyou-analyst revoke --dir DIR --key age1...
@@ -104,6 +104,10 @@ Commands:
                to every relay.
 
 Options:
+  --relay ADDRESS=KEY  A relay: HOST:PORT (RPC over TCP: loopback, onion services) or
+                       wss://HOST/PATH (behind an HTTPS front), and the key its operator's
+                       `gongyou-relay key` prints. Reporters believe only receipts signed
+                       by that key; the courier's login names it.
   --passphrase-file F  Read the keyring passphrase from F's first line (scripts, tests);
                        otherwise it is asked on the terminal.
   --scrypt-work N      Keyring passphrase work factor, log2 (default 18, as age).
@@ -127,7 +131,8 @@ struct Options {
   bool internal = false;
   std::vector<std::string> positional;
   crypto::KdfCost storeCost;
-  std::vector<std::string> relays, names;
+  std::vector<protocol::RelayEndpoint> relays;
+  std::vector<std::string> names;
   unsigned pow = protocol::kDefaultPowDifficulty;
   std::uint32_t days = 0, overlap = 14;
   int scryptWork = format::kScryptDefaultLogN;
@@ -390,6 +395,9 @@ int run(Options& o) {
   if (o.command == "import" || o.command == "outbound" || o.command == "reply" || o.command == "list" ||
       o.command == "report" || o.command == "attachments" || o.command == "show")
     return dataCommand(o);
+  for (const auto& r : o.relays)
+    if (!r.key)
+      return usage("--relay needs ADDRESS=KEY: " + r.address + " has no key (its operator runs gongyou-relay key --data DIR)");
   if (o.command == "init") {
     if (o.centre.empty() || o.relays.empty()) return usage("init needs --centre ID and at least one --relay");
     if (!protocol::validCentreId(o.centre.c_str())) return usage("--centre must be 1..64 of [a-z0-9-]");
@@ -426,7 +434,7 @@ int run(Options& o) {
       std::cout << "  analyst " << age::X25519Recipient(pk).encode() << "  " << protocol::isoDate(k.getValidFromDay())
                 << " .. " << protocol::isoDate(k.getValidUntilDay()) << "\n";
     }
-    for (auto rl : r.getRelays()) std::cout << "  relay " << rl.cStr() << "\n";
+    for (const auto& rl : protocol::bundleRelays(r)) std::cout << "  relay " << rl.text() << "\n";
     std::cout << "  proof of work " << unsigned(r.getPow().getDifficulty()) << " bits\n";
     return kOk;
   }
@@ -478,7 +486,7 @@ int run(Options& o) {
     if (newRelays) {
       writeCourierKey(o, *k);
       std::cout << "relays now: ";
-      for (const auto& r : k->relays) std::cout << r << " ";
+      for (const auto& r : k->relays) std::cout << r.address << " ";
       std::cout << "\n" << o.dir << "/courier.key lists them: copy it to the courier machine again\n";
     }
     if (o.command == "rotate-courier") {
@@ -530,7 +538,7 @@ int main(int argc, char** argv) {
     try {
       if (a == "--dir") o.dir = v;
       else if (a == "--centre") o.centre = v;
-      else if (a == "--relay") o.relays.push_back(v);
+      else if (a == "--relay") o.relays.push_back(protocol::RelayEndpoint::parse(v));
       else if (a == "--name") o.names.push_back(v);
       else if (a == "--passphrase-file") o.passFile = v;
       else if (a == "--pow") o.pow = static_cast<unsigned>(number(format::kPowMaxDifficulty));

@@ -17,7 +17,7 @@ std::string displayName(proto::KeyBundle::Reader b, const std::string& language)
 }
 
 EnrolResult fetchAndPin(ReporterState& state, const std::string& codeText, const protocol::CentreCode& code,
-                        const std::vector<std::string>& relays, const Pinned* current, kj::AsyncIoContext& io,
+                        const std::vector<protocol::RelayEndpoint>& relays, const Pinned* current, kj::AsyncIoContext& io,
                         const protocol::Net& net, const std::string& language, bool makeCurrent) {
   EnrolResult out;
   protocol::BundleRules rules;
@@ -72,11 +72,10 @@ EnrolResult fetchAndPin(ReporterState& state, const std::string& codeText, const
 
 }  // namespace
 
-std::vector<std::string> relaysOf(const Pinned& pinned) {
-  std::vector<std::string> relays;
-  for (auto r : pinned.bundle().getRelays()) relays.emplace_back(r.cStr());
+std::vector<protocol::RelayEndpoint> relaysOf(const Pinned& pinned) {
+  auto relays = protocol::bundleRelays(pinned.bundle());
   for (const auto& r : pinned.code.relays)
-    if (std::find(relays.begin(), relays.end(), r) == relays.end()) relays.push_back(r);
+    if (std::none_of(relays.begin(), relays.end(), [&](const auto& e) { return e.address == r; })) relays.emplace_back(r);
   return relays;
 }
 
@@ -93,7 +92,8 @@ EnrolResult enrol(ReporterState& state, const std::string& codeText, kj::AsyncIo
   // Rollback protection applies only to the same identity.
   if (current && current->code.identity != code->identity) current.reset();
   std::string canonical = protocol::encodeCentreCode(*code);
-  return fetchAndPin(state, canonical, *code, code->relays, current.get(), io, net, language, true);
+  return fetchAndPin(state, canonical, *code, {code->relays.begin(), code->relays.end()}, current.get(), io, net,
+                     language, true);
 }
 
 EnrolResult refresh(ReporterState& state, const std::string& centre, kj::AsyncIoContext& io, const protocol::Net& net,

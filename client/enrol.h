@@ -42,6 +42,6 @@ EnrolResult refresh(ReporterState& state, const std::string& centre, kj::AsyncIo
 
 // The recipients of `bundle` valid on `today`, and the relays to try (bundle's
 // first, then the code's).
-std::vector<std::string> relaysOf(const Pinned& pinned);
+std::vector<protocol::RelayEndpoint> relaysOf(const Pinned& pinned);
 
 }  // namespace gongyou::client

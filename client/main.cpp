@@ -198,6 +198,7 @@ class Cli {
     auto r = client::flush(state_, p, relays, io_);
     if (!quiet || r.delivered > 0)
       std::cout << tr_("flush.result", {std::to_string(r.delivered), std::to_string(r.waiting)}) << "\n";
+    if (r.unproven) std::cerr << tr_("flush.unproven") << "\n";
     return r.waiting == 0 ? kOk : kQueued;
   }
 
@@ -216,12 +217,13 @@ class Cli {
     if (o_.output == "json") {
       nlohmann::json j{{"line", line ? line : 1}, {"status", d.delivered ? "sent" : "queued"}};
       if (d.delivered) j["receipt"] = receipt, j["relay"] = d.relay;
+      else j["reason"] = d.unproven ? "unproven" : "unreachable";
       if (sealed.replyCode) j["replyCode"] = std::string(sealed.replyCode->text().view().str());
       std::cout << j.dump() << std::endl;
     } else {
       if (line) std::cout << tr_("send.line", {std::to_string(line)}) << " ";
       if (d.delivered) std::cout << tr_("send.ok", {receipt}) << "\n";
-      else std::cout << tr_("send.queued") << "\n";
+      else std::cout << tr_(d.unproven ? "send.unproven" : "send.queued") << "\n";
       if (sealed.replyCode) {
         auto text = sealed.replyCode->text();
         std::cout << tr_("send.reply_code") << "\n    " << text.view().str() << "\n" << tr_("send.reply_code_hint") << "\n";

@@ -81,17 +81,33 @@ Sealed seal(const Pinned& pinned, SecretMessage& message, bool wantReply, const 
   return out;
 }
 
+namespace {
+
+// A receipt counts only when the relay's key, as the centre's bundle lists it,
+// signed it: otherwise NotProven, and the session tries the next relay.
+protocol::SubmitReceipt submitProven(protocol::RelaySession& relays, proto::Relay::Client& relay,
+                                     kj::AsyncIoContext& io, const std::string& centre, ByteView envelope,
+                                     const protocol::CallTimeout& t, const protocol::UploadProgress& progress) {
+  auto receipt = protocol::submitEnvelope(relay, io.waitScope, centre, envelope, &t, progress);
+  const auto& key = relays.endpoint().key;
+  if (!key || !protocol::verifyReceipt(receipt, centre, *key)) throw protocol::NotProven();
+  return receipt;
+}
+
+}  // namespace
+
 Delivery deliver(ReporterState& state, const Pinned& pinned, protocol::RelaySession& relays, ByteView envelope,
                  kj::AsyncIoContext& io, const protocol::UploadProgress& progress) {
   Delivery d;
   const std::string centre = pinned.code.centreId;
   try {
     d.relay = relays.call([&](proto::Relay::Client& relay, const protocol::CallTimeout& t) {
-      d.receipt = protocol::submitEnvelope(relay, io.waitScope, centre, envelope, &t, progress);
+      d.receipt = submitProven(relays, relay, io, centre, envelope, t, progress);
     });
     d.delivered = true;
   } catch (const protocol::Unreachable& e) {
     d.why = e.what();
+    d.unproven = e.unproven;
     d.queued = state.enqueue(centre, envelope);
   }
   return d;
@@ -107,13 +123,14 @@ FlushResult flush(ReporterState& state, const Pinned& pinned, protocol::RelaySes
     Bytes envelope = storage::readFile(path);
     try {
       relays.call([&](proto::Relay::Client& relay, const protocol::CallTimeout& t) {
-        protocol::submitEnvelope(relay, io.waitScope, pinned.code.centreId, envelope, &t);
+        submitProven(relays, relay, io, pinned.code.centreId, envelope, t, {});
       });
       state.dequeue(path);
       ++r.delivered;
     } catch (const protocol::Unreachable& e) {
       ++r.waiting;
       r.why = e.what();
+      r.unproven = r.unproven || e.unproven;
     }
   }
   return r;

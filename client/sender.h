@@ -62,11 +62,13 @@ struct Delivery {
   protocol::SubmitReceipt receipt;   // when delivered
   std::string queued;                // outbox path when not delivered
   std::string why;                   // why not delivered
+  bool unproven = false;             // a relay answered but could not prove itself
 };
 
 // Submits `envelope` to the pinned centre over `relays` (a session on
-// relaysOf(pinned): one connection for a whole batch); on failure everywhere,
-// queues it in the outbox. `progress`: see protocol::submitEnvelope (large
+// relaysOf(pinned): one connection for a whole batch); delivered only on a
+// receipt signed by that relay's key from the bundle. On failure everywhere
+// (unreachable, refused, or unproven), queues it in the outbox. `progress`: see protocol::submitEnvelope (large
 // envelopes only).
 Delivery deliver(ReporterState& state, const Pinned& pinned, protocol::RelaySession& relays, ByteView envelope,
                  kj::AsyncIoContext& io, const protocol::UploadProgress& progress = {});
@@ -74,6 +76,7 @@ Delivery deliver(ReporterState& state, const Pinned& pinned, protocol::RelaySess
 struct FlushResult {
   std::size_t delivered = 0, waiting = 0;
   std::string why;  // the last failure, when something is still waiting
+  bool unproven = false;  // a relay answered but could not prove itself
 };
 
 // Retries every envelope in the pinned centre's outbox (over its own relays only); each one is removed only after a relay's

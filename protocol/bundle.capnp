@@ -38,7 +38,9 @@ struct KeyBundle {
   # can fetch ciphertext and nothing else.
 
   relays @5 :List(Text);
-  # "host:port" of each relay carrying this centre, tried in order.
+  # The address of each relay carrying this centre, tried in order: "host:port"
+  # (Cap'n Proto RPC over TCP: loopback, onion services) or "wss://host/path"
+  # (the same RPC over WebSocket over TLS, behind an ordinary HTTPS front).
 
   pow @6 :PowPolicy;
 
@@ -47,6 +49,14 @@ struct KeyBundle {
 
   issuedDay @8 :UInt32;    # days since 1970-01-01 (UTC)
   expiresDay @9 :UInt32;   # last day on which the bundle is valid
+
+  relayKeys @10 :List(Data);
+  # relayKeys[i] is the Ed25519 public key (32 bytes) of relays[i]: the relay
+  # signs every receipt with it and the courier's login names it, so a relay
+  # that answers in another's place cannot pass for it. Either empty (bundles
+  # from before this field, still read: their relays can serve the bundle but
+  # no receipt of theirs verifies, so reporters keep reports queued) or exactly
+  # as long as `relays`.
 }
 
 struct LocalizedText {

@@ -49,12 +49,42 @@ std::string checkBundleFields(proto::KeyBundle::Reader b) {
   }
   if (b.getRelays().size() > kMaxRelays) return "relays: too many";
   for (auto r : b.getRelays())
-    if (r.size() == 0 || r.size() > 255) return "relays: each must be 1..255 characters";
+    if (!validRelayAddress(std::string_view(r.cStr(), r.size()))) return "relays: each must be HOST:PORT or wss://HOST/PATH";
+  if (b.getRelayKeys().size() != 0 && b.getRelayKeys().size() != b.getRelays().size())
+    return "relayKeys: one for each relay, or none";
+  for (auto k : b.getRelayKeys())
+    if (k.size() != format::kSignPublicSize) return "relayKeys: each must be 32 bytes";
   if (b.getPow().getDifficulty() > format::kPowMaxDifficulty)
     return "pow.difficulty: above " + std::to_string(format::kPowMaxDifficulty);
   if (b.getExpiresDay() < b.getIssuedDay()) return "expiresDay: before issuedDay";
   if (b.getVersion() == 0) return "version: must be at least 1";
   return {};
+}
+
+std::vector<RelayEndpoint> bundleRelays(proto::KeyBundle::Reader b) {
+  std::vector<RelayEndpoint> out;
+  auto keys = b.getRelayKeys();
+  for (unsigned i = 0; i < b.getRelays().size(); ++i) {
+    RelayEndpoint e(b.getRelays()[i].cStr());
+    if (i < keys.size() && keys[i].size() == format::kSignPublicSize) {
+      e.key.emplace();
+      std::memcpy(e.key->data(), keys[i].begin(), e.key->size());
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+void setBundleRelays(proto::KeyBundle::Builder b, const std::vector<RelayEndpoint>& relays) {
+  auto addresses = b.initRelays(static_cast<unsigned>(relays.size()));
+  bool keyed = !relays.empty();
+  for (unsigned i = 0; i < relays.size(); ++i) {
+    addresses.set(i, relays[i].address);
+    keyed = keyed && relays[i].key;
+  }
+  if (!keyed) return;
+  auto keys = b.initRelayKeys(static_cast<unsigned>(relays.size()));
+  for (unsigned i = 0; i < relays.size(); ++i) keys.set(i, kj::arrayPtr(relays[i].key->data(), relays[i].key->size()));
 }
 
 BundleCheck verifyBundle(proto::SignedBundle::Reader signedBundle, const BundleRules& rules) {

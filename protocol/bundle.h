@@ -9,10 +9,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "crypto/sign.h"
 #include "protocol/bundle.capnp.h"
 #include "protocol/canonical.h"
+#include "protocol/relay_endpoint.h"
 
 namespace gongyou::protocol {
 
@@ -52,6 +54,12 @@ BundleStatus checkPinning(proto::KeyBundle::Reader bundle, const BundleRules& ru
 // Field rules alone (sizes, ids, caps); empty string when fine, else a message
 // naming the field.
 std::string checkBundleFields(proto::KeyBundle::Reader b);
+
+// The bundle's relays with their keys (no key for a bundle from before
+// relayKeys), in order. On a bundle verifyBundle accepted.
+std::vector<RelayEndpoint> bundleRelays(proto::KeyBundle::Reader b);
+// Writes relays and, when every relay has one, relayKeys.
+void setBundleRelays(proto::KeyBundle::Builder b, const std::vector<RelayEndpoint>& relays);
 
 // Signs the canonical encoding of `bundle` into `out`.
 void signBundle(const crypto::SigningKey& identity, proto::KeyBundle::Reader bundle,

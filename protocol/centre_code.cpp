@@ -7,6 +7,7 @@
 #include "crypto/bech32.h"
 #include "protocol/bundle.h"
 #include "protocol/limits.h"
+#include "protocol/relay_endpoint.h"
 
 namespace gongyou::protocol {
 namespace {
@@ -20,16 +21,6 @@ void putField(Bytes& out, const std::string& s) {
   append(out, s);
 }
 
-bool validRelay(const std::string& r) {
-  auto colon = r.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == r.size()) return false;
-  for (std::size_t i = colon + 1; i < r.size(); ++i)
-    if (!std::isdigit(static_cast<unsigned char>(r[i]))) return false;
-  for (char c : r)
-    if (static_cast<unsigned char>(c) <= ' ' || static_cast<unsigned char>(c) >= 0x7f) return false;
-  return true;
-}
-
 }  // namespace
 
 std::string encodeCentreCode(const CentreCode& code) {
@@ -41,7 +32,7 @@ std::string encodeCentreCode(const CentreCode& code) {
   putField(p, code.centreId);
   p.push_back(static_cast<std::uint8_t>(code.relays.size()));
   for (const auto& r : code.relays) {
-    if (!validRelay(r)) throw std::invalid_argument("relay must be host:port: " + r);
+    if (!validRelayAddress(r)) throw std::invalid_argument("relay must be HOST:PORT or wss://HOST/PATH: " + r);
     putField(p, r);
   }
   std::string s = bech32::encode(kHrp, p);
@@ -131,7 +122,7 @@ std::optional<CentreCode> decodeCentreCode(std::string_view text) {
   if (!count || *count == 0 || *count > kMaxRelays) return std::nullopt;
   for (unsigned i = 0; i < *count; ++i) {
     std::string r;
-    if (!field(r) || !validRelay(r)) return std::nullopt;
+    if (!field(r) || !validRelayAddress(r)) return std::nullopt;
     c.relays.push_back(std::move(r));
   }
   if (at != p.size()) return std::nullopt;

@@ -7,7 +7,7 @@
 // in upper case so that a QR code can use its compact alphanumeric mode, and in
 // groups of five for people. The payload is
 //   version u8 (1) || identity key (32) || u8 len || centre id || u8 count
-//   || count × (u8 len || relay "host:port")
+//   || count × (u8 len || relay address: "host:port" or "wss://host/path")
 // A typo is caught by the checksum (any 4 wrong characters for sure, more with
 // probability 1 - 2^-30) before anything touches the network.
 #pragma once

@@ -15,7 +15,10 @@ namespace gongyou::protocol {
 // Domain-separation labels for Ed25519 signatures (crypto/sign.h).
 inline constexpr char kBundleLabel[] = "gongyou/bundle/v1";
 inline constexpr char kAckLabel[] = "gongyou/ack/v1";
-inline constexpr char kLoginLabel[] = "gongyou/login/v1";
+// v2: the login names the relay's key, so a signature made for one relay is
+// refused by every other (a hostile relay cannot log in elsewhere with it).
+inline constexpr char kLoginLabel[] = "gongyou/login/v2";
+inline constexpr char kReceiptLabel[] = "gongyou/receipt/v1";
 
 inline constexpr std::size_t kInboxIdSize = 16;   // random: keys carry no arrival order
 inline constexpr std::size_t kMailboxSize = 32;

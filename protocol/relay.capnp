@@ -58,8 +58,11 @@ interface Relay {
 
   login @5 (centre :Text, challenge :Data, signature :Data) -> (collector :Collector);
   # `signature`: Ed25519 by the courier key named in the centre's pinned bundle,
-  # over "gongyou/login/v1" 0x00 || challenge || centre. Returns a Collector
-  # scoped to that one centre. A challenge is accepted once.
+  # over "gongyou/login/v2" 0x00 || challenge || relay key (32) || centre, where
+  # the relay key is this relay's own (the one the bundle lists for it): a login
+  # signed for one relay is refused by every other, so a hostile relay cannot
+  # pass a courier's login on. Returns a Collector scoped to that one centre. A
+  # challenge is accepted once.
 
   beginUpload @7 (centre :Text, size :UInt64, envelopeHash :Data, stamp :Stamp) -> (upload :Upload);
   # An envelope too large for one message (a report with attachments: above
@@ -103,6 +106,11 @@ struct Receipt {
   id @0 :Data;            # 16 random bytes naming the stored envelope
   day @1 :UInt32;         # days since 1970-01-01 (UTC), the day bucket stored
   envelopeHash @2 :Data;  # BLAKE2b-256 of the envelope, as the relay stored it
+  signature @3 :Data;
+  # Ed25519 by the relay's key (the one the centre's bundle lists for it) over
+  # "gongyou/receipt/v1" 0x00 || envelopeHash || id || day (u32 big-endian)
+  # || centre id (protocol/receipt.h). A reporter takes a report out of its
+  # outbox only on a receipt whose signature verifies.
 }
 
 interface Collector {

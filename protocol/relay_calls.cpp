@@ -19,17 +19,6 @@ T waitBounded(kj::Promise<T>&& p, kj::WaitScope& ws, const CallTimeout* timeout)
 
 namespace {
 
-SubmitReceipt readReceipt(proto::Receipt::Reader r, const crypto::Hash& expected) {
-  SubmitReceipt out;
-  if (r.getId().size() != out.id.size() || r.getEnvelopeHash().size() != out.envelopeHash.size())
-    throw std::runtime_error("relay sent a malformed receipt");
-  std::memcpy(out.id.data(), r.getId().begin(), out.id.size());
-  std::memcpy(out.envelopeHash.data(), r.getEnvelopeHash().begin(), out.envelopeHash.size());
-  out.day = r.getDay();
-  if (out.envelopeHash != expected) throw std::runtime_error("relay receipt names another envelope");
-  return out;
-}
-
 // Chunks in flight at once: enough to keep a Tor circuit busy, few enough that
 // the client never queues the whole envelope in its own memory twice.
 constexpr std::size_t kUploadWindow = 4;
@@ -88,18 +77,19 @@ SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, con
   return readReceipt(waitBounded(upload.finishRequest().send(), ws, timeout).getReceipt(), in.envelopeHash);
 }
 
-Bytes loginMessage(ByteView challenge, std::string_view centre) {
+Bytes loginMessage(ByteView challenge, const crypto::SignPublicKey& relayKey, std::string_view centre) {
   Bytes m = challenge.copy();
+  append(m, ByteView(relayKey.data(), relayKey.size()));
   append(m, centre);
   return m;
 }
 
 proto::Collector::Client loginCourier(proto::Relay::Client& relay, kj::WaitScope& ws,
                                       const std::string& centre, const crypto::SigningKey& courier,
-                                      const CallTimeout* timeout) {
+                                      const crypto::SignPublicKey& relayKey, const CallTimeout* timeout) {
   auto ch = waitBounded(relay.loginChallengeRequest().send(), ws, timeout);
   auto challenge = ch.getChallenge();
-  auto sig = courier.sign(kLoginLabel, loginMessage(ByteView(challenge.begin(), challenge.size()), centre));
+  auto sig = courier.sign(kLoginLabel, loginMessage(ByteView(challenge.begin(), challenge.size()), relayKey, centre));
   auto req = relay.loginRequest();
   req.setCentre(centre);
   req.setChallenge(challenge);

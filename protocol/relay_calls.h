@@ -19,6 +19,7 @@
 #include "crypto/primitives.h"
 #include "crypto/sign.h"
 #include "protocol/ack.h"
+#include "protocol/receipt.h"
 #include "protocol/relay.capnp.h"
 
 namespace gongyou::protocol {
@@ -27,11 +28,6 @@ namespace gongyou::protocol {
 // relay was reached but does not know the centre (not pinned there).
 inline constexpr char kUnknownCentre[] = "centre: unknown on this relay";
 
-struct SubmitReceipt {
-  InboxId id{};
-  std::uint32_t day = 0;
-  crypto::Hash envelopeHash{};
-};
 
 // A bound on each call's wait (a stalled Tor circuit must not hang a worker's
 // tool forever). Without one, calls wait as long as the connection lives.
@@ -52,13 +48,15 @@ SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, con
                              ByteView envelope, const CallTimeout* timeout = nullptr,
                              const UploadProgress& progress = {});
 
-// What a courier signs to log in: challenge || centre id (under kLoginLabel).
-Bytes loginMessage(ByteView challenge, std::string_view centre);
+// What a courier signs to log in: challenge || relay key || centre id (under
+// kLoginLabel).
+Bytes loginMessage(ByteView challenge, const crypto::SignPublicKey& relayKey, std::string_view centre);
 
-// Both calls of the login are bounded by `timeout` when given: a relay that
-// never answers must not hold the courier back from the honest ones.
+// Logs in to the relay whose key is `relayKey` (from the bundle). Both calls of
+// the login are bounded by `timeout` when given: a relay that never answers must
+// not hold the courier back from the honest ones.
 proto::Collector::Client loginCourier(proto::Relay::Client& relay, kj::WaitScope& ws,
                                       const std::string& centre, const crypto::SigningKey& courier,
-                                      const CallTimeout* timeout = nullptr);
+                                      const crypto::SignPublicKey& relayKey, const CallTimeout* timeout = nullptr);
 
 }  // namespace gongyou::protocol

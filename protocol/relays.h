@@ -18,6 +18,7 @@
 
 #include "protocol/connection.h"
 #include "protocol/relay_calls.h"
+#include "protocol/relay_endpoint.h"
 
 namespace gongyou::protocol {
 
@@ -26,16 +27,25 @@ struct Net {
   std::chrono::milliseconds timeout{20000};
 };
 
+// A relay answered but could not prove it is the relay the centre lists (no key
+// in the bundle, or a receipt its key did not sign): thrown by a RelayCall, it
+// counts as that relay's refusal, and the next relay is tried.
+class NotProven : public std::runtime_error {
+ public:
+  NotProven() : std::runtime_error("the relay could not prove it is the centre's relay (its receipt is not signed by the key the centre lists)") {}
+};
+
 class Unreachable : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  Unreachable(const std::string& why, bool unproven = false) : std::runtime_error(why), unproven(unproven) {}
+  bool unproven;  // some relay answered but could not prove itself
 };
 
 using RelayCall = std::function<void(proto::Relay::Client&, const CallTimeout&)>;
 
 // Calls `fn` with a connection to each relay in turn until one call returns;
 // returns which relay it was.
-std::string withRelay(kj::AsyncIoContext& io, const std::vector<std::string>& relays, const Net& net,
+std::string withRelay(kj::AsyncIoContext& io, const std::vector<RelayEndpoint>& relays, const Net& net,
                       const RelayCall& fn);
 
 // Many calls in one run (a batch of reports, an outbox): the connection that
@@ -51,14 +61,16 @@ std::string withRelay(kj::AsyncIoContext& io, const std::vector<std::string>& re
 // Lifetime: `io` outlives the session; one thread.
 class RelaySession {
  public:
-  RelaySession(kj::AsyncIoContext& io, std::vector<std::string> relays, const Net& net);
+  RelaySession(kj::AsyncIoContext& io, std::vector<RelayEndpoint> relays, const Net& net);
   ~RelaySession();
   std::string call(const RelayCall& fn);
   bool offline() const { return !offlineWhy_.empty(); }
+  // While `fn` runs inside call(): the relay it is talking to.
+  const RelayEndpoint& endpoint() const { return relays_.at(current_); }
 
  private:
   kj::AsyncIoContext& io_;
-  std::vector<std::string> relays_;
+  std::vector<RelayEndpoint> relays_;
   Net net_;
   CallTimeout bound_;
   std::unique_ptr<RelayConnection> conn_;

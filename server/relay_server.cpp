@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 
 #include <csignal>
+#include <cstring>
 #include <list>
 #include <memory>
 #include <optional>
@@ -17,7 +18,9 @@
 #include "protocol/connection.h"
 #include "protocol/day.h"
 #include "protocol/limits.h"
+#include "protocol/relay_endpoint.h"
 #include "server/metrics.h"
+#include "server/relay_key.h"
 #include "server/relay_service.h"
 
 namespace gongyou::server {
@@ -232,6 +235,13 @@ PinOutcome pinCentre(storage::RelayStore& store, ByteView framedBundle, std::uin
   storage::RelayStore::Batch batch(store);
   if (auto existing = batch.centreBundle(centre)) {
     auto old = protocol::BundleFile::open(*existing);
+    // The operator giving the same bundle again (a re-run of a deployment
+    // script): already done, not a refusal.
+    auto oldBytes = old->signedBundle().getBundle();
+    auto newBytes = signedBundle.getBundle();
+    if (oldBytes.size() == newBytes.size() && std::memcmp(oldBytes.begin(), newBytes.begin(), newBytes.size()) == 0)
+      return {PinStatus::AlreadyPinned, "centre " + centre + " is already pinned at bundle version " +
+                                            std::to_string(b.getVersion()) + "; nothing changed"};
     auto oldId = old->bundle().getIdentityKey();
     rules.pinnedIdentity = ByteView(oldId.begin(), oldId.size());
     rules.seenVersion = old->bundle().getVersion();
@@ -259,8 +269,10 @@ int serve(const ServeOptions& opts, std::ostream& out) {
     metricsServer.emplace(metrics, at.host, at.port);
     out << "metrics http://" << at.host << ':' << metricsServer->port() << "/metrics" << std::endl;
   }
+  const crypto::SigningKey relayKey = loadOrCreateRelayKey(opts.dataDir);
+  out << "key " << protocol::encodeRelayKey(relayKey.publicKey()) << std::endl;
   Writer writer(store, metrics, opts.writer);
-  RelayContext ctx{store, writer, metrics, PowGovernor(opts.pow), UploadBudget{opts.uploadBudgetMiB << 20, 0}};
+  RelayContext ctx{store,    writer, metrics, relayKey, PowGovernor(opts.pow), UploadBudget{opts.uploadBudgetMiB << 20, 0}};
 
   auto io = kj::setupAsyncIo();
   const auto listenAt = protocol::parseHostPort(opts.listen);

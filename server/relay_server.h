@@ -2,7 +2,7 @@
 // endpoint, accepts RPC connections with per-connection limits, and shuts down
 // cleanly on SIGTERM/SIGINT.
 //
-// Output: lifecycle lines only ("listening …", "metrics …", "ready", "stopping",
+// Output: lifecycle lines only ("key gongyou-relay1…", "listening …", "metrics …", "ready", "stopping",
 // "stopped", counters at exit) — never anything about a connection or request.
 #pragma once
 
@@ -51,14 +51,15 @@ int serve(const ServeOptions& opts, std::ostream& out);
 kj::Promise<void> serveConnection(kj::Own<kj::AsyncIoStream> stream, kj::Timer& timer, proto::Relay::Client boot,
                                   Metrics& metrics, kj::Duration idle);
 
-enum class PinStatus { Pinned, Refused };
+enum class PinStatus { Pinned, AlreadyPinned, Refused };
 struct PinOutcome {
   PinStatus status = PinStatus::Refused;
   std::string message;  // one line for the operator
 };
 
 // Verifies a framed SignedBundle (self-signed; if the centre is already pinned,
-// same identity and a higher version) and pins it. Nothing changes when refused.
+// same identity and a higher version) and pins it. The very bundle already
+// pinned is AlreadyPinned. Nothing changes unless Pinned.
 PinOutcome pinCentre(storage::RelayStore& store, ByteView framedBundle, std::uint32_t today);
 
 }  // namespace gongyou::server

@@ -141,10 +141,14 @@ void accepted(Metrics& m, PowGovernor& pow) {
   pow.accepted(PowGovernor::Clock::now());
 }
 
-void fillReceipt(proto::Receipt::Builder r, const InboxId& id, std::uint32_t day, const crypto::Hash& hash) {
-  r.setId(kj::arrayPtr(id.data(), id.size()));
-  r.setDay(day);
-  r.setEnvelopeHash(kj::arrayPtr(hash.data(), hash.size()));
+// Signed by the relay key: the client believes "stored" only from this relay.
+void fillReceipt(const RelayContext& ctx, const std::string& centre, proto::Receipt::Builder r, const InboxId& id,
+                 std::uint32_t day, const crypto::Hash& hash) {
+  protocol::SubmitReceipt receipt;
+  receipt.id = id;
+  receipt.day = day;
+  receipt.envelopeHash = hash;
+  protocol::signReceipt(ctx.relayKey, centre, receipt, r);
 }
 
 // One upload's charge to the shared budget and its bytes, released once: when
@@ -212,11 +216,11 @@ class UploadImpl final : public proto::Upload::Server {
     return ctx_.writer
         .submit([out, data = state_->data, c, today](storage::RelayStore::Batch& b) { *out = b.insert(c, *data, today); })
         .then(
-            [context, out, today, hash = hash_, state = state_, &m, &pow = ctx_.pow]() mutable {
+            [this, context, out, today, c, hash = hash_, state = state_, &m, &pow = ctx_.pow]() mutable {
               state->stored = true;
               state->release();
               accepted(m, pow);
-              fillReceipt(context.getResults().initReceipt(), *out, today, hash);
+              fillReceipt(ctx_, c, context.getResults().initReceipt(), *out, today, hash);
             },
             [state = state_, &m](kj::Exception&& e) {
               state->release();
@@ -431,9 +435,9 @@ class RelayImpl final : public proto::Relay::Server {
           out->id = b.insert(c, envelope, today);
         })
         .then(
-            [context, out, today, envelopeHash, &m, &pow = ctx_.pow]() mutable {
+            [this, context, out, today, c, envelopeHash, &m, &pow = ctx_.pow]() mutable {
               accepted(m, pow);
-              fillReceipt(context.getResults().initReceipt(), out->id, today, envelopeHash);
+              fillReceipt(ctx_, c, context.getResults().initReceipt(), out->id, today, envelopeHash);
             },
             [&m](kj::Exception&& e) {
               m.submitsRefused++;
@@ -523,11 +527,12 @@ class RelayImpl final : public proto::Relay::Server {
     }();
     auto challenge = view(p.getChallenge());
     auto login = checkChallenge(ctx_.store.challengeKey(), ChallengeKind::Login, challenge, protocol::today());
-    Bytes signedMsg = protocol::loginMessage(challenge, std::string_view(p.getCentre().cStr(), p.getCentre().size()));
+    Bytes signedMsg = protocol::loginMessage(challenge, ctx_.relayKey.publicKey(),
+                                             std::string_view(p.getCentre().cStr(), p.getCentre().size()));
     if (!login || !crypto::verify(view(pinned->bundle().getCourierKey()), protocol::kLoginLabel, signedMsg,
                                 view(p.getSignature()))) {
       m.loginsRefused++;
-      refuse(m, "login: refused (challenge unknown or expired, or not signed by this centre's courier key)");
+      refuse(m, "login: refused (challenge unknown or expired, or not signed by this centre's courier key for this relay's key)");
     }
     auto challengeHash = crypto::blake2b(challenge);
     kj::String centre = kj::heapString(p.getCentre());

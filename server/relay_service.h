@@ -8,6 +8,7 @@
 // thread; every write goes through the Writer and is answered after it is durable.
 #pragma once
 
+#include "crypto/sign.h"
 #include "protocol/limits.h"
 #include "protocol/relay.capnp.h"
 #include "server/metrics.h"
@@ -27,6 +28,7 @@ struct RelayContext {
   storage::RelayStore& store;
   Writer& writer;
   Metrics& metrics;
+  const crypto::SigningKey& relayKey;  // signs receipts; named in courier logins
   PowGovernor pow{};  // the proof-of-work surge under load
   UploadBudget uploads{};
 };

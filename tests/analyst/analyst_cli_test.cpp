@@ -30,10 +30,10 @@ TEST_CASE("analyst cli: init makes a centre that the relay pins and a worker enr
   test::CentreCli c;
   test::TempDir relayTmp;
   std::string data = relayTmp / "relay";
-  REQUIRE(run({test::kRelayBin, "list-centres", "--data", data}).first == 0);
+  test::relayKey(data);  // makes the store and the key
   test::Relay relay(data);
 
-  auto init = c.analyst({"init", "--centre", "shenzhen-workers", "--relay", relay.address(), "--name",
+  auto init = c.analyst({"init", "--centre", "shenzhen-workers", "--relay", relay.spec(), "--name",
                          "zh-Hans=深圳工人服务中心", "--name", "en=Shenzhen Workers' Centre", "--pow", "8"});
   REQUIRE(init.first == 0);
   for (const char* f : {"keyring.age", "courier.key", "centre.bundle", "centre-code.svg"}) {
@@ -49,7 +49,7 @@ TEST_CASE("analyst cli: init makes a centre that the relay pins and a worker enr
   CHECK_THAT(enrol.second, Catch::Contains("深圳工人服务中心"));
 
   // init refuses to overwrite a centre's keys.
-  CHECK(c.analyst({"init", "--centre", "shenzhen-workers", "--relay", relay.address()}).first == 1);
+  CHECK(c.analyst({"init", "--centre", "shenzhen-workers", "--relay", relay.spec()}).first == 1);
   // The courier key file holds the courier key and nothing else secret.
   std::string courier = run({"/bin/cat", c.dir + "/courier.key"}).second;
   CHECK_THAT(courier, Catch::Contains("GONGYOU-COURIER-SECRET-1"));
@@ -59,7 +59,7 @@ TEST_CASE("analyst cli: init makes a centre that the relay pins and a worker enr
 
 TEST_CASE("analyst cli: bundle and rotate raise the version and a wrong passphrase changes nothing") {
   test::CentreCli c;
-  REQUIRE(c.analyst({"init", "--centre", "c1", "--relay", "127.0.0.1:7455"}).first == 0);
+  REQUIRE(c.analyst({"init", "--centre", "c1", "--relay", "127.0.0.1:7455=" + protocol::encodeRelayKey(test::strangerRelayKey())}).first == 0);
   CHECK_THAT(c.analyst({"bundle"}).second, Catch::Contains("version 2"));
   auto rotated = c.analyst({"rotate", "--overlap", "7"});
   CHECK(rotated.first == 0);
@@ -80,7 +80,7 @@ TEST_CASE("analyst cli: bundle and rotate raise the version and a wrong passphra
   CHECK(c.analyst({"revoke", "--key", "age1notakey"}).first == 2);
 
   // A new list of relays: in the bundle and the courier key.
-  CHECK(c.analyst({"bundle", "--relay", "relay-b.example.org:7455", "--relay", "127.0.0.1:7456"}).first == 0);
+  CHECK(c.analyst({"bundle", "--relay", "relay-b.example.org:7455=" + protocol::encodeRelayKey(test::strangerRelayKey()), "--relay", "127.0.0.1:7456=" + protocol::encodeRelayKey(test::strangerRelayKey())}).first == 0);
   auto bundle = protocol::BundleFile::open(storage::readFile(c.dir + "/centre.bundle"));
   REQUIRE(bundle->bundle().getRelays().size() == 2);
   CHECK(bundle->bundle().getRelays()[0] == "relay-b.example.org:7455");

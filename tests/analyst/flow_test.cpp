@@ -59,9 +59,9 @@ TEST_CASE("analyst flow: collect and import and answer and acknowledge across tw
   Centre c;
   test::TempDir rt;
   std::vector<std::string> data{rt / "r1", rt / "r2"};
-  for (auto& d : data) REQUIRE(run({test::kRelayBin, "list-centres", "--data", d}).first == 0);
+  for (auto& d : data) test::relayKey(d);  // makes the store and the key
   test::Relay r1(data[0]), r2(data[1]);
-  auto init = c.analyst({"init", "--centre", "flow-centre", "--relay", r1.address(), "--relay", r2.address(), "--pow", "6"});
+  auto init = c.analyst({"init", "--centre", "flow-centre", "--relay", r1.spec(), "--relay", r2.spec(), "--pow", "6"});
   REQUIRE(init.first == 0);
   for (auto& d : data) REQUIRE(run({test::kRelayBin, "add-centre", "--data", d, c.dir + "/centre.bundle"}).first == 0);
 
@@ -90,7 +90,7 @@ TEST_CASE("analyst flow: collect and import and answer and acknowledge across tw
   // A report made to drive the analyst's terminal (window title, then erase line).
   Bytes hostile = c.envelope(kReports, "Evil\x1b]0;pwned\x07\x1b[2K Ltd");
   {
-    test::Client a(r1.address()), b(r2.address());
+    test::Client a(r1), b(r2.address());
     protocol::submitEnvelope(a.relay(), a.ws(), "flow-centre", both);
     protocol::submitEnvelope(b.relay(), b.ws(), "flow-centre", both);
     protocol::submitEnvelope(b.relay(), b.ws(), "flow-centre", junk);
@@ -177,7 +177,7 @@ TEST_CASE("analyst flow: collect and import and answer and acknowledge across tw
 // is run to the end. Every report must be stored exactly once.
 TEST_CASE("analyst import: killed mid-import three times then re-run stores everything once") {
   Centre c;
-  REQUIRE(c.analyst({"init", "--centre", "import-crash", "--relay", "127.0.0.1:1", "--pow", "1"}).first == 0);
+  REQUIRE(c.analyst({"init", "--centre", "import-crash", "--relay", "127.0.0.1:1=" + protocol::encodeRelayKey(test::strangerRelayKey()), "--pow", "1"}).first == 0);
   auto courier = analyst::readCourierKey(c.dir + "/courier.key");
   constexpr int kReports = 1500, kDuplicates = 100;
   protocol::BatchWriter batch(proto::BatchKind::COLLECTED, "import-crash", protocol::today());
@@ -240,12 +240,12 @@ TEST_CASE("analyst courier: after rotate-courier the old courier key logs in now
   Centre c;
   test::TempDir rt;
   const std::string data = rt / "r";
-  REQUIRE(run({test::kRelayBin, "list-centres", "--data", data}).first == 0);
+  test::relayKey(data);  // makes the store and the key
   test::Relay relay(data);
-  REQUIRE(c.analyst({"init", "--centre", "seized", "--relay", relay.address(), "--pow", "1"}).first == 0);
+  REQUIRE(c.analyst({"init", "--centre", "seized", "--relay", relay.spec(), "--pow", "1"}).first == 0);
   REQUIRE(run({test::kRelayBin, "add-centre", "--data", data, c.dir + "/centre.bundle"}).first == 0);
   {
-    test::Client w(relay.address());
+    test::Client w(relay);
     protocol::submitEnvelope(w.relay(), w.ws(), "seized", c.envelope(kReports));
   }
   const std::string oldKey = c.tmp / "old-courier.key";
@@ -274,9 +274,9 @@ TEST_CASE("analyst courier: after rotate-courier the old courier key logs in now
 TEST_CASE("analyst flow: a report with three evidence files arrives scrubbed and byte for byte through relay and courier") {
   Centre c;
   test::TempDir rt;
-  REQUIRE(run({test::kRelayBin, "list-centres", "--data", rt / "r"}).first == 0);
+  test::relayKey(rt / "r");  // makes the store and the key
   test::Relay relay(rt / "r");
-  auto init = c.analyst({"init", "--centre", "evidence-centre", "--relay", relay.address(), "--pow", "6"});
+  auto init = c.analyst({"init", "--centre", "evidence-centre", "--relay", relay.spec(), "--pow", "6"});
   REQUIRE(init.first == 0);
   REQUIRE(run({test::kRelayBin, "add-centre", "--data", rt / "r", c.dir + "/centre.bundle"}).first == 0);
 
@@ -382,13 +382,13 @@ TEST_CASE("analyst courier: a relay that never answers the login does not hold b
   const std::string silentAddress = "127.0.0.1:" + std::to_string(silent.local_endpoint().port());
   test::TempDir rt;
   const std::string data = rt / "r";
-  REQUIRE(run({test::kRelayBin, "list-centres", "--data", data}).first == 0);
+  test::relayKey(data);  // makes the store and the key
   test::Relay relay(data);
-  REQUIRE(c.analyst({"init", "--centre", "silent", "--relay", silentAddress, "--relay", relay.address(), "--pow", "1"})
+  REQUIRE(c.analyst({"init", "--centre", "silent", "--relay", silentAddress + "=" + protocol::encodeRelayKey(test::strangerRelayKey()), "--relay", relay.spec(), "--pow", "1"})
               .first == 0);
   REQUIRE(run({test::kRelayBin, "add-centre", "--data", data, c.dir + "/centre.bundle"}).first == 0);
   {
-    test::Client w(relay.address());
+    test::Client w(relay);
     protocol::submitEnvelope(w.relay(), w.ws(), "silent", c.envelope(kReports));
   }
   const auto started = std::chrono::steady_clock::now();

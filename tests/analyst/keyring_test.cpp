@@ -22,7 +22,10 @@ namespace {
 constexpr int kFastScrypt = 10;  // tests only; the tool's default is age's 18
 
 Keyring sample() {
-  auto k = Keyring::create("shenzhen-workers", {"relay.example.org:7455"}, protocol::today(), 365);
+  auto k = Keyring::create("shenzhen-workers",
+                           {{"relay.example.org:7455", crypto::SigningKey::generate().publicKey()},
+                            {"wss://relay.example.org/gongyou", crypto::SigningKey::generate().publicKey()}},
+                           protocol::today(), 365);
   k.names = {{"zh-Hans", "深圳工人服务中心"}, {"en", "Shenzhen Workers' Centre"}};
   k.powDifficulty = 20;
   return k;
@@ -114,6 +117,13 @@ TEST_CASE("centre material: bundles carry live keys and rising versions") {
   k.analysts[0].untilDay = today - 1;
   CHECK(verify(analyst::makeBundle(k, today, 180)) == std::make_tuple(std::uint64_t{2}, 1u, 20u));
   CHECK(k.bundleVersion == 2);
+  // The bundle lists each relay with its key, in order.
+  auto signedIn = protocol::BundleFile::open(analyst::makeBundle(k, today, 180));
+  CHECK(protocol::bundleRelays(signedIn->bundle()) == k.relays);
+  // A relay without a key is never signed in: no receipt of its would verify.
+  k.relays.push_back({"relay-c.example.org:7455"});
+  CHECK_THROWS_WITH(analyst::makeBundle(k, today, 180), Catch::Contains("relay relay-c.example.org:7455 has no key"));
+  k.relays.pop_back();
   k.analysts[1].fromDay = today + 1;  // nothing valid today
   CHECK_THROWS_WITH(analyst::makeBundle(k, today, 180), Catch::Contains("no analyst key is valid today"));
 }

@@ -109,9 +109,11 @@ struct World {
   std::string data = tmp / "relay";
   std::string state = tmp / "state";
   test::Centre centre;
+  // Where the relay on `data` listens: the bundle lists it with its key.
+  std::string address = test::freeAddress();
   World() {
     centre.id = "centre-a";
-    REQUIRE(run({test::kRelayBin, "list-centres", "--data", data}).first == 0);
+    centre.relays.push_back({address, test::relayKey(data)});
     REQUIRE(test::addCentre(data, centre, tmp) == 0);
   }
   std::string code(const std::string& relay, const crypto::SignPublicKey* identity = nullptr) const {
@@ -133,8 +135,8 @@ struct World {
     return storage::listFiles(state + "/centres/" + (id.empty() ? centre.id : id) + "/outbox", ".age");
   }
   std::vector<Bytes> collect(const test::Relay& relay) const {
-    test::Client c(relay.address());
-    auto col = protocol::loginCourier(c.relay(), c.ws(), centre.id, centre.courier);
+    test::Client c(relay);
+    auto col = c.login(centre.id, centre.courier);
     auto lr = col.listRequest();
     auto listed = lr.send().wait(c.ws());
     auto fr = col.fetchRequest();
@@ -168,7 +170,7 @@ std::string replyCodeFrom(const std::string& out) {
 
 TEST_CASE("reporter: enrol and submit JSON through the real relay and the centre reads it (age -d too)") {
   World w;
-  test::Relay relay(w.data);
+  test::Relay relay(w.data, {"--listen", w.address});
   auto enrol = run(w.cmd({"enrol", w.code(relay.address())}));
   REQUIRE(enrol.first == 0);
   CHECK_THAT(enrol.second, Catch::Contains("Connected to Test Workers' Centre"));
@@ -207,14 +209,14 @@ TEST_CASE("reporter: enrol and submit JSON through the real relay and the centre
 
 TEST_CASE("reporter: later runs refresh the bundle and every text report has one envelope size") {
   World w;
-  test::Relay relay(w.data);
+  test::Relay relay(w.data, {"--listen", w.address});
   REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
   // The centre rotates its analyst key and publishes bundle version 2.
   w.centre.analyst = age::X25519Identity::generate();
   w.centre.version = 2;
   {
-    test::Client c(relay.address());
-    auto col = protocol::loginCourier(c.relay(), c.ws(), w.centre.id, w.centre.courier);
+    test::Client c(relay);
+    auto col = c.login(w.centre.id, w.centre.courier);
     Bytes file = w.centre.bundleFile();
     kj::Array<capnp::word> words;
     auto msg = protocol::readSignedBundle(file, words);
@@ -237,7 +239,7 @@ TEST_CASE("reporter: later runs refresh the bundle and every text report has one
 
 TEST_CASE("reporter: fails over across relays and says which ones failed when none answers") {
   World w;
-  test::Relay relay(w.data);
+  test::Relay relay(w.data, {"--listen", w.address});
   // The code names a dead relay first; the bundle names another dead one.
   std::string code = protocol::encodeCentreCode({w.centre.id, w.centre.identity.publicKey(), {"127.0.0.1:2", relay.address()}});
   REQUIRE(run(w.cmd({"enrol", code})).first == 0);
@@ -252,7 +254,7 @@ TEST_CASE("reporter: fails over across relays and says which ones failed when no
 
 TEST_CASE("reporter: an invalid report is refused with the field named and nothing is sent") {
   World w;
-  test::Relay relay(w.data);
+  test::Relay relay(w.data, {"--listen", w.address});
   REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
   auto err = w.tmp / "err";
   std::string oneLine = kJson;
@@ -269,7 +271,7 @@ TEST_CASE("reporter: an invalid report is refused with the field named and nothi
 
 TEST_CASE("reporter: pinning refuses a wrong fingerprint and a bad signature and an expired bundle and a rollback") {
   World w;
-  test::Relay relay(w.data);
+  test::Relay relay(w.data, {"--listen", w.address});
   auto err = w.tmp / "err";
 
   SECTION("a code whose identity did not sign the relay's bundle") {
@@ -304,7 +306,7 @@ TEST_CASE("reporter: pinning refuses a wrong fingerprint and a bad signature and
     REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
     test::TempDir oldTmp;
     std::string oldData = oldTmp / "relay";
-    REQUIRE(run({test::kRelayBin, "list-centres", "--data", oldData}).first == 0);
+    test::relayKey(oldData);  // makes the store and the key
     w.centre.version = 1;
     REQUIRE(test::addCentre(oldData, w.centre, oldTmp) == 0);
     test::Relay old(oldData);
@@ -322,7 +324,7 @@ TEST_CASE("reporter: pinning refuses a wrong fingerprint and a bad signature and
 
 TEST_CASE("reporter: a submission through a real SOCKS5 proxy arrives") {
   World w;
-  test::Relay relay(w.data);
+  test::Relay relay(w.data, {"--listen", w.address});
   const unsigned short port = freePort();
   const std::string proxyLog = w.tmp / "microsocks.log";
   test::Process proxy({"/usr/bin/microsocks", "-i", "127.0.0.1", "-p", std::to_string(port)}, proxyLog);
@@ -372,7 +374,7 @@ TEST_CASE("reporter: offline the report waits in the outbox as ciphertext and fl
   World w;
   std::string address;
   {
-    test::Relay first(w.data);
+    test::Relay first(w.data, {"--listen", w.address});
     address = first.address();
     REQUIRE(run(w.cmd({"enrol", w.code(address)})).first == 0);
   }  // the relay is gone
@@ -398,9 +400,47 @@ TEST_CASE("reporter: offline the report waits in the outbox as ciphertext and fl
   CHECK(Bytes(env.begin(), env.end()) == envs[0]);
 }
 
+TEST_CASE("reporter: a relay answering in the real one's place is not believed and the report stays queued") {
+  // The impostor holds the centre's real bundle (bundles are public) and sits at
+  // the address the bundle lists: only the key it signs receipts with differs.
+  World w;
+  test::TempDir impTmp;
+  const std::string impData = impTmp / "relay";
+  test::relayKey(impData);
+  REQUIRE(test::addCentre(impData, w.centre, impTmp) == 0);
+  auto err = w.tmp / "err";
+  {
+    test::Relay impostor(impData, {"--listen", w.address});
+    REQUIRE(impostor.key() != w.centre.relays.back().key);
+    REQUIRE(run(w.cmd({"enrol", w.code(w.address)})).first == 0);  // a bundle proves itself
+    auto sent = run(w.cmd({"submit", "--no-reply", "--json", w.writeJson(kJson)}), err);
+    CHECK(sent.first == 3);
+    CHECK(sent.second.find("Sent") == std::string::npos);
+    CHECK_THAT(sent.second, Catch::Contains("could not prove it is your centre's relay"));
+    CHECK(w.outbox().size() == 1);
+    auto json = run(w.cmd({"submit", "--no-reply", "--output", "json", "--json", w.writeJson(kJson)}));
+    CHECK(json.first == 3);
+    CHECK(json.second == "{\"line\":1,\"reason\":\"unproven\",\"status\":\"queued\"}\n");
+    CHECK(w.outbox().size() == 2);
+    CHECK(run(w.cmd({"flush"}), err).first == 3);
+    CHECK_THAT(slurp(err), Catch::Contains("could not prove"));
+    CHECK(w.outbox().size() == 2);
+    // In the worker's language.
+    auto zh = run({kReportBin, "--state", w.state, "--lang", "zh-Hans", "--timeout", "5", "submit", "--no-reply",
+                   "--json", w.writeJson(kJson)});
+    CHECK(zh.first == 3);
+    CHECK_THAT(zh.second, Catch::Contains("无法证明"));
+  }
+  // The real relay back at its address: everything waiting goes, once.
+  test::Relay real(w.data, {"--listen", w.address});
+  CHECK(run(w.cmd({"flush"})).first == 0);
+  CHECK(w.outbox().empty());
+  CHECK(w.collect(real).size() == 3);
+}
+
 TEST_CASE("reporter: the centre's reply reaches the worker who holds the reply code") {
   World w;
-  test::Relay relay(w.data);
+  test::Relay relay(w.data, {"--listen", w.address});
   REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
   auto sent = run(w.cmd({"submit", "--json", w.writeJson(kJson)}));
   REQUIRE(sent.first == 0);
@@ -415,8 +455,8 @@ TEST_CASE("reporter: the centre's reply reaches the worker who holds the reply c
   Bytes reply = protocol::sealReply(pk, "我们收到了。We will call the labour bureau on Monday.");
   auto mailbox = crypto::mailboxOf(pk);
   {
-    test::Client c(relay.address());
-    auto col = protocol::loginCourier(c.relay(), c.ws(), w.centre.id, w.centre.courier);
+    test::Client c(relay);
+    auto col = c.login(w.centre.id, w.centre.courier);
     auto post = col.postRepliesRequest();
     auto l = post.initReplies(1);
     l[0].setMailbox(kj::arrayPtr(mailbox.data(), 32));
@@ -454,7 +494,7 @@ TEST_CASE("reporter: the centre's reply reaches the worker who holds the reply c
 
 TEST_CASE("reporter: the guided form in a terminal in English and in Chinese") {
   World w;
-  test::Relay relay(w.data);
+  test::Relay relay(w.data, {"--listen", w.address});
   REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
   const std::string photo = test::phonePhoto(w.tmp, "photo.jpg");
   const std::string missing = w.tmp / "missing.jpg", quoted = "'" + photo + "'";
@@ -554,7 +594,7 @@ TEST_CASE("reporter: the guided form in a terminal in English and in Chinese") {
 
 TEST_CASE("reporter: evidence that cannot go is refused with its reason and nothing is sent") {
   World w;
-  test::Relay relay(w.data);
+  test::Relay relay(w.data, {"--listen", w.address});
   REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
   std::string oneLine = kJson;
   oneLine.erase(std::remove(oneLine.begin(), oneLine.end(), '\n'), oneLine.end());
@@ -599,7 +639,7 @@ TEST_CASE("reporter: evidence that cannot go is refused with its reason and noth
 
 TEST_CASE("reporter: envelopes whose evidence sizes fall in one PADME bucket are the same size") {
   World w;
-  test::Relay relay(w.data);
+  test::Relay relay(w.data, {"--listen", w.address});
   REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
   client::ReporterState state(w.state);
   auto pinned = state.pinned();
@@ -662,7 +702,7 @@ TEST_CASE("reporter: 20000 reports in one run are each sent once and 5000 queued
   World w;
   std::string address;
   {
-    test::Relay relay(w.data);
+    test::Relay relay(w.data, {"--listen", w.address});
     address = relay.address();
     REQUIRE(run(w.cmd({"enrol", w.code(address)})).first == 0);
     const std::size_t n = 20000;
@@ -693,7 +733,7 @@ TEST_CASE("reporter: 20000 reports in one run are each sent once and 5000 queued
 
 TEST_CASE("reporter: JSON from Python's json.dumps arrives at the centre byte for byte for the whole taxonomy") {
   World w;
-  test::Relay relay(w.data);
+  test::Relay relay(w.data, {"--listen", w.address});
   REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
   // One report per category: its Chinese and English names and definition, and
   // what ASCII-only JSON escapes hardest: CJK, an emoji and a CJK Extension B
@@ -748,14 +788,15 @@ TEST_CASE("reporter: a queued report goes only to its own centre and enrolling w
   b.id = "centre-b";
   test::TempDir tmpB;
   const std::string dataB = tmpB / "relay";
-  REQUIRE(run({test::kRelayBin, "list-centres", "--data", dataB}).first == 0);
+  const std::string addressB = test::freeAddress();
+  b.relays.push_back({addressB, test::relayKey(dataB)});
   REQUIRE(test::addCentre(dataB, b, tmpB) == 0);
-  test::Relay relayB(dataB);
+  test::Relay relayB(dataB, {"--listen", addressB});
   const std::string codeB = protocol::encodeCentreCode({b.id, b.identity.publicKey(), {relayB.address()}});
 
   std::string addressA;
   {
-    test::Relay relayA(w.data);
+    test::Relay relayA(w.data, {"--listen", w.address});
     addressA = relayA.address();
     REQUIRE(run(w.cmd({"enrol", w.code(addressA)})).first == 0);
   }  // relay A is down
@@ -796,7 +837,7 @@ TEST_CASE("reporter: a queued report goes only to its own centre and enrolling w
 
 TEST_CASE("reporter: the state of an earlier version (one centre) is taken over with its outbox") {
   World w;
-  test::Relay relay(w.data);
+  test::Relay relay(w.data, {"--listen", w.address});
   REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
   // Rebuild the old layout from the new one: centre.code, centre.bundle, outbox/.
   const std::string dir = w.state + "/centres/" + w.centre.id;
@@ -820,7 +861,7 @@ TEST_CASE("reporter: the state of an earlier version (one centre) is taken over 
 
 TEST_CASE("reporter: state files are rewritten only when the centre's bundle changes") {
   World w;
-  test::Relay relay(w.data);
+  test::Relay relay(w.data, {"--listen", w.address});
   REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
   const std::string bundle = w.state + "/centres/" + w.centre.id + "/bundle";
   // Set the times back a day: a rewrite would bring them to now.
@@ -847,7 +888,7 @@ TEST_CASE("reporter: state files are rewritten only when the centre's bundle cha
 
 TEST_CASE("reporter: expired keys are refreshed before the first question or the worker is told in their language") {
   World w;
-  test::Relay relay(w.data);
+  test::Relay relay(w.data, {"--listen", w.address});
   REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
   // Time passes: the worker's pinned bundle has expired (same identity, same version).
   w.centre.issuedDay = protocol::today() - 100;
@@ -890,7 +931,7 @@ TEST_CASE("reporter: a relay that does not know the centre says so") {
   World w;
   test::TempDir other;
   const std::string data = other / "relay";
-  REQUIRE(run({test::kRelayBin, "list-centres", "--data", data}).first == 0);
+  test::relayKey(data);  // makes the store and the key
   test::Relay empty(data);
   auto err = w.tmp / "err";
   CHECK(run(w.cmd({"enrol", w.code(empty.address())}), err).first == 1);
@@ -904,7 +945,7 @@ TEST_CASE("reporter: --output json gives intake tools one line per input report 
   World w;
   std::string address;
   {
-    test::Relay relay(w.data);
+    test::Relay relay(w.data, {"--listen", w.address});
     address = relay.address();
     REQUIRE(run(w.cmd({"enrol", w.code(address)})).first == 0);
     auto sent = run(w.cmd({"submit", "--output", "json", "--json", w.writeJson(manyReports(3, "J"))}));
@@ -928,12 +969,14 @@ TEST_CASE("reporter: --output json gives intake tools one line per input report 
   // The relay is gone: queued, said the same way.
   auto queued = run(w.cmd({"submit", "--no-reply", "--output", "json", "--json", w.writeJson(manyReports(2, "K"))}));
   CHECK(queued.first == 3);
-  CHECK(queued.second == "{\"line\":1,\"status\":\"queued\"}\n{\"line\":2,\"status\":\"queued\"}\n");
+  CHECK(queued.second ==
+        "{\"line\":1,\"reason\":\"unreachable\",\"status\":\"queued\"}\n"
+        "{\"line\":2,\"reason\":\"unreachable\",\"status\":\"queued\"}\n");
 }
 
 TEST_CASE("reporter: a centre code typed as printed is accepted and a typo names its group") {
   World w;
-  test::Relay relay(w.data);
+  test::Relay relay(w.data, {"--listen", w.address});
   const std::string code = w.code(relay.address());
   // As printed, in groups (several arguments, no quotes), with O for 0 and 1 for L.
   std::string printed = protocol::groupCentreCode(code);
@@ -959,7 +1002,7 @@ TEST_CASE("reporter: a centre code typed as printed is accepted and a typo names
 
 TEST_CASE("reporter: the form edits lines, goes back, reviews and changes answers, and discards on Ctrl-C") {
   World w;
-  test::Relay relay(w.data);
+  test::Relay relay(w.data, {"--listen", w.address});
   REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
   const std::string left = "\x1b[D";
   const std::string longText(5500, 'w');  // one line longer than a terminal's 4,095-byte line
@@ -1042,7 +1085,7 @@ TEST_CASE("reporter: the form edits lines, goes back, reviews and changes answer
 
 TEST_CASE("reporter: a form typed in another encoding is caught at the answer, in the worker's language") {
   World w;
-  test::Relay relay(w.data);
+  test::Relay relay(w.data, {"--listen", w.address});
   REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
   // 东莞 in GBK, from a pipe (a kiosk script), then the name again in UTF-8;
   // input ends at the review, which discards.
@@ -1057,7 +1100,7 @@ TEST_CASE("reporter: a form typed in another encoding is caught at the answer, i
 
 TEST_CASE("reporter: a report that fails while a batch is sent stops only itself and is told with its line") {
   World w;
-  test::Relay relay(w.data);
+  test::Relay relay(w.data, {"--listen", w.address});
   REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
   const std::string photo = test::phonePhoto(w.tmp, "photo.jpg");
   const std::size_t n = 300;

@@ -34,7 +34,8 @@ struct World {
                             }()};
   server::Metrics metrics;
   server::Writer writer{store, metrics, {}};
-  server::RelayContext ctx{store, writer, metrics};
+  crypto::SigningKey relayKey = crypto::SigningKey::generate();
+  server::RelayContext ctx{store, writer, metrics, relayKey};
   proto::Relay::Client relay = [this] {
     auto pinned = server::pinCentre(store, fuzz::centre(protocol::today()).bundleFile(), protocol::today());
     if (pinned.status != server::PinStatus::Pinned) abort();

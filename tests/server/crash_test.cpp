@@ -23,7 +23,7 @@ struct Setup {
   test::Centre centre;
   Setup() {
     centre.difficulty = 0;  // the load here is about durability, not proof of work
-    REQUIRE(test::run({test::kRelayBin, "list-centres", "--data", data}).first == 0);
+    test::relayKey(data);  // makes the store and the key
     REQUIRE(test::addCentre(data, centre, tmp) == 0);
   }
 };
@@ -114,7 +114,7 @@ TEST_CASE("relay full: a full map refuses clearly and loses nothing acknowledged
   REQUIRE(ledger.receipts.size() > 10);
   CHECK(ledger.intactAfterRestart(s.data, s.centre, {"--map-size", "64"}) == ledger.receipts.size());
   test::Relay relay(s.data, {"--map-size", "64"});
-  test::Client c(relay.address());
+  test::Client c(relay);
   CHECK_NOTHROW(protocol::submitEnvelope(c.relay(), c.ws(), s.centre.id, test::envelopeFor(s.centre, "room again")));
 }
 
@@ -126,7 +126,7 @@ TEST_CASE("relay full: a full disk refuses clearly and accepts again when space 
     return;
   }
   const std::string data = s.tmp / "disk/relay";
-  REQUIRE(test::run({test::kRelayBin, "list-centres", "--data", data}).first == 0);
+  test::relayKey(data);  // makes the store and the key
   REQUIRE(test::addCentre(data, s.centre, s.tmp) == 0);
   Ledger ledger;
   test::Relay relay(data, {"--map-size", "64"}, s.tmp / "relay.stderr");
@@ -135,12 +135,12 @@ TEST_CASE("relay full: a full disk refuses clearly and accepts again when space 
   // Space returns; the same relay process takes submissions again.
   REQUIRE(disk.grow(64));
   {
-    test::Client c(relay.address());
+    test::Client c(relay);
     Bytes env = test::envelopeFor(s.centre, "space again");
     auto r = protocol::submitEnvelope(c.relay(), c.ws(), s.centre.id, env);
     ledger.receipts[r.id] = crypto::blake2b(env);
   }
   CHECK(test::metric(relay.metricsPort(), "storage_full") == 0);
   CHECK_THAT(test::httpGet(relay.metricsPort(), "/healthz"), Catch::StartsWith("HTTP/1.1 200"));
-  CHECK(ledger.intact(relay.address(), s.centre) == ledger.receipts.size());
+  CHECK(ledger.intact(relay, s.centre) == ledger.receipts.size());
 }

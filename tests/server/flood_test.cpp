@@ -58,7 +58,7 @@ TEST_CASE("relay flood: honest reporters get through with bounded latency and me
   test::Centre centre;
   centre.id = "centre-a";
   centre.difficulty = 10;
-  REQUIRE(test::run({test::kRelayBin, "list-centres", "--data", data}).first == 0);
+  test::relayKey(data);  // makes the store and the key
   REQUIRE(test::addCentre(data, centre, tmp) == 0);
   test::Relay relay(data, {"--max-connections", "4000", "--idle-timeout", "60", "--pow-surge-rate", "off"});
   const std::string address = relay.address();
@@ -210,9 +210,9 @@ TEST_CASE("relay flood: honest reporters get through with bounded latency and me
 
   for (int fd : held) ::close(fd);
   // Nothing acknowledged is lost, and nothing refused was stored.
-  CHECK(ledger.intact(address, centre) == ledger.receipts.size());
-  test::Client c(address);
-  auto col = protocol::loginCourier(c.relay(), c.ws(), centre.id, centre.courier);
+  CHECK(ledger.intact(relay, centre) == ledger.receipts.size());
+  test::Client c(relay);
+  auto col = c.login(centre.id, centre.courier);
   auto answer = col.statsRequest().send().wait(c.ws());  // the reader below points into it
   CHECK(answer.getStats().getInboxCount() == ledger.receipts.size() + 1);  // + the replayed stamp's one acceptance
 }

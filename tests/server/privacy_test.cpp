@@ -43,7 +43,7 @@ TEST_CASE("relay privacy: no client address or port or fine-grained time in the 
   test::TempDir tmp;
   const std::string data = tmp / "relay";
   test::Centre centre;
-  REQUIRE(test::run({test::kRelayBin, "list-centres", "--data", data}).first == 0);
+  test::relayKey(data);  // makes the store and the key
   REQUIRE(test::addCentre(data, centre, tmp) == 0);
   const std::time_t start = std::time(nullptr);
 
@@ -65,7 +65,7 @@ TEST_CASE("relay privacy: no client address or port or fine-grained time in the 
       auto r = client.bootstrap().castAs<proto::Relay>();
       sent.push_back(test::envelopeFor(centre, "private " + std::to_string(i)));
       protocol::submitEnvelope(r, io.waitScope, centre.id, sent.back());
-      auto col = protocol::loginCourier(r, io.waitScope, centre.id, centre.courier);
+      auto col = protocol::loginCourier(r, io.waitScope, centre.id, centre.courier, relay.key());
       auto post = col.postRepliesRequest();
       auto rep = post.initReplies(1);
       Bytes mailbox(32, static_cast<std::uint8_t>(i));

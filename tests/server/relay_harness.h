@@ -5,6 +5,9 @@
 #include <catch2/catch.hpp>
 
 #include <boost/asio.hpp>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <capnp/message.h>
 #include <kj/async-io.h>
 
@@ -21,6 +24,7 @@
 #include "crypto/padding.h"
 #include "protocol/connection.h"
 #include "protocol/relay_calls.h"
+#include "protocol/relay_endpoint.h"
 #include "support/centre.h"
 #include "support/event_loop.h"
 #include "support/process.h"
@@ -43,20 +47,56 @@ class Relay {
     REQUIRE(metrics);
     auto hostPort = metrics->substr(std::string("metrics http://").size());
     metricsPort_ = static_cast<unsigned short>(std::stoi(hostPort.substr(hostPort.rfind(':') + 1)));
+    auto key = proc_->waitFor("key ");
+    REQUIRE(key);
+    auto decoded = protocol::decodeRelayKey(key->substr(std::string("key ").size()));
+    REQUIRE(decoded);
+    key_ = *decoded;
     auto listening = proc_->waitFor("listening ");
     REQUIRE(listening);
     address_ = listening->substr(std::string("listening ").size());
     REQUIRE(proc_->waitFor("ready"));
   }
   const std::string& address() const { return address_; }
+  const crypto::SignPublicKey& key() const { return key_; }
+  // The relay as a centre lists it.
+  protocol::RelayEndpoint endpoint() const { return {address_, key_}; }
+  std::string spec() const { return endpoint().text(); }
   unsigned short metricsPort() const { return metricsPort_; }
   Process& process() { return *proc_; }
 
  private:
   std::unique_ptr<Process> proc_;
   std::string address_;
+  crypto::SignPublicKey key_{};
   unsigned short metricsPort_ = 0;
 };
+
+// `gongyou-relay key`: makes DATA (and its key) if missing; the relay's public key.
+inline crypto::SignPublicKey relayKey(const std::string& dataDir) {
+  auto [status, out] = run({kRelayBin, "key", "--data", dataDir});
+  REQUIRE(status == 0);
+  auto k = protocol::decodeRelayKey(out.substr(0, out.find('\n')));
+  REQUIRE(k);
+  return *k;
+}
+
+// "127.0.0.1:PORT" with a port free now: for a relay a bundle must name before
+// it starts (the bundle lists each relay's address with its key).
+inline std::string freeAddress() {
+  int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  socklen_t len = sizeof a;
+  ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(s);
+  return "127.0.0.1:" + std::to_string(ntohs(a.sin_port));
+}
+
+// A key no relay holds: for relays that are never there.
+inline crypto::SignPublicKey strangerRelayKey() { return crypto::SigningKey::generate().publicKey(); }
 
 // `gongyou-relay add-centre`; returns the exit status.
 inline int addCentre(const std::string& dataDir, const Centre& c, const TempDir& tmp) {
@@ -73,9 +113,15 @@ inline Bytes envelopeFor(const Centre& c, const std::string& text) {
 struct Client {
   kj::AsyncIoContext& io = threadIo();
   protocol::RelayConnection conn;
+  crypto::SignPublicKey key{};  // of the relay, when known
   explicit Client(const std::string& address) : conn(io, address) {}
+  explicit Client(const Relay& r) : conn(io, r.address()), key(r.key()) {}
   proto::Relay::Client& relay() { return conn.relay(); }
   kj::WaitScope& ws() { return io.waitScope; }
+  // The courier's login, for this relay's key.
+  proto::Collector::Client login(const std::string& centre, const crypto::SigningKey& courier) {
+    return protocol::loginCourier(relay(), ws(), centre, courier, key);
+  }
 };
 
 // The description of the exception `f` throws ("" if none).
@@ -199,13 +245,13 @@ struct Ledger {
   std::size_t intactAfterRestart(const std::string& data, const Centre& centre,
                                  std::vector<std::string> extra = {}) {
     Relay relay(data, std::move(extra));
-    return intact(relay.address(), centre);
+    return intact(relay, centre);
   }
 
-  // Counts receipts whose envelope the relay at `address` holds intact.
-  std::size_t intact(const std::string& address, const Centre& centre) {
-    Client c(address);
-    auto col = protocol::loginCourier(c.relay(), c.ws(), centre.id, centre.courier);
+  // Counts receipts whose envelope `relay` holds intact.
+  std::size_t intact(const Relay& relay, const Centre& centre) {
+    Client c(relay);
+    auto col = c.login(centre.id, centre.courier);
     std::vector<protocol::InboxId> ids;
     for (auto& [id, hash] : receipts) ids.push_back(id);
     std::size_t intact = 0;

@@ -12,6 +12,7 @@
 #include "protocol/bundle.h"
 #include "protocol/limits.h"
 #include "relay_harness.h"
+#include "storage/file.h"
 
 using namespace gongyou;
 using test::closedByPeer;
@@ -27,7 +28,7 @@ struct Fixture {
   test::Centre centre;
   Fixture() {
     centre.id = "centre-a";
-    REQUIRE(run({test::kRelayBin, "list-centres", "--data", data}).first == 0);  // creates the store
+    test::relayKey(data);  // makes the store and the key  // creates the store
     REQUIRE(test::addCentre(data, centre, tmp) == 0);
   }
 };
@@ -50,7 +51,7 @@ std::vector<protocol::InboxId> listAll(proto::Collector::Client& col, kj::WaitSc
 TEST_CASE("relay: submit then list and fetch and acknowledge and the envelope is gone") {
   Fixture f;
   test::Relay relay(f.data);
-  test::Client c(relay.address());
+  test::Client c(relay);
 
   // The bundle served is the one pinned, and it verifies against the identity.
   auto got = c.relay().getBundleRequest();
@@ -70,7 +71,7 @@ TEST_CASE("relay: submit then list and fetch and acknowledge and the envelope is
     CHECK(receipts.back().envelopeHash == crypto::blake2b(envelopes.back()));
   }
 
-  auto col = protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.courier);
+  auto col = c.login("centre-a", f.centre.courier);
   auto ids = listAll(col, c.ws());
   REQUIRE(ids.size() == 3);
 
@@ -109,31 +110,46 @@ TEST_CASE("relay: submit then list and fetch and acknowledge and the envelope is
 TEST_CASE("relay: courier login is checked and a collector is scoped to its own centre") {
   Fixture f;
   test::Relay relay(f.data);
-  test::Client c(relay.address());
+  test::Client c(relay);
   // A centre pinned with add-centre while the relay runs is served at once.
   test::Centre other;
   other.id = "centre-b";
   REQUIRE(test::addCentre(f.data, other, f.tmp) == 0);
   auto listed = run({test::kRelayBin, "list-centres", "--data", f.data});
   CHECK(listed.second == "centre-a\ncentre-b\n");
-  protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", test::envelopeFor(f.centre, "for a"));
+  auto ra = protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", test::envelopeFor(f.centre, "for a"));
   auto rb = protocol::submitEnvelope(c.relay(), c.ws(), "centre-b", test::envelopeFor(other, "for b"));
+  // Receipts are signed by this relay's key, for their own centre only.
+  CHECK(protocol::verifyReceipt(ra, "centre-a", relay.key()));
+  CHECK(protocol::verifyReceipt(rb, "centre-b", relay.key()));
+  CHECK_FALSE(protocol::verifyReceipt(ra, "centre-b", relay.key()));
+  CHECK_FALSE(protocol::verifyReceipt(ra, "centre-a", test::strangerRelayKey()));
+  auto forged = ra;
+  forged.day += 1;
+  CHECK_FALSE(protocol::verifyReceipt(forged, "centre-a", relay.key()));
+
+  // A login the courier signed for another relay's key is refused here: a
+  // hostile relay cannot pass on a login meant for it.
+  CHECK_THAT(refusal([&] {
+               protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.courier, test::strangerRelayKey());
+             }),
+             Catch::Contains("login: refused"));
 
   // A wrong courier key, and the identity key instead of the courier key.
   auto stranger = crypto::SigningKey::generate();
-  CHECK_THAT(refusal([&] { protocol::loginCourier(c.relay(), c.ws(), "centre-a", stranger); }),
+  CHECK_THAT(refusal([&] { c.login("centre-a", stranger); }),
              Catch::Contains("login: refused"));
-  CHECK_THAT(refusal([&] { protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.identity); }),
+  CHECK_THAT(refusal([&] { c.login("centre-a", f.centre.identity); }),
              Catch::Contains("login: refused"));
   // centre-b's courier cannot log in as centre-a.
-  CHECK_THAT(refusal([&] { protocol::loginCourier(c.relay(), c.ws(), "centre-a", other.courier); }),
+  CHECK_THAT(refusal([&] { c.login("centre-a", other.courier); }),
              Catch::Contains("login: refused"));
 
   // A login challenge is good once.
   auto ch = c.relay().loginChallengeRequest().send().wait(c.ws());
   auto challenge = ch.getChallenge();
   auto sig = f.centre.courier.sign(protocol::kLoginLabel,
-                                   protocol::loginMessage(ByteView(challenge.begin(), challenge.size()), "centre-a"));
+                                   protocol::loginMessage(ByteView(challenge.begin(), challenge.size()), relay.key(), "centre-a"));
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto req = c.relay().loginRequest();
     req.setCentre("centre-a");
@@ -145,7 +161,7 @@ TEST_CASE("relay: courier login is checked and a collector is scoped to its own 
   }
 
   // centre-a's collector sees one envelope and cannot fetch centre-b's by id.
-  auto col = protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.courier);
+  auto col = c.login("centre-a", f.centre.courier);
   CHECK(listAll(col, c.ws()).size() == 1);
   auto fetch = col.fetchRequest();
   fetch.initIds(1).set(0, kj::arrayPtr(rb.id.data(), 16));
@@ -154,16 +170,16 @@ TEST_CASE("relay: courier login is checked and a collector is scoped to its own 
   auto ack = col.acknowledgeRequest();
   protocol::signAck(other.identity, "centre-b", {rb.id}, ack.initAck());
   CHECK_THAT(refusal([&] { ack.send().wait(c.ws()); }), Catch::Contains("ack: not signed"));
-  auto colB = protocol::loginCourier(c.relay(), c.ws(), "centre-b", other.courier);
+  auto colB = c.login("centre-b", other.courier);
   CHECK(listAll(colB, c.ws()).size() == 1);
 }
 
 TEST_CASE("relay: an ack signed by the courier key deletes nothing") {
   Fixture f;
   test::Relay relay(f.data);
-  test::Client c(relay.address());
+  test::Client c(relay);
   auto r = protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", test::envelopeFor(f.centre, "x"));
-  auto col = protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.courier);
+  auto col = c.login("centre-a", f.centre.courier);
   auto ack = col.acknowledgeRequest();
   protocol::signAck(f.centre.courier, "centre-a", {r.id}, ack.initAck());
   CHECK_THAT(refusal([&] { ack.send().wait(c.ws()); }), Catch::Contains("identity key"));
@@ -176,7 +192,7 @@ TEST_CASE("relay: proof of work is enforced and a stamp cannot be replayed") {
   f.centre.version = 2;
   REQUIRE(test::addCentre(f.data, f.centre, f.tmp) == 0);
   test::Relay relay(f.data);
-  test::Client c(relay.address());
+  test::Client c(relay);
   Bytes env = test::envelopeFor(f.centre, "stamped");
 
   auto creq = c.relay().powChallengeRequest();
@@ -202,14 +218,14 @@ TEST_CASE("relay: proof of work is enforced and a stamp cannot be replayed") {
   CHECK(send(challenge, nonce, env).empty());
   CHECK_THAT(send(challenge, nonce, env), Catch::Contains("stamp: already used"));
 
-  auto col = protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.courier);
+  auto col = c.login("centre-a", f.centre.courier);
   CHECK(listAll(col, c.ws()).size() == 1);
 }
 
 TEST_CASE("relay: oversized and malformed requests are refused and the relay keeps serving") {
   Fixture f;
   test::Relay relay(f.data);
-  test::Client c(relay.address());
+  test::Client c(relay);
   Bytes good = test::envelopeFor(f.centre, "fine");
 
   auto submit = [&](const std::string& centre, ByteView envelope) {
@@ -232,7 +248,7 @@ TEST_CASE("relay: oversized and malformed requests are refused and the relay kee
                r.send().wait(c.ws());
              }),
              Catch::Contains("mailbox: must be 32 bytes"));
-  auto col = protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.courier);
+  auto col = c.login("centre-a", f.centre.courier);
   CHECK_THAT(refusal([&] {
                auto r = col.fetchRequest();
                r.initIds(65);
@@ -249,7 +265,7 @@ TEST_CASE("relay: oversized and malformed requests are refused and the relay kee
 
   // A message above the receive limit drops that connection, not the relay.
   {
-    test::Client big(relay.address());
+    test::Client big(relay);
     auto req = big.relay().submitRequest();
     req.setCentre("centre-a");
     req.initEnvelope(3 * protocol::kMaxSubmitBytes);
@@ -275,7 +291,7 @@ TEST_CASE("relay: oversized and malformed requests are refused and the relay kee
 
   // Still serving, on the old connection and on new ones.
   CHECK(submit("centre-a", good).empty());
-  test::Client again(relay.address());
+  test::Client again(relay);
   CHECK_NOTHROW(protocol::submitEnvelope(again.relay(), again.ws(), "centre-a", test::envelopeFor(f.centre, "2")));
   CHECK(listAll(col, c.ws()).size() == 2);
 }
@@ -283,7 +299,7 @@ TEST_CASE("relay: oversized and malformed requests are refused and the relay kee
 TEST_CASE("relay: a fetch answer stops at 2 MiB and says so") {
   Fixture f;
   test::Relay relay(f.data);
-  test::Client c(relay.address());
+  test::Client c(relay);
   std::vector<protocol::SubmitReceipt> receipts;
   for (int i = 0; i < 4; ++i) {
     // Big envelopes (as attachments will make): the relay checks only the age
@@ -293,7 +309,7 @@ TEST_CASE("relay: a fetch answer stops at 2 MiB and says so") {
     std::copy(intro.begin(), intro.end(), env.begin());
     receipts.push_back(protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", env));
   }
-  auto col = protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.courier);
+  auto col = c.login("centre-a", f.centre.courier);
   auto fetchFrom = [&](std::size_t first) {
     auto req = col.fetchRequest();
     auto ids = req.initIds(static_cast<unsigned>(receipts.size() - first));
@@ -312,12 +328,12 @@ TEST_CASE("relay: a fetch answer stops at 2 MiB and says so") {
 TEST_CASE("relay: publishBundle accepts only newer bundles from the pinned identity") {
   Fixture f;
   test::Relay relay(f.data);
-  test::Client c(relay.address());
+  test::Client c(relay);
   // The same rules whoever carries the bundle: the centre's courier (logged in),
   // or anyone at all (a bundle is signed; a new courier key arrives this way).
   const bool anonymous = GENERATE(false, true);
   INFO((anonymous ? "anonymous" : "courier"));
-  auto col = protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.courier);
+  auto col = c.login("centre-a", f.centre.courier);
   auto publish = [&](const test::Centre& centre, const crypto::SigningKey& signer) {
     Bytes file = centre.bundleFileSignedBy(signer);
     kj::Array<capnp::word> w;
@@ -360,8 +376,8 @@ TEST_CASE("relay: publishBundle accepts only newer bundles from the pinned ident
 TEST_CASE("relay: replies are filed under a mailbox and fetched anonymously") {
   Fixture f;
   test::Relay relay(f.data);
-  test::Client c(relay.address());
-  auto col = protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.courier);
+  test::Client c(relay);
+  auto col = c.login("centre-a", f.centre.courier);
   auto worker = age::X25519Identity::generate();
   auto wr = worker.recipient();
   Bytes reply = age::encrypt({&wr}, "我们收到了你的报告");
@@ -381,7 +397,7 @@ TEST_CASE("relay: replies are filed under a mailbox and fetched anonymously") {
   }
   CHECK_THAT(refusal([&] { fill.send().wait(c.ws()); }), Catch::Contains("more than 32 replies"));
 
-  test::Client anon(relay.address());
+  test::Client anon(relay);
   auto fr = anon.relay().fetchRepliesRequest();
   fr.setMailbox(kj::arrayPtr(mailbox.data(), 32));
   auto gotResp = fr.send().wait(anon.ws());
@@ -403,7 +419,12 @@ TEST_CASE("relay: add-centre refuses bad bundles with exit 1 and keeps the pin")
   replacement.id = "centre-a";
   replacement.version = 9;
   CHECK(test::addCentre(f.data, replacement, f.tmp) == 1);
-  forged.version = 1;  // the pinned identity, not newer
+  // The very bundle pinned, given again (a deployment script run twice):
+  // nothing to do, and said so, with success.
+  auto again = run({test::kRelayBin, "add-centre", "--data", f.data, forged.writeBundle(f.tmp / "again.bundle")});
+  CHECK(again.first == 0);
+  CHECK_THAT(again.second, Catch::Contains("already pinned at bundle version 1"));
+  forged.difficulty += 1;  // another bundle of the pinned identity, not newer
   CHECK(test::addCentre(f.data, forged, f.tmp) == 1);
   forged.version = 2;
   CHECK(test::addCentre(f.data, forged, f.tmp) == 0);
@@ -428,6 +449,16 @@ TEST_CASE("relay: add-centre refuses bad bundles with exit 1 and keeps the pin")
   auto help = run({test::kRelayBin, "--help"});
   CHECK(help.first == 0);
   CHECK_THAT(help.second, Catch::Contains("add-centre"));
+  // Each command's own help, with its options.
+  auto serveHelp = run({test::kRelayBin, "serve", "--help"});
+  CHECK(serveHelp.first == 0);
+  CHECK_THAT(serveHelp.second, Catch::Contains("--listen") && Catch::Contains("--upload-budget"));
+  CHECK(serveHelp.second.find("add-centre") == std::string::npos);
+  CHECK_THAT(run({test::kRelayBin, "key", "--help"}).second, Catch::Contains("ADDRESS=KEY"));
+  // A mistyped --data is an error, not a new empty relay.
+  auto typo = f.tmp / "relya";
+  CHECK(run({test::kRelayBin, "list-centres", "--data", typo}).first == 3);
+  CHECK_FALSE(storage::fileExists(typo));
 }
 
 TEST_CASE("relay: connections above --max-connections are closed at once and the relay recovers") {
@@ -438,7 +469,7 @@ TEST_CASE("relay: connections above --max-connections are closed at once and the
   };
   auto metric = [&](const std::string& name) { return test::metric(relay.metricsPort(), name); };
   auto a = std::make_unique<test::Client>(relay.address());
-  test::Client b(relay.address());
+  test::Client b(relay);
   REQUIRE(call(*a).empty());
   REQUIRE(call(b).empty());
   int fd = protocol::connectTcp(relay.address(), std::chrono::seconds(5));
@@ -451,7 +482,7 @@ TEST_CASE("relay: connections above --max-connections are closed at once and the
   while (metric("connections_open") != 1 && ++probes < 2000) {
   }
   CHECK(metric("connections_open") == 1);
-  test::Client d(relay.address());
+  test::Client d(relay);
   CHECK(call(d).empty());
 }
 
@@ -473,7 +504,7 @@ TEST_CASE("relay: at --max-connections the connection silent the longest makes r
   bool through = false;
   while (!through && std::chrono::steady_clock::now() - start < std::chrono::seconds(7)) {
     try {
-      test::Client c(relay.address());
+      test::Client c(relay);
       protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", test::envelopeFor(f.centre, "made room"));
       through = true;
     } catch (const kj::Exception&) {
@@ -498,7 +529,7 @@ TEST_CASE("relay: a silent connection is closed after the idle timeout") {
   ::close(fd);
   CHECK_THAT(httpGet(relay.metricsPort(), "/metrics"), Catch::Contains("gongyou_relay_connections_idle_closed_total 1\n"));
   // Working clients are unaffected.
-  test::Client c(relay.address());
+  test::Client c(relay);
   CHECK_NOTHROW(protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", test::envelopeFor(f.centre, "busy")));
 }
 
@@ -506,7 +537,7 @@ TEST_CASE("relay: health and metrics endpoint then a clean shutdown on SIGTERM")
   Fixture f;
   test::Relay relay(f.data);
   {
-    test::Client c(relay.address());
+    test::Client c(relay);
     protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", test::envelopeFor(f.centre, "m"));
   }
   CHECK_THAT(httpGet(relay.metricsPort(), "/healthz"), Catch::StartsWith("HTTP/1.1 200") && Catch::EndsWith("ok\n"));
@@ -523,7 +554,7 @@ TEST_CASE("relay: health and metrics endpoint then a clean shutdown on SIGTERM")
 TEST_CASE("relay: under load new challenges ask for more work and earlier ones keep their difficulty") {
   Fixture f;
   test::Relay relay(f.data, {"--pow-surge-rate", "3", "--pow-surge-bits", "4"});
-  test::Client c(relay.address());
+  test::Client c(relay);
   auto challenge = [&] { return test::challengeFrom(c, "centre-a"); };
   // A stamp that meets `meets` bits and not `fails` bits.
   auto stamp = [&](const Bytes& ch, const Bytes& env, unsigned meets, unsigned fails) {
@@ -603,7 +634,7 @@ Bytes largeEnvelope(const test::Centre& centre, std::size_t mib, char fill) {
 TEST_CASE("relay: a large envelope is uploaded in chunks and read back in ranges byte for byte") {
   Fixture f;
   test::Relay relay(f.data);
-  test::Client c(relay.address());
+  test::Client c(relay);
   Bytes env = largeEnvelope(f.centre, 3, 'z');
   REQUIRE(env.size() > protocol::kMaxFetchBytes);
   auto receipt = protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", env);
@@ -619,7 +650,7 @@ TEST_CASE("relay: a large envelope is uploaded in chunks and read back in ranges
   CHECK(protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", atCap).envelopeHash == crypto::blake2b(atCap));
   CHECK(test::metric(relay.metricsPort(), "uploads_started_total") == 1);
 
-  auto col = protocol::loginCourier(c.relay(), c.ws(), "centre-a", f.centre.courier);
+  auto col = c.login("centre-a", f.centre.courier);
   auto listResponse = col.listRequest().send().wait(c.ws());
   auto listed = listResponse.getEntries();
   REQUIRE(listed.size() == 2);
@@ -663,7 +694,7 @@ TEST_CASE("relay: a large envelope is uploaded in chunks and read back in ranges
 TEST_CASE("relay: uploads are refused outside their sizes or with wrong bytes and abandoned ones free their memory") {
   Fixture f;
   test::Relay relay(f.data, {"--upload-budget", "5"});
-  test::Client c(relay.address());
+  test::Client c(relay);
   Bytes env = largeEnvelope(f.centre, 2, 'a');
   const auto hash = crypto::blake2b(env);
 
@@ -720,7 +751,7 @@ TEST_CASE("relay: uploads are refused outside their sizes or with wrong bytes an
   // A client that hangs up mid-upload: its bytes are freed when the relay sees
   // the connection close (polled: the metric is the only signal there is).
   {
-    test::Client gone(relay.address());
+    test::Client gone(relay);
     auto u = beginUpload(gone, env.size(), hash);
     append(gone, u, ByteView(env).sub(0, 1000));
     CHECK(test::metric(relay.metricsPort(), "upload_bytes") == static_cast<long>(env.size()));

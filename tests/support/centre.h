@@ -7,6 +7,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "crypto/sign.h"
 #include "crypto/x25519.h"
@@ -26,6 +27,11 @@ struct Centre {
   std::uint8_t difficulty = 8;
   std::uint32_t issuedDay = protocol::today() - 1;
   std::uint32_t expiresDay = protocol::today() + 90;
+  // A relay that is never there (port 1: nothing listens), with a key no relay
+  // holds: clients try the bundle's relays first, so every test also exercises
+  // failover. Tests whose reporters must get receipts they believe list their
+  // real relay (address and key) here too.
+  std::vector<protocol::RelayEndpoint> relays{{kDeadRelay, crypto::SigningKey::generate().publicKey()}};
 
   // Fills a KeyBundle from the fields above; `signer` defaults to the identity.
   void fill(proto::KeyBundle::Builder b) const {
@@ -40,10 +46,7 @@ struct Centre {
     r[0].setValidFromDay(issuedDay);
     r[0].setValidUntilDay(expiresDay);
     b.setCourierKey(kj::arrayPtr(courier.publicKey().data(), 32));
-    // A relay that is never there (port 1: nothing listens): clients try the
-    // bundle's relays first, so every test also exercises failover to the relay
-    // named in the centre code.
-    b.initRelays(1).set(0, kDeadRelay);
+    protocol::setBundleRelays(b, relays);
     b.initPow().setDifficulty(difficulty);
     b.setVersion(version);
     b.setIssuedDay(issuedDay);
