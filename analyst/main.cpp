@@ -53,8 +53,8 @@ Usage:
   gongyou-analyst outbound --dir DIR --out OUTBOUND_FILE [--bundle BUNDLE_FILE]
   gongyou-analyst report --dir DIR --out EXPORT_DIR [--internal] [--aliases FILE]
 courier machine:
-  gongyou-analyst collect --courier-key FILE --out BATCH_FILE [--proxy socks5://HOST:PORT] [--timeout S]
-  gongyou-analyst deliver --courier-key FILE OUTBOUND_FILE [--proxy socks5://HOST:PORT] [--timeout S]
+  gongyou-analyst collect --courier-key FILE --out BATCH_FILE [--proxy socks5://HOST:PORT] [--timeout S] [--ca-file F]
+  gongyou-analyst deliver --courier-key FILE OUTBOUND_FILE [--proxy socks5://HOST:PORT] [--timeout S] [--ca-file F]
 
 Commands:
   init         Create the centre: identity key (Ed25519), an analyst key (X25519, age),
@@ -117,6 +117,8 @@ Options:
                        cut loses at most the reports since the last one; running the
                        import again redoes them, and nothing is stored twice.
 
+  --ca-file F          collect/deliver: trust only the certificate authority in F (PEM) for
+                       wss:// relays, instead of the system's trust store.
   --timeout SECONDS    collect/deliver: give up on a relay that does not answer a call
                        within this (default 20); the other relays are still reached.
   --store-cost C        Argon2id cost of the report store key: moderate (default) or
@@ -127,7 +129,7 @@ error, 3 other error, 4 a relay could not be reached (collect/deliver: retry lat
 )";
 
 struct Options {
-  std::string command, dir, centre, passFile, courierKey, out, proxy, report, text, bundle, aliases, key;
+  std::string command, dir, centre, passFile, courierKey, out, proxy, caFile, report, text, bundle, aliases, key;
   bool internal = false;
   std::vector<std::string> positional;
   crypto::KdfCost storeCost;
@@ -212,6 +214,7 @@ int courierCommand(Options& o) {
   protocol::Net net;
   net.proxy = protocol::Proxy::parse(o.proxy);
   net.timeout = std::chrono::seconds(o.timeoutSeconds);
+  net.caFile = o.caFile;
   auto io = kj::setupAsyncIo();
   std::vector<RelayOutcome> outcomes;
   if (o.command == "collect") {
@@ -549,6 +552,7 @@ int main(int argc, char** argv) {
       else if (a == "--courier-key") o.courierKey = v;
       else if (a == "--out") o.out = v;
       else if (a == "--proxy") o.proxy = v;
+      else if (a == "--ca-file") o.caFile = v;
       else if (a == "--timeout") o.timeoutSeconds = static_cast<unsigned>(std::max<unsigned long>(1, number(3600)));
       else if (a == "--report") o.report = v;
       else if (a == "--text") o.text = v;

@@ -35,7 +35,7 @@ namespace {
 constexpr int kOk = 0, kRefused = 1, kUsage = 2, kQueued = 3, kError = 4;
 
 struct Options {
-  std::string command, state, proxy, lang;
+  std::string command, state, proxy, lang, caFile;
   std::vector<std::string> args;
   std::string json, centre;
   std::string output = "text";  // or "json": one line per input report, for intake tools
@@ -52,6 +52,7 @@ class Cli {
     std::string proxy = o.proxy.empty() ? state_.defaultProxy() : o.proxy == "direct" ? "" : o.proxy;
     net_.proxy = protocol::Proxy::parse(proxy);
     net_.timeout = std::chrono::seconds(o.timeoutSeconds);
+    net_.caFile = o.caFile;
   }
 
   int run() {
@@ -376,6 +377,7 @@ int main(int argc, char** argv) {
     if (a == "--help" || a == "-h") help = true;
     else if (a == "--state") value(o.state);
     else if (a == "--proxy") value(o.proxy);
+    else if (a == "--ca-file") value(o.caFile);
     else if (a == "--lang") value(o.lang);
     else if (a == "--json") value(o.json);
     else if (a == "--centre") value(o.centre);

@@ -1,16 +1,24 @@
 #include "protocol/connection.h"
 
+#include <capnp/compat/websocket-rpc.h>
 #include <capnp/rpc.h>
+#include <kj/compat/http.h>
+#include <kj/compat/tls.h>
+#include <sodium.h>
 
 #include <boost/asio.hpp>
 
 #include <fcntl.h>
 
 #include <cstring>
+#include <fstream>
+#include <iterator>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
 #include "protocol/limits.h"
+#include "protocol/relay_endpoint.h"
 
 namespace gongyou::protocol {
 
@@ -138,18 +146,122 @@ int connectTcp(const std::string& hostPort, std::chrono::milliseconds timeout, c
   return sock.release();
 }
 
-RelayConnection::RelayConnection(kj::AsyncIoContext& io, const std::string& hostPort,
-                                 std::chrono::milliseconds timeout, const Proxy& proxy)
-    : stream_(io.lowLevelProvider->wrapSocketFd(connectTcp(hostPort, timeout, proxy),
-                                                kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP)),
-      network_(*stream_, capnp::rpc::twoparty::Side::CLIENT, readerOptions()),
-      rpc_(capnp::makeRpcClient(network_)),
-      relay_(nullptr) {
+namespace {
+
+struct WebSocketUrl {
+  bool tls = false;
+  std::string host;  // brackets removed
+  std::string hostHeader;  // as in the URL: HOST or HOST:PORT
+  unsigned short port = 0;
+  std::string path;
+};
+
+// "ws://HOST[:PORT]/PATH" or "wss://…"; nullopt for anything else.
+std::optional<WebSocketUrl> parseWebSocketUrl(const std::string& address) {
+  WebSocketUrl u;
+  std::string rest;
+  if (address.rfind("wss://", 0) == 0) u.tls = true, rest = address.substr(6);
+  else if (address.rfind("ws://", 0) == 0) rest = address.substr(5);
+  else return std::nullopt;
+  if (!validRelayAddress(address)) throw std::runtime_error("relay address is not ws(s)://HOST[:PORT]/PATH: " + address);
+  const auto slash = rest.find('/');
+  u.hostHeader = rest.substr(0, slash);
+  u.path = rest.substr(slash);
+  const auto close = u.hostHeader.find(']');
+  const auto colon = u.hostHeader.rfind(':');
+  if (colon != std::string::npos && (close == std::string::npos || colon > close)) {
+    HostPort hp = parseHostPort(u.hostHeader);
+    u.host = hp.host, u.port = hp.port;
+  } else {
+    u.host = u.hostHeader;
+    if (u.host.size() >= 2 && u.host.front() == '[') u.host = u.host.substr(1, u.host.size() - 2);
+    u.port = u.tls ? 443 : 80;
+  }
+  return u;
+}
+
+// WebSocket frames from a client must be masked with unpredictable keys (RFC
+// 6455 §10.3): libsodium's generator.
+class SodiumEntropy final : public kj::EntropySource {
+ public:
+  void generate(kj::ArrayPtr<kj::byte> buffer) override { randombytes_buf(buffer.begin(), buffer.size()); }
+};
+
+std::string hostPortText(const std::string& host, unsigned short port) {
+  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+}  // namespace
+
+// Declared in the order they are built: each part uses the ones before it, and
+// is destroyed before them.
+struct RelayConnection::WebSocket {
+  SodiumEntropy entropy;
+  kj::Own<kj::TlsContext> tls;
+  kj::Own<kj::AsyncIoStream> stream;  // TLS over the TCP stream, or the TCP stream itself
+  kj::Own<kj::HttpHeaderTable> table;
+  kj::Own<kj::HttpClient> http;
+  kj::Own<kj::WebSocket> socket;
+  kj::Own<capnp::WebSocketMessageStream> messages;
+};
+
+RelayConnection::~RelayConnection() = default;
+
+RelayConnection::RelayConnection(kj::AsyncIoContext& io, const std::string& address, const Net& net) : relay_(nullptr) {
+  auto url = parseWebSocketUrl(address);
+  const std::string tcpAt = url ? hostPortText(url->host, url->port) : address;
+  tcp_ = io.lowLevelProvider->wrapSocketFd(connectTcp(tcpAt, net.timeout, net.proxy),
+                                           kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP);
+  if (!url) {
+    network_ = kj::heap<capnp::TwoPartyVatNetwork>(*tcp_, capnp::rpc::twoparty::Side::CLIENT, readerOptions());
+  } else {
+    auto& timer = io.provider->getTimer();
+    const kj::Duration limit = net.timeout.count() * kj::MILLISECONDS;
+    ws_ = std::make_unique<WebSocket>();
+    auto& w = *ws_;
+    kj::Own<kj::AsyncIoStream> plain(tcp_.get(), kj::NullDisposer::instance);
+    KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
+      if (url->tls) {
+        kj::TlsContext::Options options;
+        std::optional<kj::TlsCertificate> ca;
+        if (!net.caFile.empty()) {
+          std::ifstream in(net.caFile, std::ios::binary);
+          if (!in) throw std::runtime_error("cannot read the CA file " + net.caFile);
+          std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+          if (pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+            throw std::runtime_error("the CA file " + net.caFile + " holds no PEM certificate");
+          ca.emplace(kj::StringPtr(pem.c_str()));
+          options.useSystemTrustStore = false;
+          options.trustedCertificates = kj::arrayPtr(&*ca, 1);
+        }
+        w.tls = kj::heap<kj::TlsContext>(kj::mv(options));
+        w.stream = timer.timeoutAfter(limit, w.tls->wrapClient(kj::mv(plain), url->host)).wait(io.waitScope);
+      } else {
+        w.stream = kj::mv(plain);
+      }
+      w.table = kj::heap<kj::HttpHeaderTable>();
+      kj::HttpClientSettings settings;
+      settings.entropySource = w.entropy;
+      w.http = kj::newHttpClient(*w.table, *w.stream, settings);
+      kj::HttpHeaders headers(*w.table);
+      headers.set(kj::HttpHeaderId::HOST, url->hostHeader);
+      auto answer = timer.timeoutAfter(limit, w.http->openWebSocket(url->path, headers)).wait(io.waitScope);
+      if (!answer.webSocketOrBody.is<kj::Own<kj::WebSocket>>())
+        throw std::runtime_error("the relay answered HTTP " + std::to_string(answer.statusCode) + " " +
+                                 std::string(answer.statusText.cStr()) + " (no gongyou relay at " + url->path + "?)");
+      w.socket = kj::mv(answer.webSocketOrBody.get<kj::Own<kj::WebSocket>>());
+    })) {
+      throw std::runtime_error("cannot connect to " + address + ": " + e->getDescription().cStr());
+    }
+    w.messages = kj::heap<capnp::WebSocketMessageStream>(*w.socket);
+    network_ = kj::heap<capnp::TwoPartyVatNetwork>(*w.messages, capnp::rpc::twoparty::Side::CLIENT, readerOptions());
+  }
+  rpc_ = kj::heap<capnp::RpcSystem<capnp::rpc::twoparty::VatId>>(capnp::makeRpcClient(*network_));
   capnp::word scratch[4] = {};
   capnp::MallocMessageBuilder msg(scratch);
   auto vat = msg.getRoot<capnp::rpc::twoparty::VatId>();
   vat.setSide(capnp::rpc::twoparty::Side::SERVER);
-  relay_ = rpc_.bootstrap(vat).castAs<proto::Relay>();
+  relay_ = rpc_->bootstrap(vat).castAs<proto::Relay>();
 }
 
 }  // namespace gongyou::protocol

@@ -1,6 +1,12 @@
 // A client's RPC connection to a relay. Boost.Asio connects (with a deadline),
 // directly or through a SOCKS5 proxy such as Tor's; the connected socket is then
-// handed to Cap'n Proto, which owns it.
+// handed to Cap'n Proto, which owns it. For a relay address "HOST:PORT" the RPC
+// runs straight over TCP; for "ws://HOST[:PORT]/PATH" over a WebSocket (one
+// message per binary frame), and for "wss://…" over TLS first (kj-tls, OpenSSL):
+// the certificate is checked against the system's trust store, or against
+// Net::caFile alone (a private CA, tests), and must name HOST. On the wire a
+// wss:// connection is an ordinary HTTPS session: no centre id, no age header,
+// no mailbox id in the clear.
 //
 // Through a proxy the relay's host name goes to the proxy unresolved (SOCKS5
 // ATYP 3): the worker's machine never asks its own DNS resolver where the relay
@@ -17,6 +23,7 @@
 #include <kj/async-io.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "protocol/relay.capnp.h"
@@ -45,16 +52,32 @@ struct Proxy {
 // `timeout` passes — for the connect and for the SOCKS5 handshake each.
 int connectTcp(const std::string& hostPort, std::chrono::milliseconds timeout, const Proxy& proxy = {});
 
+// How a client reaches relays.
+struct Net {
+  Proxy proxy;  // direct when empty
+  // Each connection step (connect, SOCKS5, TLS, WebSocket upgrade) and, through
+  // RelaySession, each call must finish within this.
+  std::chrono::milliseconds timeout{20000};
+  // PEM file of the CA that signs wss:// relays' certificates; empty: the
+  // system's trust store (/etc/ssl/certs).
+  std::string caFile;
+};
+
+// Throws std::runtime_error "cannot connect to ADDRESS: reason" (refused, timed
+// out, the proxy's refusal, a certificate that does not verify, an HTTP answer
+// other than the WebSocket upgrade), or naming an address it cannot parse.
 class RelayConnection {
  public:
-  RelayConnection(kj::AsyncIoContext& io, const std::string& hostPort,
-                  std::chrono::milliseconds timeout = std::chrono::seconds(10), const Proxy& proxy = {});
+  RelayConnection(kj::AsyncIoContext& io, const std::string& address, const Net& net = {});
+  ~RelayConnection();
   proto::Relay::Client& relay() { return relay_; }
 
  private:
-  kj::Own<kj::AsyncIoStream> stream_;
-  capnp::TwoPartyVatNetwork network_;
-  capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc_;
+  struct WebSocket;  // TLS, HTTP and WebSocket state of a ws:// or wss:// connection
+  kj::Own<kj::AsyncIoStream> tcp_;
+  std::unique_ptr<WebSocket> ws_;
+  kj::Own<capnp::TwoPartyVatNetwork> network_;
+  kj::Own<capnp::RpcSystem<capnp::rpc::twoparty::VatId>> rpc_;
   proto::Relay::Client relay_;
 };
 

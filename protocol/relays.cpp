@@ -33,7 +33,7 @@ std::string RelaySession::call(const RelayCall& fn) {
     try {
       if (!conn_ || current_ != i) {
         conn_.reset();
-        conn_ = std::make_unique<RelayConnection>(io_, relays_[i].address, net_.timeout, net_.proxy);
+        conn_ = std::make_unique<RelayConnection>(io_, relays_[i].address, net_);
         current_ = i;
       }
       connected = true;

@@ -22,11 +22,6 @@
 
 namespace gongyou::protocol {
 
-struct Net {
-  Proxy proxy;  // direct when empty
-  std::chrono::milliseconds timeout{20000};
-};
-
 // A relay answered but could not prove it is the relay the centre lists (no key
 // in the bundle, or a receipt its key did not sign): thrown by a RelayCall, it
 // counts as that relay's refusal, and the next relay is tried.

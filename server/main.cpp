@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   gongyou::protectProcess();
   gongyou::server::ServeOptions opts;
   std::string bundlePath, surgeRate = "120";
+  unsigned surgeBits = opts.pow.surgeBits;  // not the uint8_t itself: CLI11 would read a character
 
   CLI::App app(kAbout, "gongyou-relay");
   app.footer(kFooter);
@@ -66,6 +67,18 @@ int main(int argc, char** argv) {
                     "Cap'n Proto RPC over TCP (port 0 picks a free port). For a Tor onion service keep it on\n"
                     "loopback and point the HiddenServicePort at it.")
       ->type_name("ADDR:PORT")->capture_default_str();
+  serve->add_option("--listen-websocket", opts.listenWebSocket,
+                    "Also serve the same RPC over WebSocket (HTTP upgrade at --websocket-path), for a TLS\n"
+                    "front on port 443 (nginx, Caddy: docs/relay.md) and browsers. Keep it on loopback.")
+      ->type_name("ADDR:PORT");
+  serve->add_option("--websocket-path", opts.webSocketPath, "The path WebSocket connections are accepted at.")
+      ->type_name("PATH")->capture_default_str()->check([](const std::string& p) {
+        return p.empty() || p[0] != '/' ? std::string("must start with /") : std::string();
+      });
+  serve->add_option("--allow-origin", opts.allowedOrigins,
+                    "A web origin (https://centre.example.org) whose pages may open a WebSocket here; repeat\n"
+                    "for more. Browser requests from any other origin are refused; native clients send none.")
+      ->type_name("ORIGIN")->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   serve->add_option("--metrics", opts.metrics, "/healthz and /metrics (Prometheus) endpoint, or \"off\".")
       ->type_name("ADDR:PORT|off")->capture_default_str();
   serve->add_option("--map-size", opts.mapSizeMiB,
@@ -80,7 +93,7 @@ int main(int argc, char** argv) {
                     "Under load: above N accepted submissions a minute, new challenges ask for more proof of\n"
                     "work than the centre's bundle; \"off\" never does.")
       ->type_name("N|off")->capture_default_str();
-  serve->add_option("--pow-surge-bits", opts.pow.surgeBits,
+  serve->add_option("--pow-surge-bits", surgeBits,
                     "How many bits more under load (each bit doubles the work; capped at what clients\n"
                     "accept, 26).")
       ->type_name("B")->check(CLI::Range(1, 8))->capture_default_str();
@@ -119,6 +132,7 @@ int main(int argc, char** argv) {
     for (auto* s : app.get_subcommands()) sub = " " + s->get_name();
     return fail(kExitUsage, std::string(e.what()) + " (see gongyou-relay" + sub + " --help)");
   }
+  opts.pow.surgeBits = static_cast<std::uint8_t>(surgeBits);
   if (surgeRate == "off") {
     opts.pow.surgeRate = 0;
   } else {

@@ -1,13 +1,18 @@
 #include "server/relay_server.h"
 
+#include <capnp/compat/websocket-rpc.h>
 #include <capnp/rpc-twoparty.h>
 #include <capnp/rpc.h>
+#include <kj/compat/http.h>
 #include <kj/async-io.h>
 #include <kj/async-unix.h>
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <csignal>
+#include <functional>
+#include <vector>
 #include <cstring>
 #include <list>
 #include <memory>
@@ -54,18 +59,25 @@ class ActivityStream final : public kj::AsyncIoStream {
   kj::TimePoint last_;
 };
 
-// One client connection: its stream, its own Cap'n Proto network with the
-// relay's receive limits, and its RPC system. Destroyed when the peer goes away
-// or stays silent for the idle timeout.
-struct Connection {
-  Connection(kj::Own<kj::AsyncIoStream> s, kj::Timer& timer, proto::Relay::Client boot, Metrics& m)
-      : stream(kj::mv(s), timer),
-        network(stream, capnp::rpc::twoparty::Side::SERVER, protocol::readerOptions()),
-        rpc(capnp::makeRpcServer(network, kj::mv(boot))),
-        metrics(m) {
+// One RPC session: its own Cap'n Proto network with the relay's receive limits,
+// and its RPC system, over a raw stream or a WebSocket's messages.
+struct RpcSession {
+  template <typename Transport>
+  RpcSession(Transport& t, proto::Relay::Client boot)
+      : network(t, capnp::rpc::twoparty::Side::SERVER, protocol::readerOptions()),
+        rpc(capnp::makeRpcServer(network, kj::mv(boot))) {
     // Calls in flight per connection: above one maximal message the relay stops
     // reading from this client until its calls are answered.
     rpc.setFlowLimit(protocol::kMaxMessageWords);
+  }
+  capnp::TwoPartyVatNetwork network;
+  capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc;
+};
+
+// One accepted TCP connection, whichever transport it speaks. Destroyed when the
+// peer goes away, stays silent for the idle timeout, or is evicted.
+struct Connection {
+  Connection(kj::Own<kj::AsyncIoStream> s, kj::Timer& timer, Metrics& m) : stream(kj::mv(s), timer), metrics(m) {
     metrics.connectionsOpen++;
   }
   ~Connection() { metrics.connectionsOpen--; }
@@ -82,8 +94,6 @@ struct Connection {
   }
 
   ActivityStream stream;
-  capnp::TwoPartyVatNetwork network;
-  capnp::RpcSystem<capnp::rpc::twoparty::VatId> rpc;
   Metrics& metrics;
   kj::Own<kj::PromiseFulfiller<void>> evict;  // fulfilled: close this connection now
 };
@@ -127,50 +137,131 @@ class Registry {
   std::size_t evicting_ = 0;
 };
 
-kj::Promise<void> serve(kj::Own<kj::AsyncIoStream> stream, kj::Timer& timer, proto::Relay::Client boot,
-                        Metrics& metrics, kj::Duration idle, Registry* registry) {
-  auto c = kj::heap<Connection>(kj::mv(stream), timer, kj::mv(boot), metrics);
+// What a connection speaks once accepted: resolves when it is over. `c` outlives
+// the promise.
+using Protocol = kj::Function<kj::Promise<void>(Connection& c)>;
+
+kj::Promise<void> serve(kj::Own<kj::AsyncIoStream> stream, kj::Timer& timer, Protocol& speak, Metrics& metrics,
+                        kj::Duration idle, Registry* registry) {
+  auto c = kj::heap<Connection>(kj::mv(stream), timer, metrics);
   auto evicted = kj::newPromiseAndFulfiller<void>();
   c->evict = kj::mv(evicted.fulfiller);
-  auto done = c->network.onDisconnect().exclusiveJoin(c->silence(timer, idle)).exclusiveJoin(kj::mv(evicted.promise));
+  // Whatever the protocol holds (its session, its WebSocket) is released before
+  // the connection's stream it reads from.
+  auto done = speak(*c).exclusiveJoin(c->silence(timer, idle)).exclusiveJoin(kj::mv(evicted.promise));
   if (registry) {
     auto entry = registry->add(c.get());
-    return done.attach(kj::mv(c), kj::mv(entry));
+    return done.attach(kj::mv(entry)).attach(kj::mv(c));
   }
   return done.attach(kj::mv(c));
 }
+
+// Cap'n Proto RPC straight over the TCP stream (loopback, onion services).
+Protocol rawRpc(proto::Relay::Client boot) {
+  return [boot = kj::mv(boot)](Connection& c) mutable -> kj::Promise<void> {
+    auto session = kj::heap<RpcSession>(c.stream, boot);
+    return session->network.onDisconnect().attach(kj::mv(session));
+  };
+}
+
+// The same RPC over WebSocket, one Cap'n Proto message per binary frame, at one
+// path of an HTTP listener: how browsers and HTTPS fronts reach the relay.
+// Browsers apply no CORS to WebSockets, so a page on any site could open one to
+// the relay from a worker's browser: a request carrying an Origin is served only
+// for the origins the operator allows. Native clients send none. Every other
+// request gets a bare status and nothing is logged.
+class WebSocketService final : public kj::HttpService {
+ public:
+  WebSocketService(proto::Relay::Client boot, const kj::HttpHeaderTable& table, kj::HttpHeaderId origin,
+                   std::string path, std::vector<std::string> origins)
+      : boot_(kj::mv(boot)), table_(table), origin_(origin), path_(std::move(path)), origins_(std::move(origins)) {}
+
+  kj::Promise<void> request(kj::HttpMethod method, kj::StringPtr url, const kj::HttpHeaders& headers,
+                            kj::AsyncInputStream&, Response& response) override {
+    auto status = [&](unsigned code, kj::StringPtr text) {
+      kj::HttpHeaders h(table_);
+      return response.sendError(code, text, h);
+    };
+    if (method != kj::HttpMethod::GET || url != path_.c_str()) return status(404, "Not Found");
+    KJ_IF_MAYBE(o, headers.get(origin_)) {
+      if (std::find(origins_.begin(), origins_.end(), std::string(o->cStr())) == origins_.end())
+        return status(403, "Forbidden");
+    }
+    if (!headers.isWebSocket()) return status(426, "Upgrade Required");
+    auto ws = response.acceptWebSocket(kj::HttpHeaders(table_));
+    auto messages = kj::heap<capnp::WebSocketMessageStream>(*ws);
+    auto session = kj::heap<RpcSession>(*messages, boot_);
+    return session->network.onDisconnect().attach(kj::mv(session)).attach(kj::mv(messages)).attach(kj::mv(ws));
+  }
+
+ private:
+  proto::Relay::Client boot_;
+  const kj::HttpHeaderTable& table_;
+  kj::HttpHeaderId origin_;
+  std::string path_;
+  std::vector<std::string> origins_;
+};
+
+// HTTP (for the WebSocket upgrade) on each accepted connection. The header
+// timeout bounds a client that opens a connection and dribbles its request.
+class WebSocketListener {
+ public:
+  WebSocketListener(kj::Timer& timer, proto::Relay::Client boot, std::string path, std::vector<std::string> origins)
+      : table_(makeTable(origin_)),
+        service_(kj::mv(boot), *table_, origin_, std::move(path), std::move(origins)),
+        server_(timer, *table_, service_) {}
+
+  Protocol protocol() {
+    return [this](Connection& c) {
+      return server_.listenHttp(kj::Own<kj::AsyncIoStream>(&c.stream, kj::NullDisposer::instance));
+    };
+  }
+
+ private:
+  static kj::Own<kj::HttpHeaderTable> makeTable(kj::HttpHeaderId& origin) {
+    kj::HttpHeaderTable::Builder b;
+    origin = b.add("Origin");
+    return b.build();
+  }
+  kj::HttpHeaderId origin_ = kj::HttpHeaderId::HOST;  // set by makeTable
+  kj::Own<kj::HttpHeaderTable> table_;
+  WebSocketService service_;
+  kj::HttpServer server_;
+};
 
 }  // namespace
 
 kj::Promise<void> serveConnection(kj::Own<kj::AsyncIoStream> stream, kj::Timer& timer, proto::Relay::Client boot,
                                   Metrics& metrics, kj::Duration idle) {
-  return serve(kj::mv(stream), timer, kj::mv(boot), metrics, idle, nullptr);
+  auto speak = kj::heap<Protocol>(rawRpc(kj::mv(boot)));
+  auto done = serve(kj::mv(stream), timer, *speak, metrics, idle, nullptr);
+  return done.attach(kj::mv(speak));
 }
 
 namespace {
 
 class Acceptor final : private kj::TaskSet::ErrorHandler {
  public:
-  Acceptor(kj::ConnectionReceiver& l, kj::Timer& timer, proto::Relay::Client boot, Metrics& m,
+  Acceptor(kj::ConnectionReceiver& l, kj::Timer& timer, Protocol speak, Metrics& m, Registry& registry,
            std::size_t maxConns, kj::Duration idle)
-      : listener_(l), timer_(timer), boot_(kj::mv(boot)), metrics_(m), maxConns_(maxConns), idle_(idle),
-        tasks_(*this) {}
+      : listener_(l), timer_(timer), speak_(kj::mv(speak)), metrics_(m), registry_(registry), maxConns_(maxConns),
+        idle_(idle), tasks_(*this) {}
 
   kj::Promise<void> run() {
     return listener_.accept().then(
         [this](kj::Own<kj::AsyncIoStream> s) {
-          // At the cap, a connection silent for an eighth of the idle timeout
-          // gives its slot to the newcomer: a flood of idle or half-open
-          // connections cannot lock workers out until the timeout. Busy
-          // connections (a worker computing its proof of work sends nothing
-          // for seconds, hence the grace) are never evicted.
+          // At the cap (both transports together), a connection silent for an
+          // eighth of the idle timeout gives its slot to the newcomer: a flood
+          // of idle or half-open connections cannot lock workers out until the
+          // timeout. Busy connections (a worker computing its proof of work
+          // sends nothing for seconds, hence the grace) are never evicted.
           auto full = [this] { return metrics_.connectionsOpen.load() - registry_.evicting() >= maxConns_; };
           if (full() && registry_.evictMostIdle(timer_.now(), idle_ / 8)) metrics_.connectionsEvicted++;
           if (full()) {
             metrics_.connectionsRefused++;  // dropped unread: s is destroyed here
           } else {
             metrics_.connectionsAccepted++;
-            tasks_.add(serve(kj::mv(s), timer_, boot_, metrics_, idle_, &registry_));
+            tasks_.add(serve(kj::mv(s), timer_, speak_, metrics_, idle_, &registry_));
           }
           return run();
         },
@@ -189,11 +280,11 @@ class Acceptor final : private kj::TaskSet::ErrorHandler {
 
   kj::ConnectionReceiver& listener_;
   kj::Timer& timer_;
-  proto::Relay::Client boot_;
+  Protocol speak_;
   Metrics& metrics_;
+  Registry& registry_;
   std::size_t maxConns_;
   kj::Duration idle_;
-  Registry registry_;  // before tasks_: connections unregister as tasks_ is destroyed
   kj::TaskSet tasks_;
 };
 
@@ -275,30 +366,49 @@ int serve(const ServeOptions& opts, std::ostream& out) {
   RelayContext ctx{store,    writer, metrics, relayKey, PowGovernor(opts.pow), UploadBudget{opts.uploadBudgetMiB << 20, 0}};
 
   auto io = kj::setupAsyncIo();
-  const auto listenAt = protocol::parseHostPort(opts.listen);
-  const std::string& host = listenAt.host;
-  kj::Own<kj::ConnectionReceiver> listener;
-  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
-    listener = io.provider->getNetwork().parseAddress(host, listenAt.port).wait(io.waitScope)->listen();
-  })) {
-    throw std::runtime_error("cannot listen on " + opts.listen + ": " + e->getDescription().cStr());
+  auto listen = [&](const std::string& address) {
+    const auto at = protocol::parseHostPort(address);
+    kj::Own<kj::ConnectionReceiver> l;
+    KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
+      l = io.provider->getNetwork().parseAddress(at.host, at.port).wait(io.waitScope)->listen();
+    })) {
+      throw std::runtime_error("cannot listen on " + address + ": " + e->getDescription().cStr());
+    }
+    return std::make_pair(at.host + ':' + std::to_string(l->getPort()), kj::mv(l));
+  };
+  auto [rawAt, listener] = listen(opts.listen);
+  out << "listening " << rawAt << std::endl;
+  kj::Own<kj::ConnectionReceiver> wsListener;
+  if (!opts.listenWebSocket.empty()) {
+    auto [wsAt, l] = listen(opts.listenWebSocket);
+    wsListener = kj::mv(l);
+    out << "websocket ws://" << wsAt << opts.webSocketPath << std::endl;
   }
-  out << "listening " << host << ':' << listener->getPort() << std::endl;
 
   {
-    auto acceptor = kj::heap<Acceptor>(*listener, io.provider->getTimer(), makeRelay(ctx), metrics,
-                                       maxConnections(opts.maxConnections),
-                                       static_cast<std::int64_t>(opts.idleSeconds) * kj::SECONDS);
-    auto accepting = acceptor->run().eagerlyEvaluate([](kj::Exception&&) {});
+    kj::Timer& timer = io.provider->getTimer();
+    const auto idle = static_cast<std::int64_t>(opts.idleSeconds) * kj::SECONDS;
+    const std::size_t cap = maxConnections(opts.maxConnections);
+    Registry registry;  // both transports: one cap, one eviction order
+    std::optional<WebSocketListener> ws;
+    std::vector<kj::Own<Acceptor>> acceptors;
+    acceptors.push_back(kj::heap<Acceptor>(*listener, timer, rawRpc(makeRelay(ctx)), metrics, registry, cap, idle));
+    if (wsListener) {
+      ws.emplace(timer, makeRelay(ctx), opts.webSocketPath, opts.allowedOrigins);
+      acceptors.push_back(kj::heap<Acceptor>(*wsListener, timer, ws->protocol(), metrics, registry, cap, idle));
+    }
+    std::vector<kj::Promise<void>> accepting;
+    for (auto& a : acceptors) accepting.push_back(a->run().eagerlyEvaluate([](kj::Exception&&) {}));
     out << "ready" << std::endl;
     auto stop = io.unixEventPort.onSignal(SIGTERM).exclusiveJoin(io.unixEventPort.onSignal(SIGINT));
     stop.wait(io.waitScope);
     out << "stopping" << std::endl;
     // New connections stop first; then everything already queued is committed,
     // and the loop runs a little longer so those receipts reach their clients.
-    accepting = nullptr;
+    accepting.clear();
     writer.stop();
-    io.provider->getTimer().afterDelay(200 * kj::MILLISECONDS).wait(io.waitScope);
+    timer.afterDelay(200 * kj::MILLISECONDS).wait(io.waitScope);
+    acceptors.clear();  // the connections, before the WebSocket server they use
   }
   out << "stopped: " << metrics.submitsAccepted.load() << " submissions stored, "
       << metrics.batchesCommitted.load() << " commits" << std::endl;

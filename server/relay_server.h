@@ -2,13 +2,15 @@
 // endpoint, accepts RPC connections with per-connection limits, and shuts down
 // cleanly on SIGTERM/SIGINT.
 //
-// Output: lifecycle lines only ("key gongyou-relay1…", "listening …", "metrics …", "ready", "stopping",
+// Output: lifecycle lines only ("metrics …", "key gongyou-relay1…", "listening …",
+// "websocket ws://…" when enabled, "ready", "stopping",
 // "stopped", counters at exit) — never anything about a connection or request.
 #pragma once
 
 #include <cstddef>
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include <kj/async-io.h>
 #include <kj/timer.h>
@@ -25,6 +27,14 @@ namespace gongyou::server {
 
 struct ServeOptions {
   std::string listen = "127.0.0.1:7455";    // ADDR:PORT; port 0 = any free port
+  // The same RPC over WebSocket (HTTP upgrade at webSocketPath): ADDR:PORT, or
+  // empty for none. Behind a TLS front (nginx, Caddy) this is what wss:// reaches.
+  std::string listenWebSocket;
+  std::string webSocketPath = "/gongyou";
+  // Origins a browser's WebSocket may come from ("https://centre.example.org");
+  // a request with any other Origin is refused. Requests with no Origin (native
+  // clients) are served.
+  std::vector<std::string> allowedOrigins;
   std::string dataDir;
   std::string metrics = "127.0.0.1:9455";   // ADDR:PORT, or "off"
   std::size_t mapSizeMiB = 4096;            // LMDB map: address space, grows on disk lazily

@@ -11,6 +11,7 @@
 #include <capnp/message.h>
 #include <kj/async-io.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstring>
 #include <map>
@@ -55,9 +56,16 @@ class Relay {
     auto listening = proc_->waitFor("listening ");
     REQUIRE(listening);
     address_ = listening->substr(std::string("listening ").size());
+    if (std::find(argv.begin(), argv.end(), "--listen-websocket") != argv.end()) {
+      auto ws = proc_->waitFor("websocket ");
+      REQUIRE(ws);
+      webSocket_ = ws->substr(std::string("websocket ").size());
+    }
     REQUIRE(proc_->waitFor("ready"));
   }
   const std::string& address() const { return address_; }
+  // "ws://127.0.0.1:PORT/gongyou" when started with --listen-websocket.
+  const std::string& webSocket() const { return webSocket_; }
   const crypto::SignPublicKey& key() const { return key_; }
   // The relay as a centre lists it.
   protocol::RelayEndpoint endpoint() const { return {address_, key_}; }
@@ -67,7 +75,7 @@ class Relay {
 
  private:
   std::unique_ptr<Process> proc_;
-  std::string address_;
+  std::string address_, webSocket_;
   crypto::SignPublicKey key_{};
   unsigned short metricsPort_ = 0;
 };
@@ -116,6 +124,7 @@ struct Client {
   crypto::SignPublicKey key{};  // of the relay, when known
   explicit Client(const std::string& address) : conn(io, address) {}
   explicit Client(const Relay& r) : conn(io, r.address()), key(r.key()) {}
+  Client(const std::string& address, const crypto::SignPublicKey& relayKey) : conn(io, address), key(relayKey) {}
   proto::Relay::Client& relay() { return conn.relay(); }
   kj::WaitScope& ws() { return io.waitScope; }
   // The courier's login, for this relay's key.

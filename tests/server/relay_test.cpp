@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 #include "crypto/pow.h"
@@ -779,4 +780,87 @@ TEST_CASE("relay: uploads are refused outside their sizes or with wrong bytes an
   };
   CHECK(again().empty());
   CHECK_THAT(again(), Catch::Contains("stamp: already used"));
+}
+
+namespace {
+
+// Sends `request` on a new connection to 127.0.0.1:`port` and returns the fd
+// and the response's header block.
+std::pair<int, std::string> httpExchange(unsigned short port, const std::string& request) {
+  int fd = protocol::connectTcp("127.0.0.1:" + std::to_string(port), std::chrono::seconds(5));
+  REQUIRE(::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size()));
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string got;
+  char c;
+  while (got.find("\r\n\r\n") == std::string::npos && ::read(fd, &c, 1) == 1) got += c;
+  return {fd, got};
+}
+
+std::string upgrade(const std::string& path, const std::string& origin = {}) {
+  return "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+         (origin.empty() ? "" : "Origin: " + origin + "\r\n") + "\r\n";
+}
+
+}  // namespace
+
+TEST_CASE("relay: the same RPC over WebSocket with the same limits and browsers only from allowed origins") {
+  Fixture f;
+  test::Relay relay(f.data, {"--listen-websocket", "127.0.0.1:0", "--allow-origin", "https://centre.example.org",
+                             "--idle-timeout", "2"});
+  REQUIRE_THAT(relay.webSocket(), Catch::StartsWith("ws://127.0.0.1:") && Catch::EndsWith("/gongyou"));
+  const auto hostPort = relay.webSocket().substr(5, relay.webSocket().rfind('/') - 5);
+  const auto port = static_cast<unsigned short>(std::stoi(hostPort.substr(hostPort.rfind(':') + 1)));
+  {
+    test::Client c(relay.webSocket(), relay.key());
+    auto env = test::envelopeFor(f.centre, "over a websocket");
+    auto receipt = protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", env);
+    CHECK(protocol::verifyReceipt(receipt, "centre-a", relay.key()));
+    auto col = c.login("centre-a", f.centre.courier);
+    CHECK(listAll(col, c.ws()).size() == 1);
+    // An upload (a report with evidence) goes in chunks over the same socket.
+    Bytes large = test::envelopeFor(f.centre, std::string(3 << 20, 'e'));
+    CHECK(protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", large).envelopeHash == crypto::blake2b(large));
+  }
+  // A message above the receive limit drops that connection; the relay goes on.
+  {
+    test::Client c(relay.webSocket(), relay.key());
+    auto req = c.relay().submitRequest();
+    req.setCentre("centre-a");
+    req.initEnvelope(3 * protocol::kMaxSubmitBytes);
+    CHECK_THAT(refusal([&] { req.send().wait(c.ws()); }), !Catch::Equals(""));
+  }
+  test::Client again(relay.webSocket(), relay.key());
+  CHECK_NOTHROW(protocol::submitEnvelope(again.relay(), again.ws(), "centre-a", test::envelopeFor(f.centre, "2")));
+
+  // Browsers: only the allowed origin; anything but the upgrade at the path gets a bare status.
+  auto [evil, evilAnswer] = httpExchange(port, upgrade("/gongyou", "https://evil.example"));
+  CHECK_THAT(evilAnswer, Catch::StartsWith("HTTP/1.1 403"));
+  ::close(evil);
+  auto [other, otherAnswer] = httpExchange(port, "GET /gongyou HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  CHECK_THAT(otherAnswer, Catch::StartsWith("HTTP/1.1 426"));
+  ::close(other);
+  auto [none, noneAnswer] = httpExchange(port, upgrade("/elsewhere"));
+  CHECK_THAT(noneAnswer, Catch::StartsWith("HTTP/1.1 404"));
+  ::close(none);
+  auto [page, pageAnswer] = httpExchange(port, upgrade("/gongyou", "https://centre.example.org"));
+  CHECK_THAT(pageAnswer, Catch::StartsWith("HTTP/1.1 101"));
+  // …and a WebSocket that then sends nothing is closed at the idle timeout.
+  const auto start = std::chrono::steady_clock::now();
+  CHECK(closedByPeer(page));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(8));
+  ::close(page);
+  // The relay said nothing about any of it.
+  relay.process().signal(SIGTERM);
+  std::string out = relay.process().drain();
+  std::istringstream lines(out);
+  std::size_t n = 0;
+  for (std::string line; std::getline(lines, line); ++n) {
+    bool lifecycle = false;
+    for (const char* p : {"metrics ", "key ", "listening ", "websocket ", "ready", "stopping", "stopped: "})
+      lifecycle = lifecycle || line.rfind(p, 0) == 0;
+    CHECK(lifecycle);
+  }
+  CHECK(n == 7);
 }
