@@ -82,7 +82,10 @@ class Cli {
       return send(*pinned, relays, msg, r.wantReply && !o_.noReply, r.evidence);
     }
     if (c == "submit") return submitJson(pinned);
-    online(pinned);
+    // Fetching answers sends nothing: a queued report never rides along with a
+    // mailbox fetch (in one run, over one circuit, in the same second), where a
+    // relay or a Tor exit could tie the report to the worker waiting for its answer.
+    online(pinned, /*flushOutbox=*/false);
     if (c == "replies") return replies(*pinned);
     return fail(kUsage, tr_("error.usage"));
   }

@@ -70,7 +70,12 @@ const char* socksReply(std::uint8_t rep) {
   return rep < 9 ? kReplies[rep] : "unknown SOCKS5 error";
 }
 
-// RFC 1928, no authentication, CONNECT by domain name (ATYP 3).
+// RFC 1928, CONNECT by domain name (ATYP 3). Username/password (RFC 1929) is
+// offered with fresh random credentials for every connection: Tor keeps streams
+// with different credentials on different circuits (IsolateSOCKSAuth, on by
+// default), as Tor Browser does per site, so a reply fetch and a submission, or
+// two reports, never share a circuit an exit or a relay could link them by. A
+// proxy that wants no authentication gets none.
 void socks5Connect(tcp::socket& sock, const HostPort& target, std::chrono::milliseconds timeout) {
   timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>((timeout.count() % 1000) * 1000)};
   ::setsockopt(sock.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -78,11 +83,25 @@ void socks5Connect(tcp::socket& sock, const HostPort& target, std::chrono::milli
   const std::string& host = target.host;
   const unsigned p = target.port;
   if (host.size() > 255 || p == 0) throw std::runtime_error("bad relay address for SOCKS5");
-  std::uint8_t hello[] = {5, 1, 0};
+  std::uint8_t hello[] = {5, 2, 0, 2};
   asio::write(sock, asio::buffer(hello));
   std::uint8_t choice[2];
   asio::read(sock, asio::buffer(choice));
-  if (choice[0] != 5 || choice[1] != 0) throw std::runtime_error("the proxy wants authentication or is not SOCKS5");
+  if (choice[0] != 5) throw std::runtime_error("the proxy is not SOCKS5");
+  if (choice[1] == 2) {
+    std::uint8_t id[16];
+    randombytes_buf(id, sizeof id);
+    const std::string user = toHex(ByteView(id, sizeof id));
+    std::vector<std::uint8_t> auth{1, static_cast<std::uint8_t>(user.size())};
+    auth.insert(auth.end(), user.begin(), user.end());
+    auth.insert(auth.end(), {1, 'x'});
+    asio::write(sock, asio::buffer(auth));
+    std::uint8_t status[2];
+    asio::read(sock, asio::buffer(status));
+    if (status[1] != 0) throw std::runtime_error("the proxy refused the connection's credentials");
+  } else if (choice[1] != 0) {
+    throw std::runtime_error("the proxy wants an authentication gongyou does not speak");
+  }
   std::vector<std::uint8_t> req{5, 1, 0, 3, static_cast<std::uint8_t>(host.size())};
   req.insert(req.end(), host.begin(), host.end());
   req.push_back(static_cast<std::uint8_t>(p >> 8));

@@ -85,7 +85,6 @@ TEST_CASE("wss: reporter and courier through a real nginx TLS front show an obse
   REQUIRE(c.analyst({"reply", "--report", ref, "--text", "OMEGA-ANSWER come on Saturday"}).first == 0);
   REQUIRE(c.analyst({"outbound", "--out", c.tmp / "o1"}).first == 0);
   REQUIRE(c.courier({"deliver", c.tmp / "o1", "--ca-file", ca.ca}).first == 0);
-  // The untrusted run's report waited in the outbox; this run flushes it.
   auto answers = worker({"replies", replyCode});
   CHECK_THAT(answers.second, Catch::Contains("OMEGA-ANSWER come on Saturday"));
 

@@ -36,6 +36,7 @@
 #include "storage/relay_store.h"
 #include "support/evidence_fixtures.h"
 #include "support/pty.h"
+#include "support/tcp_tap.h"
 
 using namespace gongyou;
 using test::run;
@@ -368,6 +369,54 @@ TEST_CASE("reporter: a submission through a real SOCKS5 proxy arrives") {
   down.insert(down.begin() + 1, {"--proxy", "socks5://127.0.0.1:" + std::to_string(freePort())});
   CHECK(run(down, err).first == 3);
   CHECK(w.outbox().size() == 1);
+}
+
+TEST_CASE("reporter: through SOCKS5 every connection has its own credentials and a reply fetch sends nothing") {
+  // The proxy asks for username/password as Tor does when offered it, and
+  // records what each connection came with: Tor puts streams with different
+  // credentials on different circuits.
+  World w;
+  test::TcpTap proxy("");
+  const std::string via = "socks5://127.0.0.1:" + std::to_string(proxy.port());
+  auto cmd = [&](std::vector<std::string> a) {
+    auto v = w.cmd(a);
+    v.insert(v.begin() + 1, {"--proxy", via});
+    return v;
+  };
+  std::string replyCode;
+  {
+    test::Relay relay(w.data, {"--listen", w.address});
+    REQUIRE(run(cmd({"enrol", w.code(relay.address())})).first == 0);
+    auto sent = run(cmd({"submit", "--json", w.writeJson(kJson)}));
+    REQUIRE(sent.first == 0);
+    auto at = sent.second.find("shown only once):\n");
+    REQUIRE(at != std::string::npos);
+    auto line = sent.second.substr(at + 18, sent.second.find('\n', at + 18) - at - 18);
+    replyCode = line.substr(line.find_first_not_of(' '));
+  }
+  // A report written while the relay is down waits in the outbox.
+  CHECK(run(cmd({"submit", "--no-reply", "--json", w.writeJson(kJson)})).first == 3);
+  REQUIRE(w.outbox().size() == 1);
+  test::Relay relay(w.data, {"--listen", w.address});
+  const std::size_t before = proxy.streams().size();
+  auto answers = run(cmd({"replies", replyCode}));
+  CHECK(answers.first == 0);
+  // Checking for answers sent nothing: the waiting report is still waiting…
+  CHECK(w.outbox().size() == 1);
+  CHECK(w.collect(relay).size() == 1);
+  // …and goes on its own run.
+  CHECK(run(cmd({"flush"})).first == 0);
+  CHECK(w.outbox().empty());
+
+  const auto streams = proxy.streams();
+  CHECK(streams.size() - before >= 2);  // the bundle refresh and the mailbox fetch, apart
+  std::set<std::string> users;
+  for (const auto& s : streams) {
+    CHECK((s.socksTarget == w.address || s.socksTarget == test::kDeadRelay));  // names go to the proxy unresolved
+    CHECK(s.socksUser.size() == 32);
+    users.insert(s.socksUser);
+  }
+  CHECK(users.size() == streams.size());  // never the same credentials twice
 }
 
 TEST_CASE("reporter: offline the report waits in the outbox as ciphertext and flush delivers it once") {

@@ -1,6 +1,9 @@
 // A TCP forwarder that records every byte both ways: stands in for an on-path
 // observer (an ISP, a Tor exit) in front of a relay. Listens on 127.0.0.1 on a
-// free port and forwards each connection to `target`.
+// free port and forwards each connection to `target` — or, as a SOCKS5 proxy
+// that asks for username/password as Tor does when offered it, to where each
+// client asks, recording the credentials each connection came with (what Tor
+// isolates circuits by).
 #pragma once
 
 #include <netinet/in.h>
@@ -9,7 +12,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -21,6 +26,7 @@ namespace gongyou::test {
 
 class TcpTap {
  public:
+  // An empty target: a SOCKS5 proxy.
   explicit TcpTap(std::string target) : target_(std::move(target)) {
     listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in a{};
@@ -44,7 +50,8 @@ class TcpTap {
 
   // Everything that crossed, per connection, each direction apart.
   struct Stream {
-    std::string up, down;  // client → server, server → client
+    std::string up, down;  // client → server, server → client (after SOCKS5)
+    std::string socksUser, socksTarget;  // as a SOCKS5 proxy
   };
   std::vector<Stream> streams() {
     std::lock_guard<std::mutex> l(m_);
@@ -60,22 +67,81 @@ class TcpTap {
         ::close(c);
         return;
       }
-      int s = -1;
-      try {
-        s = protocol::connectTcp(target_, std::chrono::seconds(5));
-      } catch (const std::exception&) {
-        ::close(c);
-        continue;
-      }
       std::size_t index;
       {
         std::lock_guard<std::mutex> l(m_);
         index = streams_.size();
         streams_.emplace_back();
       }
-      pumps_.emplace_back([this, c, s, index] { pump(c, s, index); });
+      pumps_.emplace_back([this, c, index] {
+        timeval tv{10, 0};  // a client that stalls mid-handshake cannot hold the tap's destructor
+        ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        std::string target = target_;
+        if (target.empty() && !socksHandshake(c, index, target)) {
+          ::close(c);
+          return;
+        }
+        int s = -1;
+        try {
+          s = protocol::connectTcp(target, std::chrono::seconds(5));
+        } catch (const std::exception&) {
+          ::close(c);
+          return;
+        }
+        if (target_.empty()) {
+          const std::uint8_t ok[] = {5, 0, 0, 1, 0, 0, 0, 0, 0, 0};
+          if (::write(c, ok, sizeof ok) != sizeof ok) {
+            ::close(c), ::close(s);
+            return;
+          }
+        }
+        pump(c, s, index);
+      });
     }
   }
+
+  static bool readAll(int fd, void* p, std::size_t n) {
+    auto* b = static_cast<std::uint8_t*>(p);
+    for (std::size_t got = 0; got < n;) {
+      ssize_t r = ::read(fd, b + got, n - got);
+      if (r <= 0) return false;
+      got += static_cast<std::size_t>(r);
+    }
+    return true;
+  }
+  // RFC 1928 with RFC 1929 username/password when offered; CONNECT by name.
+  bool socksHandshake(int c, std::size_t index, std::string& target) {
+    std::uint8_t head[2];
+    if (!readAll(c, head, 2) || head[0] != 5) return false;
+    std::vector<std::uint8_t> methods(head[1]);
+    if (!readAll(c, methods.data(), methods.size())) return false;
+    const bool userPass = std::find(methods.begin(), methods.end(), 2) != methods.end();
+    const std::uint8_t choice[] = {5, static_cast<std::uint8_t>(userPass ? 2 : 0)};
+    if (::write(c, choice, 2) != 2) return false;
+    std::string user;
+    if (userPass) {
+      std::uint8_t v[2];
+      if (!readAll(c, v, 2)) return false;
+      user.resize(v[1]);
+      std::uint8_t plen;
+      if (!readAll(c, user.data(), user.size()) || !readAll(c, &plen, 1)) return false;
+      std::string pass(plen, '\0');
+      if (!readAll(c, pass.data(), pass.size())) return false;
+      const std::uint8_t ok[] = {1, 0};
+      if (::write(c, ok, 2) != 2) return false;
+    }
+    std::uint8_t req[5];
+    if (!readAll(c, req, 5) || req[1] != 1 || req[3] != 3) return false;
+    std::string host(req[4], '\0');
+    std::uint8_t port[2];
+    if (!readAll(c, host.data(), host.size()) || !readAll(c, port, 2)) return false;
+    target = host + ":" + std::to_string(port[0] << 8 | port[1]);
+    std::lock_guard<std::mutex> l(m_);
+    streams_[index].socksUser = user;
+    streams_[index].socksTarget = target;
+    return true;
+  }
+
   // Both directions on one thread, until either side closes.
   void pump(int c, int s, std::size_t index) {
     pollfd p[2] = {{c, POLLIN, 0}, {s, POLLIN, 0}};
