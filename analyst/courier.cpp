@@ -7,6 +7,7 @@
 #include "analyst/keyring.h"
 #include "crypto/bech32.h"
 #include "protocol/batch.h"
+#include "protocol/bundle.h"
 #include "protocol/day.h"
 #include "protocol/limits.h"
 #include "storage/file.h"
@@ -95,6 +96,22 @@ std::vector<RelayOutcome> collect(const CourierKey& key, kj::AsyncIoContext& io,
     try {
       protocol::withRelay(io, {endpoint}, net, [&](proto::Relay::Client& r, const protocol::CallTimeout& bound) {
         auto col = protocol::loginCourier(r, io.waitScope, key.centreId, key.key, relayKey(endpoint), &bound);
+        // The bundle workers get from this relay: checked as they check it.
+        auto br = r.getBundleRequest();
+        br.setCentre(key.centreId);
+        KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
+          auto got = bound(br.send()).wait(io.waitScope);
+          protocol::BundleRules rules;
+          rules.today = protocol::today();
+          rules.pinnedIdentity = ByteView(key.identity.data(), key.identity.size());
+          auto check = protocol::verifyBundle(got.getBundle(), rules);
+          if (check.status == protocol::BundleStatus::Ok) {
+            o.bundleVersion = check.bundle->root().getVersion();
+            o.bundleExpires = check.bundle->root().getExpiresDay();
+          }
+        })) {
+          (void)e;  // no bundle that verifies: reported as version 0
+        }
         Bytes after;
         for (bool more = true; more;) {
           auto lr = col.listRequest();
@@ -208,6 +225,27 @@ std::vector<RelayOutcome> deliver(const CourierKey& key, ByteView outboundFile, 
     outcomes.push_back(o);
   }
   return outcomes;
+}
+
+std::vector<std::string> bundleWarnings(const std::vector<RelayOutcome>& outcomes, std::uint32_t today) {
+  std::uint64_t newest = 0;
+  for (const auto& o : outcomes)
+    if (o.error.empty()) newest = std::max(newest, o.bundleVersion);
+  std::vector<std::string> out;
+  const std::string fix = ": sign a new bundle on the analyst machine (gongyou-analyst bundle) and deliver it "
+                          "(outbound --bundle, then deliver)";
+  for (const auto& o : outcomes) {
+    if (!o.error.empty()) continue;
+    if (o.bundleVersion == 0)
+      out.push_back("warning: " + o.relay + " serves workers no valid bundle of this centre (expired?)" + fix);
+    else if (o.bundleVersion < newest)
+      out.push_back("warning: " + o.relay + " serves bundle version " + std::to_string(o.bundleVersion) +
+                    ", another relay version " + std::to_string(newest) +
+                    ": workers reaching it alone encrypt to old keys; deliver the newest bundle to every relay");
+    else if (o.bundleExpires < today + 7)
+      out.push_back("warning: " + o.relay + " serves a bundle that expires on " + protocol::isoDate(o.bundleExpires) + fix);
+  }
+  return out;
 }
 
 }  // namespace gongyou::analyst

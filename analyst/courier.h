@@ -47,7 +47,16 @@ struct RelayOutcome {
   std::string relay;
   std::size_t count = 0;  // envelopes fetched / acks deleted
   std::string error;      // empty when the relay was handled
+  // collect: the bundle the relay serves workers (0 when it serves none that
+  // verifies under the centre's identity).
+  std::uint64_t bundleVersion = 0;
+  std::uint32_t bundleExpires = 0;
 };
+
+// collect: one line per relay whose bundle is older than another relay's or
+// expires within a week — workers reaching it would encrypt to old keys or soon
+// to none. Empty when all is well.
+std::vector<std::string> bundleWarnings(const std::vector<RelayOutcome>& outcomes, std::uint32_t today);
 
 // Writes the signed batch file to `out` as envelopes arrive (one envelope in
 // memory at a time, however large the batch) and returns what happened at each

@@ -32,6 +32,9 @@ using namespace gongyou::analyst;
 namespace {
 
 constexpr int kOk = 0, kRefused = 1, kUsage = 2, kError = 3, kUnreached = 4;
+// A bundle lives a month unless --days: a relay that missed a revocation cannot
+// serve the old keys for long, so sign one every week or two (docs/centre.md).
+constexpr std::uint32_t kBundleDays = 30;
 
 const char kUsage_[] = R"(gongyou-analyst: the worker centre's tool (air-gapped machine).
 
@@ -111,7 +114,8 @@ Options:
   --passphrase-file F  Read the keyring passphrase from F's first line (scripts, tests);
                        otherwise it is asked on the terminal.
   --scrypt-work N      Keyring passphrase work factor, log2 (default 18, as age).
-  --days N             Validity of a new bundle (default 180) or analyst key (default 365).
+  --days N             Validity of a new bundle (default 30: sign one every week or two) or
+                       analyst key (default 365).
   --pow BITS           Proof of work workers' submissions need (default 23, about 1 s).
   --commit-every N     import: reports per transaction (default 8192). A crash or power
                        cut loses at most the reports since the last one; running the
@@ -170,7 +174,7 @@ std::unique_ptr<Keyring> load(const Options& o, SecretBytes& passOut) {
 }
 
 void writeBundle(const Options& o, Keyring& k) {
-  Bytes bundle = makeBundle(k, protocol::today(), o.days ? o.days : 180);
+  Bytes bundle = makeBundle(k, protocol::today(), o.days ? o.days : kBundleDays);
   storage::writeFileAtomic(o.dir + "/centre.bundle", bundle);
   std::cout << "signed bundle version " << k.bundleVersion << " -> " << o.dir << "/centre.bundle\n";
 }
@@ -234,7 +238,10 @@ int courierCommand(Options& o) {
                                   : "not reached (" + r.error + ")")
               << "\n";
   }
-  if (o.command == "collect") std::cout << "batch written to " << o.out << "\n";
+  if (o.command == "collect") {
+    std::cout << "batch written to " << o.out << "\n";
+    for (const auto& w : bundleWarnings(outcomes, protocol::today())) std::cerr << w << "\n";
+  }
   return allReached ? kOk : kUnreached;
 }
 

@@ -170,6 +170,14 @@ TEST_CASE("analyst flow: collect and import and answer and acknowledge across tw
   auto after = c.courier({"collect", "--out", c.tmp / "b2"});
   CHECK_THAT(after.second, Catch::Contains(r1.address() + ": 0 envelopes"));
   CHECK_THAT(after.second, Catch::Contains(r2.address() + ": 0 envelopes"));
+
+  // A new bundle that reached one relay only: the courier says which one lags.
+  REQUIRE(c.analyst({"bundle"}).first == 0);
+  REQUIRE(run({test::kRelayBin, "add-centre", "--data", data[0], c.dir + "/centre.bundle"}).first == 0);
+  CHECK(c.courier({"collect", "--out", c.tmp / "b3"}, err).first == 0);
+  const std::string warned = slurp(err);
+  CHECK_THAT(warned, Catch::Contains("warning: " + r2.address() + " serves bundle version 1, another relay version 2"));
+  CHECK(warned.find("warning: " + r1.address()) == std::string::npos);
 }
 
 // A power cut on the analyst machine, played as kill -9 at random points of an

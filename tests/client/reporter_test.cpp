@@ -238,6 +238,37 @@ TEST_CASE("reporter: later runs refresh the bundle and every text report has one
   for (auto& e : envs) CHECK(openEnvelope(w.centre, e).report().getCategories().size() == 1);
 }
 
+TEST_CASE("reporter: two relays holding different bundle versions and the worker uses the newest") {
+  // After the centre replaced its analyst key (add-analyst, revoke), relay B got
+  // the new bundle and relay A kept the old one. A is first everywhere.
+  World w;
+  test::TempDir tmpB;
+  const std::string dataB = tmpB / "relay";
+  const std::string addressB = test::freeAddress();
+  w.centre.relays.push_back({addressB, test::relayKey(dataB)});
+  w.centre.version = 2;  // v1 went to A alone in World(); v2 (both relays listed) goes everywhere first
+  REQUIRE(test::addCentre(w.data, w.centre, w.tmp) == 0);
+  REQUIRE(test::addCentre(dataB, w.centre, tmpB) == 0);
+  const age::X25519Identity revoked = std::move(w.centre.analyst);
+  w.centre.analyst = age::X25519Identity::generate();
+  w.centre.version = 3;
+  REQUIRE(test::addCentre(dataB, w.centre, tmpB) == 0);  // only B has it
+
+  test::Relay a(w.data, {"--listen", w.address}), b(dataB, {"--listen", addressB});
+  REQUIRE(run(w.cmd({"enrol", w.code(a.address())})).first == 0);
+  CHECK_THAT(run(w.cmd({"status"})).second, Catch::Contains("key version 3"));
+  REQUIRE(run(w.cmd({"submit", "--no-reply", "--json", w.writeJson(kJson)})).first == 0);
+  auto envs = w.collect(a);  // it went to A, the first relay: encrypted to the new key only
+  REQUIRE(envs.size() == 1);
+  io::MemorySource src(envs[0]);
+  io::VectorSink out;
+  CHECK(age::decrypt(src, {&revoked}, out) == age::Status::NoMatch);
+  CHECK(openEnvelope(w.centre, envs[0]).report().getEmployer().getName() == "Huaqiang Electronics");
+  // A later run does not go back to A's version either.
+  REQUIRE(run(w.cmd({"flush"})).first == 0);
+  CHECK_THAT(run(w.cmd({"status"})).second, Catch::Contains("key version 3"));
+}
+
 TEST_CASE("reporter: fails over across relays and says which ones failed when none answers") {
   World w;
   test::Relay relay(w.data, {"--listen", w.address});
