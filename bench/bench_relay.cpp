@@ -12,6 +12,10 @@
 // relay's peak RSS is read from /proc. Last, reports with evidence: 16 MiB
 // envelopes uploaded in 1 MiB chunks (Relay.beginUpload), next to the same bytes
 // sent as sixteen 1 MiB submissions, with the relay's heap while they arrive.
+// Then the transports side by side on one relay: raw Cap'n Proto over TCP,
+// the same RPC over WebSocket, and over wss:// through a real nginx terminating
+// TLS (the deployment docs/relay.md gives), so the cost of looking like a web
+// site is measured against the raw protocol in the same run.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -38,9 +42,13 @@
 #include "protocol/day.h"
 #include "protocol/relay_calls.h"
 #include "support/proc_status.h"
+#include "support/tls_front_config.h"
+
+#include <boost/asio.hpp>
 
 using namespace gongyou;
 using Clock = std::chrono::steady_clock;
+namespace asio = boost::asio;
 
 namespace {
 
@@ -61,7 +69,8 @@ struct Child {
   }
 };
 
-std::unique_ptr<Child> spawn(std::vector<std::string> argv) {
+// `quiet`: the child's standard error goes nowhere (openssl's chatter).
+std::unique_ptr<Child> spawn(std::vector<std::string> argv, bool quiet = false) {
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error("pipe");
   auto c = std::make_unique<Child>();
@@ -70,6 +79,10 @@ std::unique_ptr<Child> spawn(std::vector<std::string> argv) {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     ::dup2(fds[1], 1);
     ::close(fds[0]);
+    if (quiet) {
+      int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 2);
+    }
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
@@ -81,8 +94,8 @@ std::unique_ptr<Child> spawn(std::vector<std::string> argv) {
   return c;
 }
 
-int runToEnd(std::vector<std::string> argv) {
-  auto c = spawn(std::move(argv));
+int runToEnd(std::vector<std::string> argv, bool quiet = false) {
+  auto c = spawn(std::move(argv), quiet);
   int st = 0;
   ::waitpid(c->pid, &st, 0);
   c->pid = -1;
@@ -112,9 +125,10 @@ Bytes benchBundle() {
 }
 
 struct Relay {
-  std::string dir, address;
+  std::string dir, address, webSocket;
   std::unique_ptr<Child> proc;
-  Relay(const std::string& bin, const std::string& base, bool commitEach, const std::string& name = "") {
+  Relay(const std::string& bin, const std::string& base, bool commitEach, const std::string& name = "",
+        std::vector<std::string> extra = {}) {
     dir = base + "/" + (!name.empty() ? name : commitEach ? "each" : "group");
     ::mkdir(dir.c_str(), 0700);
     std::string bundle = base + "/bundle";
@@ -126,10 +140,12 @@ struct Relay {
     std::vector<std::string> argv{bin, "serve", "--data", dir, "--listen", "127.0.0.1:0", "--metrics", "off",
                                   "--pow-surge-rate", "off"};
     if (commitEach) argv.push_back("--commit-each");
+    argv.insert(argv.end(), extra.begin(), extra.end());
     proc = spawn(argv);
     for (std::string l; (l = proc->readLine()) != "ready";) {
       if (l.empty()) throw std::runtime_error("relay did not start");
       if (l.rfind("listening ", 0) == 0) address = l.substr(10);
+      if (l.rfind("websocket ", 0) == 0) webSocket = l.substr(10);
     }
   }
   // A field of /proc/PID/status in MiB (VmHWM: peak RSS; RssAnon: heap; RssFile:
@@ -157,14 +173,14 @@ struct Result {
 // One thread: `conns` connections; each keeps one submission in flight (closed
 // loop) until `end`, or, when interval > 0, the thread issues one submission
 // every `interval` round-robin over its connections (open loop, paced).
-Result drive(const std::string& address, int conns, Clock::time_point end, std::size_t size,
-             std::chrono::microseconds interval) {
+Result drive(const std::string& address, const protocol::Net& net, int conns, Clock::time_point end,
+             std::size_t size, std::chrono::microseconds interval) {
   auto io = kj::setupAsyncIo();
   std::vector<std::unique_ptr<protocol::RelayConnection>> cs;
   std::vector<Bytes> challenges;
   Bytes env = envelope(size);
   for (int i = 0; i < conns; ++i) {
-    cs.push_back(std::make_unique<protocol::RelayConnection>(io, address));
+    cs.push_back(std::make_unique<protocol::RelayConnection>(io, address, net));
     auto req = cs.back()->relay().powChallengeRequest();
     req.setCentre(kCentre);
     auto resp = req.send().wait(io.waitScope);
@@ -228,7 +244,7 @@ struct Row {
 };
 
 Row load(const std::string& address, int clients, double seconds, std::size_t size,
-         std::chrono::microseconds interval = std::chrono::microseconds(0)) {
+         std::chrono::microseconds interval = std::chrono::microseconds(0), const protocol::Net& net = {}) {
   const int threads = clients >= 8 ? 2 : 1;
   auto start = Clock::now();
   auto end = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
@@ -236,7 +252,7 @@ Row load(const std::string& address, int clients, double seconds, std::size_t si
   std::vector<std::thread> ts;
   for (int t = 0; t < threads; ++t)
     ts.emplace_back([&, t] {
-      results[t] = drive(address, clients / threads, end, size, interval * threads);
+      results[t] = drive(address, net, clients / threads, end, size, interval * threads);
     });
   for (auto& t : ts) t.join();
   double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
@@ -339,6 +355,75 @@ int main(int argc, char** argv) {
     std::printf("  %-44s %8.0f ms  %6.0f MB/s\n", "sixteen 1 MiB submits", perSixteen,
                 16.0 * 1.048576 / perSixteen * 1e3);
     std::printf("  relay heap (RssAnon) peak during these: %.1f MiB\n", uploadHeap.load());
+  }
+
+  // The transports, on one relay, one after the other.
+  {
+    Relay relay(bin, base, false, "transports", {"--listen-websocket", "127.0.0.1:0"});
+    const std::string prefix = std::string(base) + "/nginx";
+    ::mkdir(prefix.c_str(), 0700);
+    test::TestCaFiles ca;
+    bool tls = ::access("/usr/sbin/nginx", X_OK) == 0;
+    for (auto& cmd : test::testCaCommands(base, "localhost", ca))
+      if (tls) tls = runToEnd(cmd, true) == 0;
+    std::unique_ptr<Child> nginx;
+    unsigned short port = 0;
+    if (tls) {
+      {  // a free port for nginx
+        asio::io_context ctx;
+        asio::ip::tcp::acceptor a(ctx, {asio::ip::make_address("127.0.0.1"), 0});
+        port = a.local_endpoint().port();
+      }
+      const std::string upstream = relay.webSocket.substr(5, relay.webSocket.rfind('/') - 5);
+      std::ofstream(prefix + "/nginx.conf") << test::nginxConfig(prefix, port, ca, upstream, "/gongyou");
+      nginx = spawn(test::nginxCommand(prefix), true);
+      // Ready when it accepts a connection: it prints nothing.
+      for (int i = 0; i < 500; ++i) {
+        try {
+          ::close(protocol::connectTcp("127.0.0.1:" + std::to_string(port), std::chrono::seconds(1)));
+          break;
+        } catch (const std::exception&) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+      }
+    }
+    protocol::Net wssNet;
+    wssNet.caFile = ca.ca;
+    struct Way {
+      const char* name;
+      std::string address;
+      protocol::Net net;
+    };
+    std::vector<Way> ways{{"raw TCP", relay.address, {}}, {"WebSocket", relay.webSocket, {}}};
+    if (tls) ways.push_back({"wss:// via nginx (TLS)", "wss://localhost:" + std::to_string(port) + "/gongyou", wssNet});
+    std::printf("transports, group commit, %zu-byte envelopes (each against raw TCP at the same clients):\n", size);
+    std::printf("%-24s %8s %12s %9s %9s %9s\n", "transport", "clients", "submits/s", "p50 ms", "p99 ms", "of raw");
+    for (int clients : {1, 8, 64}) {
+      double raw = 0;
+      for (const auto& w : ways) {
+        Row r = load(w.address, clients, seconds, size, std::chrono::microseconds(0), w.net);
+        if (raw == 0) raw = r.perSec;
+        std::printf("%-24s %8d %12.0f %9.2f %9.2f %8.0f%%\n", w.name, clients, r.perSec, r.p50, r.p99,
+                    100.0 * r.perSec / raw);
+        std::fflush(stdout);
+      }
+    }
+    // A new connection each: what a worker's run pays before its first call.
+    for (const auto& w : ways) {
+      auto io = kj::setupAsyncIo();
+      int n = 0;
+      auto t = Clock::now();
+      while (n < 20 || std::chrono::duration<double>(Clock::now() - t).count() < 1.0) {
+        protocol::RelayConnection c(io, w.address, w.net);
+        auto req = c.relay().powChallengeRequest();
+        req.setCentre(kCentre);
+        req.send().wait(io.waitScope);
+        ++n;
+      }
+      std::printf("  connect and first answer, %-24s %7.2f ms\n", w.name,
+                  std::chrono::duration<double, std::milli>(Clock::now() - t).count() / n);
+    }
+    if (!tls) std::printf("  (no nginx or openssl here: the TLS front is not measured)\n");
   }
 
   // Proof of work, client side: what a worker's machine pays per submission.

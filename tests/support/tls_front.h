@@ -15,27 +15,19 @@
 #include <thread>
 
 #include "protocol/connection.h"
+#include "storage/file.h"
 #include "support/process.h"
+#include "support/tls_front_config.h"
 #include "support/tempdir.h"
 
 namespace gongyou::test {
 
 // ca.pem (what clients trust with --ca-file), and server.pem / server.key for
 // `host`, signed by it; in `dir`.
-struct TestCa {
-  std::string ca, cert, key;
-};
+using TestCa = TestCaFiles;
 inline TestCa makeTestCa(const std::string& dir, const std::string& host = "localhost") {
-  TestCa c{dir + "/ca.pem", dir + "/server.pem", dir + "/server.key"};
-  const std::string openssl = "/usr/bin/openssl";
-  auto ok = [](std::pair<int, std::string> r) { REQUIRE(r.first == 0); };
-  ok(run({openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-          dir + "/ca.key", "-out", c.ca, "-days", "2", "-subj", "/CN=Test Root CA"}, "/dev/null"));
-  ok(run({openssl, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", c.key, "-out",
-          dir + "/server.csr", "-subj", "/CN=" + host}, "/dev/null"));
-  std::ofstream(dir + "/san.ext") << "subjectAltName=DNS:" << host << "\n";
-  ok(run({openssl, "x509", "-req", "-in", dir + "/server.csr", "-CA", c.ca, "-CAkey", dir + "/ca.key",
-          "-CAcreateserial", "-out", c.cert, "-days", "2", "-extfile", dir + "/san.ext"}, "/dev/null"));
+  TestCa c;
+  for (auto& argv : testCaCommands(dir, host, c)) REQUIRE(run(argv, "/dev/null").first == 0);
   return c;
 }
 
@@ -48,22 +40,8 @@ class TlsFront {
       : port_(port) {
     const std::string prefix = tmp / "nginx";
     storage::makeDirs(prefix);
-    const std::string conf = prefix + "/nginx.conf";
-    std::ofstream(conf) << "daemon off;\nmaster_process off;\npid " << prefix << "/nginx.pid;\nerror_log " << prefix
-                        << "/error.log warn;\nevents { worker_connections 256; }\nhttp {\n  access_log off;\n"
-                        << "  client_body_temp_path " << prefix << "/body;\n  proxy_temp_path " << prefix << "/proxy;\n"
-                        << "  fastcgi_temp_path " << prefix << "/fastcgi;\n  uwsgi_temp_path " << prefix << "/uwsgi;\n"
-                        << "  scgi_temp_path " << prefix << "/scgi;\n"
-                        << "  server {\n    listen 127.0.0.1:" << port << " ssl;\n    server_name localhost;\n"
-                        << "    ssl_certificate " << ca.cert << ";\n    ssl_certificate_key " << ca.key << ";\n"
-                        << "    ssl_protocols TLSv1.2 TLSv1.3;\n"
-                        << "    location = " << path << " {\n      proxy_pass http://" << upstream << ";\n"
-                        << "      proxy_http_version 1.1;\n      proxy_set_header Upgrade $http_upgrade;\n"
-                        << "      proxy_set_header Connection \"upgrade\";\n      proxy_read_timeout 300s;\n"
-                        << "    }\n    location / { return 404; }\n  }\n}\n";
-    proc_ = std::make_unique<Process>(
-        std::vector<std::string>{"/usr/sbin/nginx", "-p", prefix, "-e", prefix + "/error.log", "-c", conf},
-        prefix + "/stderr");
+    std::ofstream(prefix + "/nginx.conf") << nginxConfig(prefix, port, ca, upstream, path);
+    proc_ = std::make_unique<Process>(nginxCommand(prefix), prefix + "/stderr");
     // Ready when it accepts a connection (nginx prints nothing when it is).
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     for (;;) {
