@@ -40,7 +40,7 @@ TEST_CASE("wss: reporter and courier through a real nginx TLS front show an obse
   test::Relay relay(data, {"--listen-websocket", "127.0.0.1:0"});
   const std::string wsHostPort = relay.webSocket().substr(5, relay.webSocket().rfind('/') - 5);
   auto ca = test::makeTestCa(c.tmp.path());
-  test::TlsFront nginx(c.tmp, ca, wsHostPort, "/gongyou", portOf(test::freeAddress()));
+  test::TlsFront nginx(c.tmp, ca, wsHostPort, "/gongyou", test::freePort());
   test::TcpTap tap("127.0.0.1:" + std::to_string(nginx.port()));
   const std::string address = "wss://localhost:" + std::to_string(tap.port()) + "/gongyou";
 

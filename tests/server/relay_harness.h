@@ -89,9 +89,8 @@ inline crypto::SignPublicKey relayKey(const std::string& dataDir) {
   return *k;
 }
 
-// "127.0.0.1:PORT" with a port free now: for a relay a bundle must name before
-// it starts (the bundle lists each relay's address with its key).
-inline std::string freeAddress() {
+// A port on 127.0.0.1 free now.
+inline unsigned short freePort() {
   int s = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -100,8 +99,12 @@ inline std::string freeAddress() {
   socklen_t len = sizeof a;
   ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
   ::close(s);
-  return "127.0.0.1:" + std::to_string(ntohs(a.sin_port));
+  return ntohs(a.sin_port);
 }
+
+// "127.0.0.1:PORT" with a port free now: for a relay a bundle must name before
+// it starts (the bundle lists each relay's address with its key).
+inline std::string freeAddress() { return "127.0.0.1:" + std::to_string(freePort()); }
 
 // A key no relay holds: for relays that are never there.
 inline crypto::SignPublicKey strangerRelayKey() { return crypto::SigningKey::generate().publicKey(); }
