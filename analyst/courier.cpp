@@ -87,12 +87,13 @@ void addEnvelope(protocol::BatchWriter& batch, const std::string& relay, capnp::
 }  // namespace
 
 std::vector<RelayOutcome> collect(const CourierKey& key, kj::AsyncIoContext& io, const protocol::Net& net,
-                                  gongyou::io::Sink& out, const Progress& progress) {
+                                  gongyou::io::Sink& out, const Progress& progress, const CollectLimits& limits) {
   std::vector<RelayOutcome> outcomes;
   protocol::BatchWriter batch(proto::BatchKind::COLLECTED, key.centreId, protocol::today(), out);
   for (const auto& endpoint : key.relays) {
     const std::string& relay = endpoint.address;
-    RelayOutcome o{relay, 0, {}};
+    RelayOutcome o;
+    o.relay = relay;
     try {
       protocol::withRelay(io, {endpoint}, net, [&](proto::Relay::Client& r, const protocol::CallTimeout& bound) {
         auto col = protocol::loginCourier(r, io.waitScope, key.centreId, key.key, relayKey(endpoint), &bound);
@@ -112,8 +113,25 @@ std::vector<RelayOutcome> collect(const CourierKey& key, kj::AsyncIoContext& io,
         })) {
           (void)e;  // no bundle that verifies: reported as version 0
         }
+        // A relay is hostile until checked: ids must rise strictly (no endless
+        // or repeating list), each envelope must be what was listed and asked
+        // for, and a run takes at most the caps from one relay. An item that
+        // fails is set aside and the rest goes on; the batch stays importable.
         Bytes after;
-        for (bool more = true; more;) {
+        std::uint64_t bytes = 0;
+        auto stop = [&](const std::string& why) { o.stopped = why; };
+        auto atCap = [&] {
+          if (o.count < limits.envelopes && bytes < limits.bytes) return false;
+          stop("stopped at the cap for one run (" + std::to_string(limits.envelopes) + " envelopes or " +
+               std::to_string(limits.bytes >> 20) + " MiB): collect again once this batch is imported and acknowledged");
+          return true;
+        };
+        auto take = [&](capnp::Data::Reader id, std::uint32_t day, capnp::Data::Reader data) {
+          addEnvelope(batch, relay, id, day, data);
+          ++o.count;
+          bytes += data.size();
+        };
+        for (bool more = true; more && o.stopped.empty() && !atCap();) {
           auto lr = col.listRequest();
           lr.setAfter(kj::arrayPtr(after.data(), after.size()));
           lr.setLimit(protocol::kMaxListLimit);
@@ -121,42 +139,80 @@ std::vector<RelayOutcome> collect(const CourierKey& key, kj::AsyncIoContext& io,
           more = listed.getMore();
           auto entries = listed.getEntries();
           if (entries.size() == 0) break;
-          after.assign(entries[entries.size() - 1].getId().begin(), entries[entries.size() - 1].getId().end());
-          // Fetch in pieces; a truncated answer is asked again from where it stopped.
-          // An envelope too large for one answer (attachments) is read in ranges.
-          std::vector<Bytes> ids;
+          if (entries.size() > protocol::kMaxListLimit) {
+            stop("listed more entries than asked: stopped");
+            break;
+          }
+          // Only entries that are well-formed and rise strictly after the last.
+          struct Listed {
+            Bytes id;
+            std::uint32_t day, size;
+          };
+          std::vector<Listed> wanted;
           for (auto e : entries) {
-            if (e.getSize() <= protocol::kMaxFetchBytes) {
-              ids.emplace_back(e.getId().begin(), e.getId().end());
+            Bytes id(e.getId().begin(), e.getId().end());
+            if (id.size() != protocol::kInboxIdSize || !(after < id)) {
+              stop("listed ids out of order: stopped");
+              break;
+            }
+            after = id;
+            if (e.getSize() == 0 || e.getSize() > protocol::kMaxEnvelopeBytes) {
+              ++o.setAside;
               continue;
             }
-            if (e.getSize() > protocol::kMaxEnvelopeBytes) continue;  // no relay of ours stores one
+            wanted.push_back({std::move(id), e.getDay(), e.getSize()});
+          }
+          // Fetch in pieces; a truncated answer is asked again from where it stopped.
+          // An envelope too large for one answer (attachments) is read in ranges.
+          std::vector<const Listed*> small;
+          for (const auto& e : wanted) {
+            if (atCap()) break;
+            if (e.size <= protocol::kMaxFetchBytes) {
+              small.push_back(&e);
+              continue;
+            }
             Bytes data;
-            data.reserve(e.getSize());
-            while (data.size() < e.getSize()) {
+            data.reserve(e.size);
+            bool bad = false;
+            while (!bad && data.size() < e.size) {
               auto rr = col.readRequest();
-              rr.setId(e.getId());
+              rr.setId(kj::arrayPtr(e.id.data(), e.id.size()));
               rr.setOffset(data.size());
-              rr.setLength(static_cast<std::uint32_t>(protocol::kMaxFetchBytes));
+              const auto length = static_cast<std::uint32_t>(std::min<std::size_t>(protocol::kMaxFetchBytes, e.size - data.size()));
+              rr.setLength(length);
               auto response = bound(rr.send()).wait(io.waitScope);  // owns what getData() points into
               auto got = response.getData();
-              if (got.size() == 0) throw std::runtime_error(relay + ": envelope shorter than listed");
-              data.insert(data.end(), got.begin(), got.end());
+              bad = got.size() == 0 || got.size() > length;  // short of what was listed, or more than asked
+              if (!bad) data.insert(data.end(), got.begin(), got.end());
             }
-            addEnvelope(batch, relay, e.getId(), e.getDay(), kj::arrayPtr(data.data(), data.size()));
-            ++o.count;
+            if (bad) {
+              ++o.setAside;
+              continue;
+            }
+            take(kj::arrayPtr(e.id.data(), e.id.size()), e.day, kj::arrayPtr(data.data(), data.size()));
           }
-          for (std::size_t i = 0; i < ids.size();) {
+          for (std::size_t i = 0; i < small.size() && !atCap();) {
             auto fr = col.fetchRequest();
-            const auto n = static_cast<unsigned>(std::min(protocol::kMaxFetchIds, ids.size() - i));
+            const auto n = static_cast<unsigned>(std::min(protocol::kMaxFetchIds, small.size() - i));
             auto list = fr.initIds(n);
-            for (unsigned k = 0; k < n; ++k) list.set(k, kj::arrayPtr(ids[i + k].data(), ids[i + k].size()));
+            for (unsigned k = 0; k < n; ++k) list.set(k, kj::arrayPtr(small[i + k]->id.data(), small[i + k]->id.size()));
             auto got = bound(fr.send()).wait(io.waitScope);
-            for (auto env : got.getEnvelopes()) addEnvelope(batch, relay, env.getId(), env.getDay(), env.getData());
-            const std::size_t answered = got.getEnvelopes().size();
-            o.count += answered;
+            // Answers come in the order asked, unknown ids left out: each must be
+            // one of the asked ids not yet answered, and no longer than listed.
+            std::size_t next = i;
+            for (auto env : got.getEnvelopes()) {
+              const Bytes id(env.getId().begin(), env.getId().end());
+              while (next < i + n && small[next]->id != id) ++next;
+              if (next == i + n) {
+                ++o.setAside;
+                break;
+              }
+              if (env.getData().size() == small[next]->size) take(env.getId(), small[next]->day, env.getData());
+              else ++o.setAside;
+              ++next;
+            }
             // Unknown ids are left out without `truncated`: move past all asked.
-            i += got.getTruncated() ? std::max<std::size_t>(answered, 1) : n;
+            i += got.getTruncated() ? std::max<std::size_t>(next - i, 1) : n;
           }
           if (progress) progress(relay + ": " + std::to_string(o.count) + " envelopes");
         }
@@ -182,7 +238,8 @@ std::vector<RelayOutcome> deliver(const CourierKey& key, ByteView outboundFile, 
   std::vector<RelayOutcome> outcomes;
   for (const auto& endpoint : key.relays) {
     const std::string& relay = endpoint.address;
-    RelayOutcome o{relay, 0, {}};
+    RelayOutcome o;
+    o.relay = relay;
     try {
       protocol::withRelay(io, {endpoint}, net, [&](proto::Relay::Client& r, const protocol::CallTimeout& bound) {
         // The bundle first, and without logging in: it may name a new courier

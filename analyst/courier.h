@@ -51,6 +51,18 @@ struct RelayOutcome {
   // verifies under the centre's identity).
   std::uint64_t bundleVersion = 0;
   std::uint32_t bundleExpires = 0;
+  // collect: items the relay sent that were not what was listed or asked for
+  // (set aside: not in the batch), and why the relay was left early, if it was.
+  std::size_t setAside = 0;
+  std::string stopped;
+};
+
+// What one collect run takes from one relay at most: a hostile relay listing
+// without end cannot fill the courier's disk. A real backlog beyond it comes on
+// the next run, after the import's acknowledgements have emptied the inbox.
+struct CollectLimits {
+  std::size_t envelopes = 100000;
+  std::uint64_t bytes = std::uint64_t{4} << 30;
 };
 
 // collect: one line per relay whose bundle is older than another relay's or
@@ -63,7 +75,7 @@ std::vector<std::string> bundleWarnings(const std::vector<RelayOutcome>& outcome
 // relay. A relay that cannot be reached is reported, not fatal: its envelopes
 // wait for the next run.
 std::vector<RelayOutcome> collect(const CourierKey& key, kj::AsyncIoContext& io, const protocol::Net& net,
-                                  gongyou::io::Sink& out, const Progress& progress);
+                                  gongyou::io::Sink& out, const Progress& progress, const CollectLimits& limits = {});
 
 // Throws BatchRefused if the outbound file does not verify. Per relay:
 // deletes acknowledged envelopes, files replies, publishes a newer bundle.

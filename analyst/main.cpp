@@ -235,8 +235,10 @@ int courierCommand(Options& o) {
     if (!r.error.empty()) allReached = false;
     std::cout << r.relay << ": "
               << (r.error.empty() ? std::to_string(r.count) + (o.command == "collect" ? " envelopes" : " deleted")
-                                  : "not reached (" + r.error + ")")
-              << "\n";
+                                  : "not reached (" + r.error + ")");
+    if (r.setAside) std::cout << ", " << r.setAside << " set aside (not what the relay listed or was asked for)";
+    if (!r.stopped.empty()) std::cout << "; " << r.stopped;
+    std::cout << "\n";
   }
   if (o.command == "collect") {
     std::cout << "batch written to " << o.out << "\n";
