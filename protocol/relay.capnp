@@ -31,16 +31,18 @@ interface Relay {
   powChallenge @1 (centre :Text) -> (challenge :Data, difficulty :UInt8);
   # A fresh challenge for a submission stamp and the difficulty the centre's
   # bundle asks for, or more while the relay is under load (the difficulty is
-  # written into the challenge and covered by its tag). Challenges are stateless
-  # (day || difficulty || random || relay tag) and stay valid for the day they
-  # were issued and the next.
+  # written into the challenge and covered by its tag): day || difficulty ||
+  # random || relay tag. A challenge is open for one use and a few minutes
+  # (--challenge-lifetime, default 600 s), in the relay's memory only; a stamp
+  # must meet the difficulty in force when it arrives, which may have risen
+  # since ("does not meet the difficulty asked": ask for a new challenge).
 
   submit @2 (centre :Text, envelope :Data, stamp :Stamp) -> (receipt :Receipt);
   # Stores one age-encrypted envelope for the centre. Answers only once the
   # envelope is durable on disk (fsync'ed in a group commit). Refused: unknown
   # centre, envelope empty or above the submit cap (1 MiB; larger ones use
   # beginUpload), not an age file, a stamp that does not verify, or a stamp
-  # already used.
+  # on a challenge already used or expired.
 
   fetchReplies @3 (mailbox :Data) -> (replies :List(Data), days :List(UInt32));
   # Encrypted replies the centre filed under a 32-byte mailbox id. The id is
@@ -54,7 +56,7 @@ interface Relay {
   # ---- centre surface: the courier machine ----
 
   loginChallenge @4 () -> (challenge :Data);
-  # A fresh challenge for `login`; usable once, valid today and tomorrow.
+  # A fresh challenge for `login`; usable once, open for the challenge lifetime.
 
   login @5 (centre :Text, challenge :Data, signature :Data) -> (collector :Collector);
   # `signature`: Ed25519 by the courier key named in the centre's pinned bundle,

@@ -25,8 +25,10 @@ constexpr std::size_t kUploadWindow = 4;
 
 }  // namespace
 
-SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, const std::string& centre,
-                             ByteView envelope, const CallTimeout* timeout, const UploadProgress& progress) {
+namespace {
+
+SubmitReceipt submitOnce(proto::Relay::Client& relay, kj::WaitScope& ws, const std::string& centre, ByteView envelope,
+                         const CallTimeout* timeout, const UploadProgress& progress) {
   auto creq = relay.powChallengeRequest();
   creq.setCentre(centre);
   auto ch = waitBounded(creq.send(), ws, timeout);
@@ -75,6 +77,31 @@ SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, con
   }
   while (!inFlight.empty()) oldest();
   return readReceipt(waitBounded(upload.finishRequest().send(), ws, timeout).getReceipt(), in.envelopeHash);
+}
+
+// The relay's refusals that a fresh challenge answers: its challenge expired or
+// was forgotten (a restart), or a surge raised the price while we worked.
+bool challengeStale(const kj::Exception& e) {
+  const std::string_view d = e.getDescription().cStr();
+  return d.find("stamp: challenge unknown, used or expired") != std::string_view::npos ||
+         d.find("stamp: proof of work does not meet the difficulty asked") != std::string_view::npos;
+}
+
+}  // namespace
+
+SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, const std::string& centre,
+                             ByteView envelope, const CallTimeout* timeout, const UploadProgress& progress) {
+  KJ_IF_MAYBE(receipt, [&]() -> kj::Maybe<SubmitReceipt> {
+    try {
+      return submitOnce(relay, ws, centre, envelope, timeout, progress);
+    } catch (const kj::Exception& e) {
+      if (!challengeStale(e)) throw;
+      return nullptr;
+    }
+  }()) {
+    return *receipt;
+  }
+  return submitOnce(relay, ws, centre, envelope, timeout, progress);  // once more, on a new challenge
 }
 
 Bytes loginMessage(ByteView challenge, const crypto::SignPublicKey& relayKey, std::string_view centre) {

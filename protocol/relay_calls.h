@@ -39,7 +39,9 @@ struct CallTimeout {
 };
 
 // Asks for a challenge, solves the centre's proof of work, submits: in one
-// message up to kMaxSubmitBytes, above that as an upload in 1 MiB chunks. Throws
+// message up to kMaxSubmitBytes, above that as an upload in 1 MiB chunks. A
+// refusal saying the challenge went stale (expired, forgotten by a restart, or
+// outpriced by a surge while we worked) is answered once with a new challenge. Throws
 // std::runtime_error if the relay demands a difficulty above the cap.
 // `progress`, if given, hears (bytes acknowledged, total) after each uploaded
 // chunk of a large envelope (a 24 MB upload over Tor takes minutes).

@@ -39,4 +39,37 @@ std::optional<Challenge> checkChallenge(const Secret<32>& key, ChallengeKind kin
   return Challenge{day, challenge.data()[4]};
 }
 
+void ChallengeBook::expire(Clock::time_point now) {
+  while (!order_.empty() && (now - order_.front().first > lifetime_ || order_.size() > capacity_ * 2 ||
+                             issued_.size() > capacity_)) {
+    auto it = issued_.find(order_.front().second);
+    if (it != issued_.end() && it->second == order_.front().first) issued_.erase(it);
+    order_.pop_front();
+  }
+}
+
+Bytes ChallengeBook::issue(ChallengeKind kind, std::uint32_t today, std::uint8_t difficulty, Clock::time_point now) {
+  Bytes c = issueChallenge(key_, kind, today, difficulty);
+  std::string k(reinterpret_cast<const char*>(c.data()), c.size());
+  issued_[k] = now;
+  order_.emplace_back(now, std::move(k));
+  expire(now);
+  return c;
+}
+
+std::optional<Challenge> ChallengeBook::check(ChallengeKind kind, ByteView challenge, std::uint32_t today,
+                                              Clock::time_point now) {
+  expire(now);
+  auto ours = checkChallenge(key_, kind, challenge, today);
+  if (!ours) return std::nullopt;
+  auto it = issued_.find(std::string(reinterpret_cast<const char*>(challenge.data()), challenge.size()));
+  if (it == issued_.end() || now - it->second > lifetime_) return std::nullopt;
+  return ours;
+}
+
+bool ChallengeBook::spend(ByteView challenge, Clock::time_point now) {
+  expire(now);
+  return issued_.erase(std::string(reinterpret_cast<const char*>(challenge.data()), challenge.size())) == 1;
+}
+
 }  // namespace gongyou::server

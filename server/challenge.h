@@ -6,14 +6,21 @@
 // tag, so the relay checks each stamp against what it asked for, with no table,
 // and a client cannot talk a challenge down. Login challenges carry 0.
 //
-// The relay keeps no table of issued challenges (nothing to fill with a flood,
-// nothing lost on restart); it recognises its own by the tag. A challenge is
-// accepted on the day it was issued and the next. Single use is enforced by the
-// replay cache in the store, keyed by day so it can expire.
+// A challenge carries no time finer than its day, so that a stamp kept with its
+// envelope (on a relay's disk, in a courier's batch) says nothing of when it
+// arrived. What makes it short-lived and single-use is the ChallengeBook below:
+// the relay's memory of the challenges it issued and not yet seen spent, each
+// for a few minutes. Nothing of it is ever written to disk, so the store holds no
+// trace of stamps or logins, and a restart simply forgets every open challenge
+// (clients ask again).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <deque>
 #include <optional>
+#include <string>
+#include <unordered_map>
 
 #include "crypto/bytes.h"
 #include "crypto/secret.h"
@@ -35,5 +42,34 @@ struct Challenge {
 // not stale.
 std::optional<Challenge> checkChallenge(const Secret<32>& key, ChallengeKind kind, ByteView challenge,
                                         std::uint32_t today);
+
+// Open challenges, in memory, on the RPC thread only. A challenge is accepted
+// once, within `lifetime` of its issue; spending one forgets it. At `capacity`
+// open challenges the oldest is forgotten for a new one: a flood of challenge
+// requests costs the flooder a round trip each and bounds the relay's memory
+// (about 64 bytes each); honest workers' challenges survive it unless it issues
+// `capacity` of them while a worker computes its proof of work.
+class ChallengeBook {
+ public:
+  using Clock = std::chrono::steady_clock;
+  ChallengeBook(const Secret<32>& key, Clock::duration lifetime, std::size_t capacity = 1 << 16)
+      : key_(key), lifetime_(lifetime), capacity_(capacity) {}
+
+  Bytes issue(ChallengeKind kind, std::uint32_t today, std::uint8_t difficulty, Clock::time_point now);
+  // The challenge's day and difficulty if it is one of ours, of this kind, open
+  // and not older than the lifetime. It stays open: spend() closes it.
+  std::optional<Challenge> check(ChallengeKind kind, ByteView challenge, std::uint32_t today, Clock::time_point now);
+  // Closes an open challenge; false if it was not open (spent already, expired).
+  bool spend(ByteView challenge, Clock::time_point now);
+  std::size_t open() const { return issued_.size(); }
+
+ private:
+  void expire(Clock::time_point now);
+  const Secret<32>& key_;
+  Clock::duration lifetime_;
+  std::size_t capacity_;
+  std::unordered_map<std::string, Clock::time_point> issued_;  // challenge bytes -> issued at
+  std::deque<std::pair<Clock::time_point, std::string>> order_;  // oldest first (spent ones too, lazily)
+};
 
 }  // namespace gongyou::server

@@ -89,6 +89,9 @@ int main(int argc, char** argv) {
       ->type_name("N")->check(CLI::PositiveNumber)->capture_default_str();
   serve->add_option("--idle-timeout", opts.idleSeconds, "Close a connection that sends nothing for this long.")
       ->type_name("SECONDS")->check(CLI::PositiveNumber)->capture_default_str();
+  serve->add_option("--challenge-lifetime", opts.challengeSeconds,
+                    "A proof-of-work or login challenge is open this long, for one use.")
+      ->type_name("SECONDS")->check(CLI::PositiveNumber)->capture_default_str();
   serve->add_option("--pow-surge-rate", surgeRate,
                     "Under load: above N accepted submissions a minute, new challenges ask for more proof of\n"
                     "work than the centre's bundle; \"off\" never does.")

@@ -363,7 +363,16 @@ int serve(const ServeOptions& opts, std::ostream& out) {
   const crypto::SigningKey relayKey = loadOrCreateRelayKey(opts.dataDir);
   out << "key " << protocol::encodeRelayKey(relayKey.publicKey()) << std::endl;
   Writer writer(store, metrics, opts.writer);
-  RelayContext ctx{store,    writer, metrics, relayKey, PowGovernor(opts.pow), UploadBudget{opts.uploadBudgetMiB << 20, 0}};
+  // Open challenges live in memory only; what an older relay wrote of spent
+  // stamps and logins is dropped from the store at start.
+  ChallengeBook challenges(store.challengeKey(), std::chrono::seconds(opts.challengeSeconds));
+  {
+    storage::RelayStore::Batch b(store);
+    b.expireReplay(UINT32_MAX);
+    b.commit();
+  }
+  RelayContext ctx{store,      writer, metrics, relayKey, challenges, PowGovernor(opts.pow),
+                   UploadBudget{opts.uploadBudgetMiB << 20, 0}};
 
   auto io = kj::setupAsyncIo();
   auto listen = [&](const std::string& address) {

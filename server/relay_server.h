@@ -43,6 +43,10 @@ struct ServeOptions {
   // worker's slow laptop to solve the proof of work between its challenge and
   // its submission; short enough that silent connections cannot hold every slot.
   std::size_t idleSeconds = 120;
+  // How long a proof-of-work or login challenge stays open (single use either
+  // way): long enough for a slow laptop's proof of work, short enough that a
+  // challenge from before a surge does not outlast it.
+  std::size_t challengeSeconds = 600;
   Writer::Options writer;
   PowGovernor::Options pow;
   // Memory for large envelopes arriving in chunks, all uploads together.

@@ -103,37 +103,30 @@ kj::Promise<void> publishBundleFor(RelayContext& ctx, proto::SignedBundle::Reade
 }
 
 // A verified stamp, to be spent (recorded as used) inside the write that uses it.
-struct Stamped {
-  std::uint32_t day = 0;
-  crypto::Hash hash{};
-};
-
-// Refuses (and counts) a stamp that does not verify: challenge unknown or
-// expired, or too little work — what the challenge asked for, and never less
-// than the centre's bundle asks now. The stamp covers the centre and the
-// envelope's hash, so it cannot be moved to another envelope.
-Stamped checkStamp(RelayContext& ctx, const Pinned& pinned, kj::StringPtr centre, proto::Stamp::Reader stamp,
-                   const crypto::Hash& envelopeHash, std::uint32_t today, unsigned extraBits = 0) {
+// Refuses (and counts) a stamp that does not verify: challenge not one the
+// relay has open (never issued, spent, older than its lifetime), or too little
+// work — what the challenge asked for, what the centre's bundle asks now, and
+// what the surge asks now: a challenge issued before a surge does not carry
+// its easier price into it. The stamp covers the centre and the envelope's
+// hash, so it cannot be moved to another envelope. A stamp that verifies spends
+// its challenge at once: one challenge, one envelope.
+void checkStamp(RelayContext& ctx, const Pinned& pinned, kj::StringPtr centre, proto::Stamp::Reader stamp,
+                const crypto::Hash& envelopeHash, std::uint32_t today, unsigned extraBits = 0) {
   Metrics& m = ctx.metrics;
-  auto challenge = checkChallenge(ctx.store.challengeKey(), ChallengeKind::Pow, view(stamp.getChallenge()), today);
-  crypto::PowInput in{view(stamp.getChallenge()), std::string_view(centre.cStr(), centre.size()), envelopeHash};
+  const auto now = ChallengeBook::Clock::now();
+  const ByteView bytes = view(stamp.getChallenge());
+  auto challenge = ctx.challenges.check(ChallengeKind::Pow, bytes, today, now);
+  crypto::PowInput in{bytes, std::string_view(centre.cStr(), centre.size()), envelopeHash};
   const crypto::Hash stampHash = crypto::powHash(in, stamp.getNonce());
+  const std::uint8_t base = pinned.bundle().getPow().getDifficulty();
   const unsigned required =
-      challenge ? std::max<unsigned>(challenge->difficulty, pinned.bundle().getPow().getDifficulty()) + extraBits : 0;
+      challenge ? std::max<unsigned>(challenge->difficulty, ctx.pow.demand(base, now)) + extraBits : 0;
   if (!challenge || crypto::leadingZeroBits(stampHash) < required) {
     m.submitsRefused++, m.powRefused++;
     refuse(m, challenge ? "stamp: proof of work does not meet the difficulty asked"
-                        : "stamp: challenge unknown or expired; ask for a new one");
+                        : "stamp: challenge unknown, used or expired; ask for a new one");
   }
-  return {challenge->day, stampHash};
-}
-
-// In the writer's transaction: a stamp already used is refused.
-void spendStamp(storage::RelayStore::Batch& b, const Stamped& s, Metrics& m) {
-  if (!b.remember(storage::ReplayKind::PowStamp, s.day, s.hash)) {
-    m.replaysRefused++;
-    throw Refusal("stamp: already used; ask for a new challenge");
-  }
+  ctx.challenges.spend(bytes, now);
 }
 
 void accepted(Metrics& m, PowGovernor& pow) {
@@ -396,7 +389,7 @@ class RelayImpl final : public proto::Relay::Server {
     const std::uint8_t difficulty =
         ctx_.pow.demand(pinned->bundle().getPow().getDifficulty(), PowGovernor::Clock::now());
     ctx_.metrics.powDifficulty = difficulty;
-    auto c = issueChallenge(ctx_.store.challengeKey(), ChallengeKind::Pow, protocol::today(), difficulty);
+    auto c = ctx_.challenges.issue(ChallengeKind::Pow, protocol::today(), difficulty, ChallengeBook::Clock::now());
     auto r = context.getResults();
     r.setChallenge(kj::arrayPtr(c.data(), c.size()));
     r.setDifficulty(difficulty);
@@ -421,7 +414,7 @@ class RelayImpl final : public proto::Relay::Server {
     }();
     const std::uint32_t today = protocol::today();
     const crypto::Hash envelopeHash = crypto::blake2b(data);
-    const Stamped stamped = checkStamp(ctx_, *pinned, centre, p.getStamp(), envelopeHash, today);
+    checkStamp(ctx_, *pinned, centre, p.getStamp(), envelopeHash, today);
     // Copied here: the writer thread must never touch this call's message.
     struct Out {
       InboxId id{};
@@ -430,8 +423,7 @@ class RelayImpl final : public proto::Relay::Server {
     Bytes envelope = data.copy();
     std::string c(centre.cStr(), centre.size());
     return ctx_.writer
-        .submit([out, envelope = std::move(envelope), c, stamped, today, &m](storage::RelayStore::Batch& b) {
-          spendStamp(b, stamped, m);
+        .submit([out, envelope = std::move(envelope), c, today](storage::RelayStore::Batch& b) {
           out->id = b.insert(c, envelope, today);
         })
         .then(
@@ -464,23 +456,15 @@ class RelayImpl final : public proto::Relay::Server {
     const std::uint32_t today = protocol::today();
     crypto::Hash envelopeHash;
     std::memcpy(envelopeHash.data(), p.getEnvelopeHash().begin(), envelopeHash.size());
-    const Stamped stamped = checkStamp(ctx_, *pinned, centre, p.getStamp(), envelopeHash, today,
-                                       protocol::uploadPowBits(p.getSize()));
     const auto size = static_cast<std::size_t>(p.getSize());
+    // The budget first: a busy relay must not take a worker's proof of work for
+    // nothing. Then the stamp, spent before any byte is accepted: one proof of
+    // work, one upload.
     requireBudget(size);
-    // Spent before any byte is accepted: one proof of work, one upload.
-    return ctx_.writer
-        .submit([stamped, &m](storage::RelayStore::Batch& b) { spendStamp(b, stamped, m); })
-        .then(
-            [this, context, size, envelopeHash, c = kj::heapString(centre)]() mutable {
-              requireBudget(size);  // again: other uploads may have begun while the stamp was written
-              ctx_.metrics.uploadsStarted++;
-              context.getResults().setUpload(kj::heap<UploadImpl>(ctx_, kj::mv(c), size, envelopeHash));
-            },
-            [&m](kj::Exception&& e) {
-              m.submitsRefused++;
-              kj::throwFatalException(kj::mv(e));
-            });
+    checkStamp(ctx_, *pinned, centre, p.getStamp(), envelopeHash, today, protocol::uploadPowBits(p.getSize()));
+    ctx_.metrics.uploadsStarted++;
+    context.getResults().setUpload(kj::heap<UploadImpl>(ctx_, kj::heapString(centre), size, envelopeHash));
+    return kj::READY_NOW;
   }
 
   // Refuses an upload the shared budget cannot hold now.
@@ -509,7 +493,7 @@ class RelayImpl final : public proto::Relay::Server {
   }
 
   kj::Promise<void> loginChallenge(LoginChallengeContext context) override {
-    auto c = issueChallenge(ctx_.store.challengeKey(), ChallengeKind::Login, protocol::today());
+    auto c = ctx_.challenges.issue(ChallengeKind::Login, protocol::today(), 0, ChallengeBook::Clock::now());
     context.getResults().setChallenge(kj::arrayPtr(c.data(), c.size()));
     return kj::READY_NOW;
   }
@@ -526,28 +510,21 @@ class RelayImpl final : public proto::Relay::Server {
       }
     }();
     auto challenge = view(p.getChallenge());
-    auto login = checkChallenge(ctx_.store.challengeKey(), ChallengeKind::Login, challenge, protocol::today());
+    const auto now = ChallengeBook::Clock::now();
+    auto login = ctx_.challenges.check(ChallengeKind::Login, challenge, protocol::today(), now);
     Bytes signedMsg = protocol::loginMessage(challenge, ctx_.relayKey.publicKey(),
                                              std::string_view(p.getCentre().cStr(), p.getCentre().size()));
     if (!login || !crypto::verify(view(pinned->bundle().getCourierKey()), protocol::kLoginLabel, signedMsg,
                                 view(p.getSignature()))) {
       m.loginsRefused++;
-      refuse(m, "login: refused (challenge unknown or expired, or not signed by this centre's courier key for this relay's key)");
+      refuse(m, "login: refused (challenge unknown, used or expired, or not signed by this centre's courier key for "
+                "this relay's key)");
     }
-    auto challengeHash = crypto::blake2b(challenge);
-    kj::String centre = kj::heapString(p.getCentre());
-    const std::uint32_t d = login->day;
-    return ctx_.writer
-        .submit([challengeHash, d, &m](storage::RelayStore::Batch& b) {
-          if (!b.remember(storage::ReplayKind::LoginChallenge, d, challengeHash)) {
-            m.replaysRefused++, m.loginsRefused++;
-            throw Refusal("login: challenge already used");
-          }
-        })
-        .then([this, context, centre = kj::mv(centre), &m]() mutable {
-          m.logins++;
-          context.getResults().setCollector(kj::heap<CollectorImpl>(ctx_, kj::mv(centre)));
-        });
+    // Spent in memory only: the store keeps no trace that a courier logged in.
+    ctx_.challenges.spend(challenge, now);
+    m.logins++;
+    context.getResults().setCollector(kj::heap<CollectorImpl>(ctx_, kj::heapString(p.getCentre())));
+    return kj::READY_NOW;
   }
 
  private:

@@ -11,6 +11,7 @@
 #include "crypto/sign.h"
 #include "protocol/limits.h"
 #include "protocol/relay.capnp.h"
+#include "server/challenge.h"
 #include "server/metrics.h"
 #include "server/pow_governor.h"
 #include "server/writer.h"
@@ -29,6 +30,7 @@ struct RelayContext {
   Writer& writer;
   Metrics& metrics;
   const crypto::SigningKey& relayKey;  // signs receipts; named in courier logins
+  ChallengeBook& challenges;           // open proof-of-work and login challenges, in memory
   PowGovernor pow{};  // the proof-of-work surge under load
   UploadBudget uploads{};
 };

@@ -22,9 +22,6 @@ namespace {
 const char kReport[] =
     R"({"employer":{"name":"Omega Plastics","province":"Guangdong"},"categories":["wage_arrears"],"language":"en","narrative":"OMEGA-MARKER"})";
 
-unsigned short portOf(const std::string& hostPort) {
-  return static_cast<unsigned short>(std::stoi(hostPort.substr(hostPort.rfind(':') + 1)));
-}
 
 bool contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
 bool containsBytes(const std::string& hay, const crypto::Mailbox& m) {

@@ -35,7 +35,8 @@ struct World {
   server::Metrics metrics;
   server::Writer writer{store, metrics, {}};
   crypto::SigningKey relayKey = crypto::SigningKey::generate();
-  server::RelayContext ctx{store, writer, metrics, relayKey};
+  server::ChallengeBook challenges{store.challengeKey(), std::chrono::minutes(10)};
+  server::RelayContext ctx{store, writer, metrics, relayKey, challenges};
   proto::Relay::Client relay = [this] {
     auto pinned = server::pinCentre(store, fuzz::centre(protocol::today()).bundleFile(), protocol::today());
     if (pinned.status != server::PinStatus::Pinned) abort();

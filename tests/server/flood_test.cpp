@@ -148,7 +148,7 @@ TEST_CASE("relay flood: honest reporters get through with bounded latency and me
   }
   attackers.push_back(std::make_unique<Attacker>(stop, [&](Conn& c) {
     if (!c) c = std::make_unique<test::Client>(address);
-    return test::submitWith(*c, "centre-a", replayChallenge, replayNonce, replayEnv).find("already used") !=
+    return test::submitWith(*c, "centre-a", replayChallenge, replayNonce, replayEnv).find("challenge unknown, used") !=
            std::string::npos;
   }));
 

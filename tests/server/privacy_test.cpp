@@ -79,6 +79,11 @@ TEST_CASE("relay privacy: no client address or port or fine-grained time in the 
     REQUIRE(relay.process().wait() == 0);
   }
   const std::time_t end = std::time(nullptr);
+  // Spent stamps and courier logins are forgotten in memory; the store keeps
+  // no record of either (LMDB's own tool reads the database).
+  auto replay = test::run({"/usr/bin/mdb_stat", "-s", "replay", data});
+  CHECK(replay.first == 0);
+  CHECK_THAT(replay.second, Catch::Contains("Entries: 0"));
 
   std::string db = slurp(data + "/data.mdb") + slurp(data + "/lock.mdb");
   REQUIRE(db.size() > 0);

@@ -158,7 +158,7 @@ TEST_CASE("relay: courier login is checked and a collector is scoped to its own 
     req.setSignature(kj::arrayPtr(sig.data(), sig.size()));
     auto r = refusal([&] { req.send().wait(c.ws()).getCollector().statsRequest().send().wait(c.ws()); });
     if (attempt == 0) CHECK(r.empty());
-    else CHECK_THAT(r, Catch::Contains("challenge already used"));
+    else CHECK_THAT(r, Catch::Contains("challenge unknown, used or expired"));
   }
 
   // centre-a's collector sees one envelope and cannot fetch centre-b's by id.
@@ -213,11 +213,16 @@ TEST_CASE("relay: proof of work is enforced and a stamp cannot be replayed") {
   CHECK_THAT(send(challenge, weak, env), Catch::Contains("does not meet the difficulty asked"));
   Bytes forged = challenge;
   forged[10] ^= 1;
-  CHECK_THAT(send(forged, nonce, env), Catch::Contains("challenge unknown or expired"));
+  CHECK_THAT(send(forged, nonce, env), Catch::Contains("challenge unknown, used or expired"));
   // The stamp is bound to the envelope: another envelope fails.
   CHECK_THAT(send(challenge, nonce, test::envelopeFor(f.centre, "other")), Catch::Contains("difficulty"));
   CHECK(send(challenge, nonce, env).empty());
-  CHECK_THAT(send(challenge, nonce, env), Catch::Contains("stamp: already used"));
+  // One challenge, one envelope: spent, it carries nothing more, not even a
+  // second envelope with its own valid work.
+  CHECK_THAT(send(challenge, nonce, env), Catch::Contains("challenge unknown, used or expired"));
+  Bytes second = test::envelopeFor(f.centre, "second on the same challenge");
+  crypto::PowInput in2{challenge, "centre-a", crypto::blake2b(second)};
+  CHECK_THAT(send(challenge, *crypto::powSolve(in2, 8), second), Catch::Contains("challenge unknown, used or expired"));
 
   auto col = c.login("centre-a", f.centre.courier);
   CHECK(listAll(col, c.ws()).size() == 1);
@@ -552,7 +557,7 @@ TEST_CASE("relay: health and metrics endpoint then a clean shutdown on SIGTERM")
   CHECK(relay.process().wait() == 0);
 }
 
-TEST_CASE("relay: under load new challenges ask for more work and earlier ones keep their difficulty") {
+TEST_CASE("relay: under load new challenges ask for more work and earlier ones must meet it too") {
   Fixture f;
   test::Relay relay(f.data, {"--pow-surge-rate", "3", "--pow-surge-bits", "4"});
   test::Client c(relay);
@@ -577,10 +582,12 @@ TEST_CASE("relay: under load new challenges ask for more work and earlier ones k
   Bytes env = test::envelopeFor(f.centre, "after the surge");
   CHECK_THAT(send(late, stamp(late, env, 8, 12), env), Catch::Contains("does not meet the difficulty asked"));
   CHECK(send(late, stamp(late, env, 12, 30), env).empty());
-  // Issued before the surge: held to what it asked for then.
+  // Issued before the surge: held to the difficulty in force when it arrives,
+  // not to the easier one it asked for then.
   Bytes env2 = test::envelopeFor(f.centre, "stamped before");
-  CHECK(send(early, stamp(early, env2, 8, 12), env2).empty());
-  // The reporter's own path follows the challenge's difficulty.
+  CHECK_THAT(send(early, stamp(early, env2, 8, 12), env2), Catch::Contains("does not meet the difficulty asked"));
+  CHECK(send(early, stamp(early, env2, 12, 30), env2).empty());
+  // The reporter's own path follows (and retries once if the price rose while it worked).
   CHECK_NOTHROW(protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", test::envelopeFor(f.centre, "client")));
 }
 
@@ -779,7 +786,7 @@ TEST_CASE("relay: uploads are refused outside their sizes or with wrong bytes an
     return refusal([&] { req.send().wait(c.ws()); });
   };
   CHECK(again().empty());
-  CHECK_THAT(again(), Catch::Contains("stamp: already used"));
+  CHECK_THAT(again(), Catch::Contains("challenge unknown, used or expired"));
 }
 
 namespace {
@@ -863,4 +870,35 @@ TEST_CASE("relay: the same RPC over WebSocket with the same limits and browsers 
     CHECK(lifecycle);
   }
   CHECK(n == 7);
+}
+
+TEST_CASE("relay: a challenge is open for its lifetime only and a restart forgets every open one") {
+  Fixture f;
+  Bytes env = test::envelopeFor(f.centre, "late");
+  auto solve = [&](const Bytes& ch) {
+    crypto::PowInput in{ch, "centre-a", crypto::blake2b(env)};
+    return *crypto::powSolve(in, 8);
+  };
+  {
+    test::Relay relay(f.data, {"--challenge-lifetime", "1"});
+    test::Client c(relay);
+    auto [challenge, bits] = test::challengeFrom(c, "centre-a");
+    const auto nonce = solve(challenge);
+    // Waiting out the lifetime is what this test is about.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    CHECK_THAT(test::submitWith(c, "centre-a", challenge, nonce, env), Catch::Contains("challenge unknown, used or expired"));
+    // The reporter's path asks again by itself.
+    CHECK_NOTHROW(protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", env));
+  }
+  Bytes kept;
+  std::uint64_t keptNonce = 0;
+  {
+    test::Relay relay(f.data);
+    test::Client c(relay);
+    kept = test::challengeFrom(c, "centre-a").first;
+    keptNonce = solve(kept);
+  }
+  test::Relay again(f.data);
+  test::Client c(again);
+  CHECK_THAT(test::submitWith(c, "centre-a", kept, keptNonce, env), Catch::Contains("challenge unknown, used or expired"));
 }
