@@ -49,6 +49,9 @@ inline unsigned uploadPowBits(std::uint64_t size) {
 inline constexpr unsigned kMaxUploadPowBits = 4;
 // An upload not finished within this is dropped (its budget freed).
 inline constexpr unsigned kUploadDeadlineSeconds = 15 * 60;
+// …or longer for a large upload on a slow link: the deadline allows at least
+// this many bytes a second over the whole envelope.
+inline constexpr std::size_t kUploadMinBytesPerSecond = 4 * 1024;
 inline constexpr std::size_t kMaxBundleBytes = 64 * 1024;
 inline constexpr std::size_t kMaxReplyBytes = 64 * 1024;
 inline constexpr std::size_t kMaxRecipients = 64;

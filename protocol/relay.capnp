@@ -70,10 +70,11 @@ interface Relay {
   # An envelope too large for one message (a report with attachments: above
   # 1 MiB, up to 26 MiB) goes in chunks. The stamp is checked and spent here,
   # over the declared BLAKE2b-256 `envelopeHash`, so the relay holds no bytes
-  # for anyone who has not done the proof of work. `size` bytes are reserved
-  # from a budget shared by all uploads in progress (--upload-budget, default
-  # 256 MiB): when it is spent the call is refused ("relay busy") and the client
-  # tries again later or another relay. Refused as for submit, and for a size
+  # for anyone who has not done the proof of work. Bytes are charged, as they
+  # arrive, to a budget shared by all uploads in progress (--upload-budget,
+  # default 256 MiB): when it cannot take a new upload's first chunk, or an
+  # append, the call is refused ("relay busy") and the client tries again later
+  # or another relay. The budget is checked before the stamp is spent. Refused as for submit, and for a size
   # outside 1 MiB .. 26 MiB.
 
   publishBundle @6 (bundle :Bundle.SignedBundle) -> ();
@@ -87,8 +88,10 @@ interface Relay {
 
 interface Upload {
   # One envelope arriving in pieces. Dropping this capability (or the
-  # connection), or not finishing within 15 minutes, abandons the upload: its
-  # bytes are freed and nothing is stored; the spent stamp stays spent.
+  # connection), no chunk arriving for --upload-stall (default 5 minutes), or
+  # not finishing by the deadline (15 minutes, or longer for a large envelope:
+  # at least 4 KiB/s over the whole) abandons the upload, on the relay's own
+  # timer: its bytes are freed and nothing is stored; the spent stamp stays spent.
 
   append @0 (chunk :Data) -> ();
   # The next bytes, in order, at most 1 MiB per call, never past the declared size.

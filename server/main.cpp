@@ -104,6 +104,9 @@ int main(int argc, char** argv) {
                     "Memory for large envelopes (reports with attachments) arriving in chunks, all uploads\n"
                     "together. When it is spent, new uploads are refused as \"relay busy\" and clients retry.")
       ->type_name("MIB")->check(CLI::PositiveNumber)->capture_default_str();
+  serve->add_option("--upload-stall", opts.uploadStallSeconds,
+                    "Abandon an upload (and free its bytes) when no chunk of it arrives for this long.")
+      ->type_name("SECONDS")->check(CLI::PositiveNumber)->capture_default_str();
   serve->add_option("--max-batch", opts.writer.maxBatch, "Most writes per group commit.")
       ->type_name("N")->check(CLI::PositiveNumber)->capture_default_str();
   serve->add_flag_callback("--commit-each", [&] { opts.writer.groupCommit = false; },

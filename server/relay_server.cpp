@@ -371,10 +371,16 @@ int serve(const ServeOptions& opts, std::ostream& out) {
     b.expireReplay(UINT32_MAX);
     b.commit();
   }
-  RelayContext ctx{store,      writer, metrics, relayKey, challenges, PowGovernor(opts.pow),
-                   UploadBudget{opts.uploadBudgetMiB << 20, 0}};
-
   auto io = kj::setupAsyncIo();
+  RelayContext ctx{store,
+                   writer,
+                   metrics,
+                   relayKey,
+                   challenges,
+                   io.provider->getTimer(),
+                   PowGovernor(opts.pow),
+                   UploadBudget{opts.uploadBudgetMiB << 20, 0, std::chrono::seconds(opts.uploadStallSeconds)}};
+
   auto listen = [&](const std::string& address) {
     const auto at = protocol::parseHostPort(address);
     kj::Own<kj::ConnectionReceiver> l;

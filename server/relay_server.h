@@ -51,6 +51,8 @@ struct ServeOptions {
   PowGovernor::Options pow;
   // Memory for large envelopes arriving in chunks, all uploads together.
   std::size_t uploadBudgetMiB = protocol::kDefaultUploadBudgetBytes >> 20;
+  // An upload with no chunk arriving for this long is abandoned.
+  std::size_t uploadStallSeconds = 300;
 };
 
 // Runs until SIGTERM or SIGINT. Returns the process exit code; throws only for

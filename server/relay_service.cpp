@@ -149,34 +149,42 @@ void fillReceipt(const RelayContext& ctx, const std::string& centre, proto::Rece
 // the continuation of its write hold it; either may outlive the other). The
 // writer thread is handed the bytes alone, so the budget is never touched there.
 struct UploadState {
-  UploadState(RelayContext& c, std::size_t n) : ctx(c), size(n), data(std::make_shared<Bytes>()) {
-    ctx.uploads.used += size;
-    ctx.metrics.uploadBytes = ctx.uploads.used;
-    data->reserve(size);
-  }
+  UploadState(RelayContext& c, std::size_t n) : ctx(c), size(n), data(std::make_shared<Bytes>()) {}
   ~UploadState() { release(); }
+  // Charges `n` more bytes to the shared budget; false (nothing charged) when it
+  // cannot hold them now.
+  bool charge(std::size_t n) {
+    if (released || ctx.uploads.capacity - ctx.uploads.used < n) return false;
+    ctx.uploads.used += n;
+    charged += n;
+    ctx.metrics.uploadBytes = ctx.uploads.used;
+    return true;
+  }
   void release() {
     if (released) return;
     released = true;
-    ctx.uploads.used -= size;
+    ctx.uploads.used -= charged;
     ctx.metrics.uploadBytes = ctx.uploads.used;
     data.reset();  // freed now, or when a write in progress is done with it
   }
   RelayContext& ctx;
   const std::size_t size;
+  std::size_t charged = 0;
   std::shared_ptr<Bytes> data;
   bool released = false, stored = false;
 };
 
 // One large envelope arriving in chunks (Relay.beginUpload). Dropping the
-// capability frees its bytes; so does any refusal.
+// capability frees its bytes; so does any refusal, the deadline, or a stall —
+// on a timer, not only when the client next calls.
 class UploadImpl final : public proto::Upload::Server {
  public:
   UploadImpl(RelayContext& ctx, kj::String centre, std::size_t size, const crypto::Hash& hash)
       : ctx_(ctx), centre_(kj::mv(centre)), hash_(hash), state_(std::make_shared<UploadState>(ctx, size)),
-        deadline_(std::chrono::steady_clock::now() + std::chrono::seconds(protocol::kUploadDeadlineSeconds)) {}
+        deadline_(ctx.timer.now() + deadlineFor(size)), lastChunk_(ctx.timer.now()),
+        watchdog_(watch().eagerlyEvaluate(nullptr)) {}
   ~UploadImpl() noexcept(false) {
-    if (!state_->stored && !finishing_) ctx_.metrics.uploadsAbandoned++;
+    if (!state_->stored && !finishing_ && !timedOut_) ctx_.metrics.uploadsAbandoned++;
   }
 
   kj::Promise<void> append(AppendContext context) override {
@@ -185,7 +193,12 @@ class UploadImpl final : public proto::Upload::Server {
     Bytes& d = *state_->data;
     if (chunk.size() > protocol::kUploadChunkBytes) fail("chunk: larger than 1 MiB");
     if (chunk.size() > state_->size - d.size()) fail("chunk: past the declared size");
+    if (!state_->charge(chunk.size())) {
+      ctx_.metrics.uploadsRefusedBusy++;
+      fail("relay busy: too many uploads in progress; try again in a few minutes");
+    }
     d.insert(d.end(), chunk.begin(), chunk.end());
+    lastChunk_ = ctx_.timer.now();
     return kj::READY_NOW;
   }
 
@@ -202,6 +215,7 @@ class UploadImpl final : public proto::Upload::Server {
       throw;
     }
     finishing_ = true;
+    watchdog_ = nullptr;
     auto out = std::make_shared<InboxId>();
     const std::uint32_t today = protocol::today();
     std::string c(centre_.cStr(), centre_.size());
@@ -223,10 +237,29 @@ class UploadImpl final : public proto::Upload::Server {
   }
 
  private:
+  static kj::Duration deadlineFor(std::size_t size) {
+    const auto seconds = std::max<std::size_t>(protocol::kUploadDeadlineSeconds, size / protocol::kUploadMinBytesPerSecond);
+    return static_cast<std::int64_t>(seconds) * kj::SECONDS;
+  }
+  // Frees the upload's bytes at its deadline, or when no chunk came for the
+  // stall time: an upload begun and left alone holds nothing for long.
+  kj::Promise<void> watch() {
+    const kj::Duration stall = static_cast<std::int64_t>(ctx_.uploads.stall.count()) * kj::SECONDS;
+    const auto next = std::min(deadline_, lastChunk_ + stall);
+    return ctx_.timer.atTime(next).then([this, stall]() -> kj::Promise<void> {
+      const auto now = ctx_.timer.now();
+      if (now < deadline_ && now - lastChunk_ < stall) return watch();
+      timedOut_ = true;
+      ctx_.metrics.uploadsAbandoned++;
+      abandon();
+      return kj::READY_NOW;
+    });
+  }
   // Refuses anything once dropped, finishing, or past the deadline.
   void live() {
+    if (timedOut_) refuse(ctx_.metrics, "upload: not continued in time; begin again");
     if (dropped_ || finishing_) refuse(ctx_.metrics, "upload: abandoned or already finished; begin again");
-    if (std::chrono::steady_clock::now() > deadline_) fail("upload: not finished within 15 minutes; begin again");
+    if (ctx_.timer.now() > deadline_) fail("upload: not finished by its deadline; begin again");
   }
   void abandon() {
     dropped_ = true;
@@ -242,8 +275,9 @@ class UploadImpl final : public proto::Upload::Server {
   kj::String centre_;
   crypto::Hash hash_;
   std::shared_ptr<UploadState> state_;
-  std::chrono::steady_clock::time_point deadline_;
-  bool dropped_ = false, finishing_ = false;
+  kj::TimePoint deadline_, lastChunk_;
+  bool dropped_ = false, finishing_ = false, timedOut_ = false;
+  kj::Promise<void> watchdog_;  // last: cancelled first, before the state it watches
 };
 
 class CollectorImpl final : public proto::Collector::Server {
@@ -467,9 +501,10 @@ class RelayImpl final : public proto::Relay::Server {
     return kj::READY_NOW;
   }
 
-  // Refuses an upload the shared budget cannot hold now.
+  // Refuses an upload when the shared budget is full now (bytes are charged as
+  // they arrive; a new upload needs room for its first chunk at least).
   void requireBudget(std::size_t size) {
-    if (ctx_.uploads.capacity - ctx_.uploads.used >= size) return;
+    if (ctx_.uploads.capacity - ctx_.uploads.used >= std::min(size, protocol::kUploadChunkBytes)) return;
     ctx_.metrics.submitsRefused++, ctx_.metrics.uploadsRefusedBusy++;
     refuse(ctx_.metrics, "relay busy: too many uploads in progress; try again in a few minutes");
   }

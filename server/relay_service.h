@@ -9,6 +9,10 @@
 #pragma once
 
 #include "crypto/sign.h"
+#include <kj/timer.h>
+
+#include <chrono>
+
 #include "protocol/limits.h"
 #include "protocol/relay.capnp.h"
 #include "server/challenge.h"
@@ -19,10 +23,15 @@
 
 namespace gongyou::server {
 
-// Bytes of uploads in progress, all connections together (RPC thread only).
+// Bytes of uploads in progress, all connections together (RPC thread only),
+// charged as they arrive: an upload begun and never fed holds nothing.
 struct UploadBudget {
   std::size_t capacity = protocol::kDefaultUploadBudgetBytes;
   std::size_t used = 0;
+  // An upload with no chunk arriving for this long is abandoned (its bytes
+  // freed), whatever its deadline: a slow honest link (Snowflake, ~9 KB/s)
+  // brings a 1 MiB chunk in about two minutes.
+  std::chrono::seconds stall{300};
 };
 
 struct RelayContext {
@@ -31,6 +40,7 @@ struct RelayContext {
   Metrics& metrics;
   const crypto::SigningKey& relayKey;  // signs receipts; named in courier logins
   ChallengeBook& challenges;           // open proof-of-work and login challenges, in memory
+  kj::Timer& timer;                    // upload deadlines and stalls
   PowGovernor pow{};  // the proof-of-work surge under load
   UploadBudget uploads{};
 };

@@ -36,7 +36,7 @@ struct World {
   server::Writer writer{store, metrics, {}};
   crypto::SigningKey relayKey = crypto::SigningKey::generate();
   server::ChallengeBook challenges{store.challengeKey(), std::chrono::minutes(10)};
-  server::RelayContext ctx{store, writer, metrics, relayKey, challenges};
+  server::RelayContext ctx{store, writer, metrics, relayKey, challenges, io.provider->getTimer()};
   proto::Relay::Client relay = [this] {
     auto pinned = server::pinCentre(store, fuzz::centre(protocol::today()).bundleFile(), protocol::today());
     if (pinned.status != server::PinStatus::Pinned) abort();

@@ -736,11 +736,22 @@ TEST_CASE("relay: uploads are refused outside their sizes or with wrong bytes an
     CHECK_THAT(refusal([&] { append(c, u, Bytes(11, 0)); }), Catch::Contains("past the declared size"));
   }
 
-  // The budget (5 MiB here): two uploads of 2+ MiB fit, a third is "busy"
-  // until one is dropped.
+  // Begun and never fed, uploads hold nothing: ten of them do not keep an
+  // honest photo report out.
+  {
+    std::vector<proto::Upload::Client> idle;
+    for (int i = 0; i < 10; ++i) idle.push_back(beginUpload(c, env.size(), hash));
+    CHECK(test::metric(relay.metricsPort(), "upload_bytes") == 0);
+    Bytes honest = largeEnvelope(f.centre, 2, 'h');
+    CHECK_NOTHROW(protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", honest));
+  }
+  // The budget (5 MiB here) is charged as bytes arrive: two uploads of 2+ MiB
+  // sent whole fill it, a third is "busy" until one is dropped.
   {
     auto a = beginUpload(c, env.size(), hash);
     auto b = beginUpload(c, env.size(), hash);
+    appendAll(c, a, env);
+    appendAll(c, b, env);
     CHECK(test::metric(relay.metricsPort(), "upload_bytes") == static_cast<long>(2 * env.size()));
     CHECK_THAT(begin(env.size()), Catch::Contains("relay busy"));
     CHECK(test::metric(relay.metricsPort(), "uploads_refused_busy_total") == 1);
@@ -762,7 +773,7 @@ TEST_CASE("relay: uploads are refused outside their sizes or with wrong bytes an
     test::Client gone(relay);
     auto u = beginUpload(gone, env.size(), hash);
     append(gone, u, ByteView(env).sub(0, 1000));
-    CHECK(test::metric(relay.metricsPort(), "upload_bytes") == static_cast<long>(env.size()));
+    CHECK(test::metric(relay.metricsPort(), "upload_bytes") == 1000);
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (test::metric(relay.metricsPort(), "upload_bytes") != 0 && std::chrono::steady_clock::now() < deadline)
@@ -901,4 +912,24 @@ TEST_CASE("relay: a challenge is open for its lifetime only and a restart forget
   test::Relay again(f.data);
   test::Client c(again);
   CHECK_THAT(test::submitWith(c, "centre-a", kept, keptNonce, env), Catch::Contains("challenge unknown, used or expired"));
+}
+
+TEST_CASE("relay: an upload left without chunks is abandoned on a timer and its bytes freed") {
+  Fixture f;
+  test::Relay relay(f.data, {"--upload-stall", "1"});
+  test::Client c(relay);
+  Bytes env = largeEnvelope(f.centre, 2, 's');
+  const auto hash = crypto::blake2b(env);
+  auto u = beginUpload(c, env.size(), hash);
+  append(c, u, ByteView(env).sub(0, 4096));
+  CHECK(test::metric(relay.metricsPort(), "upload_bytes") == 4096);
+  // No call comes: the relay's own timer frees it (the metric is the only signal).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (test::metric(relay.metricsPort(), "upload_bytes") != 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(test::metric(relay.metricsPort(), "upload_bytes") == 0);
+  CHECK(test::metric(relay.metricsPort(), "uploads_abandoned_total") == 1);
+  CHECK_THAT(refusal([&] { append(c, u, ByteView(env).sub(4096, 4096)); }), Catch::Contains("not continued in time"));
+  // An upload that keeps coming is not touched.
+  CHECK_NOTHROW(protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", env));
 }
