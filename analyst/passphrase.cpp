@@ -4,10 +4,10 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <stdexcept>
 
-#include "storage/file.h"
 
 namespace gongyou::analyst {
 namespace {
@@ -35,16 +35,36 @@ SecretBytes fromTerminal(const std::string& prompt) {
   return SecretBytes(ByteView(buf.data(), n));
 }
 
+// The first line of `path`, read straight into guarded memory: no heap buffer
+// of the file (which a growing vector would copy and free unwiped) ever holds it.
+SecretBytes fromFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot read the passphrase file " + path + ": " + std::strerror(errno));
+  SecretBytes buf(4096);
+  std::size_t n = 0;
+  bool line = false;
+  while (!line && n < buf.size()) {
+    ssize_t got = ::read(fd, buf.data() + n, buf.size() - n);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    for (std::size_t i = n; i < n + static_cast<std::size_t>(got); ++i)
+      if (buf.data()[i] == '\n' || buf.data()[i] == '\r') {
+        got = static_cast<ssize_t>(i - n);
+        line = true;
+        break;
+      }
+    n += static_cast<std::size_t>(got);
+  }
+  ::close(fd);
+  return SecretBytes(ByteView(buf.data(), n));
+}
+
 }  // namespace
 
 SecretBytes readPassphrase(const std::string& file, const std::string& prompt, bool confirm) {
   SecretBytes pass;
   if (!file.empty()) {
-    Bytes raw = storage::readFile(file);
-    std::size_t n = 0;
-    while (n < raw.size() && raw[n] != '\n' && raw[n] != '\r') ++n;
-    pass = SecretBytes(ByteView(raw.data(), n));
-    sodium_memzero(raw.data(), raw.size());
+    pass = fromFile(file);
   } else {
     pass = fromTerminal(prompt);
     if (confirm) {

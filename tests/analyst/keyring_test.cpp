@@ -6,6 +6,7 @@
 
 #include "analyst/centre_material.h"
 #include "analyst/keyring.h"
+#include "analyst/passphrase.h"
 #include "crypto/age.h"
 #include "protocol/bundle.h"
 #include "protocol/day.h"
@@ -137,4 +138,13 @@ TEST_CASE("centre material: the centre code QR is a standalone SVG and a termina
   std::string term = analyst::qrTerminal(code);
   CHECK(std::count(term.begin(), term.end(), '\n') > 20);
   CHECK(protocol::decodeCentreCode(code)->identity == k.identity.publicKey());
+}
+
+TEST_CASE("passphrase file: the first line, read into guarded memory, and an empty one refused") {
+  test::TempDir t;
+  storage::writeFileAtomic(t / "p", "correct horse\r\nsecond line\n");
+  CHECK(analyst::readPassphrase(t / "p", "", false).view().str() == "correct horse");
+  storage::writeFileAtomic(t / "e", "\n");
+  CHECK_THROWS_WITH(analyst::readPassphrase(t / "e", "", false), Catch::Contains("empty"));
+  CHECK_THROWS_WITH(analyst::readPassphrase(t / "missing", "", false), Catch::Contains("cannot read the passphrase file"));
 }
