@@ -87,9 +87,12 @@ class Process {
     return std::nullopt;
   }
 
-  // Everything read so far, plus whatever is left until EOF (after the process exits).
+  // Everything read so far, plus whatever is left until EOF (after the process
+  // exits). No timeout of its own: giving up while the child still writes would
+  // leave it blocked on a full pipe while we wait for it to exit (a slow
+  // sanitizer run did just that); a hung child is the test's timeout to catch.
   std::string drain() {
-    while (readLine(std::chrono::seconds(10))) {
+    while (readLine(std::chrono::hours(24))) {
     }
     return all_ + buf_;
   }
