@@ -405,11 +405,11 @@ int serve(const ServeOptions& opts, std::ostream& out) {
     const auto idle = static_cast<std::int64_t>(opts.idleSeconds) * kj::SECONDS;
     const std::size_t cap = maxConnections(opts.maxConnections);
     Registry registry;  // both transports: one cap, one eviction order
-    std::optional<WebSocketListener> ws;
+    std::unique_ptr<WebSocketListener> ws;  // not std::optional: clang refuses it for a non-const-copyable member
     std::vector<kj::Own<Acceptor>> acceptors;
     acceptors.push_back(kj::heap<Acceptor>(*listener, timer, rawRpc(makeRelay(ctx)), metrics, registry, cap, idle));
     if (wsListener) {
-      ws.emplace(timer, makeRelay(ctx), opts.webSocketPath, opts.allowedOrigins);
+      ws = std::make_unique<WebSocketListener>(timer, makeRelay(ctx), opts.webSocketPath, opts.allowedOrigins);
       acceptors.push_back(kj::heap<Acceptor>(*wsListener, timer, ws->protocol(), metrics, registry, cap, idle));
     }
     std::vector<kj::Promise<void>> accepting;

@@ -7,8 +7,9 @@
 //   inbox      tag16(centre) || random id16 -> day u32 || envelope. Random ids: the
 //              key order says nothing about arrival order.
 //   mailboxes  mailbox32 || random id16 -> day u32 || encrypted reply
-//   replay     kind u8 || day u32 || hash32 -> "" (used PoW stamps and login
-//              challenges; expire() drops days that can no longer be presented)
+//   replay     kind u8 || day u32 || hash32 -> "" (spent PoW stamps and login
+//              challenges, as relays before the in-memory ChallengeBook kept
+//              them; the relay writes none now and empties it at start)
 // All integers big-endian. No address, port or time finer than a day is stored,
 // because a seized relay must not be able to say who reported, or when to the minute.
 //
