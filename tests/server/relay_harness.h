@@ -212,6 +212,18 @@ inline long metric(unsigned short port, const std::string& name) {
   return at == std::string::npos ? -1 : std::stol(m.substr(at + name.size() + 16));
 }
 
+// Polls gauge `name` until it reads `value` or 10 s pass (for what the relay
+// does on its own, with no answer to wait for); the last value read.
+inline long awaitMetric(unsigned short port, const std::string& name, long value) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  long v = metric(port, name);
+  while (v != value && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    v = metric(port, name);
+  }
+  return v;
+}
+
 // Acknowledged submissions: receipt id -> hash of the envelope sent.
 struct Ledger {
   std::mutex mutex;

@@ -775,10 +775,7 @@ TEST_CASE("relay: uploads are refused outside their sizes or with wrong bytes an
     append(gone, u, ByteView(env).sub(0, 1000));
     CHECK(test::metric(relay.metricsPort(), "upload_bytes") == 1000);
   }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (test::metric(relay.metricsPort(), "upload_bytes") != 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  CHECK(test::metric(relay.metricsPort(), "upload_bytes") == 0);
+  CHECK(test::awaitMetric(relay.metricsPort(), "upload_bytes", 0) == 0);
   // An upload needs more work the larger it is (one bit per doubling above 2 MiB).
   REQUIRE(protocol::uploadPowBits(env.size()) == 1);
   CHECK(protocol::uploadPowBits(2 * protocol::kMaxSubmitBytes) == 0);
@@ -924,10 +921,7 @@ TEST_CASE("relay: an upload left without chunks is abandoned on a timer and its 
   append(c, u, ByteView(env).sub(0, 4096));
   CHECK(test::metric(relay.metricsPort(), "upload_bytes") == 4096);
   // No call comes: the relay's own timer frees it (the metric is the only signal).
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (test::metric(relay.metricsPort(), "upload_bytes") != 0 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  CHECK(test::metric(relay.metricsPort(), "upload_bytes") == 0);
+  CHECK(test::awaitMetric(relay.metricsPort(), "upload_bytes", 0) == 0);
   CHECK(test::metric(relay.metricsPort(), "uploads_abandoned_total") == 1);
   CHECK_THAT(refusal([&] { append(c, u, ByteView(env).sub(4096, 4096)); }), Catch::Contains("not continued in time"));
   // An upload that keeps coming is not touched.
