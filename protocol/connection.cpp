@@ -167,48 +167,12 @@ int connectTcp(const std::string& hostPort, std::chrono::milliseconds timeout, c
 
 namespace {
 
-struct WebSocketUrl {
-  bool tls = false;
-  std::string host;  // brackets removed
-  std::string hostHeader;  // as in the URL: HOST or HOST:PORT
-  unsigned short port = 0;
-  std::string path;
-};
-
-// "ws://HOST[:PORT]/PATH" or "wss://…"; nullopt for anything else.
-std::optional<WebSocketUrl> parseWebSocketUrl(const std::string& address) {
-  WebSocketUrl u;
-  std::string rest;
-  if (address.rfind("wss://", 0) == 0) u.tls = true, rest = address.substr(6);
-  else if (address.rfind("ws://", 0) == 0) rest = address.substr(5);
-  else return std::nullopt;
-  if (!validRelayAddress(address)) throw std::runtime_error("relay address is not ws(s)://HOST[:PORT]/PATH: " + address);
-  const auto slash = rest.find('/');
-  u.hostHeader = rest.substr(0, slash);
-  u.path = rest.substr(slash);
-  const auto close = u.hostHeader.find(']');
-  const auto colon = u.hostHeader.rfind(':');
-  if (colon != std::string::npos && (close == std::string::npos || colon > close)) {
-    HostPort hp = parseHostPort(u.hostHeader);
-    u.host = hp.host, u.port = hp.port;
-  } else {
-    u.host = u.hostHeader;
-    if (u.host.size() >= 2 && u.host.front() == '[') u.host = u.host.substr(1, u.host.size() - 2);
-    u.port = u.tls ? 443 : 80;
-  }
-  return u;
-}
-
 // WebSocket frames from a client must be masked with unpredictable keys (RFC
 // 6455 §10.3): libsodium's generator.
 class SodiumEntropy final : public kj::EntropySource {
  public:
   void generate(kj::ArrayPtr<kj::byte> buffer) override { randombytes_buf(buffer.begin(), buffer.size()); }
 };
-
-std::string hostPortText(const std::string& host, unsigned short port) {
-  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
 
 }  // namespace
 
@@ -227,8 +191,13 @@ struct RelayConnection::WebSocket {
 RelayConnection::~RelayConnection() = default;
 
 RelayConnection::RelayConnection(kj::AsyncIoContext& io, const std::string& address, const Net& net) : relay_(nullptr) {
-  auto url = parseWebSocketUrl(address);
-  const std::string tcpAt = url ? hostPortText(url->host, url->port) : address;
+  // A raw TCP address goes to connectTcp as given (it names what is wrong with it).
+  std::optional<RelayAddress> url;
+  if (address.rfind("ws://", 0) == 0 || address.rfind("wss://", 0) == 0) {
+    url = parseRelayAddress(address);
+    if (!url) throw std::runtime_error("relay address is not ws(s)://HOST[:PORT]/PATH: " + address);
+  }
+  const std::string tcpAt = url ? url->hostPort() : address;
   tcp_ = io.lowLevelProvider->wrapSocketFd(connectTcp(tcpAt, net.timeout, net.proxy),
                                            kj::LowLevelAsyncIoProvider::TAKE_OWNERSHIP);
   if (!url) {
@@ -240,7 +209,7 @@ RelayConnection::RelayConnection(kj::AsyncIoContext& io, const std::string& addr
     auto& w = *ws_;
     kj::Own<kj::AsyncIoStream> plain(tcp_.get(), kj::NullDisposer::instance);
     KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
-      if (url->tls) {
+      if (url->transport == RelayAddress::Transport::WebSocketTls) {
         kj::TlsContext::Options options;
         std::optional<kj::TlsCertificate> ca;
         if (!net.caFile.empty()) {
@@ -263,7 +232,7 @@ RelayConnection::RelayConnection(kj::AsyncIoContext& io, const std::string& addr
       settings.entropySource = w.entropy;
       w.http = kj::newHttpClient(*w.table, *w.stream, settings);
       kj::HttpHeaders headers(*w.table);
-      headers.set(kj::HttpHeaderId::HOST, url->hostHeader);
+      headers.set(kj::HttpHeaderId::HOST, url->authority);
       auto answer = timer.timeoutAfter(limit, w.http->openWebSocket(url->path, headers)).wait(io.waitScope);
       if (!answer.webSocketOrBody.is<kj::Own<kj::WebSocket>>())
         throw std::runtime_error("the relay answered HTTP " + std::to_string(answer.statusCode) + " " +

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstring>
 #include <stdexcept>
+#include <tuple>
 
 #include "crypto/bech32.h"
 
@@ -22,39 +23,60 @@ std::optional<crypto::SignPublicKey> decodeRelayKey(std::string_view text) {
 
 namespace {
 
-bool hostPortValid(std::string_view hp, bool portOptional) {
+// HOST[:PORT] into `out`; false for an empty host, a port that is not 1..5
+// digits up to 65535, or no port where one is required.
+bool splitAuthority(std::string_view hp, bool portOptional, RelayAddress& out) {
   if (hp.empty()) return false;
-  std::string_view host = hp, port;
-  auto colon = hp.rfind(':');
+  std::string_view host = hp;
+  const auto colon = hp.rfind(':');
   const bool bracketed = hp.front() == '[';
   if (colon != std::string_view::npos && (!bracketed || colon > hp.find(']'))) {
     host = hp.substr(0, colon);
-    port = hp.substr(colon + 1);
+    const std::string_view port = hp.substr(colon + 1);
     if (port.empty() || port.size() > 5) return false;
-    for (char c : port)
+    unsigned long n = 0;
+    for (char c : port) {
       if (!std::isdigit(static_cast<unsigned char>(c))) return false;
-    if (std::stoul(std::string(port)) > 65535) return false;
+      n = n * 10 + static_cast<unsigned long>(c - '0');
+    }
+    if (n > 65535) return false;
+    out.port = static_cast<unsigned short>(n);
   } else if (!portOptional) {
     return false;
   }
-  return !host.empty() && host != "[]";
+  if (host.empty() || host == "[]") return false;
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  out.host = std::string(host);
+  out.authority = std::string(hp);
+  return true;
 }
 
 }  // namespace
 
-bool validRelayAddress(std::string_view a) {
-  if (a.empty() || a.size() > 255) return false;
+std::string RelayAddress::hostPort() const {
+  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::optional<RelayAddress> parseRelayAddress(std::string_view a) {
+  if (a.empty() || a.size() > 255) return std::nullopt;
   for (char c : a)
-    if (static_cast<unsigned char>(c) <= ' ' || static_cast<unsigned char>(c) >= 0x7f) return false;
-  for (std::string_view scheme : {"ws://", "wss://"})
+    if (static_cast<unsigned char>(c) <= ' ' || static_cast<unsigned char>(c) >= 0x7f) return std::nullopt;
+  RelayAddress out;
+  for (auto [scheme, transport, port] : {std::tuple{std::string_view("ws://"), RelayAddress::Transport::WebSocket, 80},
+                                         std::tuple{std::string_view("wss://"), RelayAddress::Transport::WebSocketTls, 443}})
     if (a.substr(0, scheme.size()) == scheme) {
-      auto rest = a.substr(scheme.size());
-      auto slash = rest.find('/');
-      if (slash == std::string_view::npos) return false;  // the path is where the relay's front sends it on
-      return hostPortValid(rest.substr(0, slash), true) && rest.find_first_of("?#", slash) == std::string_view::npos;
+      const auto rest = a.substr(scheme.size());
+      const auto slash = rest.find('/');
+      // The path is where the relay's front sends it on: required.
+      if (slash == std::string_view::npos || rest.find_first_of("?#", slash) != std::string_view::npos) return std::nullopt;
+      out.transport = transport;
+      out.port = static_cast<unsigned short>(port);
+      out.path = std::string(rest.substr(slash));
+      if (!splitAuthority(rest.substr(0, slash), true, out)) return std::nullopt;
+      return out;
     }
-  if (a.find('/') != std::string_view::npos) return false;
-  return hostPortValid(a, false);
+  if (a.find('/') != std::string_view::npos || !splitAuthority(a, false, out)) return std::nullopt;
+  return out;
 }
 
 std::string RelayEndpoint::text() const { return key ? address + "=" + encodeRelayKey(*key) : address; }

@@ -47,7 +47,18 @@ struct RelayEndpoint {
 // An address a client can connect to: HOST:PORT (raw Cap'n Proto RPC over TCP,
 // for loopback and onion services), or ws://HOST[:PORT]/PATH and
 // wss://HOST[:PORT]/PATH (the same RPC over WebSocket, over TLS for wss). Printable
-// ASCII only, 1..255 bytes.
-bool validRelayAddress(std::string_view address);
+// ASCII only, 1..255 bytes; no query or fragment.
+struct RelayAddress {
+  enum class Transport { Tcp, WebSocket, WebSocketTls };
+  Transport transport = Transport::Tcp;
+  std::string host;       // brackets of an IPv6 literal removed
+  unsigned short port = 0;  // 80 or 443 when a ws(s) URL names none
+  std::string authority;  // as written: HOST or HOST:PORT (the HTTP Host header)
+  std::string path;       // ws(s) only, from its '/'
+  std::string hostPort() const;  // "HOST:PORT" (IPv6 bracketed) to connect to
+};
+// The one parser of relay addresses; nullopt for anything else.
+std::optional<RelayAddress> parseRelayAddress(std::string_view address);
+inline bool validRelayAddress(std::string_view address) { return parseRelayAddress(address).has_value(); }
 
 }  // namespace gongyou::protocol
