@@ -11,6 +11,11 @@ void randomBytes(std::uint8_t* out, std::size_t n) {
   randombytes_buf(out, n);
 }
 
+std::uint32_t randomBelow(std::uint32_t upper) {
+  sodiumInit();
+  return upper == 0 ? 0 : randombytes_uniform(upper);
+}
+
 Sha256 sha256(ByteView data) {
   Sha256 h;
   crypto_hash_sha256(h.data(), data.data(), data.size());

@@ -22,6 +22,8 @@ using AeadKeyRef = KeyRef<format::kAeadKeySize>;
 using Hash = std::array<std::uint8_t, format::kHashSize>;
 
 void randomBytes(std::uint8_t* out, std::size_t n);
+// Uniform in [0, upper) (no modulo bias); 0 when upper is 0.
+std::uint32_t randomBelow(std::uint32_t upper);
 
 Sha256 sha256(ByteView data);
 

@@ -156,12 +156,16 @@ struct InboxEntry {
   id @0 :Data;       # 16 bytes
   day @1 :UInt32;    # day bucket of arrival
   size @2 :UInt32;   # envelope bytes
+  stamp @3 :Stamp;   # the submitter's proof of work, as the relay checked it: the
+                     # centre checks it again (a relay cannot add reports without
+                     # doing the work); empty for envelopes stored before stamps were kept
 }
 
 struct Envelope {
   id @0 :Data;
   day @1 :UInt32;
   data @2 :Data;     # the age v1 file, byte for byte as submitted
+  stamp @3 :Stamp;   # as in its InboxEntry
 }
 
 struct Ack {

@@ -363,14 +363,10 @@ int serve(const ServeOptions& opts, std::ostream& out) {
   const crypto::SigningKey relayKey = loadOrCreateRelayKey(opts.dataDir);
   out << "key " << protocol::encodeRelayKey(relayKey.publicKey()) << std::endl;
   Writer writer(store, metrics, opts.writer);
-  // Open challenges live in memory only; what an older relay wrote of spent
-  // stamps and logins is dropped from the store at start.
+  // Open challenges live in memory only (a relay of schema 1 wrote spent
+  // stamps and logins to its store: RelayStore dropped them at open).
   ChallengeBook challenges(store.challengeKey(), std::chrono::seconds(opts.challengeSeconds));
-  {
-    storage::RelayStore::Batch b(store);
-    b.expireReplay(UINT32_MAX);
-    b.commit();
-  }
+  store.settleTimes();  // the key file, if it was made just now
   auto io = kj::setupAsyncIo();
   RelayContext ctx{store,
                    writer,

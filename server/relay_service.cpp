@@ -110,6 +110,25 @@ kj::Promise<void> publishBundleFor(RelayContext& ctx, proto::SignedBundle::Reade
 // its easier price into it. The stamp covers the centre and the envelope's
 // hash, so it cannot be moved to another envelope. A stamp that verifies spends
 // its challenge at once: one challenge, one envelope.
+// A stamp as the store keeps it beside its envelope: challenge || nonce (u64
+// little-endian). Only stamps that passed checkStamp are kept, so the
+// challenge is one of ours (kChallengeSize bytes) and the whole fits.
+Bytes storedStamp(proto::Stamp::Reader stamp) {
+  Bytes out = view(stamp.getChallenge()).copy();
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<std::uint8_t>(stamp.getNonce() >> (8 * i)));
+  return out;
+}
+static_assert(kChallengeSize + 8 <= storage::kMaxStampBytes);
+
+// The stored stamp back in its RPC form (the centre checks the work again).
+void setStamp(proto::Stamp::Builder out, ByteView stored) {
+  if (stored.size() < 8) return;  // an envelope from before stamps were kept
+  out.setChallenge(kj::arrayPtr(stored.data(), stored.size() - 8));
+  std::uint64_t nonce = 0;
+  for (int i = 0; i < 8; ++i) nonce |= std::uint64_t{stored[stored.size() - 8 + i]} << (8 * i);
+  out.setNonce(nonce);
+}
+
 void checkStamp(RelayContext& ctx, const Pinned& pinned, kj::StringPtr centre, proto::Stamp::Reader stamp,
                 const crypto::Hash& envelopeHash, std::uint32_t today, unsigned extraBits = 0) {
   Metrics& m = ctx.metrics;
@@ -179,8 +198,8 @@ struct UploadState {
 // on a timer, not only when the client next calls.
 class UploadImpl final : public proto::Upload::Server {
  public:
-  UploadImpl(RelayContext& ctx, kj::String centre, std::size_t size, const crypto::Hash& hash)
-      : ctx_(ctx), centre_(kj::mv(centre)), hash_(hash), state_(std::make_shared<UploadState>(ctx, size)),
+  UploadImpl(RelayContext& ctx, kj::String centre, std::size_t size, const crypto::Hash& hash, Bytes stamp)
+      : ctx_(ctx), centre_(kj::mv(centre)), hash_(hash), stamp_(std::move(stamp)), state_(std::make_shared<UploadState>(ctx, size)),
         deadline_(ctx.timer.now() + deadlineFor(size)), lastChunk_(ctx.timer.now()),
         watchdog_(watch().eagerlyEvaluate(nullptr)) {}
   ~UploadImpl() noexcept(false) {
@@ -221,7 +240,9 @@ class UploadImpl final : public proto::Upload::Server {
     std::string c(centre_.cStr(), centre_.size());
     Metrics& m = ctx_.metrics;
     return ctx_.writer
-        .submit([out, data = state_->data, c, today](storage::RelayStore::Batch& b) { *out = b.insert(c, *data, today); })
+        .submit([out, data = state_->data, stamp = stamp_, c, today](storage::RelayStore::Batch& b) {
+          *out = b.insert(c, *data, today, stamp);
+        })
         .then(
             [this, context, out, today, c, hash = hash_, state = state_, &m, &pow = ctx_.pow]() mutable {
               state->stored = true;
@@ -274,6 +295,7 @@ class UploadImpl final : public proto::Upload::Server {
   RelayContext& ctx_;
   kj::String centre_;
   crypto::Hash hash_;
+  Bytes stamp_;  // kept with the envelope
   std::shared_ptr<UploadState> state_;
   kj::TimePoint deadline_, lastChunk_;
   bool dropped_ = false, finishing_ = false, timedOut_ = false;
@@ -299,6 +321,7 @@ class CollectorImpl final : public proto::Collector::Server {
       out[i].setId(kj::arrayPtr(entries[i].id.data(), entries[i].id.size()));
       out[i].setDay(entries[i].day);
       out[i].setSize(entries[i].size);
+      setStamp(out[i].initStamp(), entries[i].stamp);
     }
     r.setMore(more);
     return kj::READY_NOW;
@@ -328,6 +351,7 @@ class CollectorImpl final : public proto::Collector::Server {
       out[i].setId(kj::arrayPtr(found[i].first.data(), found[i].first.size()));
       out[i].setDay(found[i].second.day);
       out[i].setData(kj::arrayPtr(found[i].second.data.data(), found[i].second.data.size()));
+      setStamp(out[i].initStamp(), found[i].second.stamp);
     }
     ctx_.metrics.envelopesFetched += found.size();
     return kj::READY_NOW;
@@ -455,10 +479,11 @@ class RelayImpl final : public proto::Relay::Server {
     };
     auto out = std::make_shared<Out>();
     Bytes envelope = data.copy();
+    Bytes stamp = storedStamp(p.getStamp());
     std::string c(centre.cStr(), centre.size());
     return ctx_.writer
-        .submit([out, envelope = std::move(envelope), c, today](storage::RelayStore::Batch& b) {
-          out->id = b.insert(c, envelope, today);
+        .submit([out, envelope = std::move(envelope), stamp = std::move(stamp), c, today](storage::RelayStore::Batch& b) {
+          out->id = b.insert(c, envelope, today, stamp);
         })
         .then(
             [this, context, out, today, c, envelopeHash, &m, &pow = ctx_.pow]() mutable {
@@ -497,7 +522,8 @@ class RelayImpl final : public proto::Relay::Server {
     requireBudget(size);
     checkStamp(ctx_, *pinned, centre, p.getStamp(), envelopeHash, today, protocol::uploadPowBits(p.getSize()));
     ctx_.metrics.uploadsStarted++;
-    context.getResults().setUpload(kj::heap<UploadImpl>(ctx_, kj::heapString(centre), size, envelopeHash));
+    context.getResults().setUpload(
+        kj::heap<UploadImpl>(ctx_, kj::heapString(centre), size, envelopeHash, storedStamp(p.getStamp())));
     return kj::READY_NOW;
   }
 

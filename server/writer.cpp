@@ -10,6 +10,8 @@
 namespace gongyou::server {
 
 namespace {
+constexpr char kFull[] = "relay storage is full; try another relay or later";
+
 kj::Exception failure(const std::string& text) {
   return kj::Exception(kj::Exception::Type::FAILED, __FILE__, __LINE__, kj::heapString(text.c_str()));
 }
@@ -61,11 +63,9 @@ void Writer::runBatch(std::deque<Pending>& batch) {
   std::vector<std::string> refused(batch.size());
   try {
     storage::RelayStore::Batch txn(store_);
-    // Once a day: replay entries for days no challenge can come from any more,
-    // and replies older than the retention period.
+    // Once a day: replies older than the retention period.
     const std::uint32_t day = protocol::today();
     if (expiredThrough_ != day && day > protocol::kReplyRetentionDays) {
-      txn.expireReplay(day - 1);
       txn.expireReplies(day - protocol::kReplyRetentionDays);
       expiredThrough_ = day;
     }
@@ -77,15 +77,17 @@ void Writer::runBatch(std::deque<Pending>& batch) {
       }
     }
     txn.commit();
-  } catch (const lmdb::Error& e) {
+  } catch (const std::exception& e) {
     expiredThrough_ = 0;
-    // Out of room: the map (--map-size) or the disk itself. LMDB aborts the
-    // transaction and keeps every earlier one, so nothing acknowledged is at risk.
-    // A disk that fills mid-commit shows as a short write (EIO): with almost
-    // nothing free, that is what it was.
+    // Out of room: the envelope budget (--map-size), LMDB's map, or the disk
+    // itself. The batch is undone and every earlier one kept, so nothing
+    // acknowledged is at risk. A disk that fills mid-commit shows as a short
+    // write (EIO): with almost nothing free, that is what it was.
     constexpr std::uint64_t kNearlyFull = 16 << 20;
-    const bool full = e.code() == MDB_MAP_FULL || e.code() == ENOSPC || e.code() == EDQUOT ||
-                      (e.code() == EIO && store_.freeDiskBytes() < kNearlyFull);
+    const auto* db = dynamic_cast<const lmdb::Error*>(&e);
+    const bool full = dynamic_cast<const storage::StoreFull*>(&e) ||
+                      (db && (db->code() == MDB_MAP_FULL || db->code() == ENOSPC || db->code() == EDQUOT ||
+                              (db->code() == EIO && store_.freeDiskBytes() < kNearlyFull)));
     if (!full) {
       metrics_.storageErrors++;
       for (auto& p : batch) p.done->reject(failure("relay storage error; try again later"));
@@ -103,12 +105,7 @@ void Writer::runBatch(std::deque<Pending>& batch) {
     }
     metrics_.storageErrors++;
     metrics_.storageFull = 1;
-    for (auto& p : batch) p.done->reject(failure("relay storage is full; try another relay or later"));
-    return;
-  } catch (const std::exception&) {
-    metrics_.storageErrors++;
-    for (auto& p : batch) p.done->reject(failure("relay storage error; try again later"));
-    expiredThrough_ = 0;
+    for (auto& p : batch) p.done->reject(failure(kFull));
     return;
   }
   metrics_.storageFull = 0;

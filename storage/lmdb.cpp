@@ -42,6 +42,10 @@ void Env::setMapSize(std::size_t bytes) { check(mdb_env_set_mapsize(env_, bytes)
 
 void Env::sync() { check(mdb_env_sync(env_, 1), "mdb_env_sync"); }
 
+void Env::copyCompact(const std::string& dir) {
+  check(mdb_env_copy2(env_, dir.c_str(), MDB_CP_COMPACT), "mdb_env_copy2");
+}
+
 Txn::Txn(Env& env, unsigned flags) {
   int rc = mdb_txn_begin(env.get(), nullptr, flags, &txn_);
   if (rc == MDB_MAP_RESIZED) {

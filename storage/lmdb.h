@@ -65,6 +65,9 @@ class Env {
   void setMapSize(std::size_t bytes);
   // Forces a sync; for environments opened with MDB_NOSYNC/MDB_NOMETASYNC.
   void sync();
+  // A copy without free pages into the existing empty directory `dir`
+  // (mdb_env_copy2 with MDB_CP_COMPACT): what was deleted is not in the copy.
+  void copyCompact(const std::string& dir);
 
  private:
   MDB_env* env_ = nullptr;

@@ -1,30 +1,45 @@
-// The relay's LMDB store: ciphertext, a day bucket per item, and nothing else.
+// The relay's store: envelopes in slot files (storage/envelope_store.h), and in
+// LMDB the few things that are not envelopes, each with a day bucket and
+// nothing else.
 //
 // Named databases:
 //   meta       "schema" -> u32 version (checked at open), "challenge-key" -> 32 bytes
 //   centres    centre id -> framed SignedBundle (the pinned identity is inside; the
 //              caller verified it before putCentre)
-//   inbox      tag16(centre) || random id16 -> day u32 || envelope. Random ids: the
-//              key order says nothing about arrival order.
 //   mailboxes  mailbox32 || random id16 -> day u32 || encrypted reply
-//   replay     kind u8 || day u32 || hash32 -> "" (spent PoW stamps and login
-//              challenges, as relays before the in-memory ChallengeBook kept
-//              them; the relay writes none now and empties it at start)
+// Envelopes:   DATA/envelopes/, each with its stamp (challenge || nonce, u64
+//              little-endian) so that the centre can check the work was done.
 // All integers big-endian. No address, port or time finer than a day is stored,
-// because a seized relay must not be able to say who reported, or when to the minute.
+// because a seized relay must not be able to say who reported, or when to the
+// minute; the files' modification and access times are set to the day's first
+// second after every write, and envelope slot files are opened O_NOATIME.
 //
-// Threads: reads open their own read transaction (MDB_NOTLS) and never wait for
-// the writer. Writes happen only in a Batch, one at a time per process (LMDB's
-// single-writer lock also serialises other processes such as `add-centre`).
+// Schema 1 (relays before the slot files) kept envelopes in an LMDB `inbox` and
+// spent stamps in `replay`: opening one moves its envelopes into slots, drops
+// both, and rewrites data.mdb compacted over a zeroed old file, so nothing of
+// them stays in LMDB's free pages.
 //
-// Failure modes: lmdb::Error for I/O; lmdb::MapFull when the map (--map-size) is
-// exhausted: the Batch is then dead, nothing of it is stored. SchemaMismatch when
-// the database was written by an incompatible relay version.
+// Locking: LMDB runs without its lock file (MDB_NOLOCK), because a reader
+// writes its slot in lock.mdb and so dates every read to the second. Instead,
+// transactions of this process take a shared mutex (readers shared, the one
+// writer exclusive: no reader spans a write, as MDB_NOLOCK requires), and every
+// process holds flock() on the data directory while it has one open, so
+// `add-centre` and a running relay take turns.
+//
+// Threads: reads on any thread. Writes happen only in a Batch, one at a time.
+//
+// Failure modes: lmdb::Error for I/O; lmdb::MapFull when LMDB's map (--map-size)
+// is exhausted: the Batch is then dead, nothing of it is stored; StoreFull from
+// insert() (before anything is written) when the envelope budget or disk is full.
+// SchemaMismatch when the database was written by an incompatible relay version.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -33,51 +48,33 @@
 #include "crypto/primitives.h"
 #include "crypto/secret.h"
 #include "protocol/ack.h"
+#include "storage/envelope_store.h"
 #include "storage/lmdb.h"
 
 namespace gongyou::storage {
 
-inline constexpr std::uint32_t kRelaySchemaVersion = 1;
-
-using protocol::InboxId;
+inline constexpr std::uint32_t kRelaySchemaVersion = 2;
 
 class SchemaMismatch : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
-enum class ReplayKind : std::uint8_t { PowStamp = 1, LoginChallenge = 2 };
-
-struct InboxEntry {
-  InboxId id{};
-  std::uint32_t day = 0;
-  std::uint32_t size = 0;
-};
-
-struct StoredEnvelope {
-  std::uint32_t day = 0;
-  Bytes data;
-};
-
-struct InboxStats {
-  std::uint64_t count = 0, bytes = 0;
-  std::uint32_t oldestDay = 0;
-};
-
 class RelayStore {
  public:
-  // The relay's environment options: a map of `mapBytes`, and no read-ahead:
-  // inbox keys are random, so every insert touches one random leaf page, and
-  // read-ahead would pull the ciphertext pages around it from disk for nothing.
+  // The relay's environment options: a map of `mapBytes` (also the budget of
+  // envelope bytes), no read-ahead (mailbox keys are random), no lock file.
   static lmdb::EnvOptions options(std::size_t mapBytes) {
     lmdb::EnvOptions o;
     o.mapSize = mapBytes;
-    o.flags |= MDB_NORDAHEAD;
+    o.flags |= MDB_NORDAHEAD | MDB_NOLOCK;
     return o;
   }
 
-  // Opens or creates the store in the existing directory `dir`.
+  // Opens or creates the store in the existing directory `dir`; waits while
+  // another process has it open for a write.
   explicit RelayStore(const std::string& dir, const lmdb::EnvOptions& opts = options(std::size_t{1} << 30));
+  ~RelayStore();
 
   // Relay-local key for the tags on its challenges. Not a reporter secret: it
   // only lets the relay recognise challenges it issued, statelessly.
@@ -108,40 +105,55 @@ class RelayStore {
   // One write transaction. Destroying a Batch without commit() stores nothing.
   class Batch {
    public:
-    explicit Batch(RelayStore& store) : s_(store), txn_(lmdb::Txn::write(store.env_)) {}
+    explicit Batch(RelayStore& store);
+    ~Batch();
     // Inside this transaction: sees the batch's own earlier writes.
     std::optional<Bytes> centreBundle(std::string_view centre);
     void putCentre(std::string_view centre, ByteView framedBundle);
-    // Records `hash` for `day`; false (and nothing changes) if it was already there.
-    bool remember(ReplayKind kind, std::uint32_t day, const crypto::Hash& hash);
-    InboxId insert(std::string_view centre, ByteView envelope, std::uint32_t day);
+    // `stamp`: what the submitter's proof of work was (at most kMaxStampBytes).
+    InboxId insert(std::string_view centre, ByteView envelope, std::uint32_t day, ByteView stamp);
     bool remove(std::string_view centre, const InboxId& id);
     void addReply(ByteView mailbox, ByteView envelope, std::uint32_t day);
     std::size_t replyCount(ByteView mailbox);
     // Drops replies filed before `firstKeptDay`; returns how many.
     std::size_t expireReplies(std::uint32_t firstKeptDay);
-    // Drops replay entries of days before `firstKeptDay`; returns how many.
-    std::size_t expireReplay(std::uint32_t firstKeptDay);
     // Durable when it returns (fsync, unless the Env was opened MDB_NOSYNC).
-    void commit() { txn_.commit(); }
+    void commit();
 
    private:
+    lmdb::Txn& txn();  // LMDB's write transaction, begun when first needed
+    void endTxn();
     RelayStore& s_;
-    lmdb::Txn txn_;
+    std::unique_lock<std::shared_mutex> exclusive_;
+    std::optional<lmdb::Txn> txn_;
+    std::unique_ptr<EnvelopeStore::Pending> envelopes_;
   };
-
-  lmdb::Env& env() { return env_; }
 
   // Bytes free to this process on the store's filesystem (statvfs); UINT64_MAX
   // if it cannot be told. LMDB reports a disk that filled up mid-commit as a
   // short write (EIO), not ENOSPC: the writer asks this to tell the two apart.
   std::uint64_t freeDiskBytes() const;
 
+  // Sets the modification and access times of every file and directory of the
+  // store to today's first second (after anything outside the store, such as
+  // the relay's key, has been written there).
+  void settleTimes();
+
  private:
+  class ProcessLock;
+  struct Reading;
+  void migrateSchema1(lmdb::Txn& txn);
+  void compact(const lmdb::EnvOptions& opts);
+  void settleWritten(bool lmdbWritten);
+
   std::string dir_;
-  lmdb::Env env_;
-  lmdb::Dbi meta_, centres_, inbox_, mailboxes_, replay_;
+  std::unique_ptr<ProcessLock> processLock_;
+  std::shared_mutex mutex_;
+  std::unique_ptr<lmdb::Env> env_;
+  lmdb::Dbi meta_, centres_, mailboxes_;
   Secret<32> challengeKey_;
+  std::unique_ptr<EnvelopeStore> envelopes_;
+  int dataFd_ = -1;  // data.mdb, for its times
 };
 
 }  // namespace gongyou::storage

@@ -47,7 +47,7 @@ TEST_CASE("writer: concurrent writes share transactions and all are durable when
   Writer writer(h.store, h.metrics, {});
   kj::Vector<kj::Promise<void>> all;
   for (int i = 0; i < 300; ++i)
-    all.add(writer.submit([](storage::RelayStore::Batch& b) { b.insert("c", Bytes(4096, 'e'), 1); }));
+    all.add(writer.submit([](storage::RelayStore::Batch& b) { b.insert("c", Bytes(4096, 'e'), 1, {}); }));
   kj::joinPromises(all.releaseAsArray()).wait(h.ws);
   CHECK(h.inboxCount() == 300);
   CHECK(h.metrics.batchedJobs == 300);
@@ -60,7 +60,7 @@ TEST_CASE("writer: --commit-each makes one transaction per write") {
   Writer writer(h.store, h.metrics, {4096, false});
   kj::Vector<kj::Promise<void>> all;
   for (int i = 0; i < 20; ++i)
-    all.add(writer.submit([](storage::RelayStore::Batch& b) { b.insert("c", "x", 1); }));
+    all.add(writer.submit([](storage::RelayStore::Batch& b) { b.insert("c", "x", 1, {}); }));
   kj::joinPromises(all.releaseAsArray()).wait(h.ws);
   CHECK(h.metrics.batchesCommitted == 20);
 }
@@ -68,9 +68,9 @@ TEST_CASE("writer: --commit-each makes one transaction per write") {
 TEST_CASE("writer: a refused job fails alone and the rest of its batch commits") {
   Harness h;
   Writer writer(h.store, h.metrics, {});
-  auto a = writer.submit([](storage::RelayStore::Batch& b) { b.insert("c", "a", 1); });
+  auto a = writer.submit([](storage::RelayStore::Batch& b) { b.insert("c", "a", 1, {}); });
   auto r = writer.submit([](storage::RelayStore::Batch&) { throw server::Refusal("stamp: already used"); });
-  auto c = writer.submit([](storage::RelayStore::Batch& b) { b.insert("c", "c", 1); });
+  auto c = writer.submit([](storage::RelayStore::Batch& b) { b.insert("c", "c", 1, {}); });
   CHECK(outcome(a, h.ws) == "ok");
   CHECK(outcome(r, h.ws) == "stamp: already used");
   CHECK(outcome(c, h.ws) == "ok");
@@ -80,10 +80,10 @@ TEST_CASE("writer: a refused job fails alone and the rest of its batch commits")
 TEST_CASE("writer: a full store fails the batch with a clear error and keeps what was committed") {
   Harness h(256 * 1024);
   Writer writer(h.store, h.metrics, {});
-  auto first = writer.submit([](storage::RelayStore::Batch& b) { b.insert("c", Bytes(4096, 'k'), 1); });
+  auto first = writer.submit([](storage::RelayStore::Batch& b) { b.insert("c", Bytes(4096, 'k'), 1, {}); });
   CHECK(outcome(first, h.ws) == "ok");
   auto big = writer.submit([](storage::RelayStore::Batch& b) {
-    for (int i = 0; i < 200; ++i) b.insert("c", Bytes(4096, 'f'), 1);
+    for (int i = 0; i < 200; ++i) b.insert("c", Bytes(4096, 'f'), 1, {});
   });
   CHECK(outcome(big, h.ws) == "relay storage is full; try another relay or later");
   CHECK(h.metrics.storageErrors == 1);
@@ -92,14 +92,14 @@ TEST_CASE("writer: a full store fails the batch with a clear error and keeps wha
   kj::Vector<kj::Promise<void>> mixed;
   for (int i = 0; i < 8; ++i)
     mixed.add(writer.submit([i](storage::RelayStore::Batch& b) {
-      b.insert("c", Bytes(i % 2 ? 200 * 4096 : 16, 'm'), 1);  // odd ones cannot fit
+      b.insert("c", Bytes(i % 2 ? 200 * 4096 : 16, 'm'), 1, {});  // odd ones cannot fit
     }));
   int ok = 0;
   for (auto& p : mixed) ok += outcome(p, h.ws) == "ok";
   CHECK(ok == 4);
   CHECK(h.inboxCount() == 5);
   // Writes that fit still succeed afterwards.
-  auto small = writer.submit([](storage::RelayStore::Batch& b) { b.insert("c", "s", 1); });
+  auto small = writer.submit([](storage::RelayStore::Batch& b) { b.insert("c", "s", 1, {}); });
   CHECK(outcome(small, h.ws) == "ok");
 }
 
@@ -108,11 +108,11 @@ TEST_CASE("writer: stop commits everything queued and then refuses") {
   Writer writer(h.store, h.metrics, {});
   kj::Vector<kj::Promise<void>> all;
   for (int i = 0; i < 50; ++i)
-    all.add(writer.submit([](storage::RelayStore::Batch& b) { b.insert("c", "q", 1); }));
+    all.add(writer.submit([](storage::RelayStore::Batch& b) { b.insert("c", "q", 1, {}); }));
   writer.stop();
   CHECK(h.inboxCount() == 50);
   kj::joinPromises(all.releaseAsArray()).wait(h.ws);
-  auto late = writer.submit([](storage::RelayStore::Batch& b) { b.insert("c", "late", 1); });
+  auto late = writer.submit([](storage::RelayStore::Batch& b) { b.insert("c", "late", 1, {}); });
   CHECK(outcome(late, h.ws) == "relay is shutting down");
   CHECK(h.inboxCount() == 50);
 }

@@ -2,12 +2,12 @@
 
 #include <set>
 
+#include "storage/file.h"
 #include "storage/relay_store.h"
 #include "support/tempdir.h"
 
 using namespace gongyou;
 using storage::RelayStore;
-using storage::ReplayKind;
 
 TEST_CASE("relay store: insert and list in id order and fetch and remove") {
   test::TempDir dir;
@@ -15,8 +15,8 @@ TEST_CASE("relay store: insert and list in id order and fetch and remove") {
   std::vector<storage::InboxId> ids;
   {
     RelayStore::Batch b(store);
-    for (int i = 0; i < 25; ++i) ids.push_back(b.insert("centre-a", Bytes(100 + i, 'a'), 20000));
-    b.insert("centre-b", Bytes(10, 'b'), 20001);
+    for (int i = 0; i < 25; ++i) ids.push_back(b.insert("centre-a", Bytes(100 + i, 'a'), 20000, {}));
+    b.insert("centre-b", Bytes(10, 'b'), 20001, {});
     b.commit();
   }
   bool more = false;
@@ -65,7 +65,7 @@ TEST_CASE("relay store: a batch without commit stores nothing") {
   RelayStore store(dir.path());
   {
     RelayStore::Batch b(store);
-    b.insert("centre-a", Bytes(10, 'x'), 1);
+    b.insert("centre-a", Bytes(10, 'x'), 1, {});
     b.putCentre("centre-a", Bytes(8, 0));
   }
   bool more;
@@ -73,19 +73,24 @@ TEST_CASE("relay store: a batch without commit stores nothing") {
   CHECK_FALSE(store.centreBundle("centre-a"));
 }
 
-TEST_CASE("relay store: replay cache refuses a second use and expires by day") {
+TEST_CASE("relay store: the stamp is kept with its envelope and listed with it") {
   test::TempDir dir;
   RelayStore store(dir.path());
-  crypto::Hash h = crypto::blake2b("stamp");
+  storage::InboxId id;
+  const Bytes stamp(44, 0x5a);
+  {
+    RelayStore::Batch b(store);
+    id = b.insert("centre-a", Bytes(3000, 'e'), 7, stamp);
+    b.commit();
+  }
+  bool more;
+  auto listed = store.list("centre-a", {}, 10, more);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].stamp == stamp);
+  CHECK(listed[0].size == 3000);
+  CHECK(store.fetch("centre-a", id)->stamp == stamp);
   RelayStore::Batch b(store);
-  CHECK(b.remember(ReplayKind::PowStamp, 100, h));
-  CHECK_FALSE(b.remember(ReplayKind::PowStamp, 100, h));
-  CHECK(b.remember(ReplayKind::LoginChallenge, 100, h));  // kinds are separate
-  CHECK(b.remember(ReplayKind::PowStamp, 101, crypto::blake2b("other")));
-  CHECK(b.expireReplay(101) == 2);  // day 100 of both kinds
-  CHECK(b.remember(ReplayKind::PowStamp, 100, h));
-  CHECK_FALSE(b.remember(ReplayKind::PowStamp, 101, crypto::blake2b("other")));
-  b.commit();
+  CHECK_THROWS(b.insert("centre-a", Bytes(10, 'e'), 7, Bytes(storage::kMaxStampBytes + 1, 1)));
 }
 
 TEST_CASE("relay store: mailboxes keep every reply under its own id") {
@@ -128,8 +133,13 @@ TEST_CASE("relay store: schema version and challenge key persist and a foreign s
     RelayStore store(dir.path());
     CHECK(store.challengeKey().view().copy() == key);
     CHECK(store.centreIds() == std::vector<std::string>{"c"});
+  }
+  {
     // Simulate a database from a future relay.
-    auto txn = lmdb::Txn::write(store.env());
+    lmdb::EnvOptions o;
+    o.flags |= MDB_NOLOCK;
+    lmdb::Env env(dir.path(), o);
+    auto txn = lmdb::Txn::write(env);
     auto meta = lmdb::Dbi::open(txn, "meta");
     lmdb::put(txn, meta, "schema", Bytes{0, 0, 0, 9});
     txn.commit();
@@ -137,7 +147,7 @@ TEST_CASE("relay store: schema version and challenge key persist and a foreign s
   CHECK_THROWS_WITH(RelayStore(dir.path()), Catch::Contains("schema 9"));
 }
 
-TEST_CASE("relay store: a full map is a clear error and loses nothing committed") {
+TEST_CASE("relay store: a full store is a clear error and loses nothing committed") {
   test::TempDir dir;
   lmdb::EnvOptions small;
   small.mapSize = 512 * 1024;
@@ -145,19 +155,99 @@ TEST_CASE("relay store: a full map is a clear error and loses nothing committed"
   storage::InboxId kept;
   {
     RelayStore::Batch b(store);
-    kept = b.insert("c", Bytes(4096, 'k'), 1);
+    kept = b.insert("c", Bytes(4096, 'k'), 1, {});
     b.commit();
   }
   bool full = false;
   try {
     RelayStore::Batch b(store);
-    for (int i = 0; i < 1000; ++i) b.insert("c", Bytes(4096, 'f'), 1);
+    for (int i = 0; i < 1000; ++i) b.insert("c", Bytes(4096, 'f'), 1, {});
     b.commit();
-  } catch (const lmdb::MapFull&) {
+  } catch (const storage::StoreFull&) {
     full = true;
   }
   CHECK(full);
   bool more;
   CHECK(store.list("c", {}, 10, more).size() == 1);
   CHECK(store.fetch("c", kept)->data == Bytes(4096, 'k'));
+}
+
+namespace {
+std::string slurpFile(const std::string& path) {
+  auto b = storage::readFile(path);
+  return std::string(b.begin(), b.end());
+}
+}  // namespace
+
+TEST_CASE("relay store: a schema 1 store is moved into slots and leaves nothing in LMDB's free pages") {
+  test::TempDir dir;
+  const Bytes live(5000, 'L'), deleted(5000, 'D');
+  {
+    // What a relay before the slot files wrote: envelopes in an LMDB inbox
+    // (one of them acknowledged: its page is free, not wiped) and spent stamps.
+    lmdb::Env env(dir.path());
+    auto txn = lmdb::Txn::write(env);
+    auto meta = lmdb::Dbi::open(txn, "meta");
+    auto inbox = lmdb::Dbi::open(txn, "inbox");
+    auto replay = lmdb::Dbi::open(txn, "replay");
+    lmdb::put(txn, meta, "schema", Bytes{0, 0, 0, 1});
+    auto tag = crypto::blake2b(ByteView("centre-a"));
+    auto key = [&](std::uint8_t n) {
+      Bytes k(tag.begin(), tag.begin() + 16);
+      k.resize(32, n);
+      return k;
+    };
+    Bytes v{0, 0, 0x4e, 0x20};  // day 20000
+    append(v, live);
+    lmdb::put(txn, inbox, key(1), v);
+    Bytes d{0, 0, 0x4e, 0x20};
+    append(d, deleted);
+    lmdb::put(txn, inbox, key(2), d);
+    lmdb::put(txn, replay, Bytes(37, 7), ByteView());
+    txn.commit();
+    auto del = lmdb::Txn::write(env);
+    lmdb::del(del, inbox, key(2));
+    del.commit();
+  }
+  REQUIRE(slurpFile(dir / "data.mdb").find(std::string(100, 'D')) != std::string::npos);  // carved, before
+  RelayStore store(dir.path());
+  bool more;
+  auto listed = store.list("centre-a", {}, 10, more);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].day == 20000);
+  CHECK(listed[0].stamp.empty());  // stored before stamps were kept
+  CHECK(store.fetch("centre-a", listed[0].id)->data == live);
+  const std::string db = slurpFile(dir / "data.mdb");
+  CHECK(db.find(std::string(100, 'D')) == std::string::npos);
+  CHECK(db.find(std::string(100, 'L')) == std::string::npos);  // it lives in a slot now
+  CHECK_FALSE(storage::fileExists(dir / "lock.mdb"));
+}
+
+TEST_CASE("relay store: envelopes survive a reopen and an emptied slot is zeros") {
+  test::TempDir dir;
+  storage::InboxId keep, drop;
+  const auto small = RelayStore::options(8 << 20);  // slot files of 8 MiB, to read whole
+  {
+    RelayStore store(dir.path(), small);
+    RelayStore::Batch b(store);
+    keep = b.insert("c", Bytes(2000, 'k'), 3, Bytes(44, 1));
+    drop = b.insert("c", Bytes(2000, 'd'), 4, Bytes(44, 2));
+    b.commit();
+    RelayStore::Batch r(store);
+    CHECK(r.remove("c", drop));
+    r.commit();
+  }
+  RelayStore store(dir.path(), small);
+  bool more;
+  auto listed = store.list("c", {}, 10, more);
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].id == keep);
+  CHECK(store.stats("c").count == 1);
+  CHECK(store.stats("c").oldestDay == 3);
+  const std::string slots = slurpFile(dir / "envelopes/2048.slots");
+  CHECK(slots.find(std::string(2000, 'k')) != std::string::npos);
+  CHECK(slots.find(std::string(32, 'd')) == std::string::npos);
+  // A slot's next envelope gets another id: an old id never names it.
+  RelayStore::Batch b(store);
+  CHECK_FALSE(b.remove("c", drop));
 }
