@@ -74,14 +74,23 @@ const crypto::SignPublicKey& relayKey(const protocol::RelayEndpoint& e) {
   return *e.key;
 }
 
+// The stamp as the relay listed it, carried to the centre unchanged.
+struct ListedStamp {
+  Bytes challenge;
+  std::uint64_t nonce = 0;
+};
+
 void addEnvelope(protocol::BatchWriter& batch, const std::string& relay, capnp::Data::Reader id, std::uint32_t day,
-                 capnp::Data::Reader data) {
+                 capnp::Data::Reader data, const ListedStamp& stamp) {
   batch.add([&](proto::BatchEntry::Builder b) {
     auto c = b.initEnvelope();
     c.setRelay(relay);
     c.setId(id);
     c.setDay(day);
     c.setData(data);
+    auto st = c.initStamp();
+    st.setChallenge(kj::arrayPtr(stamp.challenge.data(), stamp.challenge.size()));
+    st.setNonce(stamp.nonce);
   });
 }
 }  // namespace
@@ -126,8 +135,8 @@ std::vector<RelayOutcome> collect(const CourierKey& key, kj::AsyncIoContext& io,
                std::to_string(limits.bytes >> 20) + " MiB): collect again once this batch is imported and acknowledged");
           return true;
         };
-        auto take = [&](capnp::Data::Reader id, std::uint32_t day, capnp::Data::Reader data) {
-          addEnvelope(batch, relay, id, day, data);
+        auto take = [&](capnp::Data::Reader id, std::uint32_t day, capnp::Data::Reader data, const ListedStamp& stamp) {
+          addEnvelope(batch, relay, id, day, data, stamp);
           ++o.count;
           bytes += data.size();
         };
@@ -147,6 +156,7 @@ std::vector<RelayOutcome> collect(const CourierKey& key, kj::AsyncIoContext& io,
           struct Listed {
             Bytes id;
             std::uint32_t day, size;
+            ListedStamp stamp;
           };
           std::vector<Listed> wanted;
           for (auto e : entries) {
@@ -160,7 +170,11 @@ std::vector<RelayOutcome> collect(const CourierKey& key, kj::AsyncIoContext& io,
               ++o.setAside;
               continue;
             }
-            wanted.push_back({std::move(id), e.getDay(), e.getSize()});
+            // The stamp is the centre's to judge: a bad one is set aside at import.
+            ListedStamp stamp{Bytes(e.getStamp().getChallenge().begin(), e.getStamp().getChallenge().end()),
+                              e.getStamp().getNonce()};
+            if (stamp.challenge.size() > 64) stamp.challenge.clear();  // no challenge is this long
+            wanted.push_back({std::move(id), e.getDay(), e.getSize(), std::move(stamp)});
           }
           // Fetch in pieces; a truncated answer is asked again from where it stopped.
           // An envelope too large for one answer (attachments) is read in ranges.
@@ -189,7 +203,7 @@ std::vector<RelayOutcome> collect(const CourierKey& key, kj::AsyncIoContext& io,
               ++o.setAside;
               continue;
             }
-            take(kj::arrayPtr(e.id.data(), e.id.size()), e.day, kj::arrayPtr(data.data(), data.size()));
+            take(kj::arrayPtr(e.id.data(), e.id.size()), e.day, kj::arrayPtr(data.data(), data.size()), e.stamp);
           }
           for (std::size_t i = 0; i < small.size() && !atCap();) {
             auto fr = col.fetchRequest();
@@ -207,7 +221,8 @@ std::vector<RelayOutcome> collect(const CourierKey& key, kj::AsyncIoContext& io,
                 ++o.setAside;
                 break;
               }
-              if (env.getData().size() == small[next]->size) take(env.getId(), small[next]->day, env.getData());
+              if (env.getData().size() == small[next]->size)
+                take(env.getId(), small[next]->day, env.getData(), small[next]->stamp);
               else ++o.setAside;
               ++next;
             }

@@ -10,6 +10,7 @@
 
 #include "crypto/age.h"
 #include "crypto/padding.h"
+#include "crypto/pow.h"
 #include "crypto/reply_code.h"
 #include "protocol/batch.h"
 #include "protocol/bundle.h"
@@ -39,6 +40,21 @@ std::string openReport(ByteView envelope, const std::vector<const age::Identity*
   if (st != age::Status::Ok) return std::string("cannot decrypt: ") + std::string(age::describe(st));
   files.clear();
   return protocol::decodeReport(plain.view(), day, out, &files);
+}
+
+// Empty when the envelope's stamp shows the work its centre asks for (one more
+// bit per doubling above 2 MiB, as the relay asked of an upload); otherwise the
+// reason it is set aside. A relay could add envelopes of its own; this makes
+// each cost it the work a worker's costs, and it is checked before any
+// decryption, so a flood of them costs the centre a hash each.
+std::string checkWork(proto::CollectedEnvelope::Reader env, std::string_view centre, const crypto::Hash& hash,
+                      unsigned difficulty) {
+  auto stamp = env.getStamp();
+  if (stamp.getChallenge().size() == 0) return "no proof of work from the relay";
+  crypto::PowInput in{ByteView(stamp.getChallenge().begin(), stamp.getChallenge().size()), centre, hash};
+  if (!crypto::powCheck(in, stamp.getNonce(), difficulty + protocol::uploadPowBits(env.getData().size())))
+    return "proof of work below what the centre asks";
+  return {};
 }
 
 }  // namespace
@@ -89,6 +105,7 @@ ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteVie
     crypto::Hash hash{};
     bool known = false;
     bool large = false;  // above kParallelBytes: opened alone when written
+    bool unworked = false;  // its stamp fails: never decrypted
     std::string why;     // empty: `report` holds the canonical report
     Bytes report;
     std::vector<ByteView> files;     // its attachments: in `owned`, or in the sink it was opened into
@@ -114,6 +131,8 @@ ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteVie
           auto data = e.getEnvelope().getData();
           chunk[i] = Opened{};
           chunk[i].hash = crypto::blake2b(ByteView(data.begin(), data.size()));
+          chunk[i].why = checkWork(e.getEnvelope(), keyring.centreId, chunk[i].hash, keyring.powDifficulty);
+          chunk[i].unworked = !chunk[i].why.empty();
         });
     });
     for (std::size_t i = 0; i < n; ++i) chunk[i].known = w->known(chunk[i].hash);
@@ -125,7 +144,7 @@ ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteVie
       io::SecretSink plain(kParallelBytes);  // the cap: a hostile envelope cannot grow it
       SecretBytes workspace = age::decryptWorkspace();
       for (std::size_t i = t; i < n; i += threads) {
-        if (chunk[i].known) continue;
+        if (chunk[i].known || chunk[i].unworked) continue;
         protocol::withEntry(entries[base + i], [&](proto::BatchEntry::Reader e) {
           auto env = e.getEnvelope();
           chunk[i].large = env.getData().size() > kParallelBytes;
@@ -157,7 +176,7 @@ ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteVie
         Opened& o = chunk[i];
         const bool duplicate = o.known || w->known(o.hash);  // also a duplicate within this batch
         std::optional<io::SecretSink> bigPlain;  // the files are written from it, not copied out
-        if (!duplicate && o.large) {
+        if (!duplicate && o.large && !o.unworked) {
           if (bigWorkspace.size() == 0) bigWorkspace = age::decryptWorkspace();
           bigPlain.emplace(data.size());  // plaintext is never longer than its ciphertext
           o.why = openReport(data, keys, env.getDay(), *bigPlain, bigWorkspace, o.report, o.files);
@@ -169,6 +188,16 @@ ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteVie
           for (std::size_t f = 0; f < o.files.size(); ++f)
             w->putAttachment(o.hash, static_cast<std::uint8_t>(f), o.files[f]);
           ++r.stored;
+        } else if (o.unworked) {
+          // Kept apart under a name of its own, not its hash: a relay that
+          // strips the stamp from a real report must not make the same report,
+          // arriving with its stamp from an honest relay, look like a duplicate.
+          Bytes name = ByteView("gongyou/unworked").copy();
+          name.push_back(0);
+          append(name, ByteView(o.hash.data(), o.hash.size()));
+          w->setAside(crypto::blake2b(name), o.why, data);
+          ++r.setAside;
+          ++r.reasons[o.why];
         } else {
           w->setAside(o.hash, o.why, data);
           ++r.setAside;

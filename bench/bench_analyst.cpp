@@ -16,6 +16,7 @@
 #include <cstring>
 #include <string>
 
+#include "support/stamp.h"
 #include "analyst/aggregate.h"
 #include "analyst/exports.h"
 #include "analyst/importer.h"
@@ -71,6 +72,7 @@ int main(int argc, char** argv) {
   const std::string dir = tmpl;
   const crypto::KdfCost cheap{crypto_pwhash_argon2id_OPSLIMIT_MIN, crypto_pwhash_argon2id_MEMLIMIT_MIN};
   auto keyring = analyst::Keyring::create("bench-centre", {"127.0.0.1:1"}, protocol::today(), 365);
+  keyring.powDifficulty = 8;  // what the stamps below are made for (the import checks them): 256 hashes each
   auto recipient = keyring.analysts[0].key.recipient();
 
   // --- 1. import ----------------------------------------------------------
@@ -90,6 +92,7 @@ int main(int argc, char** argv) {
       c.setId(kj::arrayPtr(id.data(), id.size()));
       c.setDay(protocol::today());
       c.setData(kj::arrayPtr(env.data(), env.size()));
+      test::stampEnvelope(c, keyring.centreId, env, keyring.powDifficulty);
     });
   }
   {

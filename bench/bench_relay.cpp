@@ -41,6 +41,7 @@
 #include "protocol/connection.h"
 #include "protocol/day.h"
 #include "protocol/relay_calls.h"
+#include "storage/relay_store.h"
 #include "support/proc_status.h"
 #include "support/tls_front_config.h"
 
@@ -186,6 +187,25 @@ double rawCeiling(const std::string& dir, std::size_t size, std::size_t batch, d
   return n / elapsed;
 }
 
+// The relay's store alone, in this process: batches of `batch` inserts of
+// `size` bytes (each to a random slot, with its record) and one commit, for
+// `seconds`. What the writer thread could do were nothing else on the machine.
+double storeOnly(const std::string& dir, std::size_t size, std::size_t batch, double seconds) {
+  const std::string at = dir + "/store-only";
+  ::mkdir(at.c_str(), 0700);
+  storage::RelayStore store(at, storage::RelayStore::options(std::size_t{1} << 30));
+  Bytes e = envelope(size);
+  const Bytes stamp(44, 1);
+  std::size_t n = 0;
+  const auto start = Clock::now();
+  while (std::chrono::duration<double>(Clock::now() - start).count() < seconds) {
+    storage::RelayStore::Batch b(store);
+    for (std::size_t i = 0; i < batch; ++i, ++n) b.insert(kCentre, e, 1, stamp);
+    b.commit();
+  }
+  return n / std::chrono::duration<double>(Clock::now() - start).count();
+}
+
 struct Result {
   std::size_t done = 0;
   std::vector<double> latencyMs;
@@ -294,13 +314,15 @@ int main(int argc, char** argv) {
   std::string bin = GONGYOU_RELAY_BIN;
   double seconds = 3;
   std::size_t size = 4096;
+  std::size_t heapAfter = 0;  // instead of the tables: the relay's heap after N submissions
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--relay" && i + 1 < argc) bin = argv[++i];
     else if (a == "--seconds" && i + 1 < argc) seconds = std::stod(argv[++i]);
     else if (a == "--size" && i + 1 < argc) size = std::stoul(argv[++i]);
+    else if (a == "--heap-after" && i + 1 < argc) heapAfter = std::stoul(argv[++i]);
     else {
-      std::printf("usage: bench_relay [--relay PATH] [--seconds S] [--size BYTES]\n");
+      std::printf("usage: bench_relay [--relay PATH] [--seconds S] [--size BYTES] [--heap-after N]\n");
       return a == "--help" ? 0 : 2;
     }
   }
@@ -309,6 +331,24 @@ int main(int argc, char** argv) {
   const char* base = ::mkdtemp(tmpl);
   if (!base) return 2;
 
+  if (heapAfter > 0) {
+    // A store big enough for all of them (nothing is collected meanwhile).
+    const std::size_t mib = heapAfter * size / (1 << 20) * 2 + 1024;
+    Relay relay(bin, base, false, "heap", {"--map-size", std::to_string(mib)});
+    std::printf("relay heap while %zu submissions of %zu bytes arrive (64 clients, nothing collected):\n", heapAfter,
+                size);
+    std::printf("%12s %12s %14s\n", "stored", "submits/s", "RssAnon MiB");
+    double stored = 0;
+    while (stored < heapAfter) {
+      const double chunk = 20;
+      Row r = load(relay.address, 64, chunk, size);
+      stored += r.perSec * chunk;
+      std::printf("%12.0f %12.0f %14.1f\n", stored, r.perSec, relay.statusMiB("RssAnon"));
+      std::fflush(stdout);
+    }
+    runToEnd({"/bin/rm", "-rf", base});
+    return 0;
+  }
   std::printf("durable submissions through the real relay, %zu-byte envelopes, %.0f s per row\n", size, seconds);
   std::printf("%-22s %8s %12s %9s %9s\n", "relay mode", "clients", "submits/s", "p50 ms", "p99 ms");
   double peak = 0, anon = 0, file = 0, group64 = 0;
@@ -342,9 +382,13 @@ int main(int argc, char** argv) {
   // The ceiling, in the same run: the same bytes, batched as a full group
   // commit at 64 clients is, written and fdatasync'ed with no store at all.
   const double ceiling = rawCeiling(base, size, 64, seconds);
+  const double store = storeOnly(base, size, 64, seconds);
   std::printf("ceiling: raw write of 64 x %zu bytes + one fdatasync, repeated: %.0f envelopes/s; "
               "the relay's group commit at 64 clients is %.0f%% of it\n",
               size, ceiling, ceiling > 0 ? 100.0 * group64 / ceiling : 0.0);
+  std::printf("the store alone (this process, 64 inserts to random slots + one commit, repeated): %.0f envelopes/s, "
+              "%.0f%% of the ceiling\n",
+              store, ceiling > 0 ? 100.0 * store / ceiling : 0.0);
   std::printf("relay memory (group commit run): heap (RssAnon) peak %.1f MiB, %.1f MiB at the end;\n"
               "  RSS peak %.1f MiB, of which %.1f MiB at the end are pages of the memory-mapped database\n",
               peakAnon.load(), anon, peak, file);

@@ -50,6 +50,9 @@ struct CollectedEnvelope {
   id @1 :Data;           # the relay's inbox id (16 bytes), for the ack
   day @2 :UInt32;        # the relay's day bucket
   data @3 :Data;         # the age envelope, byte for byte
+  stamp @4 :Relay.Stamp; # the submitter's proof of work as the relay listed it: the
+                         # import checks it (crypto/pow.h) before decrypting, so a
+                         # relay cannot add reports without doing the work
 }
 
 struct RelayAck {

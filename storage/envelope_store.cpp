@@ -459,4 +459,11 @@ std::vector<int> EnvelopeStore::fds() const {
   return out;
 }
 
+std::vector<int> EnvelopeStore::fds(const Pending& p) const {
+  std::vector<int> out;
+  for (std::size_t i = 0; i < classes_.size(); ++i)
+    if (p.touched[i]) out.push_back(classes_[i]->fd);
+  return out;
+}
+
 }  // namespace gongyou::storage

@@ -130,8 +130,10 @@ class EnvelopeStore {
   // Undoes a batch that will not be answered: its inserts are zeroed and freed.
   void abandon(Pending& p) noexcept;
 
-  // The files, for setting their times (RelayStore) — never for writing.
+  // The files (all, or those a batch wrote), for setting their times
+  // (RelayStore) — never for writing.
   std::vector<int> fds() const;
+  std::vector<int> fds(const Pending& p) const;
 
  private:
   struct SizeClass;

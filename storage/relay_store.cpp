@@ -184,9 +184,9 @@ void RelayStore::compact(const lmdb::EnvOptions& opts) {
 
 void RelayStore::settleTimes() { settleTree(dir_); }
 
-void RelayStore::settleWritten(bool lmdbWritten) {
+void RelayStore::settleWritten(bool lmdbWritten, const std::vector<int>& slotFiles) {
   if (lmdbWritten && dataFd_ >= 0) setDayTimes(dataFd_);
-  for (int fd : envelopes_->fds()) setDayTimes(fd);
+  for (int fd : slotFiles) setDayTimes(fd);
 }
 
 // A read of LMDB: shared with this process's other readers, never during a write.
@@ -273,9 +273,10 @@ void RelayStore::Batch::commit() {
   const bool lmdbWritten = txn_.has_value();
   if (txn_) txn_->commit();
   endTxn();
+  const auto written = s_.envelopes_->fds(*envelopes_);
   s_.envelopes_->sync(*envelopes_);
   envelopes_.reset();
-  s_.settleWritten(lmdbWritten);
+  s_.settleWritten(lmdbWritten, written);
 }
 
 std::optional<Bytes> RelayStore::Batch::centreBundle(std::string_view centre) {

@@ -144,7 +144,7 @@ class RelayStore {
   struct Reading;
   void migrateSchema1(lmdb::Txn& txn);
   void compact(const lmdb::EnvOptions& opts);
-  void settleWritten(bool lmdbWritten);
+  void settleWritten(bool lmdbWritten, const std::vector<int>& slotFiles);
 
   std::string dir_;
   std::unique_ptr<ProcessLock> processLock_;

@@ -18,6 +18,7 @@
 #include "server/relay_harness.h"
 #include "client/scrub.h"
 #include "storage/file.h"
+#include "support/stamp.h"
 #include "support/evidence_fixtures.h"
 
 using namespace gongyou;
@@ -203,6 +204,7 @@ TEST_CASE("analyst import: killed mid-import three times then re-run stores ever
       env.setDay(protocol::today());
       const Bytes& data = envelopes[static_cast<std::size_t>(i % kReports)];
       env.setData(kj::arrayPtr(data.data(), data.size()));
+      test::stampEnvelope(env, "import-crash", data, 1);
     });
   const std::string file = c.tmp / "batch.gyb";
   storage::writeFileAtomic(file, batch.finish(courier.key));
@@ -411,4 +413,53 @@ TEST_CASE("analyst courier: a relay that never answers the login does not hold b
   asio::ip::tcp::socket wake(io);
   wake.connect(silent.local_endpoint(), ec);
   acceptor.join();
+}
+
+TEST_CASE("analyst import: a relay's envelope without the work is set aside unopened and cannot shadow the real one") {
+  Centre c;
+  REQUIRE(c.analyst({"init", "--centre", "work-check", "--relay",
+                     "127.0.0.1:1=" + protocol::encodeRelayKey(test::strangerRelayKey()), "--pow", "12"})
+              .first == 0);
+  auto courier = analyst::readCourierKey(c.dir + "/courier.key");
+  const Bytes real = c.envelope(R"({"employer":{"name":"Real Employer","province":"Guangdong"},"categories":["wage_arrears"],"language":"en"})");
+  const Bytes forged = c.envelope(R"({"employer":{"name":"Forged","province":"Guangdong"},"categories":["wage_arrears"],"language":"en"})");
+  // A stamp with too little work for the centre's 12 bits.
+  std::uint64_t weak = 0;
+  {
+    const Bytes challenge(36, 0x22);
+    crypto::PowInput in{challenge, "work-check", crypto::blake2b(forged)};
+    while (crypto::powCheck(in, weak, 12)) ++weak;
+  }
+  protocol::BatchWriter batch(proto::BatchKind::COLLECTED, "work-check", protocol::today());
+  int n = 0;
+  auto add = [&](const Bytes& data, const std::function<void(proto::CollectedEnvelope::Builder)>& stamp) {
+    batch.add([&](proto::BatchEntry::Builder e) {
+      auto env = e.initEnvelope();
+      env.setRelay("127.0.0.1:1");
+      Bytes id(16, static_cast<std::uint8_t>(++n));
+      env.setId(kj::arrayPtr(id.data(), id.size()));
+      env.setDay(protocol::today());
+      env.setData(kj::arrayPtr(data.data(), data.size()));
+      stamp(env);
+    });
+  };
+  add(real, [](auto) {});  // the hostile relay stripped the stamp
+  add(forged, [&](auto env) {
+    const Bytes challenge(36, 0x22);
+    auto s = env.initStamp();
+    s.setChallenge(kj::arrayPtr(challenge.data(), challenge.size()));
+    s.setNonce(weak);
+  });
+  add(real, [&](auto env) { test::stampEnvelope(env, "work-check", real, 12); });  // from the honest relay
+  const std::string file = c.tmp / "batch.gyb";
+  storage::writeFileAtomic(file, batch.finish(courier.key));
+  auto out = c.analyst({"import", file});
+  INFO(out.second);
+  CHECK_THAT(out.second, Catch::Contains("1 new reports"));
+  CHECK_THAT(out.second, Catch::Contains("2 set aside"));
+  CHECK_THAT(out.second, Catch::Contains("1 x no proof of work from the relay"));
+  CHECK_THAT(out.second, Catch::Contains("1 x proof of work below what the centre asks"));
+  auto list = c.analyst({"list"}).second;
+  CHECK_THAT(list, Catch::Contains("Real Employer"));
+  CHECK(list.find("Forged") == std::string::npos);
 }
