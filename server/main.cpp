@@ -107,6 +107,10 @@ int main(int argc, char** argv) {
   serve->add_option("--upload-stall", opts.uploadStallSeconds,
                     "Abandon an upload (and free its bytes) when no chunk of it arrives for this long.")
       ->type_name("SECONDS")->check(CLI::PositiveNumber)->capture_default_str();
+  serve->add_option("--receive-budget", opts.receiveBudgetMiB,
+                    "Memory for messages begun and not yet whole, all connections together. A message's\n"
+                    "declared size is charged before it is read; when the budget is spent the next one waits.")
+      ->type_name("MIB")->check(CLI::PositiveNumber)->capture_default_str();
   serve->add_option("--max-batch", opts.writer.maxBatch, "Most writes per group commit.")
       ->type_name("N")->check(CLI::PositiveNumber)->capture_default_str();
   serve->add_flag_callback("--commit-each", [&] { opts.writer.groupCommit = false; },

@@ -26,6 +26,9 @@ std::string renderMetrics(const Metrics& m) {
   counter("connections_open", "Connections open now.", m.connectionsOpen, "gauge");
   counter("accept_errors_total", "Failed accepts (e.g. out of file descriptors).", m.acceptErrors);
   counter("connections_idle_closed_total", "Connections closed after the idle timeout.", m.connectionsIdleClosed);
+  counter("messages_too_slow_total",
+          "Connections closed because a message they began arrived slower than 4 KiB/s after 10 s.",
+          m.messagesTooSlow);
   counter("connections_evicted_total", "Silent connections closed at the cap to make room for a new one.",
           m.connectionsEvicted);
   counter("storage_full", "1 while submissions are refused because the store or its disk is full.", m.storageFull,

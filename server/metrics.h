@@ -13,7 +13,7 @@ namespace gongyou::server {
 struct Metrics {
   using Counter = std::atomic<std::uint64_t>;
   Counter connectionsAccepted{0}, connectionsRefused{0}, connectionsOpen{0}, acceptErrors{0}, connectionsIdleClosed{0};
-  Counter connectionsEvicted{0};
+  Counter connectionsEvicted{0}, messagesTooSlow{0};
   Counter submitsAccepted{0}, submitsRefused{0}, powRefused{0}, replaysRefused{0};
   Counter batchesCommitted{0}, batchedJobs{0}, storageErrors{0};
   Counter bundlesServed{0}, logins{0}, loginsRefused{0};

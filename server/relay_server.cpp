@@ -25,24 +25,59 @@
 #include "protocol/limits.h"
 #include "protocol/relay_endpoint.h"
 #include "server/metrics.h"
+#include "server/receive_budget.h"
 #include "server/relay_key.h"
 #include "server/relay_service.h"
 
 namespace gongyou::server {
 namespace {
 
-// A stream that remembers when it last received bytes: a connection that sends
-// nothing for the idle timeout (half-open, or a slot-holding flood) is closed.
+// A connection's incoming stream: remembers when it last received bytes (a
+// connection that sends nothing for the idle timeout, half-open or holding a
+// slot, is closed), and meters the messages it receives against the shared
+// ReceiveBudget: a message's declared size is charged before its header is
+// handed to the reader that would allocate it, and released once it is whole.
 class ActivityStream final : public kj::AsyncIoStream {
  public:
-  ActivityStream(kj::Own<kj::AsyncIoStream> inner, kj::Timer& timer)
-      : inner_(kj::mv(inner)), timer_(timer), last_(timer.now()) {}
+  ActivityStream(kj::Own<kj::AsyncIoStream> inner, kj::Timer& timer, ReceiveBudget& budget, FrameMeter::Framing f)
+      : inner_(kj::mv(inner)), timer_(timer), budget_(budget), meter_(f), last_(timer.now()) {}
+  ~ActivityStream() noexcept(false) { budget_.release(granted_); }
   kj::TimePoint lastActivity() const { return last_; }
+  // A message begun and not arriving at the minimum rate since its grace.
+  bool dawdling(kj::TimePoint now) const {
+    if (granted_ == 0) return false;
+    const auto elapsed = now - messageStart_;
+    const auto grace = kReceiveGraceSeconds * kj::SECONDS;
+    if (elapsed <= grace) return false;
+    const double seconds = double((elapsed - grace) / kj::MILLISECONDS) / 1000.0;
+    return double(messageBytes_) < seconds * kReceiveMinBytesPerSecond;
+  }
 
   kj::Promise<size_t> tryRead(void* buffer, size_t minBytes, size_t maxBytes) override {
-    return inner_->tryRead(buffer, minBytes, maxBytes).then([this](size_t n) {
-      if (n > 0) last_ = timer_.now();
-      return n;
+    return inner_->tryRead(buffer, minBytes, maxBytes).then([this, buffer](size_t n) -> kj::Promise<size_t> {
+      if (n == 0) return n;
+      last_ = timer_.now();
+      // Messages that begin and end within these bytes are already in memory;
+      // only the one still arriving at their end is charged.
+      std::size_t toCharge = 0;
+      const auto* p = static_cast<const std::uint8_t*>(buffer);
+      for (std::size_t at = 0; at < n;) {
+        FrameMeter::Step step;
+        const std::size_t used = meter_.feed(p + at, n - at, step);
+        if (granted_ || toCharge) messageBytes_ += used;
+        at += used;
+        if (step.declared) toCharge += step.declared;
+        if (step.completed) {
+          budget_.release(granted_);
+          granted_ = 0, toCharge = 0, messageBytes_ = 0;
+        }
+      }
+      if (toCharge == 0) return n;
+      return budget_.charge(toCharge).then([this, toCharge, n]() -> size_t {
+        if (granted_ == 0) messageStart_ = timer_.now();  // its time runs once it may arrive
+        granted_ += toCharge;
+        return n;
+      });
     });
   }
   kj::Promise<void> write(const void* buffer, size_t size) override { return inner_->write(buffer, size); }
@@ -56,7 +91,12 @@ class ActivityStream final : public kj::AsyncIoStream {
  private:
   kj::Own<kj::AsyncIoStream> inner_;
   kj::Timer& timer_;
+  ReceiveBudget& budget_;
+  FrameMeter meter_;
   kj::TimePoint last_;
+  std::size_t granted_ = 0;        // charged for the message arriving now
+  std::uint64_t messageBytes_ = 0;  // of it, received so far
+  kj::TimePoint messageStart_ = kj::origin<kj::TimePoint>();
 };
 
 // One RPC session: its own Cap'n Proto network with the relay's receive limits,
@@ -77,16 +117,23 @@ struct RpcSession {
 // One accepted TCP connection, whichever transport it speaks. Destroyed when the
 // peer goes away, stays silent for the idle timeout, or is evicted.
 struct Connection {
-  Connection(kj::Own<kj::AsyncIoStream> s, kj::Timer& timer, Metrics& m) : stream(kj::mv(s), timer), metrics(m) {
+  Connection(kj::Own<kj::AsyncIoStream> s, kj::Timer& timer, Metrics& m, ReceiveBudget& budget,
+             FrameMeter::Framing framing)
+      : stream(kj::mv(s), timer, budget, framing), metrics(m) {
     metrics.connectionsOpen++;
   }
   ~Connection() { metrics.connectionsOpen--; }
 
-  // Resolves when nothing has arrived for `idle`.
+  // Resolves when nothing has arrived for `idle`, or a message dawdles.
   kj::Promise<void> silence(kj::Timer& timer, kj::Duration idle) {
-    return timer.afterDelay(idle).then([this, &timer, idle]() -> kj::Promise<void> {
+    const kj::Duration tick = std::min(idle, 2 * kj::SECONDS);
+    return timer.afterDelay(tick).then([this, &timer, idle]() -> kj::Promise<void> {
       if (timer.now() - stream.lastActivity() >= idle) {
         metrics.connectionsIdleClosed++;
+        return kj::READY_NOW;
+      }
+      if (stream.dawdling(timer.now())) {
+        metrics.messagesTooSlow++;
         return kj::READY_NOW;
       }
       return silence(timer, idle);
@@ -142,8 +189,8 @@ class Registry {
 using Protocol = kj::Function<kj::Promise<void>(Connection& c)>;
 
 kj::Promise<void> serve(kj::Own<kj::AsyncIoStream> stream, kj::Timer& timer, Protocol& speak, Metrics& metrics,
-                        kj::Duration idle, Registry* registry) {
-  auto c = kj::heap<Connection>(kj::mv(stream), timer, metrics);
+                        kj::Duration idle, Registry* registry, ReceiveBudget& budget, FrameMeter::Framing framing) {
+  auto c = kj::heap<Connection>(kj::mv(stream), timer, metrics, budget, framing);
   auto evicted = kj::newPromiseAndFulfiller<void>();
   c->evict = kj::mv(evicted.fulfiller);
   // Whatever the protocol holds (its session, its WebSocket) is released before
@@ -234,8 +281,9 @@ class WebSocketListener {
 kj::Promise<void> serveConnection(kj::Own<kj::AsyncIoStream> stream, kj::Timer& timer, proto::Relay::Client boot,
                                   Metrics& metrics, kj::Duration idle) {
   auto speak = kj::heap<Protocol>(rawRpc(kj::mv(boot)));
-  auto done = serve(kj::mv(stream), timer, *speak, metrics, idle, nullptr);
-  return done.attach(kj::mv(speak));
+  auto budget = kj::heap<ReceiveBudget>(kDefaultReceiveBudgetBytes);  // a connection served alone
+  auto done = serve(kj::mv(stream), timer, *speak, metrics, idle, nullptr, *budget, FrameMeter::Framing::Capnp);
+  return done.attach(kj::mv(speak)).attach(kj::mv(budget));
 }
 
 namespace {
@@ -243,9 +291,9 @@ namespace {
 class Acceptor final : private kj::TaskSet::ErrorHandler {
  public:
   Acceptor(kj::ConnectionReceiver& l, kj::Timer& timer, Protocol speak, Metrics& m, Registry& registry,
-           std::size_t maxConns, kj::Duration idle)
+           std::size_t maxConns, kj::Duration idle, ReceiveBudget& budget, FrameMeter::Framing framing)
       : listener_(l), timer_(timer), speak_(kj::mv(speak)), metrics_(m), registry_(registry), maxConns_(maxConns),
-        idle_(idle), tasks_(*this) {}
+        idle_(idle), budget_(budget), framing_(framing), tasks_(*this) {}
 
   kj::Promise<void> run() {
     return listener_.accept().then(
@@ -261,7 +309,7 @@ class Acceptor final : private kj::TaskSet::ErrorHandler {
             metrics_.connectionsRefused++;  // dropped unread: s is destroyed here
           } else {
             metrics_.connectionsAccepted++;
-            tasks_.add(serve(kj::mv(s), timer_, speak_, metrics_, idle_, &registry_));
+            tasks_.add(serve(kj::mv(s), timer_, speak_, metrics_, idle_, &registry_, budget_, framing_));
           }
           return run();
         },
@@ -285,6 +333,8 @@ class Acceptor final : private kj::TaskSet::ErrorHandler {
   Registry& registry_;
   std::size_t maxConns_;
   kj::Duration idle_;
+  ReceiveBudget& budget_;
+  FrameMeter::Framing framing_;
   kj::TaskSet tasks_;
 };
 
@@ -401,12 +451,15 @@ int serve(const ServeOptions& opts, std::ostream& out) {
     const auto idle = static_cast<std::int64_t>(opts.idleSeconds) * kj::SECONDS;
     const std::size_t cap = maxConnections(opts.maxConnections);
     Registry registry;  // both transports: one cap, one eviction order
+    ReceiveBudget budget(opts.receiveBudgetMiB << 20);  // and one budget for messages arriving
     std::unique_ptr<WebSocketListener> ws;  // not std::optional: clang refuses it for a non-const-copyable member
     std::vector<kj::Own<Acceptor>> acceptors;
-    acceptors.push_back(kj::heap<Acceptor>(*listener, timer, rawRpc(makeRelay(ctx)), metrics, registry, cap, idle));
+    acceptors.push_back(kj::heap<Acceptor>(*listener, timer, rawRpc(makeRelay(ctx)), metrics, registry, cap, idle, budget,
+                                              FrameMeter::Framing::Capnp));
     if (wsListener) {
       ws = std::make_unique<WebSocketListener>(timer, makeRelay(ctx), opts.webSocketPath, opts.allowedOrigins);
-      acceptors.push_back(kj::heap<Acceptor>(*wsListener, timer, ws->protocol(), metrics, registry, cap, idle));
+      acceptors.push_back(kj::heap<Acceptor>(*wsListener, timer, ws->protocol(), metrics, registry, cap, idle, budget,
+                                                FrameMeter::Framing::WebSocket));
     }
     std::vector<kj::Promise<void>> accepting;
     for (auto& a : acceptors) accepting.push_back(a->run().eagerlyEvaluate([](kj::Exception&&) {}));

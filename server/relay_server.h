@@ -53,6 +53,9 @@ struct ServeOptions {
   std::size_t uploadBudgetMiB = protocol::kDefaultUploadBudgetBytes >> 20;
   // An upload with no chunk arriving for this long is abandoned.
   std::size_t uploadStallSeconds = 300;
+  // Bytes of messages begun and not yet whole, all connections together
+  // (server/receive_budget.h).
+  std::size_t receiveBudgetMiB = 64;
 };
 
 // Runs until SIGTERM or SIGINT. Returns the process exit code; throws only for

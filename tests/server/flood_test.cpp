@@ -216,3 +216,81 @@ TEST_CASE("relay flood: honest reporters get through with bounded latency and me
   auto answer = col.statsRequest().send().wait(c.ws());  // the reader below points into it
   CHECK(answer.getStats().getInboxCount() == ledger.receipts.size() + 1);  // + the replayed stamp's one acceptance
 }
+
+namespace {
+void sendAll(int fd, const std::string& bytes) {
+  for (std::size_t at = 0; at < bytes.size();) {
+    const ssize_t n = ::send(fd, bytes.data() + at, bytes.size() - at, MSG_NOSIGNAL);
+    REQUIRE(n > 0);
+    at += static_cast<std::size_t>(n);
+  }
+}
+std::string le32(std::uint32_t v) { return {char(v), char(v >> 8), char(v >> 16), char(v >> 24)}; }
+// Up to `n` bytes more, as far as the relay reads them now (never blocks).
+void sendSome(int fd, std::size_t n) {
+  const std::string chunk(64 * 1024, 'z');
+  for (std::size_t sent = 0; sent < n;) {
+    const ssize_t k = ::send(fd, chunk.data(), std::min(chunk.size(), n - sent), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (k <= 0) return;
+    sent += static_cast<std::size_t>(k);
+  }
+}
+}  // namespace
+
+// Each connection declares a maximal message (a Cap'n Proto segment table, or a
+// WebSocket frame header), sends a megabyte of it and stops: before the receive
+// budget, 60 of them pinned 188 MB without any proof of work.
+TEST_CASE("relay flood: declared and unsent messages hold no more than the receive budget and a report still gets through") {
+  raiseFdLimit();
+  test::TempDir tmp;
+  const std::string data = tmp / "relay";
+  test::Centre centre;
+  test::relayKey(data);
+  REQUIRE(test::addCentre(data, centre, tmp) == 0);
+  test::Relay relay(data, {"--receive-budget", "8", "--listen-websocket", "127.0.0.1:0"});
+  const std::string ws0 = relay.webSocket().substr(std::string("ws://").size());  // 127.0.0.1:PORT/gongyou
+  const std::string wsAddress = ws0.substr(0, ws0.find('/'));
+  const pid_t pid = relay.process().pid();
+  {  // warm: the relay's own allocations before the attack
+    test::Client c(relay);
+    protocol::submitEnvelope(c.relay(), c.ws(), centre.id, test::envelopeFor(centre, "before"));
+  }
+  const long before = test::procStatusKiB(pid, "RssAnon");
+
+  const std::uint32_t words = static_cast<std::uint32_t>(protocol::kMaxMessageWords - 1024);
+  std::vector<int> held;
+  for (int i = 0; i < 30; ++i) {
+    int fd = protocol::connectTcp(relay.address(), std::chrono::seconds(5));
+    sendAll(fd, le32(0) + le32(words) + std::string(64, 'x'));  // one segment of ~3 MiB
+    held.push_back(fd);
+    int ws = protocol::connectTcp(wsAddress, std::chrono::seconds(5));
+    std::string frame = "GET /gongyou HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    frame += "\x82\xff";  // binary, final, masked, 64-bit length
+    const std::uint64_t len = std::uint64_t{words} * 8;
+    for (int b = 7; b >= 0; --b) frame += char(len >> (8 * b));
+    frame += std::string("\x01\x02\x03\x04", 4) + std::string(64, 'y');
+    sendAll(ws, frame);
+    held.push_back(ws);
+  }
+  for (int round = 0; round < 20; ++round) {  // as much of a megabyte each as the relay takes
+    for (int fd : held) sendSome(fd, 64 * 1024);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  // The relay has read every header it will read; a worker's report goes through now.
+  test::Client honest(relay);
+  auto receipt = protocol::submitEnvelope(honest.relay(), honest.ws(), centre.id, test::envelopeFor(centre, "during"));
+  CHECK(receipt.day == protocol::today());
+  const long during = test::procStatusKiB(pid, "RssAnon");
+  INFO("relay heap before " << before / 1024 << " MiB, during the attack " << during / 1024 << " MiB");
+  CHECK(during - before < 24 * 1024);  // the 8 MiB budget and slack, not 60 x 3 MiB
+
+  // Holders that send nothing more are dropped once their grace is over.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  long slow = 0;
+  while ((slow = test::metric(relay.metricsPort(), "messages_too_slow_total")) < 2 &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(slow >= 2);
+  for (int fd : held) ::close(fd);
+}

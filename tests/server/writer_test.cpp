@@ -5,6 +5,7 @@
 
 #include "server/challenge.h"
 #include "server/pow_governor.h"
+#include "server/receive_budget.h"
 #include "server/writer.h"
 #include "support/event_loop.h"
 #include "support/tempdir.h"
@@ -163,4 +164,65 @@ TEST_CASE("pow governor: surges above the accepted rate and relaxes a window lat
   server::PowGovernor off({0, 3});
   for (int i = 0; i < 1000; ++i) off.accepted(t0);
   CHECK(off.demand(20, t0) == 20);
+}
+
+TEST_CASE("receive budget: the meter finds each message's size and end however the bytes are cut") {
+  // Two Cap'n Proto messages (two segments, then one), fed one byte at a time.
+  std::vector<std::uint8_t> bytes;
+  auto le = [&](std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) bytes.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+  };
+  le(1), le(2), le(3), le(0);  // 2 segments: 2 and 3 words, padded
+  bytes.resize(bytes.size() + 5 * 8, 0xAA);
+  le(0), le(1);
+  bytes.resize(bytes.size() + 8, 0xBB);
+  for (std::size_t cut : {std::size_t{1}, std::size_t{3}, std::size_t{1000}}) {
+    server::FrameMeter meter(server::FrameMeter::Framing::Capnp);
+    std::vector<std::size_t> declared;
+    int completed = 0;
+    for (std::size_t at = 0; at < bytes.size();) {
+      const std::size_t n = std::min(cut, bytes.size() - at);
+      for (std::size_t used = 0; used < n;) {
+        server::FrameMeter::Step step;
+        used += meter.feed(bytes.data() + at + used, n - used, step);
+        if (step.declared) declared.push_back(step.declared);
+        completed += step.completed;
+      }
+      at += n;
+    }
+    CHECK(declared == std::vector<std::size_t>{40, 8});
+    CHECK(completed == 2);
+  }
+  // WebSocket: the upgrade request, a ping, then a message in two fragments.
+  std::string ws = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+  ws += std::string("\x89\x82\x00\x00\x00\x00pi", 8);            // ping, masked, 2 bytes
+  ws += std::string("\x02\x83\x00\x00\x00\x00", 6) + "abc";      // binary, not final, 3 bytes
+  ws += std::string("\x80\xfe\x01\x00\x00\x00\x00\x00", 8) + std::string(256, 'd');  // final, 256 bytes
+  server::FrameMeter meter(server::FrameMeter::Framing::WebSocket);
+  std::vector<std::size_t> declared;
+  int completed = 0;
+  const auto* p = reinterpret_cast<const std::uint8_t*>(ws.data());
+  for (std::size_t at = 0; at < ws.size();) {
+    server::FrameMeter::Step step;
+    at += meter.feed(p + at, 1, step);
+    if (step.declared) declared.push_back(step.declared);
+    completed += step.completed;
+  }
+  CHECK(declared == std::vector<std::size_t>{3, 256});
+  CHECK(completed == 1);
+}
+
+TEST_CASE("receive budget: what fits is granted at once and the rest waits for room") {
+  server::ReceiveBudget budget(100);
+  auto& ws = test::threadIo().waitScope;
+  budget.charge(60).wait(ws);
+  auto big = budget.charge(50);  // does not fit: waits
+  CHECK_FALSE(big.poll(ws));
+  budget.charge(30).wait(ws);  // fits: ahead of the waiting one
+  CHECK(budget.used() == 90);
+  budget.release(60);
+  CHECK(big.poll(ws));
+  big.wait(ws);
+  CHECK(budget.used() == 80);
+  CHECK(budget.charge(1000).poll(ws) == false);  // more than the whole budget: the whole budget, when free
 }
