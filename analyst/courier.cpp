@@ -15,8 +15,8 @@
 namespace gongyou::analyst {
 
 CourierKey readCourierKey(const std::string& path) {
-  Bytes raw = storage::readFile(path);
-  std::string_view all = ByteView(raw).str();
+  const SecretBytes raw = storage::readSecretFile(path);  // the courier key text: wiped when it goes
+  std::string_view all = raw.view().str();
   std::string centre;
   std::optional<crypto::SigningKey> key;
   std::optional<crypto::SignPublicKey> identity;
@@ -47,7 +47,6 @@ CourierKey readCourierKey(const std::string& path) {
       identity = pk;
     }
   });
-  sodium_memzero(raw.data(), raw.size());
   if (centre.empty() || !key || !identity || relays.empty())
     throw std::runtime_error(path + ": needs centre, courier, identity-public and at least one relay");
   return {centre, std::move(*key), *identity, relays};

@@ -92,6 +92,30 @@ Bytes readFile(const std::string& path) {
   return out;
 }
 
+SecretBytes readSecretFile(const std::string& path, std::size_t maxBytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot read " + path + ": " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || static_cast<std::uint64_t>(st.st_size) > maxBytes) {
+    ::close(fd);
+    throw std::runtime_error("cannot read " + path + ": not a key file (too large)");
+  }
+  SecretBytes buf(static_cast<std::size_t>(st.st_size) + 1);  // one byte more: a file that grew is refused
+  std::size_t n = 0;
+  for (ssize_t got; n < buf.size() && (got = ::read(fd, buf.data() + n, buf.size() - n)) != 0;) {
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      const int e = errno;
+      ::close(fd);
+      throw std::runtime_error("cannot read " + path + ": " + std::strerror(e));
+    }
+    n += static_cast<std::size_t>(got);
+  }
+  ::close(fd);
+  if (n == buf.size()) throw std::runtime_error("cannot read " + path + ": it changed while being read");
+  return SecretBytes(buf.view().sub(0, n));
+}
+
 bool fileExists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);

@@ -14,6 +14,7 @@
 
 #include "crypto/bytes.h"
 #include "crypto/io.h"
+#include "crypto/secret.h"
 
 namespace gongyou::storage {
 
@@ -37,6 +38,10 @@ class AtomicFileWriter final : public io::Sink {
   int fd_ = -1;
 };
 Bytes readFile(const std::string& path);
+// A file that holds a key's text, read straight into guarded memory (no heap
+// buffer of it is ever made, so none is freed unwiped); throws
+// std::runtime_error if it cannot be read or is larger than `maxBytes`.
+SecretBytes readSecretFile(const std::string& path, std::size_t maxBytes = 64 * 1024);
 bool fileExists(const std::string& path);
 // Creates `dir` (and missing parents) with mode 0700.
 void makeDirs(const std::string& dir);

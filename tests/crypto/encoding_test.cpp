@@ -3,6 +3,14 @@
 
 #include "crypto/base64.h"
 #include "crypto/bech32.h"
+#include "crypto/secret.h"
+#include "crypto/x25519.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
 #include "hex.h"
 
 using namespace gongyou;
@@ -74,4 +82,52 @@ TEST_CASE("bech32: BIP 173 valid strings checksum and case rules", "[encoding]")
     t[i] = t[i] == 'q' ? 'p' : 'q';
     CHECK_FALSE(bech32::decode(t));
   }
+}
+
+namespace {
+// Whether `needle` occurs anywhere in this process's main heap (malloc's arena:
+// where freed buffers of a single-threaded parse end up).
+bool inHeap(ByteView needle) {
+  std::ifstream maps("/proc/self/maps");
+  for (std::string line; std::getline(maps, line);) {
+    if (line.find("[heap]") == std::string::npos) continue;
+    const auto dash = line.find('-');
+    const auto from = std::stoull(line.substr(0, dash), nullptr, 16);
+    const auto to = std::stoull(line.substr(dash + 1, line.find(' ') - dash - 1), nullptr, 16);
+    const auto* p = reinterpret_cast<const std::uint8_t*>(from);
+    const auto* end = reinterpret_cast<const std::uint8_t*>(to);
+    return std::search(p, end, needle.begin(), needle.end()) != end;
+  }
+  return false;
+}
+}  // namespace
+
+TEST_CASE("bech32: decoding and encoding a secret key leave none of it in freed heap", "[encoding]") {
+  // The key text and every pattern looked for live in guarded memory, outside the heap.
+  auto id = age::X25519Identity::generate();
+  SecretBytes text = id.encode();  // AGE-SECRET-KEY-1…
+  SecretBytes lower(text.view());
+  for (std::size_t i = 0; i < lower.size(); ++i)
+    if (lower.data()[i] >= 'A' && lower.data()[i] <= 'Z') lower.data()[i] = static_cast<std::uint8_t>(lower.data()[i] + 32);
+  const std::size_t sep = 15;  // "age-secret-key-1"
+  SecretBytes values(16);      // the first 5-bit groups of the key, as decode holds them
+  static const char kCharset[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+  for (std::size_t i = 0; i < values.size(); ++i)
+    values.data()[i] = static_cast<std::uint8_t>(std::strchr(kCharset, lower.data()[sep + 1 + i]) - kCharset);
+  SecretBytes key(16);
+  {
+    auto d = bech32::decode(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()));
+    REQUIRE(d);
+    std::memcpy(key.data(), d->data.data(), key.size());
+    sodium_memzero(d->data.data(), d->data.size());  // the caller's part of the bargain
+  }
+  for (int i = 0; i < 3; ++i) {
+    auto again = age::X25519Identity::parse(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()));
+    REQUIRE(again);
+    SecretBytes round = again->encode();
+    CHECK(sodium_memcmp(round.data(), text.data(), text.size()) == 0);
+  }
+  CHECK_FALSE(inHeap(lower.view().sub(sep + 1, 24)));  // the text's data part
+  CHECK_FALSE(inHeap(values.view()));
+  CHECK_FALSE(inHeap(key.view()));
 }

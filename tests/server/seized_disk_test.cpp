@@ -127,8 +127,8 @@ TEST_CASE("seized relay disk: no arrival order and nothing of an acknowledged en
     auto ack = col.acknowledgeRequest();
     protocol::signAck(centre.identity, centre.id, acked, ack.initAck());
     REQUIRE(ack.send().wait(c.ws()).getDeleted() == acked.size());
-    auto stats = col.statsRequest().send().wait(c.ws()).getStats();
-    CHECK(stats.getInboxCount() == 10);
+    auto stats = col.statsRequest().send().wait(c.ws());  // owns what getStats() reads
+    CHECK(stats.getStats().getInboxCount() == 10);
 
     auto img = imageOf(data);
     std::vector<Bytes> gone(envelopes.begin(), envelopes.end() - 10);
