@@ -31,7 +31,8 @@ constexpr std::size_t kCheck = 0, kTag = 16, kRandom = 32, kStampLen = 43, kDay 
                       kStamp = 68, kRecordEnd = kStamp + kMaxStampBytes;
 static_assert(kRecordEnd <= kRecordBytes);
 
-using Record = std::array<std::uint8_t, kRecordBytes>;
+using Record = EnvelopeStore::Record;
+static_assert(sizeof(Record) == kRecordBytes);
 
 std::vector<std::uint64_t> classSizes() {
   std::vector<std::uint64_t> out;
@@ -267,8 +268,8 @@ bool matches(const Record& r, const CentreTag& tag, const InboxId& id) {
 }
 }  // namespace
 
-std::optional<StoredEnvelope> EnvelopeStore::fetch(const CentreTag& tag, const InboxId& id,
-                                                   std::size_t maxBytes) const {
+std::optional<EnvelopeStore::Slot> EnvelopeStore::visibleRecord(const CentreTag& tag, const InboxId& id,
+                                                                 Record& r) const {
   auto at = locate(id);
   if (!at) return std::nullopt;
   const auto& c = *classes_[at->cls];
@@ -276,9 +277,17 @@ std::optional<StoredEnvelope> EnvelopeStore::fetch(const CentreTag& tag, const I
     std::lock_guard<std::mutex> lock(mutex_);
     if (!SizeClass::bit(c.visible, at->slot)) return std::nullopt;
   }
-  Record r;
   preadAll(c.fd, r.data(), r.size(), c.recordAt(at->slot));
   if (!matches(r, tag, id)) return std::nullopt;
+  return at;
+}
+
+std::optional<StoredEnvelope> EnvelopeStore::fetch(const CentreTag& tag, const InboxId& id,
+                                                   std::size_t maxBytes) const {
+  Record r;
+  auto at = visibleRecord(tag, id, r);
+  if (!at) return std::nullopt;
+  const auto& c = *classes_[at->cls];
   const std::uint32_t size = readU32BE(r.data() + kSize);
   if (size > maxBytes || size > c.size) return std::nullopt;
   StoredEnvelope e;
@@ -292,16 +301,10 @@ std::optional<StoredEnvelope> EnvelopeStore::fetch(const CentreTag& tag, const I
 
 std::optional<Bytes> EnvelopeStore::fetchRange(const CentreTag& tag, const InboxId& id, std::uint64_t offset,
                                                std::size_t length) const {
-  auto at = locate(id);
+  Record r;
+  auto at = visibleRecord(tag, id, r);
   if (!at) return std::nullopt;
   const auto& c = *classes_[at->cls];
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!SizeClass::bit(c.visible, at->slot)) return std::nullopt;
-  }
-  Record r;
-  preadAll(c.fd, r.data(), r.size(), c.recordAt(at->slot));
-  if (!matches(r, tag, id)) return std::nullopt;
   const std::uint64_t size = std::min<std::uint64_t>(readU32BE(r.data() + kSize), c.size);
   if (offset > size) return Bytes{};
   Bytes out(static_cast<std::size_t>(std::min<std::uint64_t>(length, size - offset)));
@@ -389,16 +392,10 @@ void EnvelopeStore::zero(SizeClass& c, std::uint32_t slot, std::uint64_t bytes) 
 }
 
 bool EnvelopeStore::remove(Pending& p, const CentreTag& tag, const InboxId& id) {
-  auto at = locate(id);
+  Record r;
+  auto at = visibleRecord(tag, id, r);
   if (!at) return false;
   auto& c = *classes_[at->cls];
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!SizeClass::bit(c.visible, at->slot)) return false;
-  }
-  Record r;
-  preadAll(c.fd, r.data(), r.size(), c.recordAt(at->slot));
-  if (!matches(r, tag, id)) return false;
   const std::uint32_t size = std::min<std::uint32_t>(readU32BE(r.data() + kSize), static_cast<std::uint32_t>(c.size));
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -130,6 +130,8 @@ class EnvelopeStore {
   // Undoes a batch that will not be answered: its inserts are zeroed and freed.
   void abandon(Pending& p) noexcept;
 
+  using Record = std::array<std::uint8_t, 128>;  // one slot's record (layout in the .cpp)
+
   // The files (all, or those a batch wrote), for setting their times
   // (RelayStore) — never for writing.
   std::vector<int> fds() const;
@@ -138,6 +140,8 @@ class EnvelopeStore {
  private:
   struct SizeClass;
   std::optional<Slot> locate(const InboxId& id) const;
+  // The slot of `id` if it holds a visible envelope of this centre under this id; its record in `r`.
+  std::optional<Slot> visibleRecord(const CentreTag& tag, const InboxId& id, Record& r) const;
   void zero(SizeClass& c, std::uint32_t slot, std::uint64_t bytes);
 
   std::string dir_;
