@@ -4,6 +4,7 @@
 
 #include <cerrno>
 
+#include "crypto/primitives.h"
 #include "protocol/day.h"
 #include "protocol/limits.h"
 
@@ -43,11 +44,21 @@ void Writer::stop() {
 }
 
 void Writer::loop() {
+  auto nextCover = [this] {
+    const auto span = static_cast<std::uint32_t>(std::max<std::int64_t>(1, (opts_.coverMax - opts_.coverMin).count()));
+    return std::chrono::steady_clock::now() + opts_.coverMin + std::chrono::milliseconds(crypto::randomBelow(span));
+  };
+  auto cover = nextCover();
   for (;;) {
     std::deque<Pending> batch;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (!cv_.wait_until(lock, cover, [this] { return stopping_ || !queue_.empty(); })) {
+        lock.unlock();
+        store_.coverTimes();
+        cover = nextCover();
+        continue;
+      }
       if (queue_.empty()) return;  // stopping, and everything queued is committed
       const std::size_t n = opts_.groupCommit ? std::min(opts_.maxBatch, queue_.size()) : 1;
       for (std::size_t i = 0; i < n; ++i) {

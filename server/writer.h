@@ -20,6 +20,7 @@
 
 #include <kj/async.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -46,6 +47,10 @@ class Writer {
   struct Options {
     std::size_t maxBatch = 4096;
     bool groupCommit = true;  // false: one transaction per job (the benchmark's baseline)
+    // While idle, at random moments this far apart, the writer touches the
+    // store's file times (RelayStore::coverTimes): a file's change time, which
+    // no program can set back, then dates the last cover, not the last report.
+    std::chrono::milliseconds coverMin{10'000}, coverMax{60'000};
   };
 
   Writer(storage::RelayStore& store, Metrics& metrics, Options opts);

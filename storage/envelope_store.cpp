@@ -143,13 +143,13 @@ EnvelopeStore::EnvelopeStore(const std::string& dir, std::uint64_t budgetBytes) 
     c->size = size;
     const std::string path = dir + "/" + std::to_string(size) + ".slots";
     // O_NOATIME: reading an envelope must not write the time it was read.
-    c->fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOATIME);
+    c->fd = openNoAtime(path, O_RDWR | O_CLOEXEC);
     std::array<std::uint8_t, 64> header{};
     if (c->fd < 0 && errno == ENOENT) {
       const std::uint64_t slots = std::max<std::uint64_t>(16, (budgetBytes + size - 1) / size);
       c->capacity = static_cast<std::uint32_t>(std::min<std::uint64_t>(slots, UINT32_MAX));
       const std::string tmp = path + ".tmp";
-      c->fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOATIME, 0600);
+      c->fd = openNoAtime(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC);
       if (c->fd < 0) fail("create " + tmp);
       std::memcpy(header.data(), kMagic, sizeof kMagic - 1);
       writeBE<std::uint64_t>(header.data() + 32, size);

@@ -116,6 +116,12 @@ SecretBytes readSecretFile(const std::string& path, std::size_t maxBytes) {
   return SecretBytes(buf.view().sub(0, n));
 }
 
+int openNoAtime(const std::string& path, int flags, unsigned mode) {
+  int fd = ::open(path.c_str(), flags | O_NOATIME, mode);
+  if (fd < 0 && errno == EPERM) fd = ::open(path.c_str(), flags, mode);
+  return fd;
+}
+
 bool fileExists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);

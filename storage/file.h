@@ -43,6 +43,10 @@ Bytes readFile(const std::string& path);
 // std::runtime_error if it cannot be read or is larger than `maxBytes`.
 SecretBytes readSecretFile(const std::string& path, std::size_t maxBytes = 64 * 1024);
 bool fileExists(const std::string& path);
+// open(2) with O_NOATIME, so that reading does not record when: the kernel
+// allows it only to the file's owner, so for another's file (EPERM) it opens
+// without. Returns the descriptor or -1 (errno set), as open does.
+int openNoAtime(const std::string& path, int flags, unsigned mode = 0600);
 // Creates `dir` (and missing parents) with mode 0700.
 void makeDirs(const std::string& dir);
 // Plain files in `dir` whose names end with `suffix`, sorted.

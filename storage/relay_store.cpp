@@ -43,7 +43,7 @@ lmdb::EnvOptions withoutLockFile(lmdb::EnvOptions o) {
 }
 
 void settleTree(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME | O_NOFOLLOW);
+  const int fd = openNoAtime(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return;
   struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -127,7 +127,7 @@ RelayStore::RelayStore(const std::string& dir, const lmdb::EnvOptions& opts)
     txn.commit();
   }
   if (compactNow) compact(opts);
-  dataFd_ = ::open((dir + "/data.mdb").c_str(), O_RDONLY | O_CLOEXEC | O_NOATIME);
+  dataFd_ = openNoAtime(dir + "/data.mdb", O_RDONLY | O_CLOEXEC);
   settleTimes();
 }
 
@@ -183,6 +183,8 @@ void RelayStore::compact(const lmdb::EnvOptions& opts) {
 }
 
 void RelayStore::settleTimes() { settleTree(dir_); }
+
+void RelayStore::coverTimes() { settleWritten(true, envelopes_->fds()); }
 
 void RelayStore::settleWritten(bool lmdbWritten, const std::vector<int>& slotFiles) {
   if (lmdbWritten && dataFd_ >= 0) setDayTimes(dataFd_);

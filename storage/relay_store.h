@@ -138,6 +138,9 @@ class RelayStore {
   // store to today's first second (after anything outside the store, such as
   // the relay's key, has been written there).
   void settleTimes();
+  // The same for the files written while running, at a moment of no write
+  // (see server::Writer): their change times then date this moment.
+  void coverTimes();
 
  private:
   class ProcessLock;

@@ -2,6 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include <kj/async.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <thread>
 
 #include "server/challenge.h"
 #include "server/pow_governor.h"
@@ -225,4 +229,26 @@ TEST_CASE("receive budget: what fits is granted at once and the rest waits for r
   big.wait(ws);
   CHECK(budget.used() == 80);
   CHECK(budget.charge(1000).poll(ws) == false);  // more than the whole budget: the whole budget, when free
+}
+
+TEST_CASE("writer: while idle it touches the store's files so their change time dates no report") {
+  Harness h;
+  Writer::Options o;
+  o.coverMin = std::chrono::milliseconds(20);
+  o.coverMax = std::chrono::milliseconds(40);
+  const std::string slots = h.dir / "envelopes/1024.slots";
+  struct stat before {};
+  REQUIRE(::stat(slots.c_str(), &before) == 0);
+  Writer writer(h.store, h.metrics, o);
+  struct stat after = before;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (after.st_ctim.tv_nsec == before.st_ctim.tv_nsec && after.st_ctim.tv_sec == before.st_ctim.tv_sec &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    REQUIRE(::stat(slots.c_str(), &after) == 0);
+  }
+  CHECK((after.st_ctim.tv_sec != before.st_ctim.tv_sec || after.st_ctim.tv_nsec != before.st_ctim.tv_nsec));
+  CHECK(after.st_mtim.tv_sec % 86400 == 0);  // and the modification time still says only the day
+  CHECK(after.st_mtim.tv_nsec == 0);
+  CHECK(h.metrics.batchesCommitted == 0);  // no write did it
 }
