@@ -88,7 +88,8 @@ namespace {
 protocol::SubmitReceipt submitProven(protocol::RelaySession& relays, proto::Relay::Client& relay,
                                      kj::AsyncIoContext& io, const std::string& centre, ByteView envelope,
                                      const protocol::CallTimeout& t, const protocol::UploadProgress& progress) {
-  auto receipt = protocol::submitEnvelope(relay, io.waitScope, centre, envelope, &t, progress);
+  auto receipt =
+      protocol::submitEnvelope(relay, io.waitScope, centre, envelope, &t, progress, &relays.nextChallenge());
   const auto& key = relays.endpoint().key;
   if (!key || !protocol::verifyReceipt(receipt, centre, *key)) throw protocol::NotProven();
   return receipt;

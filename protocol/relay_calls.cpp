@@ -28,17 +28,26 @@ constexpr std::size_t kUploadWindow = 4;
 namespace {
 
 SubmitReceipt submitOnce(proto::Relay::Client& relay, kj::WaitScope& ws, const std::string& centre, ByteView envelope,
-                         const CallTimeout* timeout, const UploadProgress& progress) {
-  auto creq = relay.powChallengeRequest();
-  creq.setCentre(centre);
-  auto ch = waitBounded(creq.send(), ws, timeout);
-  auto challenge = ch.getChallenge();
-  crypto::PowInput in{ByteView(challenge.begin(), challenge.size()), centre, crypto::blake2b(envelope)};
+                         const CallTimeout* timeout, const UploadProgress& progress,
+                         std::optional<NextChallenge>* next) {
+  NextChallenge ch;
+  if (next && *next) {
+    ch = std::move(**next);
+    next->reset();  // one use, whatever happens to it
+  } else {
+    auto creq = relay.powChallengeRequest();
+    creq.setCentre(centre);
+    auto answer = waitBounded(creq.send(), ws, timeout);
+    ch.challenge.assign(answer.getChallenge().begin(), answer.getChallenge().end());
+    ch.difficulty = answer.getDifficulty();
+  }
+  const auto challenge = kj::arrayPtr(ch.challenge.data(), ch.challenge.size());
+  crypto::PowInput in{ByteView(ch.challenge), centre, crypto::blake2b(envelope)};
   // The relay's demand is capped; the upload's own bits come from the size, not
   // from the relay, so they raise the cap by exactly themselves.
   const unsigned extra = envelope.size() > kMaxSubmitBytes ? uploadPowBits(envelope.size()) : 0;
-  if (ch.getDifficulty() > format::kPowMaxDifficulty) throw std::runtime_error("relay demands a proof of work above the cap");
-  auto nonce = crypto::powSolve(in, ch.getDifficulty() + extra, format::kPowMaxDifficulty + extra);
+  if (ch.difficulty > format::kPowMaxDifficulty) throw std::runtime_error("relay demands a proof of work above the cap");
+  auto nonce = crypto::powSolve(in, ch.difficulty + extra, format::kPowMaxDifficulty + extra);
   if (!nonce) throw std::runtime_error("relay demands a proof of work above the cap");
 
   if (envelope.size() <= kMaxSubmitBytes) {
@@ -48,7 +57,12 @@ SubmitReceipt submitOnce(proto::Relay::Client& relay, kj::WaitScope& ws, const s
     auto stamp = req.initStamp();
     stamp.setChallenge(challenge);
     stamp.setNonce(*nonce);
-    return readReceipt(waitBounded(req.send(), ws, timeout).getReceipt(), in.envelopeHash);
+    req.setWantNext(next != nullptr);
+    auto answer = waitBounded(req.send(), ws, timeout);
+    auto receipt = readReceipt(answer.getReceipt(), in.envelopeHash);
+    if (next && answer.getNext().size() > 0)
+      *next = NextChallenge{Bytes(answer.getNext().begin(), answer.getNext().end()), answer.getNextDifficulty()};
+    return receipt;
   }
 
   // Too large for one message: begin (spending the stamp), append, finish.
@@ -90,10 +104,11 @@ bool challengeStale(const kj::Exception& e) {
 }  // namespace
 
 SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, const std::string& centre,
-                             ByteView envelope, const CallTimeout* timeout, const UploadProgress& progress) {
+                             ByteView envelope, const CallTimeout* timeout, const UploadProgress& progress,
+                             std::optional<NextChallenge>* next) {
   KJ_IF_MAYBE(receipt, [&]() -> kj::Maybe<SubmitReceipt> {
     try {
-      return submitOnce(relay, ws, centre, envelope, timeout, progress);
+      return submitOnce(relay, ws, centre, envelope, timeout, progress, next);
     } catch (const kj::Exception& e) {
       if (!challengeStale(e)) throw;
       return nullptr;
@@ -101,7 +116,7 @@ SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, con
   }()) {
     return *receipt;
   }
-  return submitOnce(relay, ws, centre, envelope, timeout, progress);  // once more, on a new challenge
+  return submitOnce(relay, ws, centre, envelope, timeout, progress, next);  // once more, on a new challenge
 }
 
 Bytes loginMessage(ByteView challenge, const crypto::SignPublicKey& relayKey, std::string_view centre) {

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -45,10 +46,17 @@ struct CallTimeout {
 // std::runtime_error if the relay demands a difficulty above the cap.
 // `progress`, if given, hears (bytes acknowledged, total) after each uploaded
 // chunk of a large envelope (a 24 MB upload over Tor takes minutes).
+// `next`, if given, carries a challenge from one submission to the next on
+// the same connection (Relay.submit's wantNext): used, then refilled from the
+// answer; empty, a challenge is asked for as before.
 using UploadProgress = std::function<void(std::size_t done, std::size_t total)>;
+struct NextChallenge {
+  Bytes challenge;
+  unsigned difficulty = 0;
+};
 SubmitReceipt submitEnvelope(proto::Relay::Client& relay, kj::WaitScope& ws, const std::string& centre,
                              ByteView envelope, const CallTimeout* timeout = nullptr,
-                             const UploadProgress& progress = {});
+                             const UploadProgress& progress = {}, std::optional<NextChallenge>* next = nullptr);
 
 // What a courier signs to log in: challenge || relay key || centre id (under
 // kLoginLabel).

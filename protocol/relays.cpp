@@ -33,6 +33,7 @@ std::string RelaySession::call(const RelayCall& fn) {
     try {
       if (!conn_ || current_ != i) {
         conn_.reset();
+        next_.reset();
         conn_ = std::make_unique<RelayConnection>(io_, relays_[i].address, net_);
         current_ = i;
       }
@@ -50,6 +51,7 @@ std::string RelaySession::call(const RelayCall& fn) {
       answered = answered || connected;
     }
     conn_.reset();
+    next_.reset();
     reasons += (reasons.empty() ? "" : "; ") + relays_[i].address + ": " + why;
     return false;
   };

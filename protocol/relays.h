@@ -12,6 +12,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -62,6 +63,9 @@ class RelaySession {
   bool offline() const { return !offlineWhy_.empty(); }
   // While `fn` runs inside call(): the relay it is talking to.
   const RelayEndpoint& endpoint() const { return relays_.at(current_); }
+  // A challenge that relay handed out for the next submission, if any; it is
+  // forgotten whenever the connection changes (another relay would refuse it).
+  std::optional<NextChallenge>& nextChallenge() { return next_; }
 
  private:
   kj::AsyncIoContext& io_;
@@ -71,6 +75,7 @@ class RelaySession {
   std::unique_ptr<RelayConnection> conn_;
   std::size_t current_ = 0;  // the relay conn_ is connected to
   std::string offlineWhy_;
+  std::optional<NextChallenge> next_;
 };
 
 }  // namespace gongyou::protocol

@@ -129,6 +129,14 @@ void setStamp(proto::Stamp::Builder out, ByteView stored) {
   out.setNonce(nonce);
 }
 
+// A proof-of-work challenge at the difficulty in force now: the centre's, or
+// more under a surge.
+std::pair<Bytes, std::uint8_t> issueFor(RelayContext& ctx, std::uint8_t base, std::uint32_t today) {
+  const std::uint8_t difficulty = ctx.pow.demand(base, PowGovernor::Clock::now());
+  ctx.metrics.powDifficulty = difficulty;
+  return {ctx.challenges.issue(ChallengeKind::Pow, today, difficulty, ChallengeBook::Clock::now()), difficulty};
+}
+
 void checkStamp(RelayContext& ctx, const Pinned& pinned, kj::StringPtr centre, proto::Stamp::Reader stamp,
                 const crypto::Hash& envelopeHash, std::uint32_t today, unsigned extraBits = 0) {
   Metrics& m = ctx.metrics;
@@ -444,10 +452,7 @@ class RelayImpl final : public proto::Relay::Server {
 
   kj::Promise<void> powChallenge(PowChallengeContext context) override {
     auto pinned = requireCentre(ctx_, context.getParams().getCentre());
-    const std::uint8_t difficulty =
-        ctx_.pow.demand(pinned->bundle().getPow().getDifficulty(), PowGovernor::Clock::now());
-    ctx_.metrics.powDifficulty = difficulty;
-    auto c = ctx_.challenges.issue(ChallengeKind::Pow, protocol::today(), difficulty, ChallengeBook::Clock::now());
+    auto [c, difficulty] = issueFor(ctx_, pinned->bundle().getPow().getDifficulty(), protocol::today());
     auto r = context.getResults();
     r.setChallenge(kj::arrayPtr(c.data(), c.size()));
     r.setDifficulty(difficulty);
@@ -481,14 +486,22 @@ class RelayImpl final : public proto::Relay::Server {
     Bytes envelope = data.copy();
     Bytes stamp = storedStamp(p.getStamp());
     std::string c(centre.cStr(), centre.size());
+    const bool wantNext = p.getWantNext();
+    const std::uint8_t base = pinned->bundle().getPow().getDifficulty();
     return ctx_.writer
         .submit([out, envelope = std::move(envelope), stamp = std::move(stamp), c, today](storage::RelayStore::Batch& b) {
           out->id = b.insert(c, envelope, today, stamp);
         })
         .then(
-            [this, context, out, today, c, envelopeHash, &m, &pow = ctx_.pow]() mutable {
+            [this, context, out, today, c, envelopeHash, wantNext, base, &m, &pow = ctx_.pow]() mutable {
               accepted(m, pow);
-              fillReceipt(ctx_, c, context.getResults().initReceipt(), out->id, today, envelopeHash);
+              auto results = context.getResults();
+              fillReceipt(ctx_, c, results.initReceipt(), out->id, today, envelopeHash);
+              if (wantNext) {  // as powChallenge would answer now
+                const auto difficulty = issueFor(ctx_, base, today);
+                results.setNext(kj::arrayPtr(difficulty.first.data(), difficulty.first.size()));
+                results.setNextDifficulty(difficulty.second);
+              }
             },
             [&m](kj::Exception&& e) {
               m.submitsRefused++;

@@ -927,3 +927,40 @@ TEST_CASE("relay: an upload left without chunks is abandoned on a timer and its 
   // An upload that keeps coming is not touched.
   CHECK_NOTHROW(protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", env));
 }
+
+TEST_CASE("relay: a submission's answer carries the next challenge and one from elsewhere costs only a retry") {
+  Fixture f;
+  test::Relay relay(f.data);
+  test::Client c(relay);
+  std::optional<protocol::NextChallenge> next;
+  protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", test::envelopeFor(f.centre, "first"), nullptr, {}, &next);
+  REQUIRE(next);
+  CHECK(next->difficulty == f.centre.difficulty);
+  const Bytes carried = next->challenge;
+  // The next one uses it (and gets another): no powChallenge in between.
+  protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", test::envelopeFor(f.centre, "second"), nullptr, {}, &next);
+  REQUIRE(next);
+  CHECK(next->challenge != carried);
+  // A carried challenge is single-use like any other: spent, it is refused…
+  CHECK_THAT(test::submitWith(c, "centre-a", carried, 0, test::envelopeFor(f.centre, "replayed")),
+             Catch::Contains("challenge unknown, used or expired"));
+  // …and a carried challenge the relay does not know (another relay's, one from
+  // before a restart) costs one retry on a fresh challenge, not the report.
+  next->challenge = test::challengeFrom(c, "centre-a").first;
+  next->challenge[10] ^= 1;
+  auto r = protocol::submitEnvelope(c.relay(), c.ws(), "centre-a", test::envelopeFor(f.centre, "third"), nullptr, {}, &next);
+  CHECK(r.day == protocol::today());
+  auto col = c.login("centre-a", f.centre.courier);
+  CHECK(listAll(col, c.ws()).size() == 3);
+  // Not asked for, none is given.
+  auto req = c.relay().submitRequest();
+  req.setCentre("centre-a");
+  Bytes env = test::envelopeFor(f.centre, "fourth");
+  auto [challenge, difficulty] = test::challengeFrom(c, "centre-a");
+  crypto::PowInput in{challenge, "centre-a", crypto::blake2b(env)};
+  req.setEnvelope(kj::arrayPtr(env.data(), env.size()));
+  auto st = req.initStamp();
+  st.setChallenge(kj::arrayPtr(challenge.data(), challenge.size()));
+  st.setNonce(*crypto::powSolve(in, difficulty));
+  CHECK(req.send().wait(c.ws()).getNext().size() == 0);
+}
