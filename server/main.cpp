@@ -82,8 +82,9 @@ int main(int argc, char** argv) {
   serve->add_option("--metrics", opts.metrics, "/healthz and /metrics (Prometheus) endpoint, or \"off\".")
       ->type_name("ADDR:PORT|off")->capture_default_str();
   serve->add_option("--map-size", opts.mapSizeMiB,
-                    "Largest size the store may grow to; when full, submissions are refused with a clear\n"
-                    "error: restart with more.")
+                    "Bytes of envelopes the relay may hold (and LMDB's map for the rest); when full,\n"
+                    "submissions are refused with a clear error: restart with more (stored envelopes are\n"
+                    "moved to larger slot files at that start, under new ids).")
       ->type_name("MIB")->check(CLI::PositiveNumber)->capture_default_str();
   serve->add_option("--max-connections", opts.maxConnections, "Concurrent connections; more are closed at once.")
       ->type_name("N")->check(CLI::PositiveNumber)->capture_default_str();

@@ -102,6 +102,8 @@ struct EnvelopeStore::SizeClass {
   ~SizeClass() {
     if (fd >= 0) ::close(fd);
   }
+  // Takes `descriptor`, checks the header, and sizes the maps (all slots free).
+  void open(int descriptor, std::uint64_t classSize, const std::string& path);
   std::uint64_t recordAt(std::uint32_t slot) const { return kHeaderBytes + std::uint64_t{slot} * kRecordBytes; }
   std::uint64_t slotAt(std::uint32_t slot) const { return slotsAt + std::uint64_t{slot} * size; }
   static bool bit(const std::vector<std::uint64_t>& v, std::uint32_t i) { return (v[i / 64] >> (i % 64)) & 1; }
@@ -136,45 +138,58 @@ struct EnvelopeStore::SizeClass {
   }
 };
 
+namespace {
+// A slot file of `capacity` slots at `path`, created whole (sparse) under a
+// temporary name and renamed into place; returns its descriptor.
+int createSlotFile(const std::string& path, std::uint64_t size, std::uint32_t capacity) {
+  const std::string tmp = path + ".tmp";
+  const int fd = openNoAtime(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC);
+  if (fd < 0) fail("create " + tmp);
+  std::array<std::uint8_t, 64> header{};
+  std::memcpy(header.data(), kMagic, sizeof kMagic - 1);
+  writeBE<std::uint64_t>(header.data() + 32, size);
+  writeBE<std::uint32_t>(header.data() + 40, capacity);
+  pwriteAll(fd, header.data(), header.size(), 0);
+  const std::uint64_t slotsAt = (kHeaderBytes + std::uint64_t{capacity} * kRecordBytes + 4095) / 4096 * 4096;
+  // Sparse: the disk is used only where envelopes are written.
+  if (::ftruncate(fd, static_cast<off_t>(slotsAt + std::uint64_t{capacity} * size)) != 0) fail("size " + tmp);
+  if (::fsync(fd) != 0) fail("sync " + tmp);
+  renameFile(tmp, path);
+  return fd;
+}
+
+std::uint32_t capacityFor(std::uint64_t budget, std::uint64_t size) {
+  const std::uint64_t slots = std::max<std::uint64_t>(16, (budget + size - 1) / size);
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(slots, UINT32_MAX));
+}
+}  // namespace
+
+void EnvelopeStore::SizeClass::open(int descriptor, std::uint64_t classSize, const std::string& path) {
+  fd = descriptor;
+  size = classSize;
+  std::array<std::uint8_t, 64> header{};
+  preadAll(fd, header.data(), header.size(), 0);
+  if (std::memcmp(header.data(), kMagic, sizeof kMagic - 1) != 0 || readBE<std::uint64_t>(header.data() + 32) != size)
+    throw std::runtime_error(path + " is not a relay slot file of this version");
+  capacity = readU32BE(header.data() + 40);
+  slotsAt = (kHeaderBytes + std::uint64_t{capacity} * kRecordBytes + 4095) / 4096 * 4096;
+  used.assign((capacity + 63) / 64, 0);
+  visible.assign(used.size(), 0);
+  freeIn.assign((capacity + kBlockSlots - 1) / kBlockSlots, 0);
+  for (std::uint32_t b = 0; b < freeIn.size(); ++b) freeIn[b] = std::min<std::uint32_t>(kBlockSlots, capacity - b * kBlockSlots);
+  free = capacity;
+}
+
 EnvelopeStore::EnvelopeStore(const std::string& dir, std::uint64_t budgetBytes) : dir_(dir), budget_(budgetBytes) {
   makeDirs(dir);
   for (std::uint64_t size : classSizes()) {
     auto c = std::make_unique<SizeClass>();
-    c->size = size;
     const std::string path = dir + "/" + std::to_string(size) + ".slots";
     // O_NOATIME: reading an envelope must not write the time it was read.
-    c->fd = openNoAtime(path, O_RDWR | O_CLOEXEC);
-    std::array<std::uint8_t, 64> header{};
-    if (c->fd < 0 && errno == ENOENT) {
-      const std::uint64_t slots = std::max<std::uint64_t>(16, (budgetBytes + size - 1) / size);
-      c->capacity = static_cast<std::uint32_t>(std::min<std::uint64_t>(slots, UINT32_MAX));
-      const std::string tmp = path + ".tmp";
-      c->fd = openNoAtime(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC);
-      if (c->fd < 0) fail("create " + tmp);
-      std::memcpy(header.data(), kMagic, sizeof kMagic - 1);
-      writeBE<std::uint64_t>(header.data() + 32, size);
-      writeBE<std::uint32_t>(header.data() + 40, c->capacity);
-      pwriteAll(c->fd, header.data(), header.size(), 0);
-      const std::uint64_t slotsAt = (kHeaderBytes + std::uint64_t{c->capacity} * kRecordBytes + 4095) / 4096 * 4096;
-      // Sparse: the disk is used only where envelopes are written.
-      if (::ftruncate(c->fd, static_cast<off_t>(slotsAt + std::uint64_t{c->capacity} * size)) != 0)
-        fail("size " + tmp);
-      if (::fsync(c->fd) != 0) fail("sync " + tmp);
-      renameFile(tmp, path);
-    } else if (c->fd < 0) {
-      fail("open " + path);
-    }
-    preadAll(c->fd, header.data(), header.size(), 0);
-    if (std::memcmp(header.data(), kMagic, sizeof kMagic - 1) != 0 || readBE<std::uint64_t>(header.data() + 32) != size)
-      throw std::runtime_error(path + " is not a relay slot file of this version");
-    c->capacity = readU32BE(header.data() + 40);
-    c->slotsAt = (kHeaderBytes + std::uint64_t{c->capacity} * kRecordBytes + 4095) / 4096 * 4096;
-    c->used.assign((c->capacity + 63) / 64, 0);
-    c->visible.assign(c->used.size(), 0);
-    c->freeIn.assign((c->capacity + kBlockSlots - 1) / kBlockSlots, 0);
-    for (std::uint32_t b = 0; b < c->freeIn.size(); ++b)
-      c->freeIn[b] = std::min<std::uint32_t>(kBlockSlots, c->capacity - b * kBlockSlots);
-    c->free = c->capacity;
+    int fd = openNoAtime(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) fd = createSlotFile(path, size, capacityFor(budgetBytes, size));
+    if (fd < 0) fail("open " + path);
+    c->open(fd, size, path);
     classes_.push_back(std::move(c));
   }
   // What is stored: every record that checks. The record table is read in
@@ -208,6 +223,40 @@ EnvelopeStore::EnvelopeStore(const std::string& dir, std::uint64_t budgetBytes) 
       off += n;
     }
   }
+  // A budget raised since a class file was made: the class moves to a larger
+  // file, each envelope to a slot drawn afresh (so the new file's order says
+  // nothing either), and the old slots are zeroed once the new file is durable.
+  for (std::size_t ci = 0; ci < classes_.size(); ++ci)
+    if (capacityFor(budgetBytes, classes_[ci]->size) > classes_[ci]->capacity) grow(ci, capacityFor(budgetBytes, classes_[ci]->size));
+}
+
+void EnvelopeStore::grow(std::size_t ci, std::uint32_t capacity) {
+  auto& old = *classes_[ci];
+  const std::string path = dir_ + "/" + std::to_string(old.size) + ".slots";
+  const std::string next = path + ".next";
+  auto c = std::make_unique<SizeClass>();
+  c->open(createSlotFile(next, old.size, capacity), old.size, next);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> moved;  // old slot, bytes
+  Bytes data;
+  for (std::uint32_t slot = 0; slot < old.capacity; ++slot) {
+    if (!SizeClass::bit(old.visible, slot)) continue;
+    Record r;
+    preadAll(old.fd, r.data(), r.size(), old.recordAt(slot));
+    const std::uint32_t size = std::min<std::uint32_t>(readU32BE(r.data() + kSize), static_cast<std::uint32_t>(old.size));
+    data.resize(size);
+    preadAll(old.fd, data.data(), size, old.slotAt(slot));
+    const std::uint32_t to = c->nthFree(crypto::randomBelow(c->free));
+    c->take(to);
+    SizeClass::set(c->visible, to, true);
+    pwriteAll(c->fd, data.data(), size, c->slotAt(to));
+    pwriteAll(c->fd, r.data(), r.size(), c->recordAt(to));
+    moved.emplace_back(slot, size);
+  }
+  if (::fdatasync(c->fd) != 0) fail("sync " + next);
+  renameFile(next, path);
+  for (auto [slot, bytes] : moved) zero(old, slot, bytes);
+  ::fdatasync(old.fd);
+  classes_[ci] = std::move(c);
 }
 
 EnvelopeStore::~EnvelopeStore() = default;

@@ -10,7 +10,9 @@
 // 1.5 x 2^k bytes from 1 KiB to 32 MiB, so an envelope wastes under a third of
 // its slot. A file is a header page, then one 128-byte record per slot, then the
 // slots. It is created sparse at its full capacity (the budget divided by the
-// class size), so it never grows: a new envelope goes to a slot drawn uniformly
+// class size), so it never grows while the relay runs (a larger budget at the
+// next start moves the class to a larger file, every envelope to a new random
+// slot, and so to a new id): a new envelope goes to a slot drawn uniformly
 // at random from all the free slots of its class, and its place on disk says
 // nothing of when it came. A record holds the centre's tag, the day, the size,
 // a hash of the envelope (a crash between the two writes is caught on reading),
@@ -143,6 +145,7 @@ class EnvelopeStore {
   // The slot of `id` if it holds a visible envelope of this centre under this id; its record in `r`.
   std::optional<Slot> visibleRecord(const CentreTag& tag, const InboxId& id, Record& r) const;
   void zero(SizeClass& c, std::uint32_t slot, std::uint64_t bytes);
+  void grow(std::size_t cls, std::uint32_t capacity);
 
   std::string dir_;
   std::uint64_t budget_;

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <set>
 
 #include "storage/file.h"
@@ -250,4 +251,43 @@ TEST_CASE("relay store: envelopes survive a reopen and an emptied slot is zeros"
   // A slot's next envelope gets another id: an old id never names it.
   RelayStore::Batch b(store);
   CHECK_FALSE(b.remove("c", drop));
+}
+
+TEST_CASE("relay store: a larger budget at the next start moves a full class to a larger file and keeps every envelope") {
+  test::TempDir dir;
+  std::vector<Bytes> kept;
+  {
+    RelayStore store(dir.path(), RelayStore::options(1 << 20));  // 64 slots of 16 KiB
+    RelayStore::Batch b(store);
+    for (int i = 0; i < 64; ++i) {
+      kept.emplace_back(16000, static_cast<std::uint8_t>(i));
+      b.insert("c", kept.back(), 5, {});
+    }
+    b.commit();
+    RelayStore::Batch more(store);
+    CHECK_THROWS_AS(more.insert("c", Bytes(16000, 0xee), 5, {}), storage::StoreFull);
+  }
+  RelayStore store(dir.path(), RelayStore::options(4 << 20));
+  {
+    RelayStore::Batch b(store);
+    for (int i = 0; i < 64; ++i) b.insert("c", Bytes(16000, 0xee), 6, {});  // room now
+    b.commit();
+  }
+  bool more = true;
+  std::vector<storage::InboxEntry> all;
+  for (Bytes after; more;) {
+    auto page = store.list("c", after, 1000, more);
+    all.insert(all.end(), page.begin(), page.end());
+    if (!page.empty()) after.assign(page.back().id.begin(), page.back().id.end());
+  }
+  REQUIRE(all.size() == 128);
+  std::size_t found = 0;
+  for (const auto& e : all) {
+    auto env = store.fetch("c", e.id);
+    REQUIRE(env);
+    if (e.day == 5) found += std::find(kept.begin(), kept.end(), env->data) != kept.end();
+  }
+  CHECK(found == 64);
+  CHECK(store.stats("c").count == 128);
+  CHECK_FALSE(storage::fileExists(dir / "envelopes/16384.slots.next"));
 }
