@@ -81,6 +81,10 @@ std::size_t FrameMeter::feed(const std::uint8_t* p, std::size_t n, Step& step) {
         if (bodyLeft_ > 0) break;
         const bool ws = state_ == State::WsPayload;
         state_ = ws ? State::WsHeader : State::CapnpTable;
+        if (ws && wsControl_) {
+          wsControl_ = false;
+          break;
+        }
         if (!ws || wsFin_) step.completed = true;
         return used;
       }
@@ -105,7 +109,7 @@ std::size_t FrameMeter::feed(const std::uint8_t* p, std::size_t n, Step& step) {
           for (int i = 2; i < 10; ++i) len = len << 8 | ws_[i];
         }
         const unsigned opcode = ws_[0] & 0x0f;
-        const bool control = opcode & 0x8;
+        const bool control = opcode & 0x8;  // ping, pong, close: may come between fragments
         wsHave_ = 0;
         if (!control) wsFin_ = ws_[0] & 0x80;
         if (len == 0) {
@@ -117,16 +121,12 @@ std::size_t FrameMeter::feed(const std::uint8_t* p, std::size_t n, Step& step) {
         }
         state_ = State::WsPayload;
         bodyLeft_ = len;
-        if (control) {  // at most 125 bytes, and never the end of a data message
-          const bool fin = wsFin_;
-          wsFin_ = false;
-          const std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(n - used, bodyLeft_));
-          bodyLeft_ -= take, used += take;
-          if (bodyLeft_ == 0) state_ = State::WsHeader;
-          wsFin_ = fin;
-          if (bodyLeft_ == 0) break;
-          return used;  // the rest of a control frame: no charge
-        }
+        // A control frame has at most 125 bytes and never ends a data message:
+        // not charged. One declaring more breaks the protocol (kj refuses it),
+        // and is charged like data until then.
+        wsControl_ = control && len <= 125;
+        if (wsControl_) break;
+        if (control) wsFin_ = true;
         step.declared = static_cast<std::size_t>(std::min<std::uint64_t>(len, SIZE_MAX));
         return used;
       }

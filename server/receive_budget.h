@@ -82,7 +82,8 @@ class FrameMeter {
   // WebSocket: the frame header read so far.
   std::uint8_t ws_[14] = {};
   std::size_t wsHave_ = 0;
-  bool wsFin_ = false;
+  bool wsFin_ = false;      // the data frame being read (or last read) ends its message
+  bool wsControl_ = false;  // the frame being read is a control frame
   std::uint32_t httpMatch_ = 0;  // how much of "\r\n\r\n" was just seen
   std::uint64_t bodyLeft_ = 0;
 };
