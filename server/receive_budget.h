@@ -37,7 +37,6 @@ class ReceiveBudget {
   kj::Promise<void> charge(std::size_t n);
   void release(std::size_t n);
   std::size_t used() const { return used_; }
-  std::size_t waiting() const { return waiters_.size(); }
 
  private:
   struct Waiter {
@@ -56,7 +55,7 @@ class ReceiveBudget {
 class FrameMeter {
  public:
   enum class Framing { Capnp, WebSocket };
-  explicit FrameMeter(Framing f) : framing_(f), state_(f == Framing::Capnp ? State::CapnpTable : State::HttpHead) {}
+  explicit FrameMeter(Framing f) : state_(f == Framing::Capnp ? State::CapnpTable : State::HttpHead) {}
 
   struct Step {
     std::size_t declared = 0;  // a message whose body is still to come declared this many bytes
@@ -65,19 +64,14 @@ class FrameMeter {
   // Consumes bytes up to the next event (or all of them); returns how many it
   // consumed and what happened. Call again with the rest.
   std::size_t feed(const std::uint8_t* p, std::size_t n, Step& step);
-  bool inBody() const { return state_ == State::CapnpBody || state_ == State::WsPayload; }
-  // A declared size beyond what any reader accepts: the meter does not wait for
-  // such a message, its reader refuses it.
-  static constexpr std::uint64_t kUnbounded = UINT64_MAX;
 
  private:
   enum class State { CapnpTable, CapnpBody, HttpHead, WsHeader, WsPayload };
-  Framing framing_;
   State state_;
   // Cap'n Proto: the table read so far.
   std::uint8_t table_[8] = {};
   std::size_t tableHave_ = 0, tableNeed_ = 8;
-  std::uint32_t segments_ = 0, segmentsSeen_ = 0;
+  std::uint32_t segments_ = 0;
   std::uint64_t words_ = 0;
   // WebSocket: the frame header read so far.
   std::uint8_t ws_[14] = {};

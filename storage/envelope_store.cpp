@@ -372,11 +372,6 @@ InboxStats EnvelopeStore::stats(const CentreTag& tag) const {
   return s;
 }
 
-std::uint64_t EnvelopeStore::usedBytes() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return used_;
-}
-
 std::unique_ptr<EnvelopeStore::Pending> EnvelopeStore::begin() {
   auto p = std::make_unique<Pending>();
   p->touched.assign(classes_.size(), false);

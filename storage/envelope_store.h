@@ -102,7 +102,6 @@ class EnvelopeStore {
   std::optional<Bytes> fetchRange(const CentreTag& tag, const InboxId& id, std::uint64_t offset,
                                   std::size_t length) const;
   InboxStats stats(const CentreTag& tag) const;
-  std::uint64_t usedBytes() const;
 
   // ---- writes (one thread) ------------------------------------------------
   struct Slot {
