@@ -248,8 +248,8 @@ class UploadImpl final : public proto::Upload::Server {
     std::string c(centre_.cStr(), centre_.size());
     Metrics& m = ctx_.metrics;
     return ctx_.writer
-        .submit([out, data = state_->data, stamp = stamp_, c, today](storage::RelayStore::Batch& b) {
-          *out = b.insert(c, *data, today, stamp);
+        .submit([out, data = state_->data, stamp = stamp_, hash = hash_, c, today](storage::RelayStore::Batch& b) {
+          *out = b.insert(c, *data, today, stamp, &hash);  // finish() checked the bytes against it
         })
         .then(
             [this, context, out, today, c, hash = hash_, state = state_, &m, &pow = ctx_.pow]() mutable {
@@ -489,9 +489,8 @@ class RelayImpl final : public proto::Relay::Server {
     const bool wantNext = p.getWantNext();
     const std::uint8_t base = pinned->bundle().getPow().getDifficulty();
     return ctx_.writer
-        .submit([out, envelope = std::move(envelope), stamp = std::move(stamp), c, today](storage::RelayStore::Batch& b) {
-          out->id = b.insert(c, envelope, today, stamp);
-        })
+        .submit([out, envelope = std::move(envelope), stamp = std::move(stamp), envelopeHash, c,
+                 today](storage::RelayStore::Batch& b) { out->id = b.insert(c, envelope, today, stamp, &envelopeHash); })
         .then(
             [this, context, out, today, c, envelopeHash, wantNext, base, &m, &pow = ctx_.pow]() mutable {
               accepted(m, pow);

@@ -379,7 +379,7 @@ std::unique_ptr<EnvelopeStore::Pending> EnvelopeStore::begin() {
 }
 
 InboxId EnvelopeStore::insert(Pending& p, const CentreTag& tag, ByteView envelope, std::uint32_t day,
-                              ByteView stamp) {
+                              ByteView stamp, const crypto::Hash* hash) {
   if (stamp.size() > kMaxStampBytes) throw std::invalid_argument("stamp too long to store");
   auto it = std::find_if(classes_.begin(), classes_.end(), [&](auto& c) { return c->size >= envelope.size(); });
   if (it == classes_.end()) throw StoreFull("envelope larger than any slot");
@@ -399,8 +399,11 @@ InboxId EnvelopeStore::insert(Pending& p, const CentreTag& tag, ByteView envelop
   r[kStampLen] = static_cast<std::uint8_t>(stamp.size());
   writeBE<std::uint32_t>(r.data() + kDay, day);
   writeBE<std::uint32_t>(r.data() + kSize, static_cast<std::uint32_t>(envelope.size()));
-  auto h = hash16(envelope);
-  std::memcpy(r.data() + kHash, h.data(), h.size());
+  if (hash) std::memcpy(r.data() + kHash, hash->data(), 16);  // hash16 is its first 16 bytes
+  else {
+    auto h = hash16(envelope);
+    std::memcpy(r.data() + kHash, h.data(), h.size());
+  }
   if (!stamp.empty()) std::memcpy(r.data() + kStamp, stamp.data(), stamp.size());
   seal(r);
   try {

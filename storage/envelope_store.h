@@ -49,6 +49,7 @@
 #include <vector>
 
 #include "crypto/bytes.h"
+#include "crypto/primitives.h"
 #include "protocol/ack.h"
 
 namespace gongyou::storage {
@@ -120,9 +121,13 @@ class EnvelopeStore {
     std::vector<bool> touched;  // per class
   };
   std::unique_ptr<Pending> begin();
-  // Writes the envelope to a random free slot of its class. Throws StoreFull
-  // (nothing written) or std::system_error.
-  InboxId insert(Pending& p, const CentreTag& tag, ByteView envelope, std::uint32_t day, ByteView stamp);
+  // Writes the envelope to a random free slot of its class. `hash`, when the
+  // caller has it, is BLAKE2b-256 of exactly these bytes (the relay computed it
+  // to check the stamp: hashing megabytes again on the writer thread is waste);
+  // without it the store computes it. Throws StoreFull (nothing written) or
+  // std::system_error.
+  InboxId insert(Pending& p, const CentreTag& tag, ByteView envelope, std::uint32_t day, ByteView stamp,
+                 const crypto::Hash* hash = nullptr);
   // Overwrites the envelope and its record with zeros; false if no such envelope.
   bool remove(Pending& p, const CentreTag& tag, const InboxId& id);
   // fdatasync of every file written, then the batch is visible (inserts) and

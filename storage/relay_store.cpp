@@ -290,8 +290,9 @@ void RelayStore::Batch::putCentre(std::string_view centre, ByteView framedBundle
   lmdb::put(txn(), s_.centres_, ByteView(centre), framedBundle);
 }
 
-InboxId RelayStore::Batch::insert(std::string_view centre, ByteView envelope, std::uint32_t day, ByteView stamp) {
-  return s_.envelopes_->insert(*envelopes_, centreTag(centre), envelope, day, stamp);
+InboxId RelayStore::Batch::insert(std::string_view centre, ByteView envelope, std::uint32_t day, ByteView stamp,
+                                  const crypto::Hash* hash) {
+  return s_.envelopes_->insert(*envelopes_, centreTag(centre), envelope, day, stamp, hash);
 }
 
 bool RelayStore::Batch::remove(std::string_view centre, const InboxId& id) {

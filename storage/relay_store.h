@@ -110,8 +110,10 @@ class RelayStore {
     // Inside this transaction: sees the batch's own earlier writes.
     std::optional<Bytes> centreBundle(std::string_view centre);
     void putCentre(std::string_view centre, ByteView framedBundle);
-    // `stamp`: what the submitter's proof of work was (at most kMaxStampBytes).
-    InboxId insert(std::string_view centre, ByteView envelope, std::uint32_t day, ByteView stamp);
+    // `stamp`: what the submitter's proof of work was (at most kMaxStampBytes);
+    // `hash`: the envelope's BLAKE2b-256 if the caller has it (EnvelopeStore::insert).
+    InboxId insert(std::string_view centre, ByteView envelope, std::uint32_t day, ByteView stamp,
+                   const crypto::Hash* hash = nullptr);
     bool remove(std::string_view centre, const InboxId& id);
     void addReply(ByteView mailbox, ByteView envelope, std::uint32_t day);
     std::size_t replyCount(ByteView mailbox);
