@@ -45,29 +45,7 @@ std::vector<std::uint64_t> classSizes() {
 
 [[noreturn]] void fail(const std::string& what) { throw std::system_error(errno, std::generic_category(), what); }
 
-void preadAll(int fd, std::uint8_t* out, std::size_t n, std::uint64_t off) {
-  while (n > 0) {
-    const ssize_t r = ::pread(fd, out, n, static_cast<off_t>(off));
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0) fail("read slot file");
-    if (r == 0) {  // past the end: a sparse file's hole reads as zeros, so only a cut file gets here
-      std::memset(out, 0, n);
-      return;
-    }
-    out += r, n -= static_cast<std::size_t>(r), off += static_cast<std::uint64_t>(r);
-  }
-}
-
-// Short writes and errors: ENOSPC / EDQUOT become StoreFull.
-void pwriteAll(int fd, const std::uint8_t* in, std::size_t n, std::uint64_t off) {
-  while (n > 0) {
-    const ssize_t r = ::pwrite(fd, in, n, static_cast<off_t>(off));
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0 && (errno == ENOSPC || errno == EDQUOT)) throw StoreFull("relay disk is full");
-    if (r <= 0) fail("write slot file");
-    in += r, n -= static_cast<std::size_t>(r), off += static_cast<std::uint64_t>(r);
-  }
-}
+bool diskFull(const std::system_error& e) { return e.code().value() == ENOSPC || e.code().value() == EDQUOT; }
 
 std::array<std::uint8_t, 16> hash16(ByteView data) {
   auto h = crypto::blake2b(data);
@@ -85,8 +63,6 @@ bool sealed(const Record& r) {
   auto h = hash16(ByteView(r.data() + kTag, kRecordBytes - kTag));
   return std::memcmp(r.data() + kCheck, h.data(), h.size()) == 0;
 }
-
-const std::uint8_t kZeros[1 << 16] = {};
 
 }  // namespace
 
@@ -149,7 +125,7 @@ int createSlotFile(const std::string& path, std::uint64_t size, std::uint32_t ca
   std::memcpy(header.data(), kMagic, sizeof kMagic - 1);
   writeBE<std::uint64_t>(header.data() + 32, size);
   writeBE<std::uint32_t>(header.data() + 40, capacity);
-  pwriteAll(fd, header.data(), header.size(), 0);
+  writeAt(fd, header.data(), header.size(), 0);
   const std::uint64_t slotsAt = (kHeaderBytes + std::uint64_t{capacity} * kRecordBytes + 4095) / 4096 * 4096;
   // Sparse: the disk is used only where envelopes are written.
   if (::ftruncate(fd, static_cast<off_t>(slotsAt + std::uint64_t{capacity} * size)) != 0) fail("size " + tmp);
@@ -168,7 +144,7 @@ void EnvelopeStore::SizeClass::open(int descriptor, std::uint64_t classSize, con
   fd = descriptor;
   size = classSize;
   std::array<std::uint8_t, 64> header{};
-  preadAll(fd, header.data(), header.size(), 0);
+  readAt(fd, header.data(), header.size(), 0);
   if (std::memcmp(header.data(), kMagic, sizeof kMagic - 1) != 0 || readBE<std::uint64_t>(header.data() + 32) != size)
     throw std::runtime_error(path + " is not a relay slot file of this version");
   capacity = readU32BE(header.data() + 40);
@@ -204,7 +180,7 @@ EnvelopeStore::EnvelopeStore(const std::string& dir, std::uint64_t budgetBytes) 
       off = std::max<std::uint64_t>(off, (static_cast<std::uint64_t>(data) - kHeaderBytes) / kRecordBytes * kRecordBytes +
                                               kHeaderBytes);
       const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), end - off));
-      preadAll(c.fd, chunk.data(), n, off);
+      readAt(c.fd, chunk.data(), n, off);
       for (std::size_t at = 0; at + kRecordBytes <= n; at += kRecordBytes) {
         Record r;
         std::memcpy(r.data(), chunk.data() + at, kRecordBytes);
@@ -241,15 +217,15 @@ void EnvelopeStore::grow(std::size_t ci, std::uint32_t capacity) {
   for (std::uint32_t slot = 0; slot < old.capacity; ++slot) {
     if (!SizeClass::bit(old.visible, slot)) continue;
     Record r;
-    preadAll(old.fd, r.data(), r.size(), old.recordAt(slot));
+    readAt(old.fd, r.data(), r.size(), old.recordAt(slot));
     const std::uint32_t size = std::min<std::uint32_t>(readU32BE(r.data() + kSize), static_cast<std::uint32_t>(old.size));
     data.resize(size);
-    preadAll(old.fd, data.data(), size, old.slotAt(slot));
+    readAt(old.fd, data.data(), size, old.slotAt(slot));
     const std::uint32_t to = c->nthFree(crypto::randomBelow(c->free));
     c->take(to);
     SizeClass::set(c->visible, to, true);
-    pwriteAll(c->fd, data.data(), size, c->slotAt(to));
-    pwriteAll(c->fd, r.data(), r.size(), c->recordAt(to));
+    writeAt(c->fd, data.data(), size, c->slotAt(to));
+    writeAt(c->fd, r.data(), r.size(), c->recordAt(to));
     moved.emplace_back(slot, size);
   }
   if (::fdatasync(c->fd) != 0) fail("sync " + next);
@@ -289,7 +265,7 @@ std::vector<InboxEntry> EnvelopeStore::list(const CentreTag& tag, ByteView after
         if (!SizeClass::bit(c.visible, static_cast<std::uint32_t>(slot))) continue;
       }
       Record r;
-      preadAll(c.fd, r.data(), r.size(), c.recordAt(static_cast<std::uint32_t>(slot)));
+      readAt(c.fd, r.data(), r.size(), c.recordAt(static_cast<std::uint32_t>(slot)));
       if (!sealed(r) || std::memcmp(r.data() + kTag, tag.data(), tag.size()) != 0) continue;
       InboxEntry e;
       e.id[0] = static_cast<std::uint8_t>(cls);
@@ -326,7 +302,7 @@ std::optional<EnvelopeStore::Slot> EnvelopeStore::visibleRecord(const CentreTag&
     std::lock_guard<std::mutex> lock(mutex_);
     if (!SizeClass::bit(c.visible, at->slot)) return std::nullopt;
   }
-  preadAll(c.fd, r.data(), r.size(), c.recordAt(at->slot));
+  readAt(c.fd, r.data(), r.size(), c.recordAt(at->slot));
   if (!matches(r, tag, id)) return std::nullopt;
   return at;
 }
@@ -342,7 +318,7 @@ std::optional<StoredEnvelope> EnvelopeStore::fetch(const CentreTag& tag, const I
   StoredEnvelope e;
   e.day = readU32BE(r.data() + kDay);
   e.data.resize(size);
-  preadAll(c.fd, e.data.data(), size, c.slotAt(at->slot));
+  readAt(c.fd, e.data.data(), size, c.slotAt(at->slot));
   if (hash16(e.data) != *reinterpret_cast<const std::array<std::uint8_t, 16>*>(r.data() + kHash)) return std::nullopt;
   e.stamp.assign(r.data() + kStamp, r.data() + kStamp + std::min<std::size_t>(r[kStampLen], kMaxStampBytes));
   return e;
@@ -357,7 +333,7 @@ std::optional<Bytes> EnvelopeStore::fetchRange(const CentreTag& tag, const Inbox
   const std::uint64_t size = std::min<std::uint64_t>(readU32BE(r.data() + kSize), c.size);
   if (offset > size) return Bytes{};
   Bytes out(static_cast<std::size_t>(std::min<std::uint64_t>(length, size - offset)));
-  preadAll(c.fd, out.data(), out.size(), c.slotAt(at->slot) + offset);
+  readAt(c.fd, out.data(), out.size(), c.slotAt(at->slot) + offset);
   return out;
 }
 
@@ -407,17 +383,20 @@ InboxId EnvelopeStore::insert(Pending& p, const CentreTag& tag, ByteView envelop
   if (!stamp.empty()) std::memcpy(r.data() + kStamp, stamp.data(), stamp.size());
   seal(r);
   try {
-    pwriteAll(c.fd, envelope.data(), envelope.size(), c.slotAt(slot));
-    pwriteAll(c.fd, r.data(), r.size(), c.recordAt(slot));
-  } catch (...) {
+    writeAt(c.fd, envelope.data(), envelope.size(), c.slotAt(slot));
+    writeAt(c.fd, r.data(), r.size(), c.recordAt(slot));
+  } catch (const std::system_error& e) {
     // Whatever reached the file is not an envelope anyone was promised.
     try {
       zero(c, slot, envelope.size());
     } catch (...) {
     }
-    std::lock_guard<std::mutex> lock(mutex_);
-    c.give(slot);
-    used_ -= c.size;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      c.give(slot);
+      used_ -= c.size;
+    }
+    if (diskFull(e)) throw StoreFull("relay disk is full");
     throw;
   }
   p.touched[cls] = true;
@@ -430,12 +409,8 @@ InboxId EnvelopeStore::insert(Pending& p, const CentreTag& tag, ByteView envelop
 }
 
 void EnvelopeStore::zero(SizeClass& c, std::uint32_t slot, std::uint64_t bytes) {
-  pwriteAll(c.fd, kZeros, kRecordBytes, c.recordAt(slot));
-  for (std::uint64_t off = 0; off < bytes;) {
-    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof kZeros, bytes - off));
-    pwriteAll(c.fd, kZeros, n, c.slotAt(slot) + off);
-    off += n;
-  }
+  writeZerosAt(c.fd, c.recordAt(slot), kRecordBytes);
+  writeZerosAt(c.fd, c.slotAt(slot), bytes);
 }
 
 bool EnvelopeStore::remove(Pending& p, const CentreTag& tag, const InboxId& id) {

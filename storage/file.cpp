@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <system_error>
 
 namespace gongyou::storage {
 namespace {
@@ -114,6 +115,37 @@ SecretBytes readSecretFile(const std::string& path, std::size_t maxBytes) {
   ::close(fd);
   if (n == buf.size()) throw std::runtime_error("cannot read " + path + ": it changed while being read");
   return SecretBytes(buf.view().sub(0, n));
+}
+
+void readAt(int fd, std::uint8_t* out, std::size_t n, std::uint64_t offset) {
+  while (n > 0) {
+    const ssize_t r = ::pread(fd, out, n, static_cast<off_t>(offset));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) throw std::system_error(errno, std::generic_category(), "read");
+    if (r == 0) {
+      std::memset(out, 0, n);
+      return;
+    }
+    out += r, n -= static_cast<std::size_t>(r), offset += static_cast<std::uint64_t>(r);
+  }
+}
+
+void writeAt(int fd, const std::uint8_t* in, std::size_t n, std::uint64_t offset) {
+  while (n > 0) {
+    const ssize_t r = ::pwrite(fd, in, n, static_cast<off_t>(offset));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) throw std::system_error(r < 0 ? errno : EIO, std::generic_category(), "write");
+    in += r, n -= static_cast<std::size_t>(r), offset += static_cast<std::uint64_t>(r);
+  }
+}
+
+void writeZerosAt(int fd, std::uint64_t offset, std::uint64_t n) {
+  static const std::uint8_t zeros[1 << 16] = {};
+  for (std::uint64_t done = 0; done < n;) {
+    const auto k = static_cast<std::size_t>(std::min<std::uint64_t>(sizeof zeros, n - done));
+    writeAt(fd, zeros, k, offset + done);
+    done += k;
+  }
 }
 
 int openNoAtime(const std::string& path, int flags, unsigned mode) {

@@ -43,6 +43,13 @@ Bytes readFile(const std::string& path);
 // std::runtime_error if it cannot be read or is larger than `maxBytes`.
 SecretBytes readSecretFile(const std::string& path, std::size_t maxBytes = 64 * 1024);
 bool fileExists(const std::string& path);
+// pread/pwrite of exactly `n` bytes at `offset`, through short counts and
+// EINTR. readAt gives zeros for what lies past the end (as a sparse file's
+// holes read). writeZerosAt overwrites [offset, offset + n) in place. Failure:
+// std::system_error carrying errno (ENOSPC or EDQUOT: the disk is full).
+void readAt(int fd, std::uint8_t* out, std::size_t n, std::uint64_t offset);
+void writeAt(int fd, const std::uint8_t* in, std::size_t n, std::uint64_t offset);
+void writeZerosAt(int fd, std::uint64_t offset, std::uint64_t n);
 // open(2) with O_NOATIME, so that reading does not record when: the kernel
 // allows it only to the file's owner, so for another's file (EPERM) it opens
 // without. Returns the descriptor or -1 (errno set), as open does.
