@@ -126,7 +126,7 @@ Bytes benchBundle() {
 }
 
 struct Relay {
-  std::string dir, address, webSocket;
+  std::string dir, address, webSocket, metrics;
   std::unique_ptr<Child> proc;
   Relay(const std::string& bin, const std::string& base, bool commitEach, const std::string& name = "",
         std::vector<std::string> extra = {}) {
@@ -138,8 +138,8 @@ struct Relay {
     if (runToEnd({bin, "add-centre", "--data", dir, bundle}) != 0) throw std::runtime_error("add-centre failed");
     // The surge would raise the difficulty of precomputed stamps mid-run: this
     // measures storage, so it is off.
-    std::vector<std::string> argv{bin, "serve", "--data", dir, "--listen", "127.0.0.1:0", "--metrics", "off",
-                                  "--pow-surge-rate", "off"};
+    std::vector<std::string> argv{bin, "serve", "--data", dir, "--listen", "127.0.0.1:0", "--pow-surge-rate", "off"};
+    if (std::find(extra.begin(), extra.end(), "--metrics") == extra.end()) argv.insert(argv.end(), {"--metrics", "off"});
     if (commitEach) argv.push_back("--commit-each");
     argv.insert(argv.end(), extra.begin(), extra.end());
     proc = spawn(argv);
@@ -147,6 +147,7 @@ struct Relay {
       if (l.empty()) throw std::runtime_error("relay did not start");
       if (l.rfind("listening ", 0) == 0) address = l.substr(10);
       if (l.rfind("websocket ", 0) == 0) webSocket = l.substr(10);
+      if (l.rfind("metrics ", 0) == 0) metrics = l.substr(8);
     }
   }
   // A field of /proc/PID/status in MiB (VmHWM: peak RSS; RssAnon: heap; RssFile:
@@ -205,6 +206,24 @@ double storeOnly(const std::string& dir, std::size_t size, std::size_t batch, do
     b.commit();
   }
   return n / std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// One counter from the relay's /metrics (Prometheus text), or -1.
+double scrape(const std::string& url, const std::string& name) {
+  const std::string hostPort = url.substr(7, url.find('/', 7) - 7);
+  try {
+    int fd = protocol::connectTcp(hostPort, std::chrono::seconds(2));
+    const std::string req = "GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n";
+    if (::write(fd, req.data(), req.size()) < 0) return ::close(fd), -1;
+    std::string body;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) body.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    const auto at = body.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stod(body.substr(at + name.size() + 2));
+  } catch (const std::exception&) {
+    return -1;
+  }
 }
 
 struct Result {
@@ -331,14 +350,16 @@ int main(int argc, char** argv) {
   double seconds = 3;
   std::size_t size = 4096;
   std::size_t heapAfter = 0;  // instead of the tables: the relay's heap after N submissions
+  bool quick = false;         // only group commit at 64 clients (for profiling the relay)
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--relay" && i + 1 < argc) bin = argv[++i];
     else if (a == "--seconds" && i + 1 < argc) seconds = std::stod(argv[++i]);
     else if (a == "--size" && i + 1 < argc) size = std::stoul(argv[++i]);
     else if (a == "--heap-after" && i + 1 < argc) heapAfter = std::stoul(argv[++i]);
+    else if (a == "--quick") quick = true;
     else {
-      std::printf("usage: bench_relay [--relay PATH] [--seconds S] [--size BYTES] [--heap-after N]\n");
+      std::printf("usage: bench_relay [--relay PATH] [--seconds S] [--size BYTES] [--heap-after N] [--quick]\n");
       return a == "--help" ? 0 : 2;
     }
   }
@@ -347,6 +368,19 @@ int main(int argc, char** argv) {
   const char* base = ::mkdtemp(tmpl);
   if (!base) return 2;
 
+  if (quick) {
+    Relay relay(bin, base, false, "quick", {"--metrics", "127.0.0.1:0"});
+    std::printf("relay pid %d\n", relay.proc->pid);
+    std::fflush(stdout);
+    Row r = load(relay.address, 64, seconds, size);
+    std::printf("group commit, 64 clients: %.0f submits/s, p50 %.2f ms, p99 %.2f ms\n", r.perSec, r.p50, r.p99);
+    const double batches = scrape(relay.metrics, "gongyou_relay_batches_committed_total");
+    if (batches > 0)
+      std::printf("  %.0f group commits, %.1f submissions each\n", batches,
+                  scrape(relay.metrics, "gongyou_relay_batched_jobs_total") / batches);
+    runToEnd({"/bin/rm", "-rf", base});
+    return 0;
+  }
   if (heapAfter > 0) {
     // A store big enough for all of them (nothing is collected meanwhile).
     const std::size_t mib = heapAfter * size / (1 << 20) * 2 + 1024;

@@ -18,7 +18,8 @@ inline constexpr char kAckLabel[] = "gongyou/ack/v1";
 // v2: the login names the relay's key, so a signature made for one relay is
 // refused by every other (a hostile relay cannot log in elsewhere with it).
 inline constexpr char kLoginLabel[] = "gongyou/login/v2";
-inline constexpr char kReceiptLabel[] = "gongyou/receipt/v1";
+// v2: over the Merkle root of a group commit's receipts (protocol/receipt.h).
+inline constexpr char kReceiptLabel[] = "gongyou/receipt/v2";
 
 inline constexpr std::size_t kInboxIdSize = 16;   // random: keys carry no arrival order
 inline constexpr std::size_t kMailboxSize = 32;

@@ -113,14 +113,23 @@ struct Stamp {
 }
 
 struct Receipt {
+  # One signature stands for a whole group commit (protocol/receipt.h): each
+  # receipt of the batch is a leaf of a Merkle tree (RFC 9162 §2.1 with
+  # BLAKE2b-256), the relay signs the tree's root once, and each receipt
+  # carries the path from its leaf to that root. A reporter takes a report out
+  # of its outbox only on a receipt whose path and signature verify.
   id @0 :Data;            # 16 random bytes naming the stored envelope
   day @1 :UInt32;         # days since 1970-01-01 (UTC), the day bucket stored
   envelopeHash @2 :Data;  # BLAKE2b-256 of the envelope, as the relay stored it
   signature @3 :Data;
   # Ed25519 by the relay's key (the one the centre's bundle lists for it) over
-  # "gongyou/receipt/v1" 0x00 || envelopeHash || id || day (u32 big-endian)
-  # || centre id (protocol/receipt.h). A reporter takes a report out of its
-  # outbox only on a receipt whose signature verifies.
+  # "gongyou/receipt/v2" 0x00 || root (32) || batchSize (u32 big-endian).
+  # The leaf: BLAKE2b-256(0x00 || envelopeHash || id || day (u32 big-endian)
+  # || centre id), so a receipt names one envelope, one inbox entry, one day
+  # and one centre.
+  index @4 :UInt32;       # this receipt's leaf among the batch's, from 0
+  batchSize @5 :UInt32;   # leaves in the tree (the receipts of one group commit)
+  path @6 :List(Data);    # 32-byte sibling hashes, leaf to root (RFC 9162 §2.1.3)
 }
 
 interface Collector {

@@ -412,7 +412,7 @@ int serve(const ServeOptions& opts, std::ostream& out) {
   }
   const crypto::SigningKey relayKey = loadOrCreateRelayKey(opts.dataDir);
   out << "key " << protocol::encodeRelayKey(relayKey.publicKey()) << std::endl;
-  Writer writer(store, metrics, opts.writer);
+  Writer writer(store, metrics, opts.writer, &relayKey);
   // Open challenges live in memory only (a relay of schema 1 wrote spent
   // stamps and logins to its store: RelayStore dropped them at open).
   ChallengeBook challenges(store.challengeKey(), std::chrono::seconds(opts.challengeSeconds));

@@ -161,14 +161,19 @@ void accepted(Metrics& m, PowGovernor& pow) {
   pow.accepted(PowGovernor::Clock::now());
 }
 
-// Signed by the relay key: the client believes "stored" only from this relay.
-void fillReceipt(const RelayContext& ctx, const std::string& centre, proto::Receipt::Builder r, const InboxId& id,
-                 std::uint32_t day, const crypto::Hash& hash) {
-  protocol::SubmitReceipt receipt;
-  receipt.id = id;
-  receipt.day = day;
-  receipt.envelopeHash = hash;
-  protocol::signReceipt(ctx.relayKey, centre, receipt, r);
+// A receipt the client believes "stored" from only this relay: its leaf, which
+// the writer put under the root it signed for the commit (protocol/receipt.h).
+protocol::SubmitReceipt receiptFor(const InboxId& id, std::uint32_t day, const crypto::Hash& hash) {
+  protocol::SubmitReceipt r;
+  r.id = id;
+  r.day = day;
+  r.envelopeHash = hash;
+  return r;
+}
+
+void fillReceipt(protocol::SubmitReceipt r, const ReceiptProof& proof, proto::Receipt::Builder out) {
+  r.index = proof.index, r.batchSize = proof.batchSize, r.path = proof.path, r.signature = proof.signature;
+  protocol::writeReceipt(r, out);
 }
 
 // One upload's charge to the shared budget and its bytes, released once: when
@@ -244,19 +249,23 @@ class UploadImpl final : public proto::Upload::Server {
     finishing_ = true;
     watchdog_ = nullptr;
     auto out = std::make_shared<InboxId>();
+    auto proof = std::make_shared<ReceiptProof>();
     const std::uint32_t today = protocol::today();
     std::string c(centre_.cStr(), centre_.size());
     Metrics& m = ctx_.metrics;
     return ctx_.writer
-        .submit([out, data = state_->data, stamp = stamp_, hash = hash_, c, today](storage::RelayStore::Batch& b) {
-          *out = b.insert(c, *data, today, stamp, &hash);  // finish() checked the bytes against it
-        })
+        .submitReceipted(
+            [out, data = state_->data, stamp = stamp_, hash = hash_, c, today](storage::RelayStore::Batch& b) {
+              *out = b.insert(c, *data, today, stamp, &hash);  // finish() checked the bytes against it
+              return protocol::receiptLeaf(receiptFor(*out, today, hash), c);
+            },
+            proof)
         .then(
-            [this, context, out, today, c, hash = hash_, state = state_, &m, &pow = ctx_.pow]() mutable {
+            [context, out, proof, today, hash = hash_, state = state_, &m, &pow = ctx_.pow]() mutable {
               state->stored = true;
               state->release();
               accepted(m, pow);
-              fillReceipt(ctx_, c, context.getResults().initReceipt(), *out, today, hash);
+              fillReceipt(receiptFor(*out, today, hash), *proof, context.getResults().initReceipt());
             },
             [state = state_, &m](kj::Exception&& e) {
               state->release();
@@ -481,6 +490,7 @@ class RelayImpl final : public proto::Relay::Server {
     // Copied here: the writer thread must never touch this call's message.
     struct Out {
       InboxId id{};
+      ReceiptProof proof;
     };
     auto out = std::make_shared<Out>();
     Bytes envelope = data.copy();
@@ -489,13 +499,18 @@ class RelayImpl final : public proto::Relay::Server {
     const bool wantNext = p.getWantNext();
     const std::uint8_t base = pinned->bundle().getPow().getDifficulty();
     return ctx_.writer
-        .submit([out, envelope = std::move(envelope), stamp = std::move(stamp), envelopeHash, c,
-                 today](storage::RelayStore::Batch& b) { out->id = b.insert(c, envelope, today, stamp, &envelopeHash); })
+        .submitReceipted(
+            [out, envelope = std::move(envelope), stamp = std::move(stamp), envelopeHash, c,
+             today](storage::RelayStore::Batch& b) {
+              out->id = b.insert(c, envelope, today, stamp, &envelopeHash);
+              return protocol::receiptLeaf(receiptFor(out->id, today, envelopeHash), c);
+            },
+            std::shared_ptr<ReceiptProof>(out, &out->proof))
         .then(
-            [this, context, out, today, c, envelopeHash, wantNext, base, &m, &pow = ctx_.pow]() mutable {
+            [this, context, out, today, envelopeHash, wantNext, base, &m, &pow = ctx_.pow]() mutable {
               accepted(m, pow);
               auto results = context.getResults();
-              fillReceipt(ctx_, c, results.initReceipt(), out->id, today, envelopeHash);
+              fillReceipt(receiptFor(out->id, today, envelopeHash), out->proof, results.initReceipt());
               if (wantNext) {  // as powChallenge would answer now
                 const auto difficulty = issueFor(ctx_, base, today);
                 results.setNext(kj::arrayPtr(difficulty.first.data(), difficulty.first.size()));

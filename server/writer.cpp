@@ -4,7 +4,9 @@
 
 #include <cerrno>
 
+#include "crypto/merkle.h"
 #include "crypto/primitives.h"
+#include "protocol/receipt.h"
 #include "protocol/day.h"
 #include "protocol/limits.h"
 
@@ -18,17 +20,31 @@ kj::Exception failure(const std::string& text) {
 }
 }  // namespace
 
-Writer::Writer(storage::RelayStore& store, Metrics& metrics, Options opts)
-    : store_(store), metrics_(metrics), opts_(opts), thread_([this] { loop(); }) {}
+Writer::Writer(storage::RelayStore& store, Metrics& metrics, Options opts, const crypto::SigningKey* receiptKey)
+    : store_(store), metrics_(metrics), opts_(opts), receiptKey_(receiptKey), thread_([this] { loop(); }) {}
 
 Writer::~Writer() { stop(); }
 
 kj::Promise<void> Writer::submit(Job job) {
+  return enqueue(
+      [job = std::move(job)](storage::RelayStore::Batch& b) -> std::optional<crypto::Hash> {
+        job(b);
+        return std::nullopt;
+      },
+      nullptr);
+}
+
+kj::Promise<void> Writer::submitReceipted(ReceiptJob job, std::shared_ptr<ReceiptProof> proof) {
+  return enqueue([job = std::move(job)](storage::RelayStore::Batch& b) -> std::optional<crypto::Hash> { return job(b); },
+                 std::move(proof));
+}
+
+kj::Promise<void> Writer::enqueue(Pending::Run job, std::shared_ptr<ReceiptProof> proof) {
   auto paf = kj::newPromiseAndCrossThreadFulfiller<void>();
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopping_) return failure("relay is shutting down");
-    queue_.push_back({std::move(job), kj::mv(paf.fulfiller)});
+    queue_.push_back({std::move(job), std::move(proof), kj::mv(paf.fulfiller)});
   }
   cv_.notify_one();
   return kj::mv(paf.promise);
@@ -72,6 +88,7 @@ void Writer::loop() {
 
 void Writer::runBatch(std::deque<Pending>& batch) {
   std::vector<std::string> refused(batch.size());
+  std::vector<std::optional<crypto::Hash>> leaves(batch.size());
   try {
     storage::RelayStore::Batch txn(store_);
     // Once a day: replies older than the retention period.
@@ -82,7 +99,7 @@ void Writer::runBatch(std::deque<Pending>& batch) {
     }
     for (std::size_t i = 0; i < batch.size(); ++i) {
       try {
-        batch[i].job(txn);
+        leaves[i] = batch[i].job(txn);
       } catch (const Refusal& r) {
         refused[i] = r.what();
       }
@@ -122,9 +139,24 @@ void Writer::runBatch(std::deque<Pending>& batch) {
   metrics_.storageFull = 0;
   metrics_.batchesCommitted++;
   metrics_.batchedJobs += batch.size();
+  // Durable now: one tree over the receipts of what was stored, one signature.
+  std::vector<crypto::Hash> tree;
+  std::vector<std::uint32_t> at(batch.size(), 0);
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    if (refused[i].empty() && leaves[i]) at[i] = static_cast<std::uint32_t>(tree.size()), tree.push_back(*leaves[i]);
+  std::optional<crypto::MerkleTree> merkle;
+  crypto::Signature signature{};
+  if (!tree.empty()) {
+    merkle.emplace(std::move(tree));
+    if (receiptKey_) signature = protocol::signReceiptRoot(*receiptKey_, merkle->root(), merkle->size());
+  }
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (refused[i].empty()) batch[i].done->fulfill();
-    else batch[i].done->reject(failure(refused[i]));
+    if (!refused[i].empty()) {
+      batch[i].done->reject(failure(refused[i]));
+      continue;
+    }
+    if (leaves[i] && batch[i].proof) *batch[i].proof = {at[i], merkle->size(), merkle->path(at[i]), signature};
+    batch[i].done->fulfill();
   }
 }
 

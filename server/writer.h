@@ -14,6 +14,12 @@
 // other LMDB error (I/O) fails the whole batch: every job in it is rejected and
 // nothing of it is stored.
 //
+// Receipts: a job that stores an envelope returns its receipt's leaf
+// (protocol/receipt.h); once the batch is durable the writer builds one Merkle
+// tree over the batch's leaves and signs its root once with the relay key, so
+// a relay pays one Ed25519 signature per fsync, not one per envelope, and the
+// signing happens here rather than on the RPC thread.
+//
 // Threads: submit() is called on the RPC (KJ event loop) thread; the writer has no
 // event loop and completes jobs through cross-thread fulfillers.
 #pragma once
@@ -24,10 +30,15 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
+#include "crypto/primitives.h"
+#include "crypto/sign.h"
 #include "server/metrics.h"
 #include "storage/relay_store.h"
 
@@ -40,9 +51,19 @@ class Refusal : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Where a receipt's leaf sits in its commit's tree and the relay's signature on
+// the root.
+struct ReceiptProof {
+  std::uint32_t index = 0, batchSize = 0;
+  std::vector<crypto::Hash> path;
+  crypto::Signature signature{};
+};
+
 class Writer {
  public:
   using Job = std::function<void(storage::RelayStore::Batch&)>;
+  // A job whose result needs a receipt: returns the receipt's leaf.
+  using ReceiptJob = std::function<crypto::Hash(storage::RelayStore::Batch&)>;
 
   struct Options {
     std::size_t maxBatch = 4096;
@@ -53,7 +74,8 @@ class Writer {
     std::chrono::milliseconds coverMin{10'000}, coverMax{60'000};
   };
 
-  Writer(storage::RelayStore& store, Metrics& metrics, Options opts);
+  // `receiptKey` signs the roots of receipted batches; it must outlive the writer.
+  Writer(storage::RelayStore& store, Metrics& metrics, Options opts, const crypto::SigningKey* receiptKey = nullptr);
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -61,6 +83,9 @@ class Writer {
   // Resolves once the job's transaction is durable; rejects with the Refusal's
   // text, or "relay storage error" when the batch failed, or when stopping.
   kj::Promise<void> submit(Job job);
+  // The same; before it resolves, `proof` holds the proof for the leaf the job
+  // returned (written on the writer thread, read once the promise resolves).
+  kj::Promise<void> submitReceipted(ReceiptJob job, std::shared_ptr<ReceiptProof> proof);
 
   // Commits everything already queued, then stops the thread. Later submits are
   // rejected. Idempotent.
@@ -68,15 +93,19 @@ class Writer {
 
  private:
   struct Pending {
-    Job job;
+    using Run = std::function<std::optional<crypto::Hash>(storage::RelayStore::Batch&)>;
+    Run job;
+    std::shared_ptr<ReceiptProof> proof;  // null: no receipt
     kj::Own<kj::CrossThreadPromiseFulfiller<void>> done;
   };
+  kj::Promise<void> enqueue(Pending::Run job, std::shared_ptr<ReceiptProof> proof);
   void loop();
   void runBatch(std::deque<Pending>& batch);
 
   storage::RelayStore& store_;
   Metrics& metrics_;
   Options opts_;
+  const crypto::SigningKey* receiptKey_;
   std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<Pending> queue_;

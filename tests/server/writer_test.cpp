@@ -4,9 +4,12 @@
 #include <kj/async.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <thread>
 
+#include "protocol/receipt.h"
 #include "server/challenge.h"
 #include "server/pow_governor.h"
 #include "server/receive_budget.h"
@@ -58,6 +61,62 @@ TEST_CASE("writer: concurrent writes share transactions and all are durable when
   CHECK(h.metrics.batchedJobs == 300);
   CHECK(h.metrics.batchesCommitted < 300);  // grouped
   INFO("batches " << h.metrics.batchesCommitted);
+}
+
+TEST_CASE("writer: one signature stands for a commit and each receipt's path leads to it") {
+  Harness h;
+  const auto key = crypto::SigningKey::generate();
+  Writer writer(h.store, h.metrics, {}, &key);
+  // The first job holds the writer until the others are queued, so the nine
+  // commit together whether the writer took the first alone or all at once.
+  std::atomic<bool> release{false};
+  auto first = writer.submit([&](storage::RelayStore::Batch&) {
+    while (!release) std::this_thread::yield();
+  });
+  std::vector<protocol::SubmitReceipt> receipts(9);
+  std::vector<std::shared_ptr<server::ReceiptProof>> proofs;
+  kj::Vector<kj::Promise<void>> all;
+  for (std::size_t i = 0; i < receipts.size(); ++i) {
+    receipts[i].day = 20000;
+    crypto::randomBytes(receipts[i].id.data(), receipts[i].id.size());
+    receipts[i].envelopeHash = crypto::blake2b(std::to_string(i));
+    proofs.push_back(std::make_shared<server::ReceiptProof>());
+    all.add(writer.submitReceipted(
+        [r = receipts[i]](storage::RelayStore::Batch& b) {
+          b.insert("c", "x", 1, {});
+          return protocol::receiptLeaf(r, "c");
+        },
+        proofs.back()));
+  }
+  // A job without a receipt in the same batch is no leaf of its tree.
+  all.add(writer.submit([](storage::RelayStore::Batch& b) { b.insert("c", "y", 1, {}); }));
+  release = true;
+  first.wait(h.ws);
+  kj::joinPromises(all.releaseAsArray()).wait(h.ws);
+  for (std::size_t i = 0; i < receipts.size(); ++i) {
+    auto& r = receipts[i];
+    const auto& p = *proofs[i];
+    r.index = p.index, r.batchSize = p.batchSize, r.path = p.path, r.signature = p.signature;
+    CHECK(r.batchSize == 9);
+    CHECK(r.index == i);
+    CHECK(r.signature == receipts[0].signature);  // one signature for all nine
+    CHECK(protocol::verifyReceipt(r, "c", key.publicKey()));
+    CHECK_FALSE(protocol::verifyReceipt(r, "d", key.publicKey()));
+  }
+  // A receipt moved to another place in the tree, given another's path, a tree
+  // of another size, or a changed sibling hash no longer verifies.
+  auto moved = receipts[3];
+  moved.index = 4;
+  CHECK_FALSE(protocol::verifyReceipt(moved, "c", key.publicKey()));
+  auto borrowed = receipts[3];
+  borrowed.path = receipts[5].path;
+  CHECK_FALSE(protocol::verifyReceipt(borrowed, "c", key.publicKey()));
+  auto resized = receipts[3];
+  resized.batchSize = 10;
+  CHECK_FALSE(protocol::verifyReceipt(resized, "c", key.publicKey()));
+  auto tampered = receipts[3];
+  tampered.path[0][7] ^= 0x20;
+  CHECK_FALSE(protocol::verifyReceipt(tampered, "c", key.publicKey()));
 }
 
 TEST_CASE("writer: --commit-each makes one transaction per write") {
