@@ -1,6 +1,9 @@
 // bench_relay: durable submissions per second through the real gongyou-relay.
 //
-//   bench_relay [--relay PATH] [--seconds S] [--size BYTES]
+//   bench_relay [--relay PATH] [--seconds S] [--size BYTES] [--heap-after N] [--quick]
+//
+// --quick: only group commit at 64 clients, with the relay's batch size from
+// its /metrics, and the relay's pid printed first (for perf record -t).
 //
 // Starts the real relay binary on 127.0.0.1 twice — with group commit (the
 // default) and with one transaction per submission (--commit-each) — and drives
