@@ -13,6 +13,7 @@
 #include "analyst/centre_material.h"
 #include "analyst/courier.h"
 #include "analyst/aggregate.h"
+#include "analyst/desk_server.h"
 #include "analyst/exports.h"
 #include "analyst/importer.h"
 #include "analyst/store.h"
@@ -51,6 +52,7 @@ Usage:
   gongyou-analyst import --dir DIR BATCH_FILE... [--out OUTBOUND_FILE] [--commit-every N]
   gongyou-analyst list --dir DIR
   gongyou-analyst show --dir DIR REF
+  gongyou-analyst desk --dir DIR [--port N]
   gongyou-analyst attachments --dir DIR --report REF [--out FOLDER]
   gongyou-analyst reply --dir DIR --report REF --text TEXT
   gongyou-analyst outbound --dir DIR --out OUTBOUND_FILE [--bundle BUNDLE_FILE]
@@ -89,6 +91,11 @@ Commands:
   show         Report REF whole: every field, the reporter's own words, the evidence and what
                the reporter's tool removed from it, whether a reply is possible. Control
                characters in a report are shown escaped (\x1b), never sent to the terminal.
+  desk         The centre's desk, a local web application: every report (newest first,
+               search in any language, filters with counts), each report whole. Serves on
+               127.0.0.1 only and prints the address to open in a browser on this machine;
+               it holds this run's key, without which nothing is shown. Reports are read
+               from the sealed store as asked and never written to disk. Ctrl-C stops it.
   attachments  The evidence files of report REF: type, size, what the reporter's tool removed
                from them (place, phone, times). With --out, writes them to FOLDER (created
                0700; files 0600, named REF-evidence-N.EXT; an existing file is never
@@ -125,6 +132,7 @@ Options:
                        wss:// relays, instead of the system's trust store.
   --timeout SECONDS    collect/deliver: give up on a relay that does not answer a call
                        within this (default 20); the other relays are still reached.
+  --port N             desk: the port on 127.0.0.1 (default: any free one, printed).
   --store-cost C        Argon2id cost of the report store key: moderate (default) or
                        interactive (for slow machines).
 
@@ -144,6 +152,7 @@ struct Options {
   int scryptWork = format::kScryptDefaultLogN;
   std::size_t commitEvery = analyst::kDefaultCommitEvery;
   unsigned timeoutSeconds = 20;
+  unsigned port = 0;
 };
 
 int usage(const std::string& why) {
@@ -359,6 +368,19 @@ int dataCommand(Options& o) {
     }
     return kOk;
   }
+  if (o.command == "desk") {
+    DeskOptions opts;
+    opts.port = static_cast<unsigned short>(o.port);
+    opts.centreName = u->keyring->centreId;
+    DeskServer desk(*u->store, opts);
+    std::cout << "desk: open this address in a browser on this machine (it holds this run's key; keep it to "
+                 "yourself):\n  "
+              << desk.url() << "\nCtrl-C stops the desk.\n"
+              << std::flush;
+    desk.run();
+    std::cout << "desk stopped\n";
+    return kOk;
+  }
   if (o.command == "report") {
     if (o.out.empty()) return usage("report needs --out DIR");
     std::string aliasFile = o.aliases.empty() ? o.dir + "/aliases.txt" : o.aliases;
@@ -405,7 +427,7 @@ int run(Options& o) {
   if (o.command == "collect" || o.command == "deliver") return courierCommand(o);
   if (o.dir.empty()) return usage("--dir DIR is required");
   if (o.command == "import" || o.command == "outbound" || o.command == "reply" || o.command == "list" ||
-      o.command == "report" || o.command == "attachments" || o.command == "show")
+      o.command == "report" || o.command == "attachments" || o.command == "show" || o.command == "desk")
     return dataCommand(o);
   for (const auto& r : o.relays)
     if (!r.key)
@@ -555,6 +577,7 @@ int main(int argc, char** argv) {
       else if (a == "--passphrase-file") o.passFile = v;
       else if (a == "--pow") o.pow = static_cast<unsigned>(number(format::kPowMaxDifficulty));
       else if (a == "--commit-every") o.commitEvery = std::max<unsigned long>(1, number(1u << 24));
+      else if (a == "--port") o.port = static_cast<unsigned>(number(65535));
       else if (a == "--days") o.days = static_cast<std::uint32_t>(number(3650));
       else if (a == "--overlap") o.overlap = static_cast<std::uint32_t>(number(365));
       else if (a == "--scrypt-work") o.scryptWork = static_cast<int>(number(format::kScryptMaxLogN));

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { emptyQuery, inboxHash, parseRoute } from "./query";
+
+describe("desk addresses", () => {
+  it("round-trips every filter, Chinese included", () => {
+    const q = { q: "工资 拖欠", province: "广东", category: "wage_arrears", evidence: true, answerable: true, offset: 100 };
+    const r = parseRoute(inboxHash(q));
+    expect(r).toEqual({ view: "inbox", query: q });
+  });
+
+  it("keeps the defaults out of the address", () => {
+    expect(inboxHash(emptyQuery)).toBe("#/");
+    expect(parseRoute("")).toEqual({ view: "inbox", query: emptyQuery });
+    expect(parseRoute("#/")).toEqual({ view: "inbox", query: emptyQuery });
+  });
+
+  it("opens a report only by a reference, never by anything else in the address", () => {
+    expect(parseRoute("#/report/0123abcd")).toEqual({ view: "report", ref: "0123abcd" });
+    expect(parseRoute("#/report/../../api").view).toBe("inbox");
+    expect(parseRoute("#/report/<img src=x>").view).toBe("inbox");
+    expect(parseRoute("#/?offset=-5").view === "inbox" && (parseRoute("#/?offset=-5") as any).query.offset).toBe(0);
+  });
+});

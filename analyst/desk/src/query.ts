@@ -1,0 +1,52 @@
+// The desk's address: #/ for the inbox (with its filters), #/report/REF for one
+// report. Kept in the address so Back and Forward work and nothing is stored.
+export interface InboxQuery {
+  q: string;
+  province: string;
+  category: string;
+  evidence: boolean;
+  answerable: boolean;
+  offset: number;
+}
+
+export type Route = { view: "inbox"; query: InboxQuery } | { view: "report"; ref: string };
+
+export const emptyQuery: InboxQuery = { q: "", province: "", category: "", evidence: false, answerable: false, offset: 0 };
+
+const REF = /^[0-9a-f]{4,64}$/;
+
+export function parseRoute(hash: string): Route {
+  const h = hash.replace(/^#/, "");
+  const report = /^\/report\/([^?]*)$/.exec(h);
+  if (report && REF.test(report[1])) return { view: "report", ref: report[1] };
+  const params = new URLSearchParams(h.includes("?") ? h.slice(h.indexOf("?") + 1) : "");
+  const offset = Number.parseInt(params.get("offset") ?? "0", 10);
+  return {
+    view: "inbox",
+    query: {
+      q: params.get("q") ?? "",
+      province: params.get("province") ?? "",
+      category: params.get("category") ?? "",
+      evidence: params.get("evidence") === "1",
+      answerable: params.get("answerable") === "1",
+      offset: Number.isFinite(offset) && offset > 0 ? offset : 0,
+    },
+  };
+}
+
+// Only what differs from the defaults, in a fixed order.
+export function queryString(q: InboxQuery): string {
+  const p = new URLSearchParams();
+  if (q.q) p.set("q", q.q);
+  if (q.province) p.set("province", q.province);
+  if (q.category) p.set("category", q.category);
+  if (q.evidence) p.set("evidence", "1");
+  if (q.answerable) p.set("answerable", "1");
+  if (q.offset) p.set("offset", String(q.offset));
+  return p.toString();
+}
+
+export function inboxHash(q: InboxQuery): string {
+  const s = queryString(q);
+  return s ? `#/?${s}` : "#/";
+}

@@ -1,0 +1,81 @@
+#include "analyst/desk_json.h"
+
+#include "protocol/day.h"
+#include "protocol/taxonomy.h"
+
+namespace gongyou::analyst {
+
+namespace {
+
+std::string text(capnp::Text::Reader t) { return std::string(t.cStr(), t.size()); }
+
+const char* roleId(proto::ReporterRole role) {
+  switch (role) {
+    case proto::ReporterRole::AFFECTED_WORKER: return "affected_worker";
+    case proto::ReporterRole::COWORKER: return "coworker";
+    case proto::ReporterRole::FAMILY_MEMBER: return "family_member";
+    case proto::ReporterRole::WORKER_REPRESENTATIVE: return "worker_representative";
+    case proto::ReporterRole::CENTRE_STAFF: return "centre_staff";
+    default: return "unspecified";
+  }
+}
+
+nlohmann::json categories(proto::Report::Reader r) {
+  auto out = nlohmann::json::array();
+  for (auto c : r.getCategories()) {
+    nlohmann::json j{{"id", text(c)}};
+    if (const auto* cat = protocol::findCategory(c.cStr())) j["en"] = cat->nameEn, j["zh"] = cat->nameZh;
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json reportSummaryJson(const std::string& ref, std::uint32_t day, proto::Report::Reader r) {
+  auto e = r.getEmployer();
+  return {{"ref", ref},
+          {"stored", protocol::isoDate(day)},
+          {"employer", text(e.getName())},
+          {"city", text(e.getCity())},
+          {"province", text(e.getProvince())},
+          {"industry", text(e.getIndustry())},
+          {"categories", categories(r)},
+          {"evidence", r.getAttachments().size()},
+          {"answerable", r.getReplyKey().size() > 0}};
+}
+
+nlohmann::json reportJson(const std::string& ref, std::uint32_t day, proto::Report::Reader r) {
+  auto j = reportSummaryJson(ref, day, r);
+  auto e = r.getEmployer();
+  j["address"] = text(e.getAddress());
+  j["country"] = text(e.getCountry());
+  auto brands = nlohmann::json::array();
+  for (auto b : e.getBrandCustomers()) brands.push_back(text(b));
+  j["brands"] = brands;
+  auto w = r.getOccurred();
+  j["occurred"] = {{"year", w.getYear()}, {"month", w.getMonth()}, {"day", w.getDay()}};
+  auto indicators = nlohmann::json::array();
+  for (auto i : r.getForcedLabourIndicators()) {
+    nlohmann::json ij{{"id", text(i)}};
+    if (const auto* ind = protocol::findIndicator(i.cStr())) ij["en"] = ind->nameEn;
+    indicators.push_back(std::move(ij));
+  }
+  j["indicators"] = indicators;
+  j["workersAffected"] = r.getWorkersAffected();
+  if (r.hasAmountOwed() && r.getAmountOwed().getMinorUnits())
+    j["amountOwed"] = {{"minorUnits", r.getAmountOwed().getMinorUnits()}, {"currency", text(r.getAmountOwed().getCurrency())}};
+  j["role"] = roleId(r.getReporterRole());
+  j["language"] = text(r.getLanguage());
+  j["narrative"] = text(r.getNarrative());
+  auto atts = nlohmann::json::array();
+  for (auto a : r.getAttachments()) {
+    auto removed = nlohmann::json::array();
+    for (auto t : a.getRemovedMetadata()) removed.push_back(text(t));
+    atts.push_back({{"type", text(a.getMediaType())}, {"size", a.getSize()}, {"removed", removed}});
+  }
+  j["attachments"] = atts;
+  return j;
+}
+
+}  // namespace gongyou::analyst

@@ -1,0 +1,24 @@
+// Stored reports as the desk's JSON API gives them to the page (analyst/desk).
+//
+// Report text is the reporter's and hostile: it goes out as JSON strings (which
+// escape every control character) and the page only ever puts it in the DOM as
+// text, never as markup. Category and indicator ids come with their names.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+
+#include "protocol/report.capnp.h"
+
+namespace gongyou::analyst {
+
+// One inbox row: reference, day stored, employer and place, categories,
+// evidence count, whether an answer is possible.
+nlohmann::json reportSummaryJson(const std::string& ref, std::uint32_t day, proto::Report::Reader r);
+
+// Every field of the report.
+nlohmann::json reportJson(const std::string& ref, std::uint32_t day, proto::Report::Reader r);
+
+}  // namespace gongyou::analyst

@@ -1,0 +1,313 @@
+#include "analyst/desk_server.h"
+
+#include <boost/asio.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "analyst/desk_assets.h"
+#include "analyst/desk_json.h"
+#include "crypto/bytes.h"
+#include "crypto/primitives.h"
+#include "crypto/secret.h"
+
+namespace gongyou::analyst {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr char kCookie[] = "gongyou-desk";
+constexpr std::size_t kSecretBytes = 32;
+constexpr std::size_t kMaxPage = 200;
+// Nothing but this origin, and nothing inline: a report's text cannot become
+// script or style even if it reached the DOM as markup, and the page cannot
+// reach anything beyond 127.0.0.1.
+constexpr char kCsp[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+std::string lowerAscii(std::string s) {
+  for (auto& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// application/x-www-form-urlencoded, as URLSearchParams writes it.
+std::string urlDecode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') out += ' ';
+    else if (s[i] == '%' && i + 2 < s.size() && hexValue(s[i + 1]) >= 0 && hexValue(s[i + 2]) >= 0)
+      out += static_cast<char>(hexValue(s[i + 1]) * 16 + hexValue(s[i + 2])), i += 2;
+    else out += s[i];
+  }
+  return out;
+}
+
+std::map<std::string, std::string> queryOf(std::string_view target) {
+  std::map<std::string, std::string> q;
+  auto at = target.find('?');
+  if (at == std::string_view::npos) return q;
+  std::string_view rest = target.substr(at + 1);
+  while (!rest.empty()) {
+    auto amp = rest.find('&');
+    auto pair = rest.substr(0, amp);
+    auto eq = pair.find('=');
+    q[urlDecode(pair.substr(0, eq))] = eq == std::string_view::npos ? "" : urlDecode(pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    rest = rest.substr(amp + 1);
+  }
+  return q;
+}
+
+std::size_t number(const std::map<std::string, std::string>& q, const std::string& key, std::size_t fallback,
+                   std::size_t max) {
+  auto it = q.find(key);
+  if (it == q.end() || it->second.empty() || it->second.size() > 9 ||
+      !std::all_of(it->second.begin(), it->second.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return fallback;
+  return std::min<std::size_t>(std::stoul(it->second), max);
+}
+
+std::optional<std::string> cookieValue(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    auto semi = header.find(';');
+    auto part = header.substr(0, semi);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.substr(0, name.size()) == name && part[name.size()] == '=')
+      return std::string(part.substr(name.size() + 1));
+    if (semi == std::string_view::npos) break;
+    header.remove_prefix(semi + 1);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+struct DeskServer::Impl {
+  AnalystStore& store;
+  DeskOptions opts;
+  asio::io_context io{1};
+  tcp::acceptor acceptor{io};
+  SecretBytes secret{kSecretBytes};
+  std::string secretHex;  // what the analyst's URL and the cookie carry
+  std::string host;       // the only Host header answered: 127.0.0.1:PORT
+
+  Impl(AnalystStore& s, DeskOptions o) : store(s), opts(std::move(o)) {
+    crypto::randomBytes(secret.data(), secret.size());
+    secretHex = toHex(secret.view());
+    boost::system::error_code ec;
+    tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), opts.port);
+    acceptor.open(ep.protocol(), ec);
+    if (!ec) acceptor.bind(ep, ec);
+    if (!ec) acceptor.listen(64, ec);
+    if (ec) throw std::runtime_error("desk: cannot listen on 127.0.0.1:" + std::to_string(opts.port) + ": " + ec.message());
+    host = "127.0.0.1:" + std::to_string(acceptor.local_endpoint().port());
+  }
+
+  ~Impl() { sodium_memzero(secretHex.data(), secretHex.size()); }
+
+  bool secretMatches(std::string_view shown) const {
+    return shown.size() == secretHex.size() && sodium_memcmp(shown.data(), secretHex.data(), shown.size()) == 0;
+  }
+
+  Response answer(const Request& req, http::status status, std::string body, const char* type) const {
+    Response res{status, req.version()};
+    res.set(http::field::content_type, type);
+    res.set("Content-Security-Policy", kCsp);
+    res.set(http::field::cache_control, "no-store");
+    res.set("X-Content-Type-Options", "nosniff");
+    res.set("X-Frame-Options", "DENY");
+    res.set("Referrer-Policy", "no-referrer");
+    res.set("Cross-Origin-Opener-Policy", "same-origin");
+    res.set("Cross-Origin-Resource-Policy", "same-origin");
+    res.keep_alive(req.keep_alive());
+    res.body() = std::move(body);
+    res.prepare_payload();
+    return res;
+  }
+
+  Response refuse(const Request& req, http::status status, const std::string& why) const {
+    return answer(req, status, why + "\n", "text/plain; charset=utf-8");
+  }
+
+  Response json(const Request& req, const nlohmann::json& j) const {
+    return answer(req, http::status::ok, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "application/json; charset=utf-8");
+  }
+
+  Response handle(const Request& req) {
+    // A name other than our own address is a page of another site that made its
+    // name resolve to 127.0.0.1 (DNS rebinding): it never gets an answer.
+    if (req[http::field::host] != host) return refuse(req, http::status::forbidden, "desk: wrong host");
+    if (req.method() != http::verb::get && req.method() != http::verb::head)
+      return refuse(req, http::status::method_not_allowed, "desk: GET only");
+    const std::string_view target(req.target().data(), req.target().size());
+    const std::string_view path = target.substr(0, target.find('?'));
+    const auto q = queryOf(target);
+    if (path == "/" && q.count("key")) {
+      if (!secretMatches(q.at("key")))
+        return refuse(req, http::status::forbidden, "desk: not this run's key; open the address gongyou-analyst desk printed");
+      // The key leaves the address bar at once: from now on it is the cookie.
+      auto res = answer(req, http::status::see_other, "", "text/plain; charset=utf-8");
+      res.set(http::field::location, "/");
+      res.set(http::field::set_cookie, std::string(kCookie) + "=" + secretHex + "; HttpOnly; SameSite=Strict; Path=/");
+      return res;
+    }
+    const std::string_view cookies(req[http::field::cookie].data(), req[http::field::cookie].size());
+    auto shown = cookieValue(cookies, kCookie);
+    if (!shown || !secretMatches(*shown))
+      return refuse(req, http::status::forbidden,
+                    "desk: open the address gongyou-analyst desk printed (it holds this run's key)");
+    const std::string asset = path == "/" ? "/index.html" : std::string(path);
+    for (std::size_t i = 0; i < kDeskAssetCount; ++i)
+      if (asset == kDeskAssets[i].path)
+        return answer(req, http::status::ok,
+                      std::string(reinterpret_cast<const char*>(kDeskAssets[i].data), kDeskAssets[i].size),
+                      kDeskAssets[i].type);
+    if (path == "/favicon.ico") return answer(req, http::status::no_content, "", "image/x-icon");
+    if (path == "/api/session") return json(req, {{"centre", opts.centreName}});
+    if (path == "/api/reports") return json(req, inbox(q));
+    if (path == "/api/report") {
+      nlohmann::json found;
+      auto ref = q.count("ref") ? q.at("ref") : "";
+      if (!store.withReport(ref, [&](std::uint32_t day, proto::Report::Reader r) { found = reportJson(ref, day, r); }))
+        return refuse(req, http::status::not_found, "desk: no such report");
+      return json(req, found);
+    }
+    return refuse(req, http::status::not_found, "desk: not found");
+  }
+
+  // Newest first, filtered, one page of it, and for each filter the counts of
+  // its values among the reports the other filters let through.
+  nlohmann::json inbox(const std::map<std::string, std::string>& q) {
+    auto get = [&](const char* k) { return q.count(k) ? q.at(k) : std::string(); };
+    const std::string text = lowerAscii(get("q")), province = get("province"), category = get("category");
+    const bool evidence = get("evidence") == "1", answerable = get("answerable") == "1";
+    struct Row {
+      std::uint32_t day;
+      std::string ref;
+      nlohmann::json summary;
+    };
+    std::vector<Row> rows;
+    std::map<std::string, std::size_t> provinces, categories;
+    store.forEachReport([&](const std::string& ref, std::uint32_t day, proto::Report::Reader r) {
+      if (evidence && r.getAttachments().size() == 0) return;
+      if (answerable && r.getReplyKey().size() == 0) return;
+      if (!text.empty()) {
+        // Substring search: Chinese has no spaces between words, so a term is
+        // found wherever it stands. ASCII letters match either case.
+        const std::string hay = lowerAscii(std::string(r.getNarrative().cStr()) + "\n" + r.getEmployer().getName().cStr());
+        if (hay.find(text) == std::string::npos) return;
+      }
+      const std::string p = r.getEmployer().getProvince().cStr();
+      bool inCategory = category.empty();
+      for (auto c : r.getCategories()) inCategory = inCategory || category == c.cStr();
+      if (inCategory) ++provinces[p];
+      if (province.empty() || province == p)
+        for (auto c : r.getCategories()) ++categories[c.cStr()];
+      if (!inCategory || (!province.empty() && province != p)) return;
+      rows.push_back({day, ref, reportSummaryJson(ref, day, r)});
+    });
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+      return a.day != b.day ? a.day > b.day : a.ref < b.ref;
+    });
+    const std::size_t offset = number(q, "offset", 0, rows.size()), limit = number(q, "limit", 50, kMaxPage);
+    auto page = nlohmann::json::array();
+    for (std::size_t i = offset; i < rows.size() && i < offset + limit; ++i) page.push_back(std::move(rows[i].summary));
+    return {{"total", rows.size()},
+            {"offset", offset},
+            {"reports", page},
+            {"counts", {{"province", provinces}, {"category", categories}}}};
+  }
+
+  // One connection: requests in turn until the browser closes it or is silent.
+  struct Session : std::enable_shared_from_this<Session> {
+    Impl& impl;
+    beast::tcp_stream stream;
+    beast::flat_buffer buffer;
+    std::optional<http::request_parser<http::string_body>> parser;
+    Response res;
+    Session(Impl& i, tcp::socket s) : impl(i), stream(std::move(s)) {}
+    void read() {
+      parser.emplace();
+      parser->header_limit(16 * 1024);
+      parser->body_limit(64 * 1024);
+      stream.expires_after(std::chrono::seconds(60));
+      http::async_read(stream, buffer, *parser, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        if (ec) return;
+        const Request& req = self->parser->get();
+        try {
+          self->res = self->impl.handle(req);
+        } catch (const std::exception&) {
+          self->res = self->impl.refuse(req, http::status::internal_server_error, "desk: the report store failed");
+        }
+        self->stream.expires_after(std::chrono::seconds(60));
+        http::async_write(self->stream, self->res, [self](beast::error_code ec2, std::size_t) {
+          if (ec2 || !self->res.keep_alive()) {
+            self->stream.socket().shutdown(tcp::socket::shutdown_send, ec2);
+            return;
+          }
+          self->read();
+        });
+      });
+    }
+  };
+
+  void accept() {
+    acceptor.async_accept([this](boost::system::error_code ec, tcp::socket s) {
+      if (ec) return;  // closed: stopping
+      std::make_shared<Session>(*this, std::move(s))->read();
+      accept();
+    });
+  }
+};
+
+DeskServer::DeskServer(AnalystStore& store, DeskOptions opts) : impl_(std::make_unique<Impl>(store, std::move(opts))) {}
+
+DeskServer::~DeskServer() = default;
+
+unsigned short DeskServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+std::string DeskServer::url() const { return "http://" + impl_->host + "/?key=" + impl_->secretHex; }
+
+void DeskServer::run() {
+  // Ctrl-C or a TERM ends the desk cleanly (the store closes, the keys are wiped).
+  asio::signal_set signals(impl_->io, SIGINT, SIGTERM);
+  signals.async_wait([this](const boost::system::error_code& ec, int) {
+    if (!ec) stop();
+  });
+  impl_->accept();
+  impl_->io.run();
+}
+
+void DeskServer::stop() {
+  asio::post(impl_->io, [this] {
+    boost::system::error_code ec;
+    impl_->acceptor.close(ec);
+    impl_->io.stop();
+  });
+}
+
+}  // namespace gongyou::analyst

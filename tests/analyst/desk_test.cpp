@@ -1,0 +1,166 @@
+// The desk (gongyou-analyst desk) over reports that came the whole way: the real
+// gongyou-report, a real relay, the courier's collect and the import. Its HTTP
+// rules are checked by a plain client here; then Debian's Chromium, driven by
+// playwright-core (tests/desk/drive.mjs), uses it as an analyst would, in
+// Chinese and English, and every request it made is looked at.
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "analyst/centre_cli.h"
+#include "server/relay_harness.h"
+#include "storage/file.h"
+#include "support/process.h"
+
+using namespace gongyou;
+using test::codeFrom;
+using test::run;
+
+namespace {
+
+// Reports as workers send them: Chinese, one of them hostile to a page (markup
+// in the narrative and the employer's name).
+const char kReports[] =
+    R"({"employer":{"name":"深圳市华强电子有限公司","city":"深圳","province":"广东"},"categories":["wage_arrears"],"language":"zh-Hans","narrative":"老板拖欠了三个月工资，DESK-MARKER。"})"
+    "\n"
+    R"({"employer":{"name":"东莞宏达制衣厂","city":"东莞","province":"广东"},"categories":["id_document_retention"],"language":"zh-Hans","narrative":"身份证被扣押。"})"
+    "\n"
+    R"({"employer":{"name":"<img src=x onerror=alert(1)>","province":"江苏"},"categories":["work_injury"],"language":"en","narrative":"<script>document.title='pwned'</script><b>bold</b>"})"
+    "\n";
+
+struct HttpAnswer {
+  int status = 0;
+  std::string head, body;
+};
+
+// One request over a fresh connection to 127.0.0.1:port, as curl would send it.
+HttpAnswer get(unsigned short port, const std::string& target, const std::string& host,
+               const std::string& cookie = {}) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string req = "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n";
+  if (!cookie.empty()) req += "Cookie: " + cookie + "\r\n";
+  req += "\r\n";
+  REQUIRE(::write(fd, req.data(), req.size()) == static_cast<ssize_t>(req.size()));
+  std::string all;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) all.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  HttpAnswer out;
+  auto end = all.find("\r\n\r\n");
+  REQUIRE(end != std::string::npos);
+  out.head = all.substr(0, end);
+  out.body = all.substr(end + 4);
+  out.status = std::stoi(out.head.substr(9, 3));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it in Chinese and English") {
+  test::CentreCli c;
+  test::TempDir rt;
+  const std::string data = rt / "relay";
+  test::relayKey(data);
+  test::Relay relay(data);
+  auto init = c.analyst({"init", "--centre", "desk-centre", "--relay", relay.spec(), "--pow", "6"});
+  REQUIRE(init.first == 0);
+  REQUIRE(run({test::kRelayBin, "add-centre", "--data", data, c.dir + "/centre.bundle"}).first == 0);
+  test::TempDir w;
+  auto worker = [&](std::vector<std::string> args) {
+    std::vector<std::string> v{test::kReportBin, "--state", w / "s", "--lang", "zh-Hans"};
+    v.insert(v.end(), args.begin(), args.end());
+    return run(v);
+  };
+  REQUIRE(worker({"enrol", codeFrom(init.second)}).first == 0);
+  storage::writeFileAtomic(w / "r.jsonl", kReports);
+  REQUIRE(worker({"submit", "--json", w / "r.jsonl"}).first == 0);
+  REQUIRE(c.courier({"collect", "--out", c.tmp / "b"}).first == 0);
+  auto imported = c.analyst({"import", c.tmp / "b"});
+  REQUIRE(imported.first == 0);
+  REQUIRE_THAT(imported.second, Catch::Contains("3 new reports"));
+
+  test::Process desk(c.analystArgv({"desk"}));
+  auto line = desk.waitFor("  http://127.0.0.1:");
+  REQUIRE(line);
+  const std::string url = line->substr(2);
+  const std::string hostPort = url.substr(7, url.find('/', 7) - 7);
+  const auto port = static_cast<unsigned short>(std::stoi(hostPort.substr(hostPort.find(':') + 1)));
+  const std::string key = url.substr(url.find("key=") + 4);
+  REQUIRE(key.size() == 64);
+
+  // Without the key, with a wrong one, or by another name: nothing.
+  CHECK(get(port, "/", hostPort).status == 403);
+  CHECK(get(port, "/api/reports", hostPort).status == 403);
+  auto wrongKey = get(port, "/?key=" + std::string(64, '0'), hostPort);
+  CHECK(wrongKey.status == 403);
+  CHECK(wrongKey.body.find(key) == std::string::npos);
+  CHECK(get(port, "/api/reports", hostPort, "gongyou-desk=" + std::string(64, '0')).status == 403);
+  // DNS rebinding: a hostile site's name resolved to 127.0.0.1, even with the cookie.
+  CHECK(get(port, "/api/reports", "evil.example:" + std::to_string(port), "gongyou-desk=" + key).status == 403);
+  CHECK(get(port, "/api/reports", "localhost:" + std::to_string(port), "gongyou-desk=" + key).status == 403);
+
+  // The key is exchanged for a cookie the page's scripts cannot read.
+  auto login = get(port, "/?key=" + key, hostPort);
+  CHECK(login.status == 303);
+  CHECK_THAT(login.head, Catch::Contains("Set-Cookie: gongyou-desk=" + key + "; HttpOnly; SameSite=Strict; Path=/"));
+  CHECK_THAT(login.head, Catch::Contains("Location: /\r\n") || Catch::EndsWith("Location: /"));
+  auto page = get(port, "/", hostPort, "gongyou-desk=" + key);
+  CHECK(page.status == 200);
+  CHECK_THAT(page.head, Catch::Contains("Content-Security-Policy: default-src 'none'; script-src 'self'"));
+  CHECK_THAT(page.head, Catch::Contains("Cache-Control: no-store"));
+  CHECK_THAT(page.head, Catch::Contains("X-Frame-Options: DENY"));
+  auto api = get(port, "/api/reports", hostPort, "gongyou-desk=" + key);
+  REQUIRE(api.status == 200);
+  auto inbox = nlohmann::json::parse(api.body);
+  CHECK(inbox.at("total") == 3);
+  CHECK(inbox.at("counts").at("province").at("广东") == 2);
+  auto found = nlohmann::json::parse(get(port, "/api/reports?q=%E5%B7%A5%E8%B5%84", hostPort, "gongyou-desk=" + key).body);
+  CHECK(found.at("total") == 1);  // 工资, inside a sentence
+  CHECK(get(port, "/api/report?ref=00", hostPort, "gongyou-desk=" + key).status == 404);
+
+  // Chromium, as the analyst: search in Chinese, open, back, English.
+  const std::string shots = c.tmp / "shots";
+  storage::makeDirs(shots);
+  auto driven = run({"/usr/bin/node", GONGYOU_SOURCE_DIR "/tests/desk/drive.mjs", url, shots, "工资", "DESK-MARKER"},
+                    c.tmp / "drive.err");
+  INFO(run({"/bin/cat", c.tmp / "drive.err"}).second);
+  REQUIRE(driven.first == 0);
+  auto seen = nlohmann::json::parse(driven.second);
+  INFO(seen.dump(2));
+  CHECK(seen.at("addressAfterLogin") == "http://" + hostPort + "/");
+  CHECK(seen.at("rows") == 3);
+  CHECK_THAT(seen.at("heading").get<std::string>(), Catch::StartsWith("收件箱"));
+  CHECK(seen.at("searchRows") == 1);
+  CHECK(seen.at("markerFound") == true);
+  CHECK(seen.at("narrativeElements") == 0);
+  CHECK_THAT(seen.at("headingEn").get<std::string>(), Catch::StartsWith("Inbox"));
+  CHECK(seen.at("consoleErrors").empty());
+  // The hostile employer name is text on the page, never an element.
+  bool hostileShown = false;
+  for (const auto& e : seen.at("employers")) hostileShown |= e.get<std::string>() == "<img src=x onerror=alert(1)>";
+  CHECK(hostileShown);
+  // Every request the page made went to this desk, and nowhere else.
+  for (const auto& r : seen.at("requests")) CHECK_THAT(r.get<std::string>(), Catch::StartsWith("http://" + hostPort + "/"));
+  CHECK(seen.at("requests").size() >= 5);
+  CHECK(seen.at("strangerStatus") == 403);
+  CHECK(seen.at("strangerApiStatus") == 403);
+  CHECK(seen.at("strangerApiBody").get<std::string>().find("DESK-MARKER") == std::string::npos);
+  for (const char* shot : {"inbox-zh.png", "report-zh.png", "inbox-en.png"})
+    CHECK(storage::readFile(shots + "/" + shot).size() > 10000);
+
+  // Ctrl-C ends it cleanly.
+  desk.signal(SIGINT);
+  CHECK(desk.wait() == 0);
+}

@@ -1,0 +1,81 @@
+// Drives the desk in Debian's Chromium (playwright-core, never a downloaded
+// browser) as an analyst would, and prints what it saw as one JSON object for
+// tests/analyst/desk_test.cpp to judge. Screenshots go to OUTDIR.
+//
+//   node tests/desk/drive.mjs URL OUTDIR SEARCH_TERM MARKER
+//
+// URL is the address the desk printed (with this run's key); SEARCH_TERM a
+// word to search for; MARKER a string in the narrative of the report the
+// search must find.
+import { chromium } from "playwright-core";
+
+const [url, outDir, term, marker] = process.argv.slice(2);
+const origin = new URL(url).origin;
+const seen = { requests: [], consoleErrors: [] };
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  // Root in CI: Chromium's sandbox needs a user namespace it may not get.
+  args: process.getuid && process.getuid() === 0 ? ["--no-sandbox"] : [],
+});
+try {
+  const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.on("request", (r) => seen.requests.push(r.url()));
+  page.on("console", (m) => m.type() === "error" && seen.consoleErrors.push(m.text()));
+  page.on("pageerror", (e) => seen.consoleErrors.push(String(e)));
+
+  await page.goto(url);
+  await page.waitForSelector("#inbox tbody tr");
+  seen.addressAfterLogin = page.url();  // the key has left the address bar
+  seen.heading = await page.textContent("h2");
+  seen.rows = await page.locator("#inbox tbody tr").count();
+  seen.employers = await page.locator("#inbox td.employer").allTextContents();
+  await page.screenshot({ path: `${outDir}/inbox-zh.png`, fullPage: true });
+
+  // Search in Chinese: no spaces between words, the term found inside a sentence.
+  await page.fill("#search", term);
+  await page.press("#search", "Enter");
+  // The page's CSP forbids eval, so no waitForFunction: the new render shows
+  // the term in the search box's value attribute.
+  await page.waitForSelector(`#search[value="${term}"]`);
+  seen.searchCount = await page.textContent("#count");
+  seen.searchRows = await page.locator("#inbox tbody tr").count();
+  seen.searchAddress = page.url();
+
+  // A filter with its counts, then off again.
+  const province = await page.locator("#province option").allTextContents();
+  seen.provinceOptions = province;
+
+  // Open the report found; its narrative is shown as text, never as markup.
+  await page.locator("#inbox tbody tr a").first().click();
+  await page.waitForSelector("#narrative");
+  seen.narrative = await page.textContent("#narrative");
+  seen.narrativeElements = await page.locator("#narrative *").count();
+  seen.fields = await page.locator("#fields dt").allTextContents();
+  seen.markerFound = seen.narrative.includes(marker);
+  await page.screenshot({ path: `${outDir}/report-zh.png`, fullPage: true });
+
+  // Back to the search, then English.
+  await page.goBack();
+  await page.waitForSelector("#inbox tbody tr");
+  seen.backAddress = page.url();
+  await page.selectOption("#language", "en");
+  await page.locator("h2", { hasText: /^Inbox/ }).waitFor();
+  seen.headingEn = await page.textContent("h2");
+  await page.screenshot({ path: `${outDir}/inbox-en.png`, fullPage: true });
+
+  // A browser without this run's cookie gets nothing.
+  const stranger = await browser.newContext();
+  const other = await stranger.newPage();
+  const refused = await other.goto(`${origin}/`);
+  seen.strangerStatus = refused.status();
+  const api = await other.goto(`${origin}/api/reports`);
+  seen.strangerApiStatus = api.status();
+  seen.strangerApiBody = await api.text();
+  await stranger.close();
+  await context.close();
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(seen));
