@@ -78,4 +78,39 @@ nlohmann::json reportJson(const std::string& ref, std::uint32_t day, proto::Repo
   return j;
 }
 
+nlohmann::json caseStateJson(const CaseState& s) {
+  nlohmann::json j{{"status", statusId(s.status)}, {"reason", s.reason}, {"assignee", s.assignee},
+                   {"notes", s.notes}, {"answers", s.answers}};
+  if (s.hasOutcome)
+    j["outcome"] = {{"amountRecovered", s.amountRecovered}, {"currency", s.currency}, {"workersHelped", s.workersHelped}};
+  return j;
+}
+
+nlohmann::json caseJson(proto::Case::Reader c) {
+  auto j = caseStateJson(stateOf(c));
+  auto events = nlohmann::json::array();
+  for (auto e : c.getEvents()) {
+    nlohmann::json ej{{"time", e.getTime()}, {"author", text(e.getAuthor())}};
+    switch (e.which()) {
+      case proto::CaseEvent::STATUS:
+        ej["kind"] = "status", ej["to"] = statusId(e.getStatus().getTo()), ej["reason"] = text(e.getStatus().getReason());
+        break;
+      case proto::CaseEvent::NOTE: ej["kind"] = "note", ej["text"] = text(e.getNote()); break;
+      case proto::CaseEvent::ANSWER: ej["kind"] = "answer", ej["text"] = text(e.getAnswer()); break;
+      case proto::CaseEvent::ASSIGNEE: ej["kind"] = "assignee", ej["text"] = text(e.getAssignee()); break;
+      case proto::CaseEvent::OUTCOME: {
+        auto o = e.getOutcome();
+        ej["kind"] = "outcome";
+        ej["amountRecovered"] = o.getAmountRecovered();
+        ej["currency"] = text(o.getCurrency());
+        ej["workersHelped"] = o.getWorkersHelped();
+        break;
+      }
+    }
+    events.push_back(std::move(ej));
+  }
+  j["events"] = events;
+  return j;
+}
+
 }  // namespace gongyou::analyst

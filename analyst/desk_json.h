@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <string>
 
+#include "analyst/cases.h"
+#include "protocol/case.capnp.h"
 #include "protocol/report.capnp.h"
 
 namespace gongyou::analyst {
@@ -20,5 +22,9 @@ nlohmann::json reportSummaryJson(const std::string& ref, std::uint32_t day, prot
 
 // Every field of the report.
 nlohmann::json reportJson(const std::string& ref, std::uint32_t day, proto::Report::Reader r);
+
+// A case: its state and every event, oldest first.
+nlohmann::json caseJson(proto::Case::Reader c);
+nlohmann::json caseStateJson(const CaseState& s);
 
 }  // namespace gongyou::analyst

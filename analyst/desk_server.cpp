@@ -9,10 +9,13 @@
 #include <atomic>
 #include <map>
 #include <optional>
+#include <set>
+#include <ctime>
 
 #include <nlohmann/json.hpp>
 
 #include "analyst/desk_assets.h"
+#include "analyst/cases.h"
 #include "analyst/desk_json.h"
 #include "crypto/bytes.h"
 #include "crypto/primitives.h"
@@ -161,8 +164,9 @@ struct DeskServer::Impl {
     // A name other than our own address is a page of another site that made its
     // name resolve to 127.0.0.1 (DNS rebinding): it never gets an answer.
     if (req[http::field::host] != host) return refuse(req, http::status::forbidden, "desk: wrong host");
-    if (req.method() != http::verb::get && req.method() != http::verb::head)
-      return refuse(req, http::status::method_not_allowed, "desk: GET only");
+    const bool post = req.method() == http::verb::post;
+    if (req.method() != http::verb::get && req.method() != http::verb::head && !post)
+      return refuse(req, http::status::method_not_allowed, "desk: GET or POST only");
     const std::string_view target(req.target().data(), req.target().size());
     const std::string_view path = target.substr(0, target.find('?'));
     const auto q = queryOf(target);
@@ -186,14 +190,26 @@ struct DeskServer::Impl {
         return answer(req, http::status::ok,
                       std::string(reinterpret_cast<const char*>(kDeskAssets[i].data), kDeskAssets[i].size),
                       kDeskAssets[i].type);
+    if (post) {
+      // A change comes only from the desk's own page: its Origin, and a JSON
+      // body (a form on another site can send neither without the browser's
+      // permission, and gets no cookie anyway: SameSite=Strict).
+      if (req[http::field::origin] != "http://" + host)
+        return refuse(req, http::status::forbidden, "desk: a change must come from the desk's own page");
+      if (req[http::field::content_type].substr(0, 16) != "application/json")
+        return refuse(req, http::status::unsupported_media_type, "desk: JSON only");
+      if (path == "/api/case") return changeCase(req, q.count("ref") ? q.at("ref") : "");
+      return refuse(req, http::status::not_found, "desk: not found");
+    }
     if (path == "/favicon.ico") return answer(req, http::status::no_content, "", "image/x-icon");
-    if (path == "/api/session") return json(req, {{"centre", opts.centreName}});
+    if (path == "/api/session") return json(req, session());
     if (path == "/api/reports") return json(req, inbox(q));
     if (path == "/api/report") {
       nlohmann::json found;
       auto ref = q.count("ref") ? q.at("ref") : "";
       if (!store.withReport(ref, [&](std::uint32_t day, proto::Report::Reader r) { found = reportJson(ref, day, r); }))
         return refuse(req, http::status::not_found, "desk: no such report");
+      withCase(store, ref, [&](proto::Case::Reader c) { found["case"] = caseJson(c); });
       return json(req, found);
     }
     return refuse(req, http::status::not_found, "desk: not found");
@@ -205,6 +221,10 @@ struct DeskServer::Impl {
     auto get = [&](const char* k) { return q.count(k) ? q.at(k) : std::string(); };
     const std::string text = lowerAscii(get("q")), province = get("province"), category = get("category");
     const bool evidence = get("evidence") == "1", answerable = get("answerable") == "1";
+    const std::string status = get("status"), assignee = get("assignee");
+    std::map<std::string, CaseState> cases;
+    forEachCase(store, [&](const std::string& ref, proto::Case::Reader c) { cases[ref] = stateOf(c); });
+    std::map<std::string, std::size_t> statuses, assignees;
     struct Row {
       std::uint32_t day;
       std::string ref;
@@ -222,13 +242,24 @@ struct DeskServer::Impl {
         if (hay.find(text) == std::string::npos) return;
       }
       const std::string p = r.getEmployer().getProvince().cStr();
+      auto cs = cases.find(ref);
+      const CaseState st = cs == cases.end() ? CaseState{} : cs->second;
+      const std::string stId = statusId(st.status);
+      // Each filter's counts: among the reports every other filter lets through.
       bool inCategory = category.empty();
       for (auto c : r.getCategories()) inCategory = inCategory || category == c.cStr();
-      if (inCategory) ++provinces[p];
-      if (province.empty() || province == p)
+      const bool inProvince = province.empty() || province == p, inStatus = status.empty() || status == stId,
+                 inAssignee = assignee.empty() || assignee == st.assignee;
+      if (inCategory && inStatus && inAssignee) ++provinces[p];
+      if (inProvince && inStatus && inAssignee)
         for (auto c : r.getCategories()) ++categories[c.cStr()];
-      if (!inCategory || (!province.empty() && province != p)) return;
-      rows.push_back({day, ref, reportSummaryJson(ref, day, r)});
+      if (inProvince && inCategory && inAssignee) ++statuses[stId];
+      if (inProvince && inCategory && inStatus) ++assignees[st.assignee];
+      if (!inCategory || !inProvince || !inStatus || !inAssignee) return;
+      auto row = reportSummaryJson(ref, day, r);
+      row["status"] = stId;
+      row["assignee"] = st.assignee;
+      rows.push_back({day, ref, std::move(row)});
     });
     std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
       return a.day != b.day ? a.day > b.day : a.ref < b.ref;
@@ -239,7 +270,63 @@ struct DeskServer::Impl {
     return {{"total", rows.size()},
             {"offset", offset},
             {"reports", page},
-            {"counts", {{"province", provinces}, {"category", categories}}}};
+            {"counts", {{"province", provinces}, {"category", categories}, {"status", statuses}, {"assignee", assignees}}}};
+  }
+
+  // Who is at the desk, and the names a case can be assigned to: this analyst
+  // and everyone who wrote in or was given a case before.
+  nlohmann::json session() {
+    std::set<std::string> names{opts.analyst};
+    forEachCase(store, [&](const std::string&, proto::Case::Reader c) {
+      for (auto e : c.getEvents()) {
+        names.insert(e.getAuthor().cStr());
+        if (e.isAssignee() && e.getAssignee().size()) names.insert(e.getAssignee().cStr());
+      }
+    });
+    auto statuses = nlohmann::json::array();
+    for (auto st : {"new", "contacted", "mediation", "inspection", "arbitration", "court", "resolved", "closed"})
+      statuses.push_back(st);
+    return {{"centre", opts.centreName}, {"analyst", opts.analyst}, {"analysts", names}, {"statuses", statuses}};
+  }
+
+  Response changeCase(const Request& req, const std::string& ref) {
+    const auto body = nlohmann::json::parse(req.body(), nullptr, false);
+    if (body.is_discarded() || !body.is_object()) return refuse(req, http::status::bad_request, "desk: not a JSON object");
+    auto str = [&](const char* k) { return body.contains(k) && body[k].is_string() ? body[k].get<std::string>() : std::string(); };
+    NewEvent e;
+    const std::string kind = str("kind");
+    if (kind == "status") {
+      auto to = statusFromId(str("to"));
+      if (!to) return refuse(req, http::status::bad_request, "status: not one of new, contacted, mediation, inspection, arbitration, court, resolved, closed");
+      e.kind = NewEvent::Kind::Status, e.to = *to, e.text = str("reason");
+    } else if (kind == "note") {
+      e.kind = NewEvent::Kind::Note, e.text = str("text");
+    } else if (kind == "answer") {
+      e.kind = NewEvent::Kind::Answer, e.text = str("text");
+    } else if (kind == "assignee") {
+      e.kind = NewEvent::Kind::Assignee, e.text = str("text");
+    } else if (kind == "outcome") {
+      e.kind = NewEvent::Kind::Outcome, e.currency = str("currency");
+      auto whole = [&](const char* k, std::uint64_t max) -> std::optional<std::uint64_t> {
+        if (!body.contains(k) || !body[k].is_number_unsigned() || body[k].get<std::uint64_t>() > max) return std::nullopt;
+        return body[k].get<std::uint64_t>();
+      };
+      auto amount = whole("amountRecovered", std::uint64_t{1} << 53), workers = whole("workersHelped", 1000000);
+      if (!amount || !workers) return refuse(req, http::status::bad_request, "outcome: amounts and counts are whole numbers");
+      e.amountRecovered = *amount, e.workersHelped = static_cast<std::uint32_t>(*workers);
+    } else {
+      return refuse(req, http::status::bad_request, "desk: kind is status, note, answer, assignee or outcome");
+    }
+    try {
+      if (!addCaseEvent(store, ref, opts.analyst, e, static_cast<std::int64_t>(std::time(nullptr))))
+        return refuse(req, http::status::not_found,
+                      e.kind == NewEvent::Kind::Answer ? "answer: this reporter asked for no answer" : "desk: no such report");
+    } catch (const std::invalid_argument& bad) {
+      return refuse(req, http::status::bad_request, bad.what());
+    }
+    nlohmann::json out;
+    withCase(store, ref, [&](proto::Case::Reader c) { out = caseJson(c); });
+    return json(req, out);
   }
 
   // One connection: requests in turn until the browser closes it or is silent.

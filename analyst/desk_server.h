@@ -30,6 +30,7 @@ namespace gongyou::analyst {
 struct DeskOptions {
   unsigned short port = 0;  // 0: any free port (printed)
   std::string centreName;
+  std::string analyst = "analyst";  // who writes the case events of this run
 };
 
 class DeskServer {

@@ -1,5 +1,9 @@
 #include "analyst/importer.h"
 
+#include <ctime>
+
+#include "analyst/cases.h"
+
 #include <capnp/serialize.h>
 
 #include <algorithm>
@@ -276,22 +280,12 @@ void writeOutbound(AnalystStore& store, const Keyring& keyring, ByteView bundle,
   replies = rs.size();
 }
 
-bool queueReply(AnalystStore& store, const std::string& ref, const std::string& text) {
-  std::optional<age::PublicKey> key;
-  store.withReport(ref, [&](std::uint32_t, proto::Report::Reader report) {
-    if (report.getReplyKey().size() == 32) {
-      age::PublicKey pk;
-      std::memcpy(pk.data(), report.getReplyKey().begin(), pk.size());
-      key = pk;
-    }
-  });
-  if (!key) return false;
-  Bytes envelope = protocol::sealReply(*key, text);
-  auto mailbox = crypto::mailboxOf(*key);
-  AnalystStore::Write w(store);
-  w.queueReply(ByteView(mailbox.data(), mailbox.size()), envelope);
-  w.commit();
-  return true;
+bool queueReply(AnalystStore& store, const std::string& ref, const std::string& text, const std::string& author) {
+  // The answer joins the report's case (its thread), in the same transaction.
+  NewEvent e;
+  e.kind = NewEvent::Kind::Answer;
+  e.text = text;
+  return addCaseEvent(store, ref, author, e, static_cast<std::int64_t>(std::time(nullptr)));
 }
 
 }  // namespace gongyou::analyst

@@ -49,8 +49,12 @@ ImportResult importBatchFile(AnalystStore& store, const Keyring& keyring, const 
 void writeOutbound(AnalystStore& store, const Keyring& keyring, ByteView bundle,
                    const std::function<void(ByteView file)>& save, std::size_t& acks, std::size_t& replies);
 
-// Queues a reply to the report `ref` (see AnalystStore::forEachReport). Returns
-// false if there is no such report or it asked for no reply.
-bool queueReply(AnalystStore& store, const std::string& ref, const std::string& text);
+// Queues a reply to the report `ref` (see AnalystStore::forEachReport) and
+// records it in the report's case as an answer by `author`. Returns false if
+// there is no such report or it asked for no reply; throws
+// std::invalid_argument for a text that is empty, too long or holds control
+// characters.
+bool queueReply(AnalystStore& store, const std::string& ref, const std::string& text,
+                const std::string& author = "analyst");
 
 }  // namespace gongyou::analyst

@@ -13,6 +13,7 @@
 #include "analyst/centre_material.h"
 #include "analyst/courier.h"
 #include "analyst/aggregate.h"
+#include "analyst/cases.h"
 #include "analyst/desk_server.h"
 #include "analyst/exports.h"
 #include "analyst/importer.h"
@@ -52,9 +53,9 @@ Usage:
   gongyou-analyst import --dir DIR BATCH_FILE... [--out OUTBOUND_FILE] [--commit-every N]
   gongyou-analyst list --dir DIR
   gongyou-analyst show --dir DIR REF
-  gongyou-analyst desk --dir DIR [--port N]
+  gongyou-analyst desk --dir DIR [--port N] [--analyst NAME]
   gongyou-analyst attachments --dir DIR --report REF [--out FOLDER]
-  gongyou-analyst reply --dir DIR --report REF --text TEXT
+  gongyou-analyst reply --dir DIR --report REF --text TEXT [--analyst NAME]
   gongyou-analyst outbound --dir DIR --out OUTBOUND_FILE [--bundle BUNDLE_FILE]
   gongyou-analyst report --dir DIR --out EXPORT_DIR [--internal] [--aliases FILE]
 courier machine:
@@ -95,7 +96,11 @@ Commands:
                search in any language, filters with counts), each report whole. Serves on
                127.0.0.1 only and prints the address to open in a browser on this machine;
                it holds this run's key, without which nothing is shown. Reports are read
-               from the sealed store as asked and never written to disk. Ctrl-C stops it.
+               from the sealed store as asked and never written to disk. Each report's case:
+               status (new, contacted, mediation, inspection, arbitration, court, resolved,
+               closed with a reason) with its history, assignee, dated notes, the outcome
+               (amount recovered, workers helped), and answers to the reporter, queued for
+               the next outbound file as `reply` queues them. Ctrl-C stops it.
   attachments  The evidence files of report REF: type, size, what the reporter's tool removed
                from them (place, phone, times). With --out, writes them to FOLDER (created
                0700; files 0600, named REF-evidence-N.EXT; an existing file is never
@@ -105,7 +110,8 @@ Commands:
                exports and a self-contained dashboard.html (no network access of any
                kind). Counts under 5 are suppressed unless --internal. Employer aliases:
                --aliases FILE or DIR/aliases.txt, lines "Foxconn = 富士康 = Hon Hai".
-  reply        Encrypt an answer to the reporter of report REF (if they asked for one).
+  reply        Encrypt an answer to the reporter of report REF (if they asked for one); it
+               joins the report's case history.
   outbound     Write the outbound file: identity-signed acks for everything imported, the
                replies, and --bundle if given. Relays delete only what is acked.
   collect      (courier) Log in to every relay with the courier key, fetch every envelope,
@@ -133,6 +139,8 @@ Options:
   --timeout SECONDS    collect/deliver: give up on a relay that does not answer a call
                        within this (default 20); the other relays are still reached.
   --port N             desk: the port on 127.0.0.1 (default: any free one, printed).
+  --analyst NAME       desk, reply: who is writing (each note, status change and answer in a
+                       report's case names its author; default "analyst").
   --store-cost C        Argon2id cost of the report store key: moderate (default) or
                        interactive (for slow machines).
 
@@ -142,6 +150,7 @@ error, 3 other error, 4 a relay could not be reached (collect/deliver: retry lat
 
 struct Options {
   std::string command, dir, centre, passFile, courierKey, out, proxy, caFile, report, text, bundle, aliases, key;
+  std::string analyst = "analyst";
   bool internal = false;
   std::vector<std::string> positional;
   crypto::KdfCost storeCost;
@@ -350,7 +359,7 @@ int dataCommand(Options& o) {
   }
   if (o.command == "reply") {
     if (o.report.empty() || o.text.empty()) return usage("reply needs --report REF and --text TEXT");
-    if (!queueReply(*u->store, o.report, o.text)) {
+    if (!queueReply(*u->store, o.report, o.text, o.analyst)) {
       std::cerr << "gongyou-analyst: no report " << o.report << " that asked for a reply\n";
       return kRefused;
     }
@@ -361,7 +370,8 @@ int dataCommand(Options& o) {
   if (o.command == "show") {
     if (o.positional.size() != 1) return usage("show takes one REF (as list prints it)");
     if (!u->store->withReport(o.positional[0], [&](std::uint32_t day, proto::Report::Reader r) {
-          std::cout << showReport(o.positional[0], day, r);
+          withCase(*u->store, o.positional[0],
+                   [&](proto::Case::Reader c) { std::cout << showReport(o.positional[0], day, r, c); });
         })) {
       std::cerr << "gongyou-analyst: no report " << protocol::printable(o.positional[0], false) << "\n";
       return kRefused;
@@ -372,6 +382,7 @@ int dataCommand(Options& o) {
     DeskOptions opts;
     opts.port = static_cast<unsigned short>(o.port);
     opts.centreName = u->keyring->centreId;
+    opts.analyst = o.analyst;
     DeskServer desk(*u->store, opts);
     std::cout << "desk: open this address in a browser on this machine (it holds this run's key; keep it to "
                  "yourself):\n  "
@@ -577,6 +588,7 @@ int main(int argc, char** argv) {
       else if (a == "--passphrase-file") o.passFile = v;
       else if (a == "--pow") o.pow = static_cast<unsigned>(number(format::kPowMaxDifficulty));
       else if (a == "--commit-every") o.commitEvery = std::max<unsigned long>(1, number(1u << 24));
+      else if (a == "--analyst") o.analyst = v;
       else if (a == "--port") o.port = static_cast<unsigned>(number(65535));
       else if (a == "--days") o.days = static_cast<std::uint32_t>(number(3650));
       else if (a == "--overlap") o.overlap = static_cast<std::uint32_t>(number(365));

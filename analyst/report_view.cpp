@@ -1,6 +1,9 @@
 #include "analyst/report_view.h"
 
 #include <cstdio>
+#include <ctime>
+
+#include "analyst/cases.h"
 
 #include "protocol/day.h"
 #include "protocol/taxonomy.h"
@@ -24,7 +27,7 @@ const char* roleName(proto::ReporterRole role) {
 
 }  // namespace
 
-std::string showReport(const std::string& ref, std::uint32_t day, proto::Report::Reader r) {
+std::string showReport(const std::string& ref, std::uint32_t day, proto::Report::Reader r, proto::Case::Reader c) {
   std::string o;
   auto line = [&](const char* label, const std::string& value) {
     if (!value.empty()) o += std::string(label) + ": " + value + "\n";
@@ -76,9 +79,40 @@ std::string showReport(const std::string& ref, std::uint32_t day, proto::Report:
                          std::to_string(a.getSize()) + " bytes; removed by the reporter's tool: " +
                          (removed.empty() ? "nothing (none found)" : removed));
   }
-  line("Case", "new (case tracking, notes and outcomes come with the desk)");
+  const CaseState st = stateOf(c);
+  line("Case", std::string(statusId(st.status)) + (st.reason.empty() ? "" : " (" + protocol::printable(st.reason, false) + ")"));
+  line("Assigned to", protocol::printable(st.assignee, false));
+  if (st.hasOutcome) {
+    char a[64];
+    std::snprintf(a, sizeof a, "%llu.%02llu", (unsigned long long)(st.amountRecovered / 100),
+                  (unsigned long long)(st.amountRecovered % 100));
+    line("Outcome", std::string(a) + " " + protocol::printable(st.currency, false) + " recovered, " +
+                        std::to_string(st.workersHelped) + " worker(s) helped");
+  }
   const std::string narrative = protocol::printable(std::string_view(r.getNarrative().cStr(), r.getNarrative().size()));
   o += "\nIn the reporter's words:\n" + (narrative.empty() ? std::string("(no narrative)") : narrative) + "\n";
+  if (c.getEvents().size()) o += "\nCase history:\n";
+  for (auto e : c.getEvents()) {
+    const std::time_t t = static_cast<std::time_t>(e.getTime());
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char when[32];
+    std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+    o += std::string("  ") + when + "  " + protocol::printable(e.getAuthor().cStr(), false) + ": ";
+    switch (e.which()) {
+      case proto::CaseEvent::STATUS:
+        o += std::string("status ") + statusId(e.getStatus().getTo());
+        if (e.getStatus().getReason().size()) o += " (" + protocol::printable(e.getStatus().getReason().cStr(), false) + ")";
+        break;
+      case proto::CaseEvent::NOTE: o += "note: " + protocol::printable(e.getNote().cStr()); break;
+      case proto::CaseEvent::ANSWER: o += "answered the reporter: " + protocol::printable(e.getAnswer().cStr()); break;
+      case proto::CaseEvent::ASSIGNEE:
+        o += e.getAssignee().size() ? "assigned to " + protocol::printable(e.getAssignee().cStr(), false) : "unassigned";
+        break;
+      case proto::CaseEvent::OUTCOME: o += "outcome recorded"; break;
+    }
+    o += "\n";
+  }
   return o;
 }
 

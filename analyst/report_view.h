@@ -10,11 +10,13 @@
 #include <cstdint>
 #include <string>
 
+#include "protocol/case.capnp.h"
 #include "protocol/report.capnp.h"
 
 namespace gongyou::analyst {
 
-// The report `ref`, stored on `day`, as lines of text ending in "\n".
-std::string showReport(const std::string& ref, std::uint32_t day, proto::Report::Reader r);
+// The report `ref`, stored on `day`, with its case (status, assignee, outcome,
+// history), as lines of text ending in "\n".
+std::string showReport(const std::string& ref, std::uint32_t day, proto::Report::Reader r, proto::Case::Reader c);
 
 }  // namespace gongyou::analyst

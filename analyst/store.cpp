@@ -40,6 +40,7 @@ AnalystStore::AnalystStore(const std::string& dir, ByteView passphrase, const cr
   batches_ = lmdb::Dbi::open(txn, "batches");
   acks_ = lmdb::Dbi::open(txn, "acks");
   replies_ = lmdb::Dbi::open(txn, "replies");
+  cases_ = lmdb::Dbi::open(txn, "cases");  // added to schema 1 stores when first opened
   if (auto v = lmdb::get(txn, meta_, kSchema)) {
     if (v->size() != 4 || readU32BE(v->data()) != kAnalystSchemaVersion)
       throw std::runtime_error("report store has an unknown schema version");
@@ -92,6 +93,16 @@ void AnalystStore::Write::putReport(const crypto::Hash& h, std::uint32_t day, By
   std::memcpy(v.data() + 4, report.data(), report.size());
   lmdb::put(txn_, s_.reports_, k, s_.sealValue("reports", k, ByteView(v.data(), 4 + report.size())));
   sodium_memzero(v.data(), 4 + report.size());
+}
+
+void AnalystStore::Write::putCase(ByteView reportKey, ByteView value) {
+  lmdb::put(txn_, s_.cases_, reportKey, s_.sealValue("cases", reportKey, value));
+}
+
+std::optional<SecretBytes> AnalystStore::Write::caseValue(ByteView reportKey) {
+  auto v = lmdb::get(txn_, s_.cases_, reportKey);
+  if (!v) return std::nullopt;
+  return s_.openValue("cases", reportKey, *v);
 }
 
 void AnalystStore::Write::putAttachment(const crypto::Hash& h, std::uint8_t index, ByteView bytes) {
@@ -187,6 +198,33 @@ bool AnalystStore::withReport(const std::string& ref,
       found = true;
     });
   return found;
+}
+
+std::optional<Bytes> AnalystStore::reportKey(const std::string& ref) {
+  auto prefix = refPrefix(ref);
+  if (!prefix) return std::nullopt;
+  auto txn = lmdb::Txn::read(env_);
+  lmdb::Cursor cur(txn, reports_);
+  ByteView k, v;
+  if (!cur.seek(*prefix, k, v) || !k.startsWith(*prefix)) return std::nullopt;
+  return k.copy();
+}
+
+std::optional<SecretBytes> AnalystStore::caseValue(ByteView reportKey) {
+  auto txn = lmdb::Txn::read(env_);
+  auto v = lmdb::get(txn, cases_, reportKey);
+  if (!v) return std::nullopt;
+  return openValue("cases", reportKey, *v);
+}
+
+void AnalystStore::forEachCase(const std::function<void(const std::string& ref, ByteView caseCanonical)>& fn) {
+  auto txn = lmdb::Txn::read(env_);
+  lmdb::Cursor cur(txn, cases_);
+  ByteView k, v;
+  for (bool ok = cur.first(k, v); ok; ok = cur.next(k, v)) {
+    SecretBytes plain = openValue("cases", k, v);
+    fn(toHex(k.sub(0, kRefBytes)), plain.view());
+  }
 }
 
 std::optional<Bytes> AnalystStore::refPrefix(const std::string& ref) {

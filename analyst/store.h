@@ -8,7 +8,8 @@
 // file shows neither employer names nor which relay carried what: a copy of the
 // store without the passphrase is noise of a known size.
 //
-// Named databases: meta, reports, attachments, setaside, batches, acks, replies.
+// Named databases: meta, reports, attachments, setaside, batches, acks, replies,
+// cases (analyst/cases.h: what the centre did about a report, under its key).
 // An attachment is keyed by its report's index key || its position, so a
 // report's files sit together and a report reference finds them.
 // Failure modes: WrongPassphrase; lmdb::Error for I/O; std::runtime_error when a
@@ -55,6 +56,9 @@ class AnalystStore {
     void recordBatch(const crypto::Hash& digest, std::uint32_t day);
     void queueAck(const std::string& relay, const protocol::InboxId& id);
     void queueReply(ByteView mailbox, ByteView envelope);
+    // The case of the report whose key is `reportKey` (canonical proto::Case).
+    void putCase(ByteView reportKey, ByteView caseCanonical);
+    std::optional<SecretBytes> caseValue(ByteView reportKey);
     // Removes and returns everything queued for the outbound file.
     std::vector<std::pair<std::string, protocol::InboxId>> takeAcks();
     std::vector<std::pair<Bytes, Bytes>> takeReplies();
@@ -83,6 +87,12 @@ class AnalystStore {
   // The stored files of the report `ref`, in order; `fn` gets its position and
   // bytes (guarded memory, wiped after the call). Returns how many.
   std::size_t forEachAttachment(const std::string& ref, const std::function<void(std::uint8_t, ByteView)>& fn);
+  // The full key of the report `ref` (nullopt: none), which its case is kept under.
+  std::optional<Bytes> reportKey(const std::string& ref);
+  // The case of that report, opened (nullopt: no case yet).
+  std::optional<SecretBytes> caseValue(ByteView reportKey);
+  // Every case, with its report's reference. The value is wiped after the call.
+  void forEachCase(const std::function<void(const std::string& ref, ByteView caseCanonical)>& fn);
   // Reasons of the envelopes set aside, with how many each.
   std::vector<std::pair<std::string, std::uint64_t>> setAsideReasons();
 
@@ -95,7 +105,7 @@ class AnalystStore {
   SecretBytes openValue(const char* db, ByteView key, ByteView sealed) const;
 
   lmdb::Env env_;
-  lmdb::Dbi meta_, reports_, attachments_, setaside_, batches_, acks_, replies_;
+  lmdb::Dbi meta_, reports_, attachments_, setaside_, batches_, acks_, replies_, cases_;
   Secret<32> storeKey_, indexKey_, valueKey_;
 };
 

@@ -231,7 +231,21 @@ TEST_CASE("show: a stored report never drives the terminal") {
   a.setName("evidence-1.jpg");
   a.setMediaType("image/jpeg\x1b[31m");
   a.initRemovedMetadata(1).set(0, "GPS position");
-  const std::string out = analyst::showReport("abcdef0123", 20000, r.asReader());
+  // A case holds analysts' text (and, merged from another machine, text this
+  // desk did not check): escaped the same way.
+  capnp::MallocMessageBuilder cm;
+  auto events = cm.initRoot<proto::Case>().initEvents(2);
+  events[0].setTime(1796140800);
+  events[0].setAuthor("Li\x1b[2J");
+  events[0].initStatus().setTo(proto::CaseStatus::CLOSED);
+  events[0].getStatus().setReason("no contact\x1b]0;x\x07");
+  events[1].setTime(1796144400);
+  events[1].setAuthor("Wang");
+  events[1].setNote("called\x1b[1A twice");
+  const std::string out = analyst::showReport("abcdef0123", 20000, r.asReader(), cm.getRoot<proto::Case>().asReader());
+  CHECK_THAT(out, Catch::Contains("Case: closed (no contact\\x1b]0;x\\x07)") &&
+                      Catch::Contains("2026-12-01 16:00 UTC  Li\\x1b[2J: status closed") &&
+                      Catch::Contains("Wang: note: called\\x1b[1A twice"));
   CHECK(out.find('\x1b') == std::string::npos);
   CHECK(out.find('\x07') == std::string::npos);
   CHECK_THAT(out, Catch::Contains("Employer: Evil\\x1b]0;pwned\\x07 Ltd") && Catch::Contains("Place: \\x1b]52;c;") &&

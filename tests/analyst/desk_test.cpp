@@ -146,7 +146,9 @@ TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it 
   CHECK(seen.at("markerFound") == true);
   CHECK(seen.at("narrativeElements") == 0);
   CHECK_THAT(seen.at("headingEn").get<std::string>(), Catch::StartsWith("Inbox"));
-  CHECK(seen.at("consoleErrors").empty());
+  // No script error; the one failed load is the refused close (400).
+  for (const auto& e : seen.at("consoleErrors")) CHECK_THAT(e.get<std::string>(), Catch::Contains("status of 400"));
+  CHECK(seen.at("consoleErrors").size() <= 1);
   // The hostile employer name is text on the page, never an element.
   bool hostileShown = false;
   for (const auto& e : seen.at("employers")) hostileShown |= e.get<std::string>() == "<img src=x onerror=alert(1)>";
@@ -157,10 +159,63 @@ TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it 
   CHECK(seen.at("strangerStatus") == 403);
   CHECK(seen.at("strangerApiStatus") == 403);
   CHECK(seen.at("strangerApiBody").get<std::string>().find("DESK-MARKER") == std::string::npos);
-  for (const char* shot : {"inbox-zh.png", "report-zh.png", "inbox-en.png"})
+  for (const char* shot : {"inbox-zh.png", "report-zh.png", "report-case.png", "inbox-en.png"})
     CHECK(storage::readFile(shots + "/" + shot).size() > 10000);
+
+  // The case as the page worked it: five events; closing without a reason was
+  // refused and recorded nothing.
+  CHECK(seen.at("caseState") == "调解中");
+  CHECK_THAT(seen.at("caseOutcome").get<std::string>(), Catch::Contains("1234.50 CNY") && Catch::Contains("3"));
+  CHECK(seen.at("history").size() == 5);
+  CHECK_THAT(seen.at("closeWithoutReason").get<std::string>(), Catch::Contains("reason: empty"));
+  CHECK(seen.at("historyAfterRefusal") == 4);
+  const std::string ref = seen.at("ref");
+  REQUIRE(ref.size() == 10);
+
+  // A change from anywhere but the desk's own page is refused.
+  {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET, a.sin_port = htons(port), a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    const std::string body = R"({"kind":"note","text":"from elsewhere"})";
+    const std::string req = "POST /api/case?ref=" + ref + " HTTP/1.1\r\nHost: " + hostPort +
+                            "\r\nOrigin: http://evil.example\r\nCookie: gongyou-desk=" + key +
+                            "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                            "\r\nConnection: close\r\n\r\n" + body;
+    REQUIRE(::write(fd, req.data(), req.size()) == static_cast<ssize_t>(req.size()));
+    char buf[256] = {};
+    REQUIRE(::read(fd, buf, sizeof buf - 1) > 12);
+    ::close(fd);
+    CHECK_THAT(std::string(buf), Catch::StartsWith("HTTP/1.1 403"));
+  }
 
   // Ctrl-C ends it cleanly.
   desk.signal(SIGINT);
   CHECK(desk.wait() == 0);
+
+  // The case is in the store: `show` prints it, the answer waits for the outbound file.
+  auto shown = c.analyst({"show", ref});
+  CHECK_THAT(shown.second, Catch::Contains("Case: mediation") && Catch::Contains("Outcome: 1234.50 CNY recovered, 3 worker(s) helped") &&
+                               Catch::Contains("analyst: note: DESK-NOTE 已电话联系") &&
+                               Catch::Contains("analyst: answered the reporter: 我们收到了你的举报") &&
+                               Catch::Contains("assigned to analyst"));
+  CHECK(shown.second.find("from elsewhere") == std::string::npos);
+  CHECK_THAT(c.analyst({"outbound", "--out", c.tmp / "o"}).second, Catch::Contains("1 replies"));
+
+  // Started again (a new key): the same case, read back in the browser.
+  test::Process again(c.analystArgv({"desk"}));
+  auto line2 = again.waitFor("  http://127.0.0.1:");
+  REQUIRE(line2);
+  CHECK(line2->substr(2) != url);
+  auto back = run({"/usr/bin/node", GONGYOU_SOURCE_DIR "/tests/desk/drive.mjs", "--after", line2->substr(2), shots, ref},
+                  c.tmp / "drive2.err");
+  INFO(run({"/bin/cat", c.tmp / "drive2.err"}).second);
+  REQUIRE(back.first == 0);
+  auto later = nlohmann::json::parse(back.second);
+  CHECK(later.at("caseState") == "调解中");
+  CHECK(later.at("history").size() == 5);
+  CHECK_THAT(later.at("history")[1].get<std::string>(), Catch::Contains("DESK-NOTE"));
+  again.signal(SIGTERM);
+  CHECK(again.wait() == 0);
 }

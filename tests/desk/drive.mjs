@@ -3,13 +3,17 @@
 // tests/analyst/desk_test.cpp to judge. Screenshots go to OUTDIR.
 //
 //   node tests/desk/drive.mjs URL OUTDIR SEARCH_TERM MARKER
+//   node tests/desk/drive.mjs --after URL OUTDIR REF
 //
 // URL is the address the desk printed (with this run's key); SEARCH_TERM a
 // word to search for; MARKER a string in the narrative of the report the
-// search must find.
+// search must find. The first form also works the case of that report (status,
+// note, answer, assignee, outcome); the second, after a restart of the desk,
+// reads the case of REF back.
 import { chromium } from "playwright-core";
 
-const [url, outDir, term, marker] = process.argv.slice(2);
+const after = process.argv[2] === "--after";
+const [url, outDir, term, marker] = process.argv.slice(after ? 3 : 2);
 const origin = new URL(url).origin;
 const seen = { requests: [], consoleErrors: [] };
 
@@ -26,6 +30,19 @@ try {
   page.on("pageerror", (e) => seen.consoleErrors.push(String(e)));
 
   await page.goto(url);
+  if (after) {
+    // `term` is the reference here.
+    await page.goto(`${origin}/#/report/${term}`);
+    await page.waitForSelector("#case");
+    seen.caseState = await page.textContent("#case-state");
+    seen.caseOutcome = await page.textContent("#case-outcome");
+    seen.history = await page.locator("#history li").allTextContents();
+    await page.screenshot({ path: `${outDir}/after-restart.png`, fullPage: true });
+    await context.close();
+    await browser.close();
+    console.log(JSON.stringify(seen));
+    process.exit(0);
+  }
   await page.waitForSelector("#inbox tbody tr");
   seen.addressAfterLogin = page.url();  // the key has left the address bar
   seen.heading = await page.textContent("h2");
@@ -54,7 +71,38 @@ try {
   seen.narrativeElements = await page.locator("#narrative *").count();
   seen.fields = await page.locator("#fields dt").allTextContents();
   seen.markerFound = seen.narrative.includes(marker);
+  seen.ref = (await page.textContent("h2")).split(" ").pop();
   await page.screenshot({ path: `${outDir}/report-zh.png`, fullPage: true });
+
+  // The case: each change is one POST and the panel comes back with it.
+  const history = () => page.locator("#history li").count();
+  const step = async (n) => page.locator("#history li").nth(n - 1).waitFor();
+  await page.selectOption("#case-status", "mediation");
+  await page.click("#change-status");
+  await step(1);
+  await page.fill("#note", "DESK-NOTE 已电话联系，工人同意调解。");
+  await page.click("#add-note");
+  await step(2);
+  await page.fill("#answer", "我们收到了你的举报，周六下午来中心。");
+  await page.click("#send-answer");
+  await step(3);
+  await page.selectOption("#case-assignee", { index: 1 });
+  await page.click("#assign");
+  await step(4);
+  // A closed case needs its reason: refused without, and nothing recorded.
+  await page.selectOption("#case-status", "closed");
+  await page.click("#change-status");
+  await page.locator("#case-error", { hasText: "reason" }).waitFor();
+  seen.closeWithoutReason = await page.textContent("#case-error");
+  seen.historyAfterRefusal = await history();
+  await page.fill("#amount", "1234.50");
+  await page.fill("#workers", "3");
+  await page.click("#record-outcome");
+  await step(5);
+  seen.caseState = await page.textContent("#case-state");
+  seen.caseOutcome = await page.textContent("#case-outcome");
+  seen.history = await page.locator("#history li").allTextContents();
+  await page.screenshot({ path: `${outDir}/report-case.png`, fullPage: true });
 
   // Back to the search, then English.
   await page.goBack();

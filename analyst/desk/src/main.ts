@@ -2,6 +2,7 @@
 // pages) and each report whole. Everything comes from this desk's own server on
 // 127.0.0.1 (the page's Content-Security-Policy allows nothing else); nothing
 // is stored in the browser (no localStorage, no cache: the server says no-store).
+import { Case, casePanel, Session } from "./cases";
 import { el } from "./dom";
 import { catalogs, chooseLanguage, languageNames, setLanguage, t } from "./i18n";
 import { inboxHash, InboxQuery, parseRoute, queryString } from "./query";
@@ -21,12 +22,19 @@ interface Summary {
   categories: Category[];
   evidence: number;
   answerable: boolean;
+  status?: string;
+  assignee?: string;
 }
 interface Inbox {
   total: number;
   offset: number;
   reports: Summary[];
-  counts: { province: Record<string, number>; category: Record<string, number> };
+  counts: {
+    province: Record<string, number>;
+    category: Record<string, number>;
+    status: Record<string, number>;
+    assignee: Record<string, number>;
+  };
 }
 interface Report extends Summary {
   address: string;
@@ -40,11 +48,13 @@ interface Report extends Summary {
   language: string;
   narrative: string;
   attachments: { type: string; size: number; removed: string[] }[];
+  case: Case;
 }
 
 const PAGE = 50;
 let language = chooseLanguage(navigator.languages);
 let categoryNames: Record<string, Category> = {};
+let session: Session = { centre: "", analyst: "", analysts: [], statuses: [] };
 
 async function get<T>(path: string): Promise<T> {
   const res = await fetch(path, { credentials: "same-origin", cache: "no-store" });
@@ -74,7 +84,12 @@ function header(): HTMLElement {
     document.documentElement.lang = language;
     void render();
   });
-  return el("header", {}, el("h1", {}, el("a", { href: "#/" }, `gongyou · ${t("title")}`)), select);
+  return el(
+    "header",
+    {},
+    el("h1", {}, el("a", { href: "#/" }, `gongyou · ${t("title")}`), " ", el("span", { class: "centre" }, session.centre)),
+    el("span", { class: "you" }, t("you", session.analyst), " ", select),
+  );
 }
 
 function filterSelect(id: string, all: string, counts: Record<string, number>, chosen: string, name: (v: string) => string) {
@@ -110,6 +125,10 @@ async function inbox(query: InboxQuery): Promise<HTMLElement> {
     categoryName({ id: v }),
   );
   category.addEventListener("change", () => go({ ...query, category: category.value, offset: 0 }));
+  const status = filterSelect("status", t("allStatuses"), data.counts.status, query.status, (v) => t(`status.${v}`));
+  status.addEventListener("change", () => go({ ...query, status: status.value, offset: 0 }));
+  const assignee = filterSelect("assignee", t("allAssignees"), data.counts.assignee, query.assignee, (v) => v);
+  assignee.addEventListener("change", () => go({ ...query, assignee: assignee.value, offset: 0 }));
   const toggle = (id: string, label: string, on: boolean, set: (v: boolean) => InboxQuery) => {
     const box = el("input", { id, type: "checkbox" });
     box.checked = on;
@@ -119,6 +138,8 @@ async function inbox(query: InboxQuery): Promise<HTMLElement> {
   form.append(
     province,
     category,
+    status,
+    assignee,
     toggle("evidence", t("withEvidence"), query.evidence, (v) => ({ ...query, evidence: v, offset: 0 })),
     toggle("answerable", t("answerable"), query.answerable, (v) => ({ ...query, answerable: v, offset: 0 })),
   );
@@ -134,6 +155,8 @@ async function inbox(query: InboxQuery): Promise<HTMLElement> {
       el("td", {}, r.categories.map(categoryName).join(", ")),
       el("td", {}, r.evidence ? String(r.evidence) : ""),
       el("td", {}, r.answerable ? t("yes") : ""),
+      el("td", { class: "status" }, t(`status.${r.status ?? "new"}`)),
+      el("td", {}, r.assignee ?? ""),
     ),
   );
   const table = el(
@@ -145,7 +168,9 @@ async function inbox(query: InboxQuery): Promise<HTMLElement> {
       el(
         "tr",
         {},
-        ...["ref", "stored", "employer", "place", "categories", "evidence", "reply"].map((k) => el("th", {}, t(k))),
+        ...["ref", "stored", "employer", "place", "categories", "evidence", "reply", "status", "assignee"].map((k) =>
+          el("th", {}, t(k)),
+        ),
       ),
     ),
     el("tbody", {}, ...rows),
@@ -222,6 +247,7 @@ async function report(ref: string): Promise<HTMLElement> {
       ),
     ),
     r.narrative ? el("section", {}, el("h3", {}, t("narrative")), el("p", { id: "narrative" }, r.narrative)) : null,
+    casePanel(r.ref, r.case, r.answerable, session, () => void render()),
   );
 }
 
@@ -240,4 +266,10 @@ async function render(): Promise<void> {
 setLanguage(language);
 document.documentElement.lang = language;
 window.addEventListener("hashchange", () => void render());
-void render();
+get<Session>("/api/session").then(
+  (s) => {
+    session = s;
+    void render();
+  },
+  () => void render(),
+);

@@ -3,7 +3,16 @@ import { emptyQuery, inboxHash, parseRoute } from "./query";
 
 describe("desk addresses", () => {
   it("round-trips every filter, Chinese included", () => {
-    const q = { q: "工资 拖欠", province: "广东", category: "wage_arrears", evidence: true, answerable: true, offset: 100 };
+    const q = {
+      q: "工资 拖欠",
+      province: "广东",
+      category: "wage_arrears",
+      status: "mediation",
+      assignee: "李明",
+      evidence: true,
+      answerable: true,
+      offset: 100,
+    };
     const r = parseRoute(inboxHash(q));
     expect(r).toEqual({ view: "inbox", query: q });
   });

@@ -4,6 +4,8 @@ export interface InboxQuery {
   q: string;
   province: string;
   category: string;
+  status: string;
+  assignee: string;
   evidence: boolean;
   answerable: boolean;
   offset: number;
@@ -11,7 +13,16 @@ export interface InboxQuery {
 
 export type Route = { view: "inbox"; query: InboxQuery } | { view: "report"; ref: string };
 
-export const emptyQuery: InboxQuery = { q: "", province: "", category: "", evidence: false, answerable: false, offset: 0 };
+export const emptyQuery: InboxQuery = {
+  q: "",
+  province: "",
+  category: "",
+  status: "",
+  assignee: "",
+  evidence: false,
+  answerable: false,
+  offset: 0,
+};
 
 const REF = /^[0-9a-f]{4,64}$/;
 
@@ -27,6 +38,8 @@ export function parseRoute(hash: string): Route {
       q: params.get("q") ?? "",
       province: params.get("province") ?? "",
       category: params.get("category") ?? "",
+      status: params.get("status") ?? "",
+      assignee: params.get("assignee") ?? "",
       evidence: params.get("evidence") === "1",
       answerable: params.get("answerable") === "1",
       offset: Number.isFinite(offset) && offset > 0 ? offset : 0,
@@ -40,6 +53,8 @@ export function queryString(q: InboxQuery): string {
   if (q.q) p.set("q", q.q);
   if (q.province) p.set("province", q.province);
   if (q.category) p.set("category", q.category);
+  if (q.status) p.set("status", q.status);
+  if (q.assignee) p.set("assignee", q.assignee);
   if (q.evidence) p.set("evidence", "1");
   if (q.answerable) p.set("answerable", "1");
   if (q.offset) p.set("offset", String(q.offset));
