@@ -3,6 +3,8 @@
 #include <ctime>
 
 #include "analyst/cases.h"
+#include "analyst/evidence_check.h"
+#include "protocol/canonical.h"
 
 #include <capnp/serialize.h>
 
@@ -185,12 +187,22 @@ ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteVie
           bigPlain.emplace(data.size());  // plaintext is never longer than its ciphertext
           o.why = openReport(data, keys, env.getDay(), *bigPlain, bigWorkspace, o.report, o.files);
         }
+        // Each file judged by its bytes and cleaned again (analyst/evidence_check.h).
+        std::vector<Recleaned> recleaned;
+        if (!duplicate && o.why.empty() && !o.files.empty()) {
+          auto report = protocol::Canonical<proto::Report>::parse(o.report);
+          auto atts = report->root().getAttachments();
+          for (std::size_t f = 0; f < o.files.size() && o.why.empty(); ++f) {
+            recleaned.push_back(recleanEvidence(atts[static_cast<unsigned>(f)].getMediaType().cStr(), o.files[f]));
+            if (!recleaned.back().why.empty()) o.why = "evidence " + std::to_string(f + 1) + ": " + recleaned.back().why;
+          }
+        }
         if (duplicate) {
           ++r.duplicates;
         } else if (o.why.empty()) {
           w->putReport(o.hash, env.getDay(), o.report);
-          for (std::size_t f = 0; f < o.files.size(); ++f)
-            w->putAttachment(o.hash, static_cast<std::uint8_t>(f), o.files[f]);
+          for (std::size_t f = 0; f < recleaned.size(); ++f)
+            w->putAttachment(o.hash, static_cast<std::uint8_t>(f), recleaned[f].data);
           ++r.stored;
         } else if (o.unworked) {
           // Kept apart under a name of its own, not its hash: a relay that
@@ -208,6 +220,7 @@ ImportResult importVerified(AnalystStore& store, const Keyring& keyring, ByteVie
           ++r.reasons[o.why];
         }
         sodium_memzero(o.report.data(), o.report.size());
+        for (auto& rc : recleaned) sodium_memzero(rc.data.data(), rc.data.size());
         o.files.clear();
         o.owned.clear();
       });

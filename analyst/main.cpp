@@ -22,6 +22,7 @@
 #include "analyst/passphrase.h"
 #include "analyst/report_view.h"
 #include "crypto/format.h"
+#include "protocol/attachments.h"
 #include "protocol/bundle.h"
 #include "protocol/day.h"
 #include "protocol/limits.h"
@@ -309,7 +310,10 @@ int attachmentsCommand(Options& o, Unlocked& u) {
   }
   for (std::size_t i = 0; i < listed.size(); ++i) {
     const auto& [name, type, size, removed] = listed[i];
-    std::cout << i + 1 << ". " << name << "  " << type << "  " << size << " bytes  removed by the reporter's tool: "
+    (void)name;  // the envelope's: never shown or used as a file name
+    const auto* known = protocol::findAttachmentType(type);
+    std::cout << i + 1 << ". evidence-" << i + 1 << "." << (known ? std::string(known->extension) : std::string("bin")) << "  "
+              << type << "  " << size << " bytes  removed by the reporter's tool: "
               << (removed.empty() ? "nothing (none found)" : removed) << "\n";
   }
   if (o.out.empty()) return kOk;
@@ -317,7 +321,12 @@ int attachmentsCommand(Options& o, Unlocked& u) {
   std::size_t written = 0;
   u.store->forEachAttachment(o.report, [&](std::uint8_t index, ByteView bytes) {
     if (index >= listed.size()) throw std::runtime_error("report store: an attachment without its report entry");
-    const std::string path = o.out + "/" + o.report + "-" + std::get<0>(listed[index]);
+    // Named by this tool from the type (which the import checked against the
+    // bytes), never from the envelope: a name like "x.html" or two files of
+    // one name cannot reach the disk.
+    const auto* type = protocol::findAttachmentType(std::get<1>(listed[index]));
+    const std::string path = o.out + "/" + o.report + "-evidence-" + std::to_string(index + 1) + "." +
+                             (type ? std::string(type->extension) : std::string("bin"));
     if (storage::fileExists(path)) throw std::runtime_error(path + " exists; not overwritten");
     storage::writeFileAtomic(path, bytes);
     std::cout << "wrote " << path << "\n";

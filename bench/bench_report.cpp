@@ -23,7 +23,7 @@
 
 #include <sys/resource.h>
 
-#include "client/scrub.h"
+#include "protocol/media/scrub.h"
 #include "client/secret_message.h"
 #include "client/sender.h"
 #include "crypto/age.h"
@@ -212,7 +212,7 @@ int main(int argc, char** argv) {
       photoBytes = photo.size();
       auto t6 = Clock::now();
       while (scrubs < 3 || msSince(t6) < seconds * 1000) {
-        if (client::scrub(photo).status != client::ScrubStatus::Ok) break;
+        if (media::scrub(photo).status != media::ScrubStatus::Ok) break;
         ++scrubs;
       }
       perScrub = scrubs ? msSince(t6) / scrubs : 0;

@@ -9,24 +9,6 @@
 #include "storage/file.h"
 
 namespace gongyou::client {
-namespace {
-
-const char* mediaTypeOf(Media m) {
-  switch (m) {
-    case Media::Jpeg:
-    case Media::Heic: return "image/jpeg";  // converted: client/heic
-    case Media::Png: return "image/png";
-    case Media::Webp: return "image/webp";
-    case Media::Wav: return "audio/wav";
-    case Media::Mp3: return "audio/mpeg";
-    case Media::M4a: return "audio/mp4";
-    case Media::Ogg: return "audio/ogg";
-    case Media::Pdf: return "application/pdf";  // pages as images: client/pdf
-    default: return "";
-  }
-}
-
-}  // namespace
 
 LoadedEvidence loadEvidence(const std::string& path) {
   LoadedEvidence out;
@@ -51,9 +33,9 @@ LoadedEvidence loadEvidence(const std::string& path) {
     out.problem = EvidenceProblem::TooLarge;
     return out;
   }
-  Scrubbed s = scrub(raw);
+  media::Scrubbed s = media::scrub(raw);
   sodium_memzero(raw.data(), raw.size());
-  out.detail = s.status == ScrubStatus::Unsupported ? mediaName(s.media) : s.detail;
+  out.detail = s.status == ScrubStatus::Unsupported ? media::mediaName(s.media) : s.detail;
   switch (s.status) {
     case ScrubStatus::Ok: break;
     case ScrubStatus::Unsupported: out.problem = EvidenceProblem::Unsupported; return out;
@@ -64,7 +46,7 @@ LoadedEvidence loadEvidence(const std::string& path) {
     out.problem = EvidenceProblem::TooLarge;
     return out;
   }
-  out.evidence.type = protocol::findAttachmentType(mediaTypeOf(s.media));
+  out.evidence.type = protocol::findAttachmentType(media::mediaTypeOf(s.media));
   if (!out.evidence.type || s.data.empty()) {  // a scrubber type without a report type: refuse, never guess
     out.problem = EvidenceProblem::Unsupported;
     out.detail = mediaName(s.media);

@@ -10,11 +10,14 @@
 #include <vector>
 
 #include "client/i18n.h"
-#include "client/scrub.h"
+#include "protocol/media/scrub.h"
 #include "crypto/bytes.h"
 #include "protocol/attachments.h"
 
 namespace gongyou::client {
+
+using media::Media;
+using media::ScrubStatus;
 
 struct Evidence {
   const protocol::AttachmentType* type = nullptr;

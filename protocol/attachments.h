@@ -30,7 +30,7 @@ inline constexpr std::size_t kMaxReportMessageBytes = 64 * 1024;
 inline constexpr std::size_t kAttachmentHashSize = 32;
 
 // The media types a report may carry: exactly those the reporter's scrubber
-// cleans (client/scrub). `kind` is what the dashboard counts by; `extension`
+// cleans (protocol/media/scrub). `kind` is what the dashboard counts by; `extension`
 // names exported files.
 struct AttachmentType {
   std::string_view mediaType, extension, kind;

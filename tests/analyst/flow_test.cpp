@@ -9,6 +9,8 @@
 
 #include "analyst/courier.h"
 #include "client/report_json.h"
+#include "client/sender.h"
+#include <capnp/serialize.h>
 #include "crypto/age.h"
 #include "crypto/padding.h"
 #include "protocol/batch.h"
@@ -16,7 +18,7 @@
 #include "protocol/report.capnp.h"
 #include "analyst/centre_cli.h"
 #include "server/relay_harness.h"
-#include "client/scrub.h"
+#include "protocol/media/scrub.h"
 #include "storage/file.h"
 #include "support/stamp.h"
 #include "support/evidence_fixtures.h"
@@ -339,7 +341,7 @@ TEST_CASE("analyst flow: a report with three evidence files arrives scrubbed and
   const std::string ref = lineOf("Epsilon Shoes").substr(0, 10), small = lineOf("Zeta Toys").substr(0, 10);
   REQUIRE(c.analyst({"attachments", "--report", small, "--out", c.tmp / "small"}).first == 0);
   CHECK(storage::readFile(c.tmp / "small" + "/" + small + "-evidence-1.png") ==
-        client::scrub(storage::readFile(files[1])).data);
+        media::scrub(storage::readFile(files[1])).data);
   auto shown = c.analyst({"attachments", "--report", ref});
   REQUIRE(shown.first == 0);
   CHECK_THAT(shown.second, Catch::Contains("1. evidence-1.jpg  image/jpeg") && Catch::Contains("GPS position"));
@@ -351,7 +353,7 @@ TEST_CASE("analyst flow: a report with three evidence files arrives scrubbed and
     INFO(names[i]);
     Bytes got = storage::readFile(c.tmp / "evidence" + "/" + ref + "-" + names[i]);
     // Exactly what the worker's tool made of the file, and none of what was planted.
-    CHECK(got == client::scrub(storage::readFile(files[i])).data);
+    CHECK(got == media::scrub(storage::readFile(files[i])).data);
     const std::string text(got.begin(), got.end());
     for (const char* p : test::kPlanted) CHECK(text.find(p) == std::string::npos);
   }
@@ -462,4 +464,134 @@ TEST_CASE("analyst import: a relay's envelope without the work is set aside unop
   auto list = c.analyst({"list"}).second;
   CHECK_THAT(list, Catch::Contains("Real Employer"));
   CHECK(list.find("Forged") == std::string::npos);
+}
+
+namespace {
+
+// A minimal PDF as a hostile tool would send it: a script run on opening, an
+// author, and a line of text.
+std::string scriptedPdf() {
+  std::string body = "%PDF-1.4\n";
+  std::vector<std::size_t> at;
+  auto obj = [&](const std::string& o) {
+    at.push_back(body.size());
+    body += std::to_string(at.size()) + " 0 obj\n" + o + "\nendobj\n";
+  };
+  const std::string content = "BT /F1 24 Tf 72 700 Td (PAYSLIP-TEXT) Tj ET";
+  obj("<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert\\('EVIL-SCRIPT'\\)) >> >>");
+  obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+  obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>");
+  obj("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream");
+  obj("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+  obj("<< /Author (EVIL-AUTHOR Zhang Wei) /Producer (EVIL-PRODUCER) >>");
+  const std::size_t xref = body.size();
+  body += "xref\n0 " + std::to_string(at.size() + 1) + "\n0000000000 65535 f \n";
+  for (auto a : at) {
+    char line[24];
+    std::snprintf(line, sizeof line, "%010zu 00000 n \n", a);
+    body += line;
+  }
+  body += "trailer\n<< /Size " + std::to_string(at.size() + 1) + " /Root 1 0 R /Info 6 0 R >>\nstartxref\n" +
+          std::to_string(xref) + "\n%%EOF\n";
+  return body;
+}
+
+struct File {
+  std::string type, name;
+  Bytes data;
+};
+
+// A report with these files exactly as listed (declared type and name), made
+// without the reporter's tool: the centre's public key is all it takes.
+Bytes hostileEnvelope(const test::CentreCli& c, const std::string& employer, const std::vector<File>& files) {
+  auto b = protocol::BundleFile::open(storage::readFile(c.dir + "/centre.bundle"));
+  age::PublicKey pk;
+  std::memcpy(pk.data(), b->bundle().getRecipients()[0].getX25519().begin(), 32);
+  age::X25519Recipient to(pk);
+  capnp::MallocMessageBuilder m;
+  auto r = m.initRoot<proto::Report>();
+  r.initEmployer().setName(employer);
+  r.initCategories(1).set(0, "wage_arrears");
+  r.setLanguage("en");
+  auto atts = r.initAttachments(static_cast<unsigned>(files.size()));
+  std::vector<client::Evidence> evidence;
+  for (unsigned i = 0; i < files.size(); ++i) {
+    atts[i].setMediaType(files[i].type);
+    atts[i].setName(files[i].name);
+    atts[i].setSize(files[i].data.size());
+    auto h = crypto::blake2b(files[i].data);
+    atts[i].setHash(kj::arrayPtr(h.data(), h.size()));
+    client::Evidence e;
+    e.data = files[i].data;
+    evidence.push_back(std::move(e));
+  }
+  auto words = capnp::messageToFlatArray(m);
+  return client::encryptReport({&to}, ByteView(words.asBytes().begin(), words.asBytes().size()), evidence);
+}
+
+}  // namespace
+
+TEST_CASE("analyst import: evidence is judged by its bytes and cleaned again and named by this tool") {
+  Centre c;
+  test::TempDir rt;
+  const std::string data = rt / "relay";
+  test::relayKey(data);
+  test::Relay relay(data);
+  REQUIRE(c.analyst({"init", "--centre", "hostile-evidence", "--relay", relay.spec(), "--pow", "0"}).first == 0);
+  REQUIRE(run({test::kRelayBin, "add-centre", "--data", data, c.dir + "/centre.bundle"}).first == 0);
+  const Bytes png = test::pngWithMetadata();
+  const std::string pdf = scriptedPdf();
+  {
+    test::Client w(relay);
+    auto send = [&](const std::string& employer, const std::vector<File>& files) {
+      protocol::submitEnvelope(w.relay(), w.ws(), "hostile-evidence", hostileEnvelope(c, employer, files));
+    };
+    // HTML declared a JPEG photo, named to open in a browser.
+    send("Html Ltd", {{"image/jpeg", "evidence-1.html", ByteView("<html><script>alert('EVIL')</script></html>").copy()}});
+    // A JPEG declared PNG.
+    send("Liar Ltd", {{"image/png", "evidence-1.png", storage::readFile(test::phonePhoto(rt, "p.jpg"))}});
+    // A PDF with a script and an author: kept, as images of its pages only.
+    send("Pdf Ltd", {{"application/pdf", "evidence-1.pdf", ByteView(pdf).copy()}});
+    // Names that collide on export (x and x.tmp; the same name twice).
+    send("Names Ltd", {{"image/png", "x", png}, {"image/png", "x.tmp", png}, {"image/png", "x", png}});
+  }
+  REQUIRE(c.courier({"collect", "--out", c.tmp / "b"}).first == 0);
+  auto imported = c.analyst({"import", c.tmp / "b"});
+  REQUIRE(imported.first == 0);
+  CHECK_THAT(imported.second, Catch::Contains("4 envelopes, 2 new reports, 0 already known, 2 set aside"));
+  CHECK_THAT(imported.second,
+             Catch::Contains("evidence 1: declared image/jpeg but the bytes are not a file type the reporter's tool sends"));
+  CHECK_THAT(imported.second, Catch::Contains("evidence 1: declared image/png but the bytes are JPEG photo"));
+
+  auto list = c.analyst({"list"}).second;
+  auto refOf = [&](const std::string& employer) {
+    const auto at = list.find(employer);
+    REQUIRE(at != std::string::npos);
+    return list.substr(list.rfind('\n', at) + 1, 10);
+  };
+  CHECK(list.find("Html Ltd") == std::string::npos);
+  CHECK(list.find("Liar Ltd") == std::string::npos);
+
+  // The PDF as the analyst gets it: a PDF again, of page images; no script, no
+  // author, no text layer.
+  const std::string pdfRef = refOf("Pdf Ltd");
+  REQUIRE(c.analyst({"attachments", "--report", pdfRef, "--out", c.tmp / "pdf"}).first == 0);
+  const std::string got = slurp(c.tmp / "pdf/" + pdfRef + "-evidence-1.pdf");
+  CHECK_THAT(got, Catch::StartsWith("%PDF-"));
+  for (const char* bad : {"JavaScript", "OpenAction", "EVIL-SCRIPT", "EVIL-AUTHOR", "Zhang Wei", "EVIL-PRODUCER", "PAYSLIP-TEXT"})
+    CHECK(got.find(bad) == std::string::npos);
+  CHECK(got.find("/DCTDecode") != std::string::npos);  // the page, as a JPEG image
+
+  // Three files named by this tool from their type, whatever the envelope said.
+  const std::string namesRef = refOf("Names Ltd");
+  auto listed = c.analyst({"attachments", "--report", namesRef});
+  CHECK_THAT(listed.second, Catch::Contains("1. evidence-1.png  image/png") && Catch::Contains("3. evidence-3.png  image/png"));
+  CHECK(listed.second.find("x.tmp") == std::string::npos);
+  REQUIRE(c.analyst({"attachments", "--report", namesRef, "--out", c.tmp / "names"}).first == 0);
+  auto written = storage::listFiles(c.tmp / "names", "");
+  CHECK(written.size() == 3);
+  for (int i = 1; i <= 3; ++i) {
+    const Bytes file = storage::readFile(c.tmp / "names/" + namesRef + "-evidence-" + std::to_string(i) + ".png");
+    CHECK(file == media::scrub(png).data);  // cleaned again: the planted metadata is gone
+  }
 }

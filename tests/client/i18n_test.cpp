@@ -44,7 +44,7 @@ TEST_CASE("i18n: the catalog format") {
 TEST_CASE("i18n: what the scrubber removed is told in the worker's language with English as the fallback") {
   client::LoadedEvidence l;
   l.evidence.type = protocol::findAttachmentType("image/jpeg");
-  l.evidence.media = client::Media::Jpeg;
+  l.evidence.media = media::Media::Jpeg;
   l.evidence.data = Bytes(2000, 1);
   l.evidence.removed = {"GPS position", "date and time taken", "vendor data (APP7)"};
   const auto zh = client::explainEvidence(Messages::forLanguage("zh-Hans"), "a.jpg", l, 0);

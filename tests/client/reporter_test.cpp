@@ -719,7 +719,7 @@ TEST_CASE("reporter: envelopes whose evidence sizes fall in one PADME bucket are
     REQUIRE(parsed.at(0).message);
     client::Evidence e;
     e.type = protocol::findAttachmentType("audio/mpeg");
-    e.media = client::Media::Mp3;
+    e.media = media::Media::Mp3;
     e.data = Bytes(attachmentBytes, 0x55);
     return client::seal(*pinned, *parsed[0].message, false, {e}).envelope.size();
   };

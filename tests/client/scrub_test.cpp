@@ -8,14 +8,14 @@
 
 #include <string>
 
-#include "client/scrub.h"
+#include "protocol/media/scrub.h"
 #include "storage/file.h"
 #include "support/evidence_fixtures.h"
 #include "support/process.h"
 #include "support/tempdir.h"
 
 using namespace gongyou;
-using client::ScrubStatus;
+using media::ScrubStatus;
 using test::kPlanted;
 using test::plant;
 using test::pngWithMetadata;
@@ -41,7 +41,7 @@ std::string exiv2Says(const test::TempDir& tmp, const Bytes& file, const std::st
   return run({"/usr/bin/exiv2", "-q", "-pa", path}).second + run({"/usr/bin/exiv2", "-q", "-pc", path}).second;
 }
 
-void checkClean(const client::Scrubbed& s, const test::TempDir& tmp, const std::string& ext) {
+void checkClean(const media::Scrubbed& s, const test::TempDir& tmp, const std::string& ext) {
   REQUIRE(s.status == ScrubStatus::Ok);
   for (const char* p : kPlanted) {
     INFO(p);
@@ -71,8 +71,8 @@ TEST_CASE("scrub: a phone-style JPEG loses GPS and camera and times and thumbnai
   CHECK_THAT(before, Catch::Contains("GPSLatitude") && Catch::Contains("Redmi Note 12") &&
                          Catch::Contains("Exif.Thumbnail") && Catch::Contains("Dongguan"));
 
-  auto s = client::scrub(original);
-  CHECK(s.media == client::Media::Jpeg);
+  auto s = media::scrub(original);
+  CHECK(s.media == media::Media::Jpeg);
   checkClean(s, tmp, "jpg");
   for (const char* what : {"GPS position", "camera make and model", "serial number or owner name",
                            "date and time taken", "thumbnail of the original picture", "comment",
@@ -97,8 +97,8 @@ TEST_CASE("scrub: a WebP with EXIF and XMP and ICC loses them and still decodes"
   REQUIRE(run({"/usr/bin/cwebp", "-quiet", "-metadata", "all", photo, "-o", webp}).first == 0);
   Bytes original = withTrailer(webp);
   CHECK_THAT(exiv2Says(tmp, original, "webp"), Catch::Contains("Redmi Note 12"));
-  auto s = client::scrub(original);
-  CHECK(s.media == client::Media::Webp);
+  auto s = media::scrub(original);
+  CHECK(s.media == media::Media::Webp);
   checkClean(s, tmp, "webp");
   CHECK(has(s.removed, "GPS position"));
   storage::writeFileAtomic(tmp / "clean.webp", s.data);
@@ -107,8 +107,8 @@ TEST_CASE("scrub: a WebP with EXIF and XMP and ICC loses them and still decodes"
 
 TEST_CASE("scrub: a PNG loses its text and time chunks and still decodes") {
   test::TempDir tmp;
-  auto s = client::scrub(pngWithMetadata());
-  CHECK(s.media == client::Media::Png);
+  auto s = media::scrub(pngWithMetadata());
+  CHECK(s.media == media::Media::Png);
   checkClean(s, tmp, "png");
   CHECK(has(s.removed, "modification time"));
   CHECK(has(s.removed, "data hidden after the end of the file"));
@@ -120,26 +120,26 @@ TEST_CASE("scrub: a PNG loses its text and time chunks and still decodes") {
 TEST_CASE("scrub: types that cannot be cleaned safely are refused and broken files are named") {
   // A HEIC that is only its file type box: converted, so broken, not refused.
   Bytes heic = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0};
-  CHECK(client::scrub(heic).status == ScrubStatus::Malformed);
-  CHECK(client::scrub(heic).media == client::Media::Heic);
+  CHECK(media::scrub(heic).status == ScrubStatus::Malformed);
+  CHECK(media::scrub(heic).media == media::Media::Heic);
   // A PDF without pages: converted, so broken, not refused.
   std::string pdf = "%PDF-1.7\n%\xe2\xe3\n1 0 obj << /Author (Zhang Wei) >> endobj\n";
-  CHECK(client::scrub(Bytes(pdf.begin(), pdf.end())).status == ScrubStatus::Malformed);
+  CHECK(media::scrub(Bytes(pdf.begin(), pdf.end())).status == ScrubStatus::Malformed);
   std::string text = "just some text";
-  CHECK(client::scrub(Bytes(text.begin(), text.end())).media == client::Media::Unknown);
+  CHECK(media::scrub(Bytes(text.begin(), text.end())).media == media::Media::Unknown);
 
   test::TempDir tmp;
   const std::string photo = tmp / "photo.jpg";
   REQUIRE(run({"/bin/sh", "-c", "cjpeg " + ppm(tmp) + " > " + photo}).first == 0);
   Bytes jpeg = storage::readFile(photo);
   Bytes cut(jpeg.begin(), jpeg.begin() + static_cast<long>(jpeg.size() / 2));
-  auto s = client::scrub(cut);
+  auto s = media::scrub(cut);
   CHECK(s.status == ScrubStatus::Malformed);
   CHECK(s.data.empty());
   CHECK_FALSE(s.detail.empty());
   Bytes png = pngWithMetadata();
   png[12] = 'X';  // IHDR's type: an unknown critical chunk first
-  CHECK(client::scrub(png).status == ScrubStatus::Malformed);
+  CHECK(media::scrub(png).status == ScrubStatus::Malformed);
 }
 
 namespace {
@@ -184,9 +184,9 @@ TEST_CASE("scrub: a WAV voice note loses its name and comment and recorder chunk
   REQUIRE(run({"/usr/bin/sox", "-n", "-r", "8000", "-c", "1", base, "synth", "0.5", "sine", "440"}).first == 0);
   Bytes original = wavWithMetadata(base);
   CHECK(str(original).find("Zhang Wei") != std::string::npos);
-  auto s = client::scrub(original);
+  auto s = media::scrub(original);
   REQUIRE(s.status == ScrubStatus::Ok);
-  CHECK(s.media == client::Media::Wav);
+  CHECK(s.media == media::Media::Wav);
   checkNoPlanted(s.data);
   CHECK(has(s.removed, "text tags (name, comment, date, software)"));
   CHECK(has(s.removed, "recorder details (originator, date and time)"));
@@ -204,9 +204,9 @@ TEST_CASE("scrub: an MP3 loses its ID3 tags front and back and decodes to the sa
               .first == 0);
   Bytes original = storage::readFile(mp3);
   CHECK_THAT(run({"/usr/bin/id3v2", "-l", mp3}).second, Catch::Contains("Zhang Wei"));
-  auto s = client::scrub(original);
+  auto s = media::scrub(original);
   REQUIRE(s.status == ScrubStatus::Ok);
-  CHECK(s.media == client::Media::Mp3);
+  CHECK(s.media == media::Media::Mp3);
   checkNoPlanted(s.data);
   CHECK(has(s.removed, "ID3 tags (title, artist, comment, date, software)"));
   storage::writeFileAtomic(tmp / "clean.mp3", s.data);
@@ -233,9 +233,9 @@ TEST_CASE("scrub: an M4A voice note loses its tags and GPS position and times an
                                   "format_tags:stream_tags", m4a}).second;
   CHECK_THAT(before, Catch::Contains("Zhang Wei") && Catch::Contains("location=+22.5431") &&
                          Catch::Contains("creation_time=2026-11-20"));
-  auto s = client::scrub(storage::readFile(m4a));
+  auto s = media::scrub(storage::readFile(m4a));
   REQUIRE(s.status == ScrubStatus::Ok);
-  CHECK(s.media == client::Media::M4a);
+  CHECK(s.media == media::Media::M4a);
   CHECK(has(s.removed, "GPS position"));
   CHECK(has(s.removed, "tags (title, artist, date, recording app)"));
   CHECK(has(s.removed, "date and time recorded"));
@@ -262,7 +262,7 @@ TEST_CASE("scrub: an MP4 video or a cut M4A is refused") {
   REQUIRE(run({"/usr/bin/ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=1:size=64x48:rate=5",
                "-c:v", "mpeg4", tmp / "v.mp4"})
               .first == 0);
-  auto video = client::scrub(storage::readFile(tmp / "v.mp4"));
+  auto video = media::scrub(storage::readFile(tmp / "v.mp4"));
   CHECK(video.status == ScrubStatus::Malformed);
   CHECK_THAT(video.detail, Catch::Contains("not an audio-only file"));
   REQUIRE(run({"/usr/bin/ffmpeg", "-loglevel", "error", "-f", "lavfi", "-i", "sine=duration=1", "-c:a", "aac",
@@ -270,7 +270,7 @@ TEST_CASE("scrub: an MP4 video or a cut M4A is refused") {
               .first == 0);
   Bytes cut = storage::readFile(tmp / "a.m4a");
   cut.resize(cut.size() / 2);
-  CHECK(client::scrub(cut).status == ScrubStatus::Malformed);
+  CHECK(media::scrub(cut).status == ScrubStatus::Malformed);
 }
 
 TEST_CASE("scrub: an Opus or Vorbis voice note loses its tags and encoder and decodes to the same samples") {
@@ -292,9 +292,9 @@ TEST_CASE("scrub: an Opus or Vorbis voice note loses its tags and encoder and de
   Bytes original = storage::readFile(ogg);
   CHECK(str(original).find("Zhang Wei") != std::string::npos);
   original.insert(original.end(), {'S', 'E', 'C', 'R', 'E', 'T'});  // something after the end
-  auto s = client::scrub(original);
+  auto s = media::scrub(original);
   REQUIRE(s.status == ScrubStatus::Ok);
-  CHECK(s.media == client::Media::Ogg);
+  CHECK(s.media == media::Media::Ogg);
   CHECK(has(s.removed, "tags (title, artist, date, location, recording app)"));
   CHECK(has(s.removed, "software"));
   CHECK(has(s.removed, "data hidden after the end of the file"));
@@ -323,7 +323,7 @@ TEST_CASE("scrub: an Opus or Vorbis voice note loses its tags and encoder and de
   // A page whose checksum fails is not an Ogg file we pass on.
   Bytes broken = storage::readFile(ogg);
   broken[broken.size() / 2] ^= 1;
-  CHECK(client::scrub(broken).status == ScrubStatus::Malformed);
+  CHECK(media::scrub(broken).status == ScrubStatus::Malformed);
 }
 
 TEST_CASE("scrub: a HEIC photo becomes a JPEG of the same picture with nothing of the original container") {
@@ -335,10 +335,10 @@ TEST_CASE("scrub: a HEIC photo becomes a JPEG of the same picture with nothing o
   CHECK_THAT(run({"/usr/bin/heif-info", heic}).second, Catch::Contains("Exif") && Catch::Contains("thumbnail"));
   CHECK(str(original).find("Zhang Wei") != std::string::npos);
 
-  auto s = client::scrub(original);
+  auto s = media::scrub(original);
   REQUIRE(s.status == ScrubStatus::Ok);
-  CHECK(s.media == client::Media::Heic);
-  CHECK(client::detectMedia(s.data) == client::Media::Jpeg);
+  CHECK(s.media == media::Media::Heic);
+  CHECK(media::detectMedia(s.data) == media::Media::Jpeg);
   CHECK(has(s.removed, "EXIF data (GPS position, phone, date and time taken)"));
   CHECK(has(s.removed, "thumbnail of the original picture"));
   checkClean(s, tmp, "jpg");
@@ -411,9 +411,9 @@ TEST_CASE("scrub: a PDF goes as images of its pages and nothing else of it") {
   CHECK_THAT(run({"/usr/bin/pdftotext", tmp / "in.pdf", "-"}).second, Catch::Contains("dorm 3"));
   CHECK_THAT(run({"/usr/bin/pdfdetach", "-list", tmp / "in.pdf"}).second, Catch::Contains("note.txt"));
 
-  auto s = client::scrub(original);
+  auto s = media::scrub(original);
   REQUIRE(s.status == ScrubStatus::Ok);
-  CHECK(s.media == client::Media::Pdf);
+  CHECK(s.media == media::Media::Pdf);
   CHECK(has(s.removed, "document information (author, software, dates)"));
   CHECK(has(s.removed, "XMP data (names, places, edit history)"));
   CHECK(has(s.removed, "files embedded in the document"));
@@ -446,5 +446,5 @@ TEST_CASE("scrub: a PDF goes as images of its pages and nothing else of it") {
   CHECK(diff / double(a.size()) < 6.0);
   // Damaged or locked documents are named, not sent.
   Bytes cut(original.begin(), original.begin() + 40);
-  CHECK(client::scrub(cut).status == ScrubStatus::Malformed);
+  CHECK(media::scrub(cut).status == ScrubStatus::Malformed);
 }

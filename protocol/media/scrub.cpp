@@ -1,7 +1,7 @@
-#include "client/scrub.h"
+#include "protocol/media/scrub.h"
 
-#include "client/heic.h"
-#include "client/pdf.h"
+#include "protocol/media/heic.h"
+#include "protocol/media/pdf.h"
 
 #include <exiv2/exiv2.hpp>
 
@@ -11,7 +11,7 @@
 #include <mutex>
 #include <string_view>
 
-namespace gongyou::client {
+namespace gongyou::media {
 namespace {
 
 void note(std::vector<std::string>& removed, const std::string& what) {
@@ -693,6 +693,21 @@ Scrubbed converted(Scrubbed s, bool ok, const std::string& detail, Bytes data, s
 }
 }  // namespace
 
+const char* mediaTypeOf(Media m) {
+  switch (m) {
+    case Media::Jpeg:
+    case Media::Heic: return "image/jpeg";  // converted: heic.h
+    case Media::Png: return "image/png";
+    case Media::Webp: return "image/webp";
+    case Media::Wav: return "audio/wav";
+    case Media::Mp3: return "audio/mpeg";
+    case Media::M4a: return "audio/mp4";
+    case Media::Ogg: return "audio/ogg";
+    case Media::Pdf: return "application/pdf";  // pages as images: pdf.h
+    default: return "";
+  }
+}
+
 Scrubbed scrub(ByteView file) {
   Scrubbed s;
   s.media = detectMedia(file);
@@ -750,4 +765,4 @@ Scrubbed scrub(ByteView file) {
   return s;
 }
 
-}  // namespace gongyou::client
+}  // namespace gongyou::media

@@ -1,4 +1,4 @@
-#include "client/pdf.h"
+#include "protocol/media/pdf.h"
 
 #include <poppler/cpp/poppler-document.h>
 #include <poppler/cpp/poppler-global.h>
@@ -10,9 +10,9 @@
 #include <memory>
 #include <mutex>
 
-#include "client/jpeg_writer.h"
+#include "protocol/media/jpeg_writer.h"
 
-namespace gongyou::client {
+namespace gongyou::media {
 namespace {
 
 void appendText(Bytes& out, const std::string& s) { out.insert(out.end(), s.begin(), s.end()); }
@@ -125,4 +125,4 @@ PdfAsImages pdfAsImages(ByteView pdf) {
   return r;
 }
 
-}  // namespace gongyou::client
+}  // namespace gongyou::media

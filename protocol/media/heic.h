@@ -13,7 +13,7 @@
 
 #include "crypto/bytes.h"
 
-namespace gongyou::client {
+namespace gongyou::media {
 
 struct HeicToJpeg {
   bool ok = false;
@@ -25,4 +25,4 @@ struct HeicToJpeg {
 // `quality`: libjpeg's 1..100; 92 keeps a photo of a pay slip legible.
 HeicToJpeg heicToJpeg(ByteView heic, int quality = 92);
 
-}  // namespace gongyou::client
+}  // namespace gongyou::media

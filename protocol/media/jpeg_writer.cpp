@@ -1,4 +1,4 @@
-#include "client/jpeg_writer.h"
+#include "protocol/media/jpeg_writer.h"
 
 // libjpeg's header needs FILE and size_t declared first.
 #include <cstddef>
@@ -8,7 +8,7 @@
 #include <csetjmp>
 #include <cstdlib>
 
-namespace gongyou::client {
+namespace gongyou::media {
 namespace {
 
 struct JpegError {
@@ -51,4 +51,4 @@ bool encodeJpeg(const std::uint8_t* rgb, int width, int height, int stride, int 
   return true;
 }
 
-}  // namespace gongyou::client
+}  // namespace gongyou::media

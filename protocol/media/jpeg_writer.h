@@ -7,10 +7,10 @@
 
 #include "crypto/bytes.h"
 
-namespace gongyou::client {
+namespace gongyou::media {
 
 // 8-bit RGB rows of `stride` bytes. Returns false (and `out` untouched) if
 // libjpeg fails; it never prints.
 bool encodeJpeg(const std::uint8_t* rgb, int width, int height, int stride, int quality, Bytes& out);
 
-}  // namespace gongyou::client
+}  // namespace gongyou::media

@@ -18,12 +18,16 @@
 
 #include "crypto/bytes.h"
 
-namespace gongyou::client {
+namespace gongyou::media {
 
 // Told by the content, never by the file name.
 enum class Media { Jpeg, Png, Webp, Wav, Mp3, M4a, Ogg, Heic, Pdf, Unknown };
 const char* mediaName(Media m);  // "JPEG photo", …
 Media detectMedia(ByteView data);
+// The media type a cleaned file of `m` is sent as (a HEIC photo as the JPEG it
+// becomes, a PDF as its pages' images): one of protocol/attachments.h
+// kAttachmentTypes, or "" for what is never sent.
+const char* mediaTypeOf(Media m);
 
 enum class ScrubStatus {
   Ok,
@@ -40,8 +44,8 @@ struct Scrubbed {
   std::string detail;                // for Malformed/Residue: what was wrong
 };
 
-// A HEIC photo comes back as a JPEG of the same picture (client/heic.h), a PDF
-// as a PDF of images of its pages (client/pdf.h); `media` says what came in.
+// A HEIC photo comes back as a JPEG of the same picture (protocol/media/heic.h), a PDF
+// as a PDF of images of its pages (protocol/media/pdf.h); `media` says what came in.
 Scrubbed scrub(ByteView file);
 
-}  // namespace gongyou::client
+}  // namespace gongyou::media

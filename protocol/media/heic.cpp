@@ -1,12 +1,12 @@
-#include "client/heic.h"
+#include "protocol/media/heic.h"
 
 #include <libheif/heif.h>
 
 #include <memory>
 
-#include "client/jpeg_writer.h"
+#include "protocol/media/jpeg_writer.h"
 
-namespace gongyou::client {
+namespace gongyou::media {
 namespace {
 
 template <typename T, void (*F)(T*)>
@@ -56,4 +56,4 @@ HeicToJpeg heicToJpeg(ByteView heic, int quality) {
   return r;
 }
 
-}  // namespace gongyou::client
+}  // namespace gongyou::media

@@ -16,7 +16,7 @@
 
 #include "crypto/bytes.h"
 
-namespace gongyou::client {
+namespace gongyou::media {
 
 // More pages than this: the worker is asked to send the pages that matter.
 inline constexpr int kMaxPdfPages = 20;
@@ -33,4 +33,4 @@ struct PdfAsImages {
 
 PdfAsImages pdfAsImages(ByteView pdf);
 
-}  // namespace gongyou::client
+}  // namespace gongyou::media
