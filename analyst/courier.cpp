@@ -102,6 +102,8 @@ std::vector<RelayOutcome> collect(const CourierKey& key, kj::AsyncIoContext& io,
     const std::string& relay = endpoint.address;
     RelayOutcome o;
     o.relay = relay;
+    // Progress while it works; the outcome is the caller's to print, once.
+    if (progress) progress(relay + ": connecting");
     try {
       protocol::withRelay(io, {endpoint}, net, [&](proto::Relay::Client& r, const protocol::CallTimeout& bound) {
         auto col = protocol::loginCourier(r, io.waitScope, key.centreId, key.key, relayKey(endpoint), &bound);
@@ -228,7 +230,6 @@ std::vector<RelayOutcome> collect(const CourierKey& key, kj::AsyncIoContext& io,
             // Unknown ids are left out without `truncated`: move past all asked.
             i += got.getTruncated() ? std::max<std::size_t>(next - i, 1) : n;
           }
-          if (progress) progress(relay + ": " + std::to_string(o.count) + " envelopes");
         }
       });
     } catch (const protocol::Unreachable& e) {
@@ -254,6 +255,8 @@ std::vector<RelayOutcome> deliver(const CourierKey& key, ByteView outboundFile, 
     const std::string& relay = endpoint.address;
     RelayOutcome o;
     o.relay = relay;
+    // Progress while it works; the outcome is the caller's to print, once.
+    if (progress) progress(relay + ": connecting");
     try {
       protocol::withRelay(io, {endpoint}, net, [&](proto::Relay::Client& r, const protocol::CallTimeout& bound) {
         // The bundle first, and without logging in: it may name a new courier
@@ -287,8 +290,6 @@ std::vector<RelayOutcome> deliver(const CourierKey& key, ByteView outboundFile, 
           for (unsigned k = 0; k < n; ++k) list.setWithCaveats(k, replies[i + k]);
           bound(req.send()).wait(io.waitScope);
         }
-        if (progress) progress(relay + ": " + std::to_string(o.count) + " envelopes deleted, " +
-                               std::to_string(replies.size()) + " replies filed");
       });
     } catch (const protocol::Unreachable& e) {
       o.error = e.what();

@@ -3,6 +3,7 @@
 // replies, analysis and exports on the air-gapped machine.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 #include <optional>
@@ -165,6 +166,39 @@ struct Options {
   unsigned port = 0;
 };
 
+// One command's part of kUsage_: its usage lines and its paragraph under
+// "Commands:", then the options; empty for a command that is not there.
+std::string commandHelp(const std::string& command) {
+  const std::string all = kUsage_;
+  std::string usageLines, description;
+  std::size_t at = 0;
+  const std::string prefix = "  gongyou-analyst " + command + " ";
+  while ((at = all.find(prefix, at)) != std::string::npos) {
+    const std::size_t end = all.find('\n', at);
+    std::size_t next = end + 1;
+    usageLines += all.substr(at, end + 1 - at);
+    // Continuation lines of a long usage are indented further.
+    while (all.compare(next, 20, std::string(20, ' ')) == 0) {
+      const std::size_t e = all.find('\n', next);
+      usageLines += all.substr(next, e + 1 - next);
+      next = e + 1;
+    }
+    at = next;
+  }
+  const std::size_t commands = all.find("\nCommands:\n");
+  std::size_t d = all.find("\n  " + command + " ", commands);
+  if (d == std::string::npos) d = all.find("\n  " + command + "\n", commands);
+  if (d != std::string::npos) {
+    std::size_t end = d + 1;
+    do end = all.find('\n', end) + 1;
+    while (end < all.size() && all.compare(end, 15, std::string(15, ' ')) == 0);
+    description = all.substr(d + 1, end - d - 1);
+  }
+  if (usageLines.empty() && description.empty()) return {};
+  const std::size_t options = all.find("\nOptions:\n");
+  return "Usage:\n" + usageLines + "\n" + description + all.substr(options);
+}
+
 int usage(const std::string& why) {
   std::cerr << "gongyou-analyst: " << why << " (see gongyou-analyst --help)\n";
   return kUsage;
@@ -244,7 +278,11 @@ int courierCommand(Options& o) {
     if (o.out.empty()) return usage("collect needs --out BATCH_FILE");
     storage::AtomicFileWriter file(o.out);
     outcomes = collect(key, io, net, file, stderrProgress());
-    file.commit();
+    // With no relay reached there is nothing to carry: no batch file at all,
+    // rather than an empty one that looks like a collection.
+    bool anyReached = false;
+    for (const auto& r : outcomes) anyReached |= r.error.empty();
+    if (anyReached) file.commit();
   } else {
     if (o.positional.size() != 1) return usage("deliver takes one OUTBOUND_FILE");
     outcomes = deliver(key, storage::readFile(o.positional[0]), io, net, stderrProgress());
@@ -260,7 +298,10 @@ int courierCommand(Options& o) {
     std::cout << "\n";
   }
   if (o.command == "collect") {
-    std::cout << "batch written to " << o.out << "\n";
+    std::cout << (allReached || std::any_of(outcomes.begin(), outcomes.end(), [](const RelayOutcome& r) { return r.error.empty(); })
+                      ? "batch written to " + o.out
+                      : "no relay reached: no batch written (try again later)")
+              << "\n";
     for (const auto& w : bundleWarnings(outcomes, protocol::today())) std::cerr << w << "\n";
   }
   return allReached ? kOk : kUnreached;
@@ -459,6 +500,11 @@ int run(Options& o) {
       std::cerr << "gongyou-analyst: " << keyringPath(o) << " exists; refusing to overwrite a centre's keys\n";
       return kRefused;
     }
+    // Asked before anything is made: a refused passphrase leaves nothing behind.
+    // The centre's own name and id are the first words a cracker tries.
+    std::vector<std::string> own{o.centre};
+    for (const auto& n : o.names) own.push_back(n.substr(n.find('=') + 1));
+    SecretBytes pass = readPassphrase(o.passFile, "New keyring passphrase: ", true, own);
     storage::makeDirs(o.dir);
     Keyring k = Keyring::create(o.centre, o.relays, protocol::today(), o.days ? o.days : 365);
     for (const auto& n : o.names) {
@@ -467,7 +513,7 @@ int run(Options& o) {
       k.names.emplace_back(n.substr(0, eq), n.substr(eq + 1));
     }
     k.powDifficulty = o.pow;
-    SecretBytes pass = readPassphrase(o.passFile, "New keyring passphrase: ", true);
+
     o.days = 0;  // the first bundle gets the bundle default
     writeBundle(o, k);
     save(o, k, std::move(pass));
@@ -563,7 +609,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   for (const auto& a : args)
     if (a == "--help" || a == "-h") {
-      std::cout << kUsage_;
+      // `gongyou-analyst CMD --help`: that command's usage and description.
+      const std::string help = args.empty() || args[0].rfind("-", 0) == 0 ? "" : commandHelp(args[0]);
+      std::cout << (help.empty() ? kUsage_ : help);
       return kOk;
     }
   if (args.empty()) return usage("no command");
@@ -627,6 +675,9 @@ int main(int argc, char** argv) {
   } catch (const BatchRefused& e) {
     std::cerr << "gongyou-analyst: " << (o.command == "import" ? "batch refused, nothing imported: " : "") << e.what()
               << "\n";
+    return kRefused;
+  } catch (const WeakPassphrase& e) {
+    std::cerr << "gongyou-analyst: " << e.what() << "; nothing was written\n";
     return kRefused;
   } catch (const WrongPassphrase& e) {
     std::cerr << "gongyou-analyst: " << e.what() << "\n";

@@ -4,8 +4,12 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <zxcvbn.h>
+
 #include <cerrno>
+#include <cmath>
 #include <cstring>
+#include <iostream>
 #include <stdexcept>
 
 
@@ -61,19 +65,58 @@ SecretBytes fromFile(const std::string& path) {
 
 }  // namespace
 
-SecretBytes readPassphrase(const std::string& file, const std::string& prompt, bool confirm) {
+std::string passphraseWeakness(ByteView pass, const std::vector<std::string>& ownWords) {
+  // zxcvbn wants a C string: a copy in guarded memory, wiped after.
+  SecretBytes z(pass.size() + 1);
+  std::memcpy(z.data(), pass.data(), pass.size());
+  z.data()[pass.size()] = 0;
+  std::vector<const char*> dict{"gongyou", "worker", "centre", "center", "analyst", "passphrase", "password"};
+  for (const auto& w : ownWords) dict.push_back(w.c_str());
+  dict.push_back(nullptr);
+  const double bits = ZxcvbnMatch(reinterpret_cast<const char*>(z.data()), dict.data(), nullptr);
+  if (bits >= kMinPassphraseBits) return {};
+  // Half the guesses on average, at the rate of a cracking machine on scrypt.
+  const double seconds = std::pow(2.0, bits) / 2 / kCrackerGuessesPerSecond;
+  std::string when = seconds < 120     ? "under two minutes"
+                     : seconds < 7200  ? "about " + std::to_string(static_cast<long>(seconds / 60)) + " minutes"
+                     : seconds < 2 * 86400 ? "about " + std::to_string(static_cast<long>(seconds / 3600)) + " hours"
+                     : seconds < 2 * 365 * 86400.0 ? "about " + std::to_string(static_cast<long>(seconds / 86400)) + " days"
+                                               : "about " + std::to_string(static_cast<long>(seconds / (365 * 86400.0))) + " years";
+  return "too easy to guess: a computer trying 1,000 passphrases a second against a seized keyring would find it in " +
+         when + "; use four or more unrelated words";
+}
+
+SecretBytes readPassphrase(const std::string& file, const std::string& prompt, bool confirm,
+                           const std::vector<std::string>& ownWords) {
   SecretBytes pass;
   if (!file.empty()) {
     pass = fromFile(file);
-  } else {
-    pass = fromTerminal(prompt);
-    if (confirm) {
-      SecretBytes again = fromTerminal("Again: ");
-      if (!pass.equals(again)) throw std::runtime_error("the two passphrases differ");
-    }
+    if (pass.empty()) throw std::runtime_error("the passphrase is empty");
+    if (confirm)
+      if (auto weak = passphraseWeakness(pass.view(), ownWords); !weak.empty()) throw WeakPassphrase("passphrase " + weak);
+    return pass;
   }
-  if (pass.empty()) throw std::runtime_error("the passphrase is empty");
-  return pass;
+  if (!confirm) {
+    pass = fromTerminal(prompt);
+    if (pass.empty()) throw std::runtime_error("the passphrase is empty");
+    return pass;
+  }
+  // A new one: asked again when it is weak or the second entry differs.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    pass = fromTerminal(prompt);
+    if (pass.empty()) {
+      std::cerr << "The passphrase is empty.\n";
+      continue;
+    }
+    if (auto weak = passphraseWeakness(pass.view(), ownWords); !weak.empty()) {
+      std::cerr << "That passphrase is " << weak << ".\n";
+      continue;
+    }
+    SecretBytes again = fromTerminal("Again: ");
+    if (pass.equals(again)) return pass;
+    std::cerr << "The two entries differ; once more.\n";
+  }
+  throw std::runtime_error("no passphrase set (three tries); nothing was written");
 }
 
 }  // namespace gongyou::analyst

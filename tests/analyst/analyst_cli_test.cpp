@@ -9,6 +9,7 @@
 #include "protocol/bundle.h"
 #include "server/relay_harness.h"
 #include "storage/file.h"
+#include "support/pty.h"
 
 using namespace gongyou;
 using test::codeFrom;
@@ -96,4 +97,72 @@ TEST_CASE("analyst cli: bundle and rotate raise the version and a wrong passphra
   CHECK(storage::readFile(c.dir + "/keyring.age") == before);
   CHECK(run({kAnalystBin, "bundle"}).first == 2);
   CHECK(run({kAnalystBin, "--help"}).first == 0);
+}
+
+TEST_CASE("analyst cli: a new passphrase a cracker would guess is refused and a mistyped one asked again") {
+  test::CentreCli c;
+  const std::string relay = "127.0.0.1:7455=" + protocol::encodeRelayKey(test::strangerRelayKey());
+  // From a file (scripts): refused with how soon it would fall, nothing made.
+  storage::writeFileAtomic(c.tmp / "weak", "a\n");
+  const auto err = c.tmp / "err";
+  auto weak = run({kAnalystBin, "init", "--dir", c.dir, "--centre", "c1", "--relay", relay, "--passphrase-file",
+                   c.tmp / "weak", "--scrypt-work", "10"},
+                  err);
+  CHECK(weak.first == 1);
+  CHECK_THAT(run({"/bin/cat", err}).second,
+             Catch::Contains("too easy to guess") && Catch::Contains("under two minutes") && Catch::Contains("nothing was written"));
+  CHECK_FALSE(storage::fileExists(c.dir));
+  // The centre's own id is no secret: a passphrase made of it is weak too.
+  storage::writeFileAtomic(c.tmp / "own", "shenzhen-centre 1\n");
+  CHECK(run({kAnalystBin, "init", "--dir", c.dir, "--centre", "shenzhen-centre", "--relay", relay, "--passphrase-file",
+             c.tmp / "own", "--scrypt-work", "10"})
+            .first == 1);
+
+  // On the terminal: a weak one and a mistyped confirmation are asked again.
+  test::Pty t({kAnalystBin, "init", "--dir", c.dir, "--centre", "c1", "--relay", relay, "--scrypt-work", "10",
+               "--store-cost", "interactive"});
+  REQUIRE(t.expect("New keyring passphrase: "));
+  t.type("password1");
+  REQUIRE(t.expect("too easy to guess"));
+  REQUIRE(t.expect("New keyring passphrase: "));
+  t.type("correct horse battery");
+  REQUIRE(t.expect("Again: "));
+  t.type("correct horse batery");
+  REQUIRE(t.expect("The two entries differ"));
+  REQUIRE(t.expect("New keyring passphrase: "));
+  t.type("correct horse battery");
+  REQUIRE(t.expect("Again: "));
+  t.type("correct horse battery");
+  REQUIRE(t.expect("created centre c1"));
+  CHECK(t.wait() == 0);
+  // It opens with what was typed (the fixture's passphrase file holds it).
+  CHECK(c.analyst({"bundle"}).first == 0);
+}
+
+TEST_CASE("analyst cli: collect with every relay down writes no batch and says each thing once") {
+  test::CentreCli c;
+  // Nothing listens on port 1 of loopback: refused at once.
+  REQUIRE(c.analyst({"init", "--centre", "c1", "--relay", "127.0.0.1:1=" + protocol::encodeRelayKey(test::strangerRelayKey())})
+              .first == 0);
+  const auto err = c.tmp / "err";
+  auto r = c.courier({"collect", "--out", c.tmp / "batch.gyb", "--timeout", "2"}, err);
+  CHECK(r.first == 4);
+  CHECK_FALSE(storage::fileExists(c.tmp / "batch.gyb"));
+  CHECK_THAT(r.second, Catch::Contains("127.0.0.1:1: not reached") && Catch::Contains("no relay reached: no batch written"));
+  // Standard error shows progress, not the summary again.
+  const std::string progress = run({"/bin/cat", err}).second;
+  CHECK_THAT(progress, Catch::Contains("127.0.0.1:1: connecting"));
+  CHECK(progress.find("not reached") == std::string::npos);
+}
+
+TEST_CASE("analyst cli: each command answers --help with its own usage") {
+  for (const std::string cmd : {"show", "desk", "import", "collect", "rotate-courier", "reply"}) {
+    INFO(cmd);
+    auto h = run({kAnalystBin, cmd, "--help"});
+    CHECK(h.first == 0);
+    CHECK_THAT(h.second, Catch::StartsWith("Usage:\n  gongyou-analyst " + cmd + " "));
+    CHECK(h.second.find("gongyou-analyst init") == std::string::npos);  // not the whole manual
+    CHECK_THAT(h.second, Catch::Contains("\n  " + cmd));                // its description
+  }
+  CHECK_THAT(run({kAnalystBin, "--help"}).second, Catch::Contains("gongyou-analyst init"));
 }
