@@ -17,6 +17,8 @@
 #include "analyst/desk_assets.h"
 #include "analyst/cases.h"
 #include "analyst/desk_json.h"
+#include "analyst/followup.h"
+#include "protocol/day.h"
 #include "crypto/bytes.h"
 #include "crypto/primitives.h"
 #include "crypto/secret.h"
@@ -203,6 +205,7 @@ struct DeskServer::Impl {
     }
     if (path == "/favicon.ico") return answer(req, http::status::no_content, "", "image/x-icon");
     if (path == "/api/session") return json(req, session());
+    if (path == "/api/figures") return json(req, figures());
     if (path == "/api/reports") return json(req, inbox(q));
     if (path == "/api/report") {
       nlohmann::json found;
@@ -271,6 +274,21 @@ struct DeskServer::Impl {
             {"offset", offset},
             {"reports", page},
             {"counts", {{"province", provinces}, {"category", categories}, {"status", statuses}, {"assignee", assignees}}}};
+  }
+
+  nlohmann::json figures() {
+    const FollowUp f = followUp(store, protocol::today());
+    nlohmann::json months = nlohmann::json::object();
+    for (const auto& [m, v] : f.months)
+      months[m] = {{"reports", v.reports}, {"casesOpened", v.casesOpened}, {"resolved", v.resolved}, {"closed", v.closed}};
+    nlohmann::json j{{"reports", f.reports},      {"answerable", f.answerable},
+                     {"answered", f.answered},    {"months", months},
+                     {"status", f.status},        {"openByAge", f.openByAge},
+                     {"recovered", f.recovered},  {"workersHelped", f.workersHelped},
+                     {"casesWithOutcome", f.casesWithOutcome}};
+    if (f.medianDaysToFirstAnswer >= 0)
+      j["daysToFirstAnswer"] = {{"median", f.medianDaysToFirstAnswer}, {"mean", f.meanDaysToFirstAnswer}};
+    return j;
   }
 
   // Who is at the desk, and the names a case can be assigned to: this analyst

@@ -3,10 +3,13 @@
 #include <capnp/message.h>
 
 #include "analyst/aggregate.h"
+#include "analyst/cases.h"
+#include "analyst/followup.h"
 #include "analyst/report_view.h"
 #include "analyst/exports.h"
 #include "analyst/names.h"
 #include "analyst/store.h"
+#include "crypto/x25519.h"
 #include "protocol/canonical.h"
 #include "protocol/day.h"
 #include "storage/file.h"
@@ -251,4 +254,79 @@ TEST_CASE("show: a stored report never drives the terminal") {
   CHECK_THAT(out, Catch::Contains("Employer: Evil\\x1b]0;pwned\\x07 Ltd") && Catch::Contains("Place: \\x1b]52;c;") &&
                       Catch::Contains("第一行\n\\x1b[2K第二行 \\u202e") && Catch::Contains("image/jpeg\\x1b[31m") &&
                       Catch::Contains("removed by the reporter's tool: GPS position") && Catch::Contains("Reply: possible"));
+}
+
+TEST_CASE("follow-up: reports and cases per month, time to first answer, status and age, outcomes") {
+  test::TempDir dir;
+  AnalystStore store(dir.path(), "pass", kCheap);
+  // Four reports: stored on days 20400 (two), 20430 and 20460; three ask for answers.
+  {
+    AnalystStore::Write w(store);
+    const std::uint32_t days[] = {20400, 20400, 20430, 20460};
+    for (int i = 0; i < 4; ++i) {
+      capnp::MallocMessageBuilder mb;
+      auto b = mb.initRoot<proto::Report>();
+      b.initEmployer().setName("E" + std::to_string(i));
+      b.initCategories(1).set(0, "wage_arrears");
+      b.setLanguage("en");
+      if (i < 3) {
+        const auto pk = age::X25519Identity::generate().recipient().publicKey();
+        b.setReplyKey(kj::arrayPtr(pk.data(), pk.size()));
+      }
+      w.putReport(crypto::blake2b(std::to_string(i)), days[i], protocol::canonicalBytes(b.asReader()));
+    }
+    w.commit();
+  }
+  std::map<std::string, std::string> refOf;
+  store.forEachReport([&](const std::string& ref, std::uint32_t, proto::Report::Reader r) {
+    refOf[r.getEmployer().getName().cStr()] = ref;
+  });
+  auto at = [](std::uint32_t day, double plusDays) { return static_cast<std::int64_t>((day + plusDays) * 86400); };
+  auto event = [&](const char* employer, NewEvent e, std::int64_t when) {
+    REQUIRE(addCaseEvent(store, refOf.at(employer), "Li", e, when));
+  };
+  NewEvent answer;
+  answer.kind = NewEvent::Kind::Answer;
+  answer.text = "We got your report.";
+  NewEvent resolved;
+  resolved.kind = NewEvent::Kind::Status;
+  resolved.to = proto::CaseStatus::RESOLVED;
+  NewEvent outcome;
+  outcome.kind = NewEvent::Kind::Outcome;
+  outcome.amountRecovered = 1234550, outcome.currency = "CNY", outcome.workersHelped = 12;
+  event("E0", answer, at(20400, 1));  // answered after 1 day
+  event("E0", outcome, at(20400, 20));
+  event("E0", resolved, at(20400, 21));
+  event("E1", answer, at(20400, 3));  // after 3 days: contacted, still open
+  event("E2", answer, at(20430, 8));  // after 8 days
+
+  const FollowUp f = followUp(store, 20470);
+  CHECK(f.reports == 4);
+  CHECK(f.answerable == 3);
+  CHECK(f.answered == 3);
+  CHECK(f.medianDaysToFirstAnswer == Approx(3));
+  CHECK(f.meanDaysToFirstAnswer == Approx(4));
+  CHECK(f.status.at("resolved") == 1);
+  CHECK(f.status.at("contacted") == 2);  // an answer is contact
+  CHECK(f.status.at("new") == 1);
+  // Open: E1 and E2 (stored 70 and 40 days before), E3 (10 days).
+  CHECK(f.openByAge.at("30-89") == 2);
+  CHECK(f.openByAge.at("7-29") == 1);
+  CHECK(f.openByAge.count("0-6") == 0);
+  const std::string m0 = protocol::isoDate(20400).substr(0, 7);
+  CHECK(f.months.at(m0).reports == 2);
+  CHECK(f.months.at(m0).casesOpened == 2);
+  CHECK(f.months.at(protocol::isoDate(20421).substr(0, 7)).resolved == 1);
+  CHECK(f.recovered.at("CNY") == 1234550);
+  CHECK(f.workersHelped == 12);
+  CHECK(f.casesWithOutcome == 1);
+  // A closed case needs its reason, and an answer a reporter who asked for one.
+  NewEvent closing;
+  closing.kind = NewEvent::Kind::Status;
+  closing.to = proto::CaseStatus::CLOSED;
+  CHECK_THROWS_WITH(addCaseEvent(store, refOf.at("E3"), "Li", closing, at(20460, 1)), Catch::Contains("reason: empty"));
+  CHECK_FALSE(addCaseEvent(store, refOf.at("E3"), "Li", answer, at(20460, 1)));
+  NewEvent badNote;
+  badNote.text = "a\x1b[2Jb";
+  CHECK_THROWS_WITH(addCaseEvent(store, refOf.at("E3"), "Li", badNote, at(20460, 1)), Catch::Contains("control character"));
 }

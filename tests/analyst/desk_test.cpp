@@ -159,7 +159,7 @@ TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it 
   CHECK(seen.at("strangerStatus") == 403);
   CHECK(seen.at("strangerApiStatus") == 403);
   CHECK(seen.at("strangerApiBody").get<std::string>().find("DESK-MARKER") == std::string::npos);
-  for (const char* shot : {"inbox-zh.png", "report-zh.png", "report-case.png", "inbox-en.png"})
+  for (const char* shot : {"inbox-zh.png", "report-zh.png", "report-case.png", "figures-zh.png", "inbox-en.png"})
     CHECK(storage::readFile(shots + "/" + shot).size() > 10000);
 
   // The case as the page worked it: five events; closing without a reason was
@@ -169,6 +169,11 @@ TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it 
   CHECK(seen.at("history").size() == 5);
   CHECK_THAT(seen.at("closeWithoutReason").get<std::string>(), Catch::Contains("reason: empty"));
   CHECK(seen.at("historyAfterRefusal") == 4);
+  // The figures count it: one of three answered, the amount, the status.
+  CHECK_THAT(seen.at("firstAnswer").get<std::string>(), Catch::Contains("3 位举报人中，1 位已收到回复"));
+  CHECK_THAT(seen.at("outcomes").get<std::string>(), Catch::Contains("1 件案件已记录结果；共帮助 3 名工人"));
+  CHECK(seen.at("recovered") == nlohmann::json::array({"1234.50 CNY"}));
+  CHECK_THAT(seen.at("byStatus").dump(), Catch::Contains("调解中1") && Catch::Contains("新2"));
   const std::string ref = seen.at("ref");
   REQUIRE(ref.size() == 10);
 

@@ -104,6 +104,17 @@ try {
   seen.history = await page.locator("#history li").allTextContents();
   await page.screenshot({ path: `${outDir}/report-case.png`, fullPage: true });
 
+  // The follow-up figures, with this case in them.
+  await page.click("#nav-figures");
+  await page.waitForSelector("#first-answer");
+  seen.firstAnswer = await page.textContent("#first-answer");
+  seen.outcomes = await page.textContent("#outcomes");
+  seen.recovered = await page.locator("#recovered td").allTextContents();
+  seen.byStatus = await page.locator("#by-status tbody tr").allTextContents();
+  await page.screenshot({ path: `${outDir}/figures-zh.png`, fullPage: true });
+  await page.goBack();
+  await page.waitForSelector("#case");
+
   // Back to the search, then English.
   await page.goBack();
   await page.waitForSelector("#inbox tbody tr");

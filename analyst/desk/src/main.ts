@@ -4,6 +4,7 @@
 // is stored in the browser (no localStorage, no cache: the server says no-store).
 import { Case, casePanel, Session } from "./cases";
 import { el } from "./dom";
+import { Figures, figuresView } from "./figures";
 import { catalogs, chooseLanguage, languageNames, setLanguage, t } from "./i18n";
 import { inboxHash, InboxQuery, parseRoute, queryString } from "./query";
 
@@ -88,6 +89,7 @@ function header(): HTMLElement {
     "header",
     {},
     el("h1", {}, el("a", { href: "#/" }, `gongyou · ${t("title")}`), " ", el("span", { class: "centre" }, session.centre)),
+    el("nav", {}, el("a", { href: "#/", id: "nav-inbox" }, t("inbox")), " ", el("a", { href: "#/figures", id: "nav-figures" }, t("figures"))),
     el("span", { class: "you" }, t("you", session.analyst), " ", select),
   );
 }
@@ -256,7 +258,12 @@ async function render(): Promise<void> {
   const route = parseRoute(location.hash);
   let body: HTMLElement;
   try {
-    body = route.view === "report" ? await report(route.ref) : await inbox(route.query);
+    body =
+      route.view === "report"
+        ? await report(route.ref)
+        : route.view === "figures"
+          ? figuresView(await get<Figures>("/api/figures"))
+          : await inbox(route.query);
   } catch (e) {
     body = el("main", {}, el("p", { id: "error", role: "alert" }, t("error", e instanceof Error ? e.message : String(e))));
   }

@@ -25,6 +25,7 @@ describe("desk addresses", () => {
 
   it("opens a report only by a reference, never by anything else in the address", () => {
     expect(parseRoute("#/report/0123abcd")).toEqual({ view: "report", ref: "0123abcd" });
+    expect(parseRoute("#/figures")).toEqual({ view: "figures" });
     expect(parseRoute("#/report/../../api").view).toBe("inbox");
     expect(parseRoute("#/report/<img src=x>").view).toBe("inbox");
     expect(parseRoute("#/?offset=-5").view === "inbox" && (parseRoute("#/?offset=-5") as any).query.offset).toBe(0);

@@ -11,7 +11,7 @@ export interface InboxQuery {
   offset: number;
 }
 
-export type Route = { view: "inbox"; query: InboxQuery } | { view: "report"; ref: string };
+export type Route = { view: "inbox"; query: InboxQuery } | { view: "report"; ref: string } | { view: "figures" };
 
 export const emptyQuery: InboxQuery = {
   q: "",
@@ -30,6 +30,7 @@ export function parseRoute(hash: string): Route {
   const h = hash.replace(/^#/, "");
   const report = /^\/report\/([^?]*)$/.exec(h);
   if (report && REF.test(report[1])) return { view: "report", ref: report[1] };
+  if (h === "/figures") return { view: "figures" };
   const params = new URLSearchParams(h.includes("?") ? h.slice(h.indexOf("?") + 1) : "");
   const offset = Number.parseInt(params.get("offset") ?? "0", 10);
   return {
