@@ -5,6 +5,8 @@
 #include <sodium.h>
 
 #include <cstring>
+#include <set>
+#include <vector>
 #include <stdexcept>
 
 #include "crypto/primitives.h"
@@ -148,6 +150,50 @@ bool addCaseEvent(AnalystStore& store, const std::string& ref, const std::string
     auto mailbox = crypto::mailboxOf(*replyKey);
     w.queueReply(ByteView(mailbox.data(), mailbox.size()), envelope);
   }
+  auto words = capnp::canonicalize(root.asReader());
+  w.putCase(*key, ByteView(reinterpret_cast<const std::uint8_t*>(words.begin()), words.asBytes().size()));
+  sodium_memzero(words.begin(), words.asBytes().size());
+  w.commit();
+  return true;
+}
+
+bool mergeCase(AnalystStore& store, const std::string& ref, proto::Case::Reader other, std::size_t& added) {
+  added = 0;
+  auto key = store.reportKey(ref);
+  if (!key) return true;
+  AnalystStore::Write w(store);
+  auto old = w.caseValue(*key);
+  capnp::MallocMessageBuilder msg;
+  auto root = msg.initRoot<proto::Case>();
+  auto build = [&](proto::Case::Reader mine) {
+    std::set<std::string> have;
+    std::vector<std::pair<proto::CaseEvent::Reader, bool>> all;  // event, from `other`
+    for (auto e : mine.getEvents()) {
+      have.insert(std::string(reinterpret_cast<const char*>(e.getId().begin()), e.getId().size()));
+      all.emplace_back(e, false);
+    }
+    for (auto e : other.getEvents()) {
+      const std::string id(reinterpret_cast<const char*>(e.getId().begin()), e.getId().size());
+      if (id.size() != 16 || !have.insert(id).second) continue;
+      all.emplace_back(e, true);
+      ++added;
+    }
+    if (all.size() > kMaxCaseEvents) return false;
+    std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+      return a.first.getTime() < b.first.getTime();
+    });
+    auto events = root.initEvents(static_cast<unsigned>(all.size()));
+    for (unsigned i = 0; i < all.size(); ++i) events.setWithCaveats(i, all[i].first);
+    return true;
+  };
+  bool fits = true;
+  if (old) readCase(old->view(), [&](proto::Case::Reader mine) { fits = build(mine); });
+  else {
+    capnp::MallocMessageBuilder empty;
+    fits = build(empty.initRoot<proto::Case>().asReader());
+  }
+  if (!fits) return false;
+  if (added == 0) return true;
   auto words = capnp::canonicalize(root.asReader());
   w.putCase(*key, ByteView(reinterpret_cast<const std::uint8_t*>(words.begin()), words.asBytes().size()));
   sodium_memzero(words.begin(), words.asBytes().size());

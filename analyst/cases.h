@@ -43,6 +43,11 @@ struct NewEvent {
 bool addCaseEvent(AnalystStore& store, const std::string& ref, const std::string& author, const NewEvent& e,
                   std::int64_t now);
 
+// Adds to the case of report `ref` every event of `other` it does not have yet
+// (by event id), keeping them in time order; `added` says how many. False when
+// the result would hold more than kMaxCaseEvents (nothing is written then).
+bool mergeCase(AnalystStore& store, const std::string& ref, proto::Case::Reader other, std::size_t& added);
+
 // The case of report `ref` (an empty one when nothing was recorded yet). The
 // Reader is valid only during the call.
 void withCase(AnalystStore& store, const std::string& ref, const std::function<void(proto::Case::Reader)>& fn);

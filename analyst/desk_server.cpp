@@ -10,13 +10,17 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
+#include <cstdint>
 #include <ctime>
 
 #include <nlohmann/json.hpp>
 
 #include "analyst/desk_assets.h"
 #include "analyst/cases.h"
+#include "analyst/desk_index.h"
 #include "analyst/desk_json.h"
+#include "protocol/taxonomy.h"
 #include "analyst/followup.h"
 #include "protocol/day.h"
 #include "crypto/bytes.h"
@@ -113,6 +117,7 @@ std::optional<std::string> cookieValue(std::string_view header, std::string_view
 struct DeskServer::Impl {
   AnalystStore& store;
   DeskOptions opts;
+  DeskIndex index;
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
   SecretBytes secret{kSecretBytes};
@@ -120,6 +125,7 @@ struct DeskServer::Impl {
   std::string host;       // the only Host header answered: 127.0.0.1:PORT
 
   Impl(AnalystStore& s, DeskOptions o) : store(s), opts(std::move(o)) {
+    index.build(store, opts.progress);
     crypto::randomBytes(secret.data(), secret.size());
     secretHex = toHex(secret.view());
     boost::system::error_code ec;
@@ -219,59 +225,65 @@ struct DeskServer::Impl {
   }
 
   // Newest first, filtered, one page of it, and for each filter the counts of
-  // its values among the reports the other filters let through.
+  // its values among the reports the other filters let through. From the
+  // in-memory index (analyst/desk_index.h), rebuilt when the store has more
+  // (or fewer) reports than it.
   nlohmann::json inbox(const std::map<std::string, std::string>& q) {
+    if (index.size() != store.counts().reports) index.build(store);
     auto get = [&](const char* k) { return q.count(k) ? q.at(k) : std::string(); };
-    const std::string text = lowerAscii(get("q")), province = get("province"), category = get("category");
+    const std::string text = DeskIndex::foldAscii(get("q")), province = get("province"), category = get("category");
     const bool evidence = get("evidence") == "1", answerable = get("answerable") == "1";
     const std::string status = get("status"), assignee = get("assignee");
-    std::map<std::string, CaseState> cases;
+    std::unordered_map<std::string, CaseState> cases;
     forEachCase(store, [&](const std::string& ref, proto::Case::Reader c) { cases[ref] = stateOf(c); });
-    std::map<std::string, std::size_t> statuses, assignees;
-    struct Row {
-      std::uint32_t day;
-      std::string ref;
-      nlohmann::json summary;
-    };
-    std::vector<Row> rows;
-    std::map<std::string, std::size_t> provinces, categories;
-    store.forEachReport([&](const std::string& ref, std::uint32_t day, proto::Report::Reader r) {
-      if (evidence && r.getAttachments().size() == 0) return;
-      if (answerable && r.getReplyKey().size() == 0) return;
-      if (!text.empty()) {
-        // Substring search: Chinese has no spaces between words, so a term is
-        // found wherever it stands. ASCII letters match either case.
-        const std::string hay = lowerAscii(std::string(r.getNarrative().cStr()) + "\n" + r.getEmployer().getName().cStr());
-        if (hay.find(text) == std::string::npos) return;
-      }
-      const std::string p = r.getEmployer().getProvince().cStr();
-      auto cs = cases.find(ref);
-      const CaseState st = cs == cases.end() ? CaseState{} : cs->second;
+    std::map<std::string, std::size_t> provinces, categories, statuses, assignees;
+    const std::size_t offset = number(q, "offset", 0, SIZE_MAX), limit = number(q, "limit", 50, kMaxPage);
+    std::size_t total = 0;
+    auto page = nlohmann::json::array();
+    static const CaseState kNew{};
+    for (const auto& row : index.rows()) {
+      if (evidence && row.evidence == 0) continue;
+      if (answerable && !row.answerable) continue;
+      // Substring search: Chinese has no spaces between words, so a term is
+      // found wherever it stands. ASCII letters match either case.
+      if (!index.contains(row, text)) continue;
+      const std::string ref = index.ref(row);
+      auto cs = cases.empty() ? cases.end() : cases.find(ref);
+      const CaseState& st = cs == cases.end() ? kNew : cs->second;
       const std::string stId = statusId(st.status);
-      // Each filter's counts: among the reports every other filter lets through.
+      const std::string& p = index.text(row.province);
+      const auto cats = index.categories(row);
       bool inCategory = category.empty();
-      for (auto c : r.getCategories()) inCategory = inCategory || category == c.cStr();
+      for (auto c : cats) inCategory = inCategory || category == index.text(c);
       const bool inProvince = province.empty() || province == p, inStatus = status.empty() || status == stId,
                  inAssignee = assignee.empty() || assignee == st.assignee;
       if (inCategory && inStatus && inAssignee) ++provinces[p];
       if (inProvince && inStatus && inAssignee)
-        for (auto c : r.getCategories()) ++categories[c.cStr()];
+        for (auto c : cats) ++categories[index.text(c)];
       if (inProvince && inCategory && inAssignee) ++statuses[stId];
       if (inProvince && inCategory && inStatus) ++assignees[st.assignee];
-      if (!inCategory || !inProvince || !inStatus || !inAssignee) return;
-      auto row = reportSummaryJson(ref, day, r);
-      row["status"] = stId;
-      row["assignee"] = st.assignee;
-      rows.push_back({day, ref, std::move(row)});
-    });
-    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-      return a.day != b.day ? a.day > b.day : a.ref < b.ref;
-    });
-    const std::size_t offset = number(q, "offset", 0, rows.size()), limit = number(q, "limit", 50, kMaxPage);
-    auto page = nlohmann::json::array();
-    for (std::size_t i = offset; i < rows.size() && i < offset + limit; ++i) page.push_back(std::move(rows[i].summary));
-    return {{"total", rows.size()},
-            {"offset", offset},
+      if (!inCategory || !inProvince || !inStatus || !inAssignee) continue;
+      if (total++ < offset || page.size() >= limit) continue;
+      auto catJson = nlohmann::json::array();
+      for (auto c : cats) {
+        nlohmann::json cj{{"id", index.text(c)}};
+        if (const auto* known = protocol::findCategory(index.text(c))) cj["en"] = known->nameEn, cj["zh"] = known->nameZh;
+        catJson.push_back(std::move(cj));
+      }
+      page.push_back({{"ref", ref},
+                      {"stored", protocol::isoDate(row.day)},
+                      {"employer", index.text(row.employer)},
+                      {"city", index.text(row.city)},
+                      {"province", p},
+                      {"industry", index.text(row.industry)},
+                      {"categories", catJson},
+                      {"evidence", row.evidence},
+                      {"answerable", row.answerable},
+                      {"status", stId},
+                      {"assignee", st.assignee}});
+    }
+    return {{"total", total},
+            {"offset", std::min(offset, total)},
             {"reports", page},
             {"counts", {{"province", provinces}, {"category", categories}, {"status", statuses}, {"assignee", assignees}}}};
   }

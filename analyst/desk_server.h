@@ -20,6 +20,7 @@
 // text never holds report content.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -31,6 +32,7 @@ struct DeskOptions {
   unsigned short port = 0;  // 0: any free port (printed)
   std::string centreName;
   std::string analyst = "analyst";  // who writes the case events of this run
+  std::function<void(std::size_t)> progress;  // reports read so far, while the inbox is built
 };
 
 class DeskServer {

@@ -14,6 +14,7 @@
 #include "analyst/centre_material.h"
 #include "analyst/courier.h"
 #include "analyst/aggregate.h"
+#include "analyst/case_sync.h"
 #include "analyst/cases.h"
 #include "analyst/desk_server.h"
 #include "analyst/exports.h"
@@ -56,6 +57,8 @@ Usage:
   gongyou-analyst list --dir DIR
   gongyou-analyst show --dir DIR REF
   gongyou-analyst desk --dir DIR [--port N] [--analyst NAME]
+  gongyou-analyst cases-out --dir DIR --out CASES_FILE
+  gongyou-analyst cases-in --dir DIR CASES_FILE...
   gongyou-analyst attachments --dir DIR --report REF [--out FOLDER]
   gongyou-analyst reply --dir DIR --report REF --text TEXT [--analyst NAME]
   gongyou-analyst outbound --dir DIR --out OUTBOUND_FILE [--bundle BUNDLE_FILE]
@@ -103,6 +106,12 @@ Commands:
                closed with a reason) with its history, assignee, dated notes, the outcome
                (amount recovered, workers helped), and answers to the reporter, queued for
                the next outbound file as `reply` queues them. Ctrl-C stops it.
+  cases-out    Write every case history (statuses, notes, answers, outcomes) to CASES_FILE,
+               signed by the identity key and encrypted to the centre's analyst keys, for
+               another analyst's machine (several analysts, several air-gapped machines).
+  cases-in     Merge CASES_FILE from another analyst's machine: every event of both sides
+               is kept once, in time order; reading a file twice changes nothing. Cases of
+               reports not imported here are counted, not applied.
   attachments  The evidence files of report REF: type, size, what the reporter's tool removed
                from them (place, phone, times). With --out, writes them to FOLDER (created
                0700; files 0600, named REF-evidence-N.EXT; an existing file is never
@@ -428,11 +437,35 @@ int dataCommand(Options& o) {
     }
     return kOk;
   }
+  if (o.command == "cases-out") {
+    if (o.out.empty()) return usage("cases-out needs --out CASES_FILE");
+    std::size_t cases = 0;
+    storage::writeFileAtomic(o.out, writeCasesFile(*u->store, *u->keyring, cases));
+    std::cout << cases << " case(s) written to " << o.out << " (encrypted to the centre's analyst keys)\n";
+    return kOk;
+  }
+  if (o.command == "cases-in") {
+    if (o.positional.empty()) return usage("cases-in takes CASES_FILE ...");
+    for (const auto& path : o.positional) {
+      CasesMerged m;
+      try {
+        m = readCasesFile(*u->store, *u->keyring, storage::readFile(path));
+      } catch (const std::runtime_error& e) {
+        std::cerr << "gongyou-analyst: " << path << ": " << e.what() << "; nothing merged\n";
+        return kRefused;
+      }
+      std::cout << path << ": " << m.cases << " case(s), " << m.eventsAdded << " new event(s)";
+      if (m.unknownReports) std::cout << "; " << m.unknownReports << " for reports not imported here (import their batch, then again)";
+      std::cout << "\n";
+    }
+    return kOk;
+  }
   if (o.command == "desk") {
     DeskOptions opts;
     opts.port = static_cast<unsigned short>(o.port);
     opts.centreName = u->keyring->centreId;
     opts.analyst = o.analyst;
+    opts.progress = [](std::size_t n) { std::cerr << "  reading the inbox: " << n << " reports\n"; };
     DeskServer desk(*u->store, opts);
     std::cout << "desk: open this address in a browser on this machine (it holds this run's key; keep it to "
                  "yourself):\n  "
@@ -488,7 +521,8 @@ int run(Options& o) {
   if (o.command == "collect" || o.command == "deliver") return courierCommand(o);
   if (o.dir.empty()) return usage("--dir DIR is required");
   if (o.command == "import" || o.command == "outbound" || o.command == "reply" || o.command == "list" ||
-      o.command == "report" || o.command == "attachments" || o.command == "show" || o.command == "desk")
+      o.command == "report" || o.command == "attachments" || o.command == "show" || o.command == "desk" ||
+      o.command == "cases-out" || o.command == "cases-in")
     return dataCommand(o);
   for (const auto& r : o.relays)
     if (!r.key)

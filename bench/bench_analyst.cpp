@@ -6,6 +6,9 @@
 //    courier-signed batch: verify + decrypt + unpad + validate + store sealed —
 //    next to the standard `age -d` run once per envelope on K of them.
 // 2. Aggregation and dashboard over M stored reports: time and peak memory.
+// 3. The desk over the same M reports: time to open (the inbox index), the
+//    inbox's first page and a filtered search (Chinese text and a province),
+//    each timed over HTTP as the browser asks, and the desk's memory.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +19,12 @@
 #include <cstring>
 #include <string>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "bench/child.h"
+#include "support/proc_status.h"
 #include "support/stamp.h"
 #include "analyst/aggregate.h"
 #include "analyst/exports.h"
@@ -50,6 +59,23 @@ std::string reportJson(std::size_t i) {
                 kEmployers[i % 8], i % 500, kProvinces[i % 5], 1 + i % 11, kCategories[i % 6], 1 + i % 200,
                 (i % 1000) * 10000);
   return buf;
+}
+
+// One GET to the desk with its cookie; the body, or "" on failure.
+std::string deskGet(unsigned short port, const std::string& target, const std::string& cookie) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET, a.sin_port = htons(port), a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return ::close(fd), "";
+  const std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                          "\r\nCookie: " + cookie + "\r\nConnection: close\r\n\r\n";
+  if (::write(fd, req.data(), req.size()) < 0) return ::close(fd), "";
+  std::string all;
+  char buf[65536];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) all.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  const auto body = all.find("\r\n\r\n");
+  return all.rfind("HTTP/1.1 200", 0) == 0 && body != std::string::npos ? all.substr(body + 4) : "";
 }
 
 }  // namespace
@@ -146,6 +172,42 @@ int main(int argc, char** argv) {
   const double aggSeconds = secondsSince(t2);
   std::printf("gongyou-analyst report over %zu stored reports: %.2f s (%s)\n", std::max(m, r.stored), aggSeconds,
               rc == 0 ? "ok" : "FAILED");
+  // --- 3. the desk ----------------------------------------------------------
+  {
+    auto t3 = Clock::now();
+    auto desk = bench::spawn({GONGYOU_ANALYST_BIN, "desk", "--dir", dir, "--passphrase-file", dir + "/pass"}, true);
+    std::string url;
+    for (std::string l; url.empty() && !(l = desk->readLine()).empty();)
+      if (l.rfind("  http://", 0) == 0) url = l.substr(2);
+    const double openSeconds = secondsSince(t3);
+    if (url.empty()) {
+      std::printf("desk: did not start\n");
+    } else {
+      const auto port = static_cast<unsigned short>(std::stoi(url.substr(url.rfind(':') + 1)));
+      const std::string cookie = "gongyou-desk=" + url.substr(url.find("key=") + 4);
+      auto timed = [&](const std::string& target, std::string& body) {
+        double best = 1e9;
+        for (int i = 0; i < 3; ++i) {
+          auto t = Clock::now();
+          body = deskGet(port, target, cookie);
+          best = std::min(best, secondsSince(t));
+        }
+        return best;
+      };
+      std::string first, found;
+      const double firstPage = timed("/api/reports?offset=0&limit=50", first);
+      // 加班 (overtime) in the narrative, in one province: a filter and a search at once.
+      const double search = timed("/api/reports?q=%E5%8A%A0%E7%8F%AD&province=%E5%B9%BF%E4%B8%9C&offset=0&limit=50", found);
+      auto total = [](const std::string& body) {
+        const auto at = body.find("\"total\":");
+        return at == std::string::npos ? std::string("?") : body.substr(at + 8, body.find_first_of(",}", at) - at - 8);
+      };
+      std::printf("desk over %zu stored reports: open (passphrase, inbox index) %.2f s; first page of the inbox %.3f s "
+                  "(%s reports); search 加班 in 广东 %.3f s (%s found); memory: peak %.0f MiB, heap now %.0f MiB\n",
+                  std::max(m, r.stored), openSeconds, firstPage, total(first).c_str(), search, total(found).c_str(),
+                  test::procStatusKiB(desk->pid, "VmHWM") / 1024.0, test::procStatusKiB(desk->pid, "RssAnon") / 1024.0);
+    }
+  }
   // A child of this (large) process inherits its memory high-water mark, so the
   // report's own peak memory is measured from a shell on the kept store.
   std::printf("its peak memory: GONGYOU_BENCH_KEEP=1, then\n  /usr/bin/time -v %s\n", report.c_str());

@@ -38,6 +38,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/child.h"
 #include "crypto/format.h"
 #include "crypto/pow.h"
 #include "protocol/bundle.h"
@@ -58,45 +59,8 @@ namespace {
 
 const std::string kCentre = "bench-centre";
 
-struct Child {
-  pid_t pid = -1;
-  int out = -1;
-  ~Child() {
-    if (pid > 0) ::kill(pid, SIGKILL), ::waitpid(pid, nullptr, 0);
-    if (out >= 0) ::close(out);
-  }
-  std::string readLine() {
-    std::string line;
-    char c;
-    while (::read(out, &c, 1) == 1 && c != '\n') line += c;
-    return line;
-  }
-};
-
-// `quiet`: the child's standard error goes nowhere (openssl's chatter).
-std::unique_ptr<Child> spawn(std::vector<std::string> argv, bool quiet = false) {
-  int fds[2];
-  if (::pipe(fds) != 0) throw std::runtime_error("pipe");
-  auto c = std::make_unique<Child>();
-  c->pid = ::fork();
-  if (c->pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    ::dup2(fds[1], 1);
-    ::close(fds[0]);
-    if (quiet) {
-      int null = ::open("/dev/null", O_WRONLY);
-      ::dup2(null, 2);
-    }
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
-  }
-  ::close(fds[1]);
-  c->out = fds[0];
-  return c;
-}
+using bench::Child;
+using bench::spawn;
 
 int runToEnd(std::vector<std::string> argv, bool quiet = false) {
   auto c = spawn(std::move(argv), quiet);

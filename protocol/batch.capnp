@@ -17,10 +17,14 @@ $Cxx.namespace("gongyou::proto");
 
 using Bundle = import "bundle.capnp";
 using Relay = import "relay.capnp";
+using Case = import "case.capnp";
 
 enum BatchKind {
   collected @0;   # courier -> analyst: envelopes fetched from relays
   outbound @1;    # analyst -> courier: acks, replies, a new bundle
+  cases @2;       # analyst -> analyst: case histories (analyst/case_sync.h); the
+                  # whole signed file is then age-encrypted to the centre's
+                  # analyst keys, since notes are the centre's own words
 }
 
 struct BatchHeader {
@@ -42,7 +46,14 @@ struct BatchEntry {
     ack @1 :RelayAck;                 # outbound only
     reply @2 :Relay.Reply;            # outbound only: posted to every relay
     bundle @3 :Bundle.SignedBundle;   # outbound only: published to every relay
+    caseUpdate @4 :CaseUpdate;        # cases only
   }
+}
+
+struct CaseUpdate {
+  report @0 :Data;       # BLAKE2b-256 of the report's canonical bytes: the same on
+                         # every machine that imported it (store keys are not)
+  case @1 :Case.Case;    # every event this machine has for it
 }
 
 struct CollectedEnvelope {

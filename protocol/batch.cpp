@@ -36,6 +36,19 @@ void touchEntry(proto::BatchEntry::Reader e) {
     case proto::BatchEntry::BUNDLE:
       (void)e.getBundle().getBundle(), (void)e.getBundle().getSignature();
       break;
+    case proto::BatchEntry::CASE_UPDATE:
+      (void)e.getCaseUpdate().getReport();
+      for (auto ev : e.getCaseUpdate().getCase().getEvents()) {
+        (void)ev.getId(), (void)ev.getAuthor();
+        switch (ev.which()) {
+          case proto::CaseEvent::STATUS: (void)ev.getStatus().getReason(); break;
+          case proto::CaseEvent::NOTE: (void)ev.getNote(); break;
+          case proto::CaseEvent::ANSWER: (void)ev.getAnswer(); break;
+          case proto::CaseEvent::ASSIGNEE: (void)ev.getAssignee(); break;
+          case proto::CaseEvent::OUTCOME: (void)ev.getOutcome().getCurrency(); break;
+        }
+      }
+      break;
   }
 }
 

@@ -3,7 +3,10 @@
 #include <capnp/message.h>
 
 #include "analyst/aggregate.h"
+#include "analyst/case_sync.h"
 #include "analyst/cases.h"
+#include "analyst/keyring.h"
+#include "analyst/desk_index.h"
 #include "analyst/followup.h"
 #include "analyst/report_view.h"
 #include "analyst/exports.h"
@@ -329,4 +332,123 @@ TEST_CASE("follow-up: reports and cases per month, time to first answer, status 
   NewEvent badNote;
   badNote.text = "a\x1b[2Jb";
   CHECK_THROWS_WITH(addCaseEvent(store, refOf.at("E3"), "Li", badNote, at(20460, 1)), Catch::Contains("control character"));
+}
+
+TEST_CASE("desk index: newest first and a search finds a term inside Chinese text and either case of ASCII") {
+  test::TempDir dir;
+  AnalystStore store(dir.path(), "pass", kCheap);
+  {
+    AnalystStore::Write w(store);
+    const std::pair<std::uint32_t, const char*> reports[] = {
+        {20400, "老板拖欠了三个月工资。"}, {20460, "No overtime PAY since May."}, {20430, "宿舍没有热水。"}};
+    int i = 0;
+    for (const auto& [day, narrative] : reports) {
+      capnp::MallocMessageBuilder mb;
+      auto b = mb.initRoot<proto::Report>();
+      b.initEmployer().setName(i == 2 ? "Foxconn 富士康" : "E");
+      b.getEmployer().setProvince("广东");
+      b.initCategories(2).set(0, "wage_arrears");
+      b.getCategories().set(1, "excessive_hours");
+      b.setNarrative(narrative);
+      b.setLanguage("zh-Hans");
+      w.putReport(crypto::blake2b(std::to_string(i++)), day, protocol::canonicalBytes(b.asReader()));
+    }
+    w.commit();
+  }
+  DeskIndex index;
+  index.build(store);
+  REQUIRE(index.size() == 3);
+  CHECK(index.rows()[0].day == 20460);
+  CHECK(index.rows()[1].day == 20430);
+  CHECK(index.rows()[2].day == 20400);
+  auto found = [&](const std::string& term) {
+    std::vector<std::uint32_t> days;
+    for (const auto& r : index.rows())
+      if (index.contains(r, DeskIndex::foldAscii(term))) days.push_back(r.day);
+    return days;
+  };
+  CHECK(found("工资") == std::vector<std::uint32_t>{20400});      // inside a sentence, no spaces
+  CHECK(found("overtime pay") == std::vector<std::uint32_t>{20460});  // either case
+  CHECK(found("富士康") == std::vector<std::uint32_t>{20430});     // the employer's name too
+  CHECK(found("FOXCONN") == std::vector<std::uint32_t>{20430});
+  CHECK(found("罢工").empty());
+  CHECK(found("").size() == 3);
+  const auto cats = index.categories(index.rows()[0]);
+  REQUIRE(cats.size() == 2);
+  CHECK(index.text(cats[1]) == "excessive_hours");
+  CHECK(index.text(index.rows()[0].province) == "广东");
+  CHECK(index.ref(index.rows()[0]).size() == 10);
+}
+
+TEST_CASE("several analysts: case histories move between two machines and merge without losing either side") {
+  auto keyring = Keyring::create("two-desks", {protocol::RelayEndpoint::parse("127.0.0.1:1")}, protocol::today(), 30);
+  test::TempDir da, db;
+  AnalystStore a(da.path(), "pass a", kCheap), b(db.path(), "pass b", kCheap);  // each store's keys are its own
+  for (AnalystStore* s : {&a, &b}) {
+    AnalystStore::Write w(*s);
+    for (int i = 0; i < 2; ++i) {
+      capnp::MallocMessageBuilder mb;
+      auto r = mb.initRoot<proto::Report>();
+      r.initEmployer().setName("Employer " + std::to_string(i));
+      r.initCategories(1).set(0, "wage_arrears");
+      r.setLanguage("en");
+      w.putReport(crypto::blake2b("envelope " + std::to_string(i)), 20400, protocol::canonicalBytes(r.asReader()));
+    }
+    w.commit();
+  }
+  auto refOf = [](AnalystStore& s, const char* employer) {
+    std::string ref;
+    s.forEachReport([&](const std::string& r, std::uint32_t, proto::Report::Reader rep) {
+      if (std::string(rep.getEmployer().getName().cStr()) == employer) ref = r;
+    });
+    return ref;
+  };
+  NewEvent note;
+  note.text = "A: called the worker";
+  NewEvent mediation;
+  mediation.kind = NewEvent::Kind::Status;
+  mediation.to = proto::CaseStatus::MEDIATION;
+  REQUIRE(addCaseEvent(a, refOf(a, "Employer 0"), "Li", note, 1000));
+  REQUIRE(addCaseEvent(a, refOf(a, "Employer 0"), "Li", mediation, 3000));
+  NewEvent noteB;
+  noteB.text = "B: met the employer";
+  REQUIRE(addCaseEvent(b, refOf(b, "Employer 0"), "Wang", noteB, 2000));
+  REQUIRE(addCaseEvent(b, refOf(b, "Employer 1"), "Wang", noteB, 2500));
+
+  std::size_t written = 0;
+  const Bytes fromA = writeCasesFile(a, keyring, written);
+  CHECK(written == 1);
+  // Encrypted: the notes are not in the file.
+  CHECK(std::string(fromA.begin(), fromA.end()).find("called the worker") == std::string::npos);
+  auto inB = readCasesFile(b, keyring, fromA);
+  CHECK(inB.cases == 1);
+  CHECK(inB.eventsAdded == 2);
+  const Bytes fromB = writeCasesFile(b, keyring, written);
+  CHECK(written == 2);
+  auto inA = readCasesFile(a, keyring, fromB);
+  CHECK(inA.eventsAdded == 2);  // B's two notes; A's own come back and are kept once
+  // Both sides now hold the same history, in time order.
+  for (AnalystStore* s : {&a, &b}) {
+    std::vector<std::string> authors;
+    withCase(*s, refOf(*s, "Employer 0"), [&](proto::Case::Reader c) {
+      for (auto e : c.getEvents()) authors.push_back(e.getAuthor().cStr());
+      CHECK(stateOf(c).status == proto::CaseStatus::MEDIATION);
+      CHECK(stateOf(c).notes == 2);
+    });
+    CHECK(authors == std::vector<std::string>{"Li", "Wang", "Li"});
+  }
+  // Read twice: nothing changes.
+  CHECK(readCasesFile(b, keyring, fromA).eventsAdded == 0);
+  // Another centre's file, or an altered one, is refused whole.
+  auto other = Keyring::create("two-desks", {protocol::RelayEndpoint::parse("127.0.0.1:1")}, protocol::today(), 30);
+  CHECK_THROWS_WITH(readCasesFile(b, other, fromA), Catch::Contains("not for this centre's analyst keys"));
+  Bytes altered = fromA;
+  altered[altered.size() / 2] ^= 1;
+  CHECK_THROWS(readCasesFile(b, keyring, altered));
+  // A report not imported on the other machine is counted, not applied.
+  test::TempDir dc;
+  AnalystStore c(dc.path(), "pass c", kCheap);
+  auto inC = readCasesFile(c, keyring, fromB);
+  CHECK(inC.cases == 0);
+  CHECK(inC.unknownReports == 2);
 }

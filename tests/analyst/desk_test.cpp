@@ -208,6 +208,29 @@ TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it 
   CHECK(shown.second.find("from elsewhere") == std::string::npos);
   CHECK_THAT(c.analyst({"outbound", "--out", c.tmp / "o"}).second, Catch::Contains("1 replies"));
 
+  // A second analyst's machine: the same keyring and batch, its own store; the
+  // case comes over in a cases file and `show` there has all of it.
+  {
+    test::CentreCli second;
+    storage::makeDirs(second.dir);
+    for (const char* f : {"keyring.age", "centre.bundle"})
+      storage::writeFileAtomic(second.dir + "/" + f, storage::readFile(c.dir + "/" + f));
+    REQUIRE(second.analyst({"import", c.tmp / "b"}).first == 0);
+    auto out = c.analyst({"cases-out", "--out", c.tmp / "cases.gyc"});
+    REQUIRE(out.first == 0);
+    CHECK_THAT(out.second, Catch::Contains("1 case(s) written"));
+    auto in = second.analyst({"cases-in", c.tmp / "cases.gyc"});
+    REQUIRE(in.first == 0);
+    CHECK_THAT(in.second, Catch::Contains("1 case(s), 5 new event(s)"));
+    CHECK_THAT(second.analyst({"cases-in", c.tmp / "cases.gyc"}).second, Catch::Contains("0 new event(s)"));
+    const std::string list = second.analyst({"list"}).second;
+    const auto at = list.find("深圳市华强电子有限公司");
+    REQUIRE(at != std::string::npos);
+    const std::string there = list.substr(list.rfind('\n', at) + 1, 10);
+    CHECK_THAT(second.analyst({"show", there}).second,
+               Catch::Contains("Case: mediation") && Catch::Contains("note: DESK-NOTE"));
+  }
+
   // Started again (a new key): the same case, read back in the browser.
   test::Process again(c.analystArgv({"desk"}));
   auto line2 = again.waitFor("  http://127.0.0.1:");

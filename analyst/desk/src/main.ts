@@ -253,8 +253,13 @@ async function report(ref: string): Promise<HTMLElement> {
   );
 }
 
+// Renders may overlap (the address changes while a fetch is out): only the
+// latest one is shown.
+let generation = 0;
+
 async function render(): Promise<void> {
   const app = document.getElementById("app")!;
+  const mine = ++generation;
   const route = parseRoute(location.hash);
   let body: HTMLElement;
   try {
@@ -267,7 +272,7 @@ async function render(): Promise<void> {
   } catch (e) {
     body = el("main", {}, el("p", { id: "error", role: "alert" }, t("error", e instanceof Error ? e.message : String(e))));
   }
-  app.replaceChildren(header(), body);
+  if (mine === generation) app.replaceChildren(header(), body);
 }
 
 setLanguage(language);
