@@ -72,7 +72,10 @@ nlohmann::json reportJson(const std::string& ref, std::uint32_t day, proto::Repo
   for (auto a : r.getAttachments()) {
     auto removed = nlohmann::json::array();
     for (auto t : a.getRemovedMetadata()) removed.push_back(text(t));
-    atts.push_back({{"type", text(a.getMediaType())}, {"size", a.getSize()}, {"removed", removed}});
+    const std::string type = text(a.getMediaType());
+    // Photos and documents are shown as fresh pixels (/api/evidence); sound is not played yet.
+    const bool viewable = type.rfind("image/", 0) == 0 || type == "application/pdf";
+    atts.push_back({{"type", type}, {"size", a.getSize()}, {"removed", removed}, {"viewable", viewable}});
   }
   j["attachments"] = atts;
   return j;

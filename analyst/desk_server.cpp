@@ -19,6 +19,7 @@
 #include "analyst/desk_assets.h"
 #include "analyst/cases.h"
 #include "analyst/desk_index.h"
+#include "protocol/media/view.h"
 #include "analyst/desk_json.h"
 #include "protocol/taxonomy.h"
 #include "analyst/followup.h"
@@ -212,6 +213,23 @@ struct DeskServer::Impl {
     if (path == "/favicon.ico") return answer(req, http::status::no_content, "", "image/x-icon");
     if (path == "/api/session") return json(req, session());
     if (path == "/api/figures") return json(req, figures());
+    if (path == "/api/evidence" || path == "/api/evidence-pages") {
+      // Never the stored file: pixels decoded here and encoded anew (protocol/media/view.h).
+      const std::string ref = q.count("ref") ? q.at("ref") : "";
+      const std::size_t n = number(q, "n", 0, 255), page = number(q, "page", 0, 1000);
+      std::optional<media::FreshImages> fresh;
+      int pages = 0;
+      store.forEachAttachment(ref, [&](std::uint8_t index, ByteView bytes) {
+        if (index + 1u == n) fresh = media::freshPixels(bytes, static_cast<int>(page), &pages);
+      });
+      if (!fresh) return refuse(req, http::status::not_found, "desk: no such evidence file");
+      if (path == "/api/evidence-pages") return json(req, {{"pages", pages}, {"viewable", fresh->ok}});
+      if (!fresh->ok) return refuse(req, http::status::unprocessable_entity, "desk: this file cannot be shown: " + fresh->detail);
+      auto& jpeg = fresh->jpegs.front();
+      auto res = answer(req, http::status::ok, std::string(jpeg.begin(), jpeg.end()), "image/jpeg");
+      sodium_memzero(jpeg.data(), jpeg.size());
+      return res;
+    }
     if (path == "/api/reports") return json(req, inbox(q));
     if (path == "/api/report") {
       nlohmann::json found;

@@ -15,6 +15,7 @@
 #include "analyst/centre_cli.h"
 #include "server/relay_harness.h"
 #include "storage/file.h"
+#include "support/evidence_fixtures.h"
 #include "support/process.h"
 
 using namespace gongyou;
@@ -25,8 +26,9 @@ namespace {
 
 // Reports as workers send them: Chinese, one of them hostile to a page (markup
 // in the narrative and the employer's name).
+// The first carries a photo (ATTACHMENT: its path, filled in by the test).
 const char kReports[] =
-    R"({"employer":{"name":"深圳市华强电子有限公司","city":"深圳","province":"广东"},"categories":["wage_arrears"],"language":"zh-Hans","narrative":"老板拖欠了三个月工资，DESK-MARKER。"})"
+    R"({"employer":{"name":"深圳市华强电子有限公司","city":"深圳","province":"广东"},"categories":["wage_arrears"],"language":"zh-Hans","narrative":"老板拖欠了三个月工资，DESK-MARKER。","attachments":["ATTACHMENT"]})"
     "\n"
     R"({"employer":{"name":"东莞宏达制衣厂","city":"东莞","province":"广东"},"categories":["id_document_retention"],"language":"zh-Hans","narrative":"身份证被扣押。"})"
     "\n"
@@ -84,7 +86,10 @@ TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it 
     return run(v);
   };
   REQUIRE(worker({"enrol", codeFrom(init.second)}).first == 0);
-  storage::writeFileAtomic(w / "r.jsonl", kReports);
+  storage::writeFileAtomic(w / "payslip.png", test::pngWithMetadata());
+  std::string reports = kReports;
+  reports.replace(reports.find("ATTACHMENT"), 10, w / "payslip.png");
+  storage::writeFileAtomic(w / "r.jsonl", reports);
   REQUIRE(worker({"submit", "--json", w / "r.jsonl"}).first == 0);
   REQUIRE(c.courier({"collect", "--out", c.tmp / "b"}).first == 0);
   auto imported = c.analyst({"import", c.tmp / "b"});
@@ -129,6 +134,23 @@ TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it 
   auto found = nlohmann::json::parse(get(port, "/api/reports?q=%E5%B7%A5%E8%B5%84", hostPort, "gongyou-desk=" + key).body);
   CHECK(found.at("total") == 1);  // 工资, inside a sentence
   CHECK(get(port, "/api/report?ref=00", hostPort, "gongyou-desk=" + key).status == 404);
+  // Evidence is shown as pixels encoded here: a JPEG, not the stored PNG.
+  {
+    std::string photoRef;
+    for (const auto& r : inbox.at("reports"))
+      if (r.at("evidence") == 1) photoRef = r.at("ref");
+    REQUIRE(photoRef.size() == 10);
+    auto shown = get(port, "/api/evidence?ref=" + photoRef + "&n=1&page=0", hostPort, "gongyou-desk=" + key);
+    CHECK(shown.status == 200);
+    CHECK_THAT(shown.head, Catch::Contains("Content-Type: image/jpeg") && Catch::Contains("Content-Security-Policy"));
+    REQUIRE(shown.body.size() > 100);
+    CHECK(static_cast<unsigned char>(shown.body[0]) == 0xFF);
+    CHECK(static_cast<unsigned char>(shown.body[1]) == 0xD8);
+    CHECK(shown.body.find("PNG") == std::string::npos);
+    for (const char* p : test::kPlanted) CHECK(shown.body.find(p) == std::string::npos);
+    CHECK(get(port, "/api/evidence?ref=" + photoRef + "&n=2&page=0", hostPort, "gongyou-desk=" + key).status == 404);
+    CHECK(get(port, "/api/evidence?ref=" + photoRef + "&n=1&page=0", hostPort).status == 403);
+  }
 
   // Chromium, as the analyst: search in Chinese, open, back, English.
   const std::string shots = c.tmp / "shots";
@@ -145,6 +167,7 @@ TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it 
   CHECK(seen.at("searchRows") == 1);
   CHECK(seen.at("markerFound") == true);
   CHECK(seen.at("narrativeElements") == 0);
+  CHECK(seen.at("evidenceWidth") == 16);  // the photo, decoded by the browser from the desk's own JPEG
   CHECK_THAT(seen.at("headingEn").get<std::string>(), Catch::StartsWith("Inbox"));
   // No script error; the one failed load is the refused close (400).
   for (const auto& e : seen.at("consoleErrors")) CHECK_THAT(e.get<std::string>(), Catch::Contains("status of 400"));

@@ -6,9 +6,11 @@
 
 #include <zlib.h>
 
+#include <cstring>
 #include <string>
 
 #include "protocol/media/scrub.h"
+#include "protocol/media/view.h"
 #include "storage/file.h"
 #include "support/evidence_fixtures.h"
 #include "support/process.h"
@@ -447,4 +449,38 @@ TEST_CASE("scrub: a PDF goes as images of its pages and nothing else of it") {
   // Damaged or locked documents are named, not sent.
   Bytes cut(original.begin(), original.begin() + 40);
   CHECK(media::scrub(cut).status == ScrubStatus::Malformed);
+}
+
+TEST_CASE("view: evidence is shown as pixels decoded and encoded anew and a bomb is refused") {
+  test::TempDir tmp;
+  const Bytes png = test::pngWithMetadata();
+  const Bytes jpeg = storage::readFile(test::phonePhoto(tmp, "p.jpg"));
+  for (const Bytes* file : {&png, &jpeg}) {
+    auto v = media::freshPixels(*file);
+    REQUIRE(v.ok);
+    REQUIRE(v.jpegs.size() == 1);
+    const Bytes& out = v.jpegs[0];
+    CHECK(media::detectMedia(out) == media::Media::Jpeg);
+    CHECK(out != *file);
+    const std::string text(out.begin(), out.end());
+    for (const char* p : test::kPlanted) CHECK(text.find(p) == std::string::npos);
+    CHECK(text.find("Exif") == std::string::npos);
+  }
+  // A PDF with a script: each page rendered to a new JPEG; nothing of its objects.
+  const std::string pdf = test::scriptedPdf();
+  int pages = 0;
+  auto page = media::freshPixels(ByteView(pdf), 0, &pages);
+  REQUIRE(page.ok);
+  CHECK(pages == 1);
+  const std::string shown(page.jpegs[0].begin(), page.jpegs[0].end());
+  CHECK(shown.find("EVIL") == std::string::npos);
+  CHECK_FALSE(media::freshPixels(ByteView(pdf), 1).ok);  // no such page
+  // A PNG that claims 100,000 x 100,000 pixels is refused before anything is allocated.
+  Bytes bomb = png;
+  const std::uint8_t huge[8] = {0, 1, 0x86, 0xA0, 0, 1, 0x86, 0xA0};
+  std::memcpy(bomb.data() + 16, huge, 8);  // IHDR width and height (the CRC no longer matches either)
+  auto refused = media::freshPixels(bomb);
+  CHECK_FALSE(refused.ok);
+  // Sound and unknown bytes are not shown.
+  CHECK_FALSE(media::freshPixels(ByteView("RIFF....WAVEfmt ")).ok);
 }

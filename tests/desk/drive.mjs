@@ -72,6 +72,10 @@ try {
   seen.fields = await page.locator("#fields dt").allTextContents();
   seen.markerFound = seen.narrative.includes(marker);
   seen.ref = (await page.textContent("h2")).split(" ").pop();
+  // The photo, as the desk re-encoded it; its natural width once loaded.
+  await page.locator("#evidence img").first().waitFor();
+  await page.waitForLoadState("networkidle");
+  seen.evidenceWidth = await page.locator("#evidence img").first().evaluate((img) => img.naturalWidth);
   await page.screenshot({ path: `${outDir}/report-zh.png`, fullPage: true });
 
   // The case: each change is one POST and the panel comes back with it.

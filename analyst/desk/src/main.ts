@@ -48,7 +48,7 @@ interface Report extends Summary {
   role: string;
   language: string;
   narrative: string;
-  attachments: { type: string; size: number; removed: string[] }[];
+  attachments: { type: string; size: number; removed: string[]; viewable: boolean }[];
   case: Case;
 }
 
@@ -249,6 +249,7 @@ async function report(ref: string): Promise<HTMLElement> {
       ),
     ),
     r.narrative ? el("section", {}, el("h3", {}, t("narrative")), el("p", { id: "narrative" }, r.narrative)) : null,
+    evidenceSection(r),
     casePanel(r.ref, r.case, r.answerable, session, () => void render()),
   );
 }
@@ -256,6 +257,31 @@ async function report(ref: string): Promise<HTMLElement> {
 // Renders may overlap (the address changes while a fetch is out): only the
 // latest one is shown.
 let generation = 0;
+
+// Each photo and each page of a document, as pixels the desk encoded anew
+// (never the file as it came); sound is listed, not played.
+function evidenceSection(r: Report): HTMLElement | null {
+  const viewable = r.attachments.map((a, i) => ({ a, n: i + 1 })).filter((x) => x.a.viewable);
+  if (!viewable.length) return null;
+  const section = el("section", { id: "evidence" }, el("h3", {}, t("evidence")));
+  for (const { a, n } of viewable) {
+    const figure = el("figure", { class: "evidence" });
+    section.append(figure);
+    const src = (page: number) => `/api/evidence?ref=${encodeURIComponent(r.ref)}&n=${n}&page=${page}`;
+    if (a.type === "application/pdf") {
+      get<{ pages: number }>(`/api/evidence-pages?ref=${encodeURIComponent(r.ref)}&n=${n}`).then(
+        (info) => {
+          for (let p = 0; p < info.pages; ++p) figure.append(el("img", { src: src(p), alt: t("page", p + 1, p + 1, info.pages), loading: "lazy" }));
+        },
+        () => undefined,
+      );
+    } else {
+      figure.append(el("img", { src: src(0), alt: `${t("evidence")} ${n}` }));
+    }
+    figure.append(el("figcaption", {}, `${t("evidence")} ${n} · ${a.type}`));
+  }
+  return section;
+}
 
 async function render(): Promise<void> {
   const app = document.getElementById("app")!;
