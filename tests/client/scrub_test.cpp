@@ -367,36 +367,24 @@ namespace {
 // software, dates), XMP naming a place, an embedded file, and one page with
 // visible text and white (hidden) text on it.
 Bytes pdfWithMetadata() {
-  std::string out = "%PDF-1.7\n";
-  std::vector<std::size_t> at;
-  auto object = [&](const std::string& body) {
-    at.push_back(out.size());
-    out += std::to_string(at.size()) + " 0 obj\n" + body + "\nendobj\n";
-  };
   const std::string xmp = "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-"
                           "syntax-ns#'><rdf:Description xmlns:dc='http://purl.org/dc/elements/1.1/' "
                           "dc:creator='Zhang Wei' dc:coverage='Dongguan'/></rdf:RDF></x:xmpmeta>";
   const std::string page = "BT /F1 36 Tf 72 700 Td (PAY SLIP 3000) Tj ET "
                            "1 1 1 rg BT /F1 12 Tf 72 600 Td (dorm 3 bed 12) Tj ET";
   const std::string attached = "SN12345678 Redmi Note 12";
-  object("<< /Type /Catalog /Pages 2 0 R /Metadata 5 0 R /Names << /EmbeddedFiles << /Names [(note.txt) 7 0 R] >> >> >>");
-  object("<< /Type /Pages /Count 1 /Kids [3 0 R] >>");
-  object("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 6 0 R >> >> >>");
-  object("<< /Length " + std::to_string(page.size()) + " >>\nstream\n" + page + "\nendstream");
-  object("<< /Type /Metadata /Subtype /XML /Length " + std::to_string(xmp.size()) + " >>\nstream\n" + xmp + "\nendstream");
-  object("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
-  object("<< /Type /Filespec /F (note.txt) /EF << /F 8 0 R >> >>");
-  object("<< /Type /EmbeddedFile /Length " + std::to_string(attached.size()) + " >>\nstream\n" + attached + "\nendstream");
-  object("<< /Author (Zhang Wei) /Creator (WPS Office) /Producer (Xiaomi PDF) /CreationDate (D:20261120140327+08'00') >>");
-  const std::size_t xref = out.size();
-  out += "xref\n0 " + std::to_string(at.size() + 1) + "\n0000000000 65535 f \n";
-  for (auto o : at) {
-    char line[32];
-    std::snprintf(line, sizeof line, "%010zu 00000 n \n", o);
-    out += line;
-  }
-  out += "trailer\n<< /Size " + std::to_string(at.size() + 1) + " /Root 1 0 R /Info 9 0 R >>\nstartxref\n" +
-         std::to_string(xref) + "\n%%EOF\n";
+  const std::string out = test::pdfFromObjects(
+      "1.7",
+      {"<< /Type /Catalog /Pages 2 0 R /Metadata 5 0 R /Names << /EmbeddedFiles << /Names [(note.txt) 7 0 R] >> >> >>",
+       "<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 6 0 R >> >> >>",
+       "<< /Length " + std::to_string(page.size()) + " >>\nstream\n" + page + "\nendstream",
+       "<< /Type /Metadata /Subtype /XML /Length " + std::to_string(xmp.size()) + " >>\nstream\n" + xmp + "\nendstream",
+       "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+       "<< /Type /Filespec /F (note.txt) /EF << /F 8 0 R >> >>",
+       "<< /Type /EmbeddedFile /Length " + std::to_string(attached.size()) + " >>\nstream\n" + attached + "\nendstream",
+       "<< /Author (Zhang Wei) /Creator (WPS Office) /Producer (Xiaomi PDF) /CreationDate (D:20261120140327+08'00') >>"},
+      9);
   return Bytes(out.begin(), out.end());
 }
 

@@ -106,32 +106,41 @@ inline std::string taggedMp3(const TempDir& tmp, const std::string& name, int se
   return mp3;
 }
 
-// A minimal PDF as a hostile tool would send it: a script run on opening, an
-// author, and a line of text.
-inline std::string scriptedPdf() {
-  std::string body = "%PDF-1.4\n";
+// A PDF from its objects (numbered 1.. in order), with its cross-reference
+// table and a trailer naming object 1 the catalog and `info` the information
+// dictionary: how hostile and office-made test documents are written.
+inline std::string pdfFromObjects(const std::string& version, const std::vector<std::string>& objects, int info) {
+  std::string out = "%PDF-" + version + "\n";
   std::vector<std::size_t> at;
-  auto obj = [&](const std::string& o) {
-    at.push_back(body.size());
-    body += std::to_string(at.size()) + " 0 obj\n" + o + "\nendobj\n";
-  };
-  const std::string content = "BT /F1 24 Tf 72 700 Td (PAYSLIP-TEXT) Tj ET";
-  obj("<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert\\('EVIL-SCRIPT'\\)) >> >>");
-  obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
-  obj("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>");
-  obj("<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream");
-  obj("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
-  obj("<< /Author (EVIL-AUTHOR Zhang Wei) /Producer (EVIL-PRODUCER) >>");
-  const std::size_t xref = body.size();
-  body += "xref\n0 " + std::to_string(at.size() + 1) + "\n0000000000 65535 f \n";
+  for (const auto& o : objects) {
+    at.push_back(out.size());
+    out += std::to_string(at.size()) + " 0 obj\n" + o + "\nendobj\n";
+  }
+  const std::size_t xref = out.size();
+  out += "xref\n0 " + std::to_string(at.size() + 1) + "\n0000000000 65535 f \n";
   for (auto a : at) {
     char line[24];
     std::snprintf(line, sizeof line, "%010zu 00000 n \n", a);
-    body += line;
+    out += line;
   }
-  body += "trailer\n<< /Size " + std::to_string(at.size() + 1) + " /Root 1 0 R /Info 6 0 R >>\nstartxref\n" +
-          std::to_string(xref) + "\n%%EOF\n";
-  return body;
+  out += "trailer\n<< /Size " + std::to_string(at.size() + 1) + " /Root 1 0 R /Info " + std::to_string(info) +
+         " 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return out;
+}
+
+// A minimal PDF as a hostile tool would send it: a script run on opening, an
+// author, and a line of text.
+inline std::string scriptedPdf() {
+  const std::string content = "BT /F1 24 Tf 72 700 Td (PAYSLIP-TEXT) Tj ET";
+  return pdfFromObjects(
+      "1.4",
+      {"<< /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (app.alert\\('EVIL-SCRIPT'\\)) >> >>",
+       "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+       "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream",
+       "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+       "<< /Author (EVIL-AUTHOR Zhang Wei) /Producer (EVIL-PRODUCER) >>"},
+      6);
 }
 
 }  // namespace gongyou::test
