@@ -20,20 +20,22 @@ namespace {
 SecretBytes fromTerminal(const std::string& prompt) {
   int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
   if (fd < 0) throw std::runtime_error("no terminal to ask for the passphrase; use --passphrase-file");
-  (void)!::write(fd, prompt.data(), prompt.size());
   termios old{}, quiet{};
   bool restore = ::tcgetattr(fd, &old) == 0;
   if (restore) {
     quiet = old;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    // Echo off (and anything typed before it dropped) before the prompt
+    // shows: what is typed after the prompt is never flushed or echoed.
     ::tcsetattr(fd, TCSAFLUSH, &quiet);
   }
+  (void)!::write(fd, prompt.data(), prompt.size());
   SecretBytes buf(1024);
   std::size_t n = 0;
   char c;
   while (::read(fd, &c, 1) == 1 && c != '\n' && c != '\r')
     if (n < buf.size()) buf.data()[n++] = static_cast<std::uint8_t>(c);
-  if (restore) ::tcsetattr(fd, TCSAFLUSH, &old);
+  if (restore) ::tcsetattr(fd, TCSADRAIN, &old);
   (void)!::write(fd, "\n", 1);
   ::close(fd);
   return SecretBytes(ByteView(buf.data(), n));

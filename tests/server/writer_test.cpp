@@ -67,12 +67,14 @@ TEST_CASE("writer: one signature stands for a commit and each receipt's path lea
   Harness h;
   const auto key = crypto::SigningKey::generate();
   Writer writer(h.store, h.metrics, {}, &key);
-  // The first job holds the writer until the others are queued, so the nine
-  // commit together whether the writer took the first alone or all at once.
-  std::atomic<bool> release{false};
+  // The first job holds the writer; the nine are queued only once it runs, so
+  // they all wait for the next commit and make it together.
+  std::atomic<bool> started{false}, release{false};
   auto first = writer.submit([&](storage::RelayStore::Batch&) {
+    started = true;
     while (!release) std::this_thread::yield();
   });
+  while (!started) std::this_thread::yield();
   std::vector<protocol::SubmitReceipt> receipts(9);
   std::vector<std::shared_ptr<server::ReceiptProof>> proofs;
   kj::Vector<kj::Promise<void>> all;
