@@ -165,6 +165,8 @@ TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it 
   CHECK(seen.at("rows") == 3);
   CHECK_THAT(seen.at("heading").get<std::string>(), Catch::StartsWith("收件箱"));
   CHECK(seen.at("searchRows") == 1);
+  CHECK(seen.at("filteredRows") == 1);  // 江苏: the one report there
+  CHECK_THAT(seen.at("filteredAddress").get<std::string>(), Catch::Contains("province=%E6%B1%9F%E8%8B%8F"));
   CHECK(seen.at("markerFound") == true);
   CHECK(seen.at("narrativeElements") == 0);
   CHECK(seen.at("evidenceWidth") == 16);  // the photo, decoded by the browser from the desk's own JPEG

@@ -60,9 +60,18 @@ try {
   seen.searchRows = await page.locator("#inbox tbody tr").count();
   seen.searchAddress = page.url();
 
-  // A filter with its counts, then off again.
-  const province = await page.locator("#province option").allTextContents();
-  seen.provinceOptions = province;
+  // A filter with its counts: the provinces of what the search found.
+  seen.provinceOptions = await page.locator("#province option").allTextContents();
+  // Back to everything, then one province: the filter as the analyst sets it.
+  await page.goto(`${origin}/#/`);
+  await page.waitForSelector("#inbox tbody tr");
+  await page.selectOption("#province", "江苏");
+  await page.waitForURL(/province=/);
+  await page.locator("#count", { hasText: /^1 / }).waitFor();
+  seen.filteredRows = await page.locator("#inbox tbody tr").count();
+  seen.filteredAddress = page.url();
+  await page.goto(seen.searchAddress);
+  await page.waitForSelector(`#search[value="${term}"]`);
 
   // Open the report found; its narrative is shown as text, never as markup.
   await page.locator("#inbox tbody tr a").first().click();
