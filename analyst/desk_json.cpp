@@ -73,8 +73,8 @@ nlohmann::json reportJson(const std::string& ref, std::uint32_t day, proto::Repo
     auto removed = nlohmann::json::array();
     for (auto t : a.getRemovedMetadata()) removed.push_back(text(t));
     const std::string type = text(a.getMediaType());
-    // Photos and documents are shown as fresh pixels (/api/evidence); sound is not played yet.
-    const bool viewable = type.rfind("image/", 0) == 0 || type == "application/pdf";
+    // Photos and documents shown as fresh pixels, sound played as a fresh WAV (/api/evidence).
+    const bool viewable = type.rfind("image/", 0) == 0 || type == "application/pdf" || type.rfind("audio/", 0) == 0;
     atts.push_back({{"type", type}, {"size", a.getSize()}, {"removed", removed}, {"viewable", viewable}});
   }
   j["attachments"] = atts;

@@ -19,6 +19,7 @@
 #include "analyst/desk_assets.h"
 #include "analyst/cases.h"
 #include "analyst/desk_index.h"
+#include "protocol/media/scrub.h"
 #include "protocol/media/view.h"
 #include "analyst/desk_json.h"
 #include "protocol/taxonomy.h"
@@ -44,7 +45,7 @@ constexpr std::size_t kMaxPage = 200;
 // script or style even if it reached the DOM as markup, and the page cannot
 // reach anything beyond 127.0.0.1.
 constexpr char kCsp[] =
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; connect-src 'self'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 using Request = http::request<http::string_body>;
@@ -218,10 +219,22 @@ struct DeskServer::Impl {
       const std::string ref = q.count("ref") ? q.at("ref") : "";
       const std::size_t n = number(q, "n", 0, 255), page = number(q, "page", 0, 1000);
       std::optional<media::FreshImages> fresh;
+      std::optional<media::FreshSound> sound;
       int pages = 0;
       store.forEachAttachment(ref, [&](std::uint8_t index, ByteView bytes) {
-        if (index + 1u == n) fresh = media::freshPixels(bytes, static_cast<int>(page), &pages);
+        if (index + 1u != n) return;
+        const auto m = media::detectMedia(bytes);
+        if (m == media::Media::Wav || m == media::Media::Mp3 || m == media::Media::M4a || m == media::Media::Ogg)
+          sound = media::freshSound(bytes);
+        else
+          fresh = media::freshPixels(bytes, static_cast<int>(page), &pages);
       });
+      if (sound) {
+        if (!sound->ok) return refuse(req, http::status::unprocessable_entity, "desk: this file cannot be played: " + sound->detail);
+        auto res = answer(req, http::status::ok, std::string(sound->wav.begin(), sound->wav.end()), "audio/wav");
+        sodium_memzero(sound->wav.data(), sound->wav.size());
+        return res;
+      }
       if (!fresh) return refuse(req, http::status::not_found, "desk: no such evidence file");
       if (path == "/api/evidence-pages") return json(req, {{"pages", pages}, {"viewable", fresh->ok}});
       if (!fresh->ok) return refuse(req, http::status::unprocessable_entity, "desk: this file cannot be shown: " + fresh->detail);

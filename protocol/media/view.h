@@ -30,4 +30,19 @@ struct FreshImages {
 // given, is told how many pages the PDF has (1 for a photo).
 FreshImages freshPixels(ByteView file, int page = 0, int* pagesOut = nullptr);
 
+// Sound the same way: a voice note (WAV, MP3, M4A, Ogg) is decoded by FFmpeg's
+// libraries (only the decoder its type calls for) into samples, and those are
+// written as a new WAV file (mono, 16 kHz, 16-bit: a voice, at a tenth of the
+// size of CD audio), at most kMaxListenSeconds of it.
+inline constexpr int kListenRate = 16000;
+inline constexpr int kMaxListenSeconds = 20 * 60;
+
+struct FreshSound {
+  bool ok = false;
+  Bytes wav;
+  double seconds = 0;
+  std::string detail;
+};
+FreshSound freshSound(ByteView file);
+
 }  // namespace gongyou::media

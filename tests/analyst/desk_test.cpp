@@ -26,9 +26,9 @@ namespace {
 
 // Reports as workers send them: Chinese, one of them hostile to a page (markup
 // in the narrative and the employer's name).
-// The first carries a photo (ATTACHMENT: its path, filled in by the test).
+// The first carries a photo and a voice note (their paths filled in by the test).
 const char kReports[] =
-    R"({"employer":{"name":"深圳市华强电子有限公司","city":"深圳","province":"广东"},"categories":["wage_arrears"],"language":"zh-Hans","narrative":"老板拖欠了三个月工资，DESK-MARKER。","attachments":["ATTACHMENT"]})"
+    R"({"employer":{"name":"深圳市华强电子有限公司","city":"深圳","province":"广东"},"categories":["wage_arrears"],"language":"zh-Hans","narrative":"老板拖欠了三个月工资，DESK-MARKER。","attachments":["ATTACHMENT","VOICE"]})"
     "\n"
     R"({"employer":{"name":"东莞宏达制衣厂","city":"东莞","province":"广东"},"categories":["id_document_retention"],"language":"zh-Hans","narrative":"身份证被扣押。"})"
     "\n"
@@ -89,6 +89,7 @@ TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it 
   storage::writeFileAtomic(w / "payslip.png", test::pngWithMetadata());
   std::string reports = kReports;
   reports.replace(reports.find("ATTACHMENT"), 10, w / "payslip.png");
+  reports.replace(reports.find("VOICE"), 5, test::taggedMp3(w, "voice.mp3", 2));
   storage::writeFileAtomic(w / "r.jsonl", reports);
   REQUIRE(worker({"submit", "--json", w / "r.jsonl"}).first == 0);
   REQUIRE(c.courier({"collect", "--out", c.tmp / "b"}).first == 0);
@@ -138,7 +139,7 @@ TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it 
   {
     std::string photoRef;
     for (const auto& r : inbox.at("reports"))
-      if (r.at("evidence") == 1) photoRef = r.at("ref");
+      if (r.at("evidence") == 2) photoRef = r.at("ref");
     REQUIRE(photoRef.size() == 10);
     auto shown = get(port, "/api/evidence?ref=" + photoRef + "&n=1&page=0", hostPort, "gongyou-desk=" + key);
     CHECK(shown.status == 200);
@@ -148,7 +149,14 @@ TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it 
     CHECK(static_cast<unsigned char>(shown.body[1]) == 0xD8);
     CHECK(shown.body.find("PNG") == std::string::npos);
     for (const char* p : test::kPlanted) CHECK(shown.body.find(p) == std::string::npos);
-    CHECK(get(port, "/api/evidence?ref=" + photoRef + "&n=2&page=0", hostPort, "gongyou-desk=" + key).status == 404);
+    // The voice note: a WAV the desk wrote, without the MP3's tags.
+    auto voice = get(port, "/api/evidence?ref=" + photoRef + "&n=2&page=0", hostPort, "gongyou-desk=" + key);
+    CHECK(voice.status == 200);
+    CHECK_THAT(voice.head, Catch::Contains("Content-Type: audio/wav"));
+    CHECK_THAT(voice.body, Catch::StartsWith("RIFF"));
+    CHECK(voice.body.find("ID3") == std::string::npos);
+    for (const char* p : test::kPlanted) CHECK(voice.body.find(p) == std::string::npos);
+    CHECK(get(port, "/api/evidence?ref=" + photoRef + "&n=3&page=0", hostPort, "gongyou-desk=" + key).status == 404);
     CHECK(get(port, "/api/evidence?ref=" + photoRef + "&n=1&page=0", hostPort).status == 403);
   }
 
@@ -170,6 +178,7 @@ TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it 
   CHECK(seen.at("markerFound") == true);
   CHECK(seen.at("narrativeElements") == 0);
   CHECK(seen.at("evidenceWidth") == 16);  // the photo, decoded by the browser from the desk's own JPEG
+  CHECK(seen.at("voiceSeconds").get<double>() == Approx(2).margin(0.3));  // and the voice note, from its WAV
   CHECK_THAT(seen.at("headingEn").get<std::string>(), Catch::StartsWith("Inbox"));
   // No script error; the one failed load is the refused close (400).
   for (const auto& e : seen.at("consoleErrors")) CHECK_THAT(e.get<std::string>(), Catch::Contains("status of 400"));

@@ -469,6 +469,27 @@ TEST_CASE("view: evidence is shown as pixels decoded and encoded anew and a bomb
   std::memcpy(bomb.data() + 16, huge, 8);  // IHDR width and height (the CRC no longer matches either)
   auto refused = media::freshPixels(bomb);
   CHECK_FALSE(refused.ok);
-  // Sound and unknown bytes are not shown.
+  // Sound and unknown bytes are not shown as pictures.
   CHECK_FALSE(media::freshPixels(ByteView("RIFF....WAVEfmt ")).ok);
+}
+
+TEST_CASE("view: a voice note is played from a WAV written anew from its decoded samples") {
+  test::TempDir tmp;
+  const Bytes mp3 = storage::readFile(test::taggedMp3(tmp, "v.mp3", 2));
+  auto s = media::freshSound(mp3);
+  REQUIRE(s.ok);
+  CHECK(s.seconds == Approx(2).margin(0.2));
+  const std::string wav(s.wav.begin(), s.wav.end());
+  CHECK_THAT(wav, Catch::StartsWith("RIFF") && Catch::Contains("WAVEfmt "));
+  CHECK(media::detectMedia(s.wav) == media::Media::Wav);
+  for (const char* p : test::kPlanted) CHECK(wav.find(p) == std::string::npos);
+  CHECK(wav.find("ID3") == std::string::npos);
+  CHECK(wav.find("LAME") == std::string::npos);
+  // Its own output plays again (a WAV in, the same length out).
+  auto again = media::freshSound(s.wav);
+  REQUIRE(again.ok);
+  CHECK(again.seconds == Approx(s.seconds).margin(0.05));
+  // Not sound, or a sound file cut short: refused, never a crash.
+  CHECK_FALSE(media::freshSound(test::pngWithMetadata()).ok);
+  CHECK_FALSE(media::freshSound(ByteView(mp3.data(), 10)).ok);
 }

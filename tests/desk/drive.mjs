@@ -85,6 +85,9 @@ try {
   await page.locator("#evidence img").first().waitFor();
   await page.waitForLoadState("networkidle");
   seen.evidenceWidth = await page.locator("#evidence img").first().evaluate((img) => img.naturalWidth);
+  seen.voiceSeconds = await page.locator("#evidence audio").first().evaluate(
+    (a) => new Promise((done) => (a.readyState >= 1 ? done(a.duration) : a.addEventListener("loadedmetadata", () => done(a.duration)))),
+  );
   await page.screenshot({ path: `${outDir}/report-zh.png`, fullPage: true });
 
   // The case: each change is one POST and the panel comes back with it.

@@ -258,8 +258,9 @@ async function report(ref: string): Promise<HTMLElement> {
 // latest one is shown.
 let generation = 0;
 
-// Each photo and each page of a document, as pixels the desk encoded anew
-// (never the file as it came); sound is listed, not played.
+// Each photo and each page of a document as pixels the desk encoded anew, and
+// each voice note as a WAV the desk wrote from decoded samples: never the file
+// as it came.
 function evidenceSection(r: Report): HTMLElement | null {
   const viewable = r.attachments.map((a, i) => ({ a, n: i + 1 })).filter((x) => x.a.viewable);
   if (!viewable.length) return null;
@@ -275,6 +276,8 @@ function evidenceSection(r: Report): HTMLElement | null {
         },
         () => undefined,
       );
+    } else if (a.type.startsWith("audio/")) {
+      figure.append(el("audio", { src: src(0), controls: "", preload: "metadata" }));
     } else {
       figure.append(el("img", { src: src(0), alt: `${t("evidence")} ${n}` }));
     }
