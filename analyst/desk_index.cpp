@@ -29,6 +29,7 @@ void DeskIndex::clear() {
   strings_.clear();
   ids_.clear();
   categories_.clear();
+  rank_.clear();
 }
 
 std::string DeskIndex::foldAscii(std::string s) {
@@ -91,6 +92,11 @@ void DeskIndex::build(AnalystStore& store, const std::function<void(std::size_t)
     rows_.push_back(row);
     if (progress && rows_.size() % 100000 == 0) progress(rows_.size());
   });
+  std::vector<std::uint32_t> order(strings_.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return strings_[a] < strings_[b]; });
+  rank_.assign(strings_.size(), 0);
+  for (std::uint32_t i = 0; i < order.size(); ++i) rank_[order[i]] = i;
   // Newest first; within a day by reference (which is no order at all).
   std::sort(rows_.begin(), rows_.end(), [](const Row& a, const Row& b) {
     return a.day != b.day ? a.day > b.day : std::memcmp(a.ref, b.ref, sizeof a.ref) < 0;

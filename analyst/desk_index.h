@@ -57,6 +57,8 @@ class DeskIndex {
   std::vector<std::uint32_t> categories(const Row& r) const;
   bool contains(const Row& r, std::string_view needle) const;
   static std::string foldAscii(std::string s);
+  // Where an interned string sorts among all of them (for sorting by employer).
+  std::uint32_t rank(std::uint32_t id) const { return rank_[id]; }
 
  private:
   std::uint32_t intern(std::string_view s);
@@ -67,6 +69,7 @@ class DeskIndex {
   std::vector<std::string> strings_;
   std::unordered_map<std::string, std::uint32_t> ids_;
   std::vector<std::uint32_t> categories_;
+  std::vector<std::uint32_t> rank_;
   struct Chunk {
     std::uint8_t* data;
     std::size_t size, used;

@@ -262,41 +262,68 @@ struct DeskServer::Impl {
   nlohmann::json inbox(const std::map<std::string, std::string>& q) {
     if (index.size() != store.counts().reports) index.build(store);
     auto get = [&](const char* k) { return q.count(k) ? q.at(k) : std::string(); };
-    const std::string text = DeskIndex::foldAscii(get("q")), province = get("province"), category = get("category");
+    const std::string text = DeskIndex::foldAscii(get("q"));
+    // Exact-value filters, each with the counts of its values among the
+    // reports every other filter lets through.
+    enum Field { Province, City, Industry, Employer, Category, Status, Assignee, kFields };
+    static const char* kNames[kFields] = {"province", "city", "industry", "employer", "category", "status", "assignee"};
+    std::string want[kFields];
+    for (int f = 0; f < kFields; ++f) want[f] = get(kNames[f]);
     const bool evidence = get("evidence") == "1", answerable = get("answerable") == "1";
-    const std::string status = get("status"), assignee = get("assignee");
+    const auto from = protocol::parseIsoDate(get("from")), to = protocol::parseIsoDate(get("to"));
+    const std::string sort = get("sort");
     std::unordered_map<std::string, CaseState> cases;
     forEachCase(store, [&](const std::string& ref, proto::Case::Reader c) { cases[ref] = stateOf(c); });
-    std::map<std::string, std::size_t> provinces, categories, statuses, assignees;
-    const std::size_t offset = number(q, "offset", 0, SIZE_MAX), limit = number(q, "limit", 50, kMaxPage);
-    std::size_t total = 0;
-    auto page = nlohmann::json::array();
+    std::map<std::string, std::size_t> counts[kFields];
     static const CaseState kNew{};
-    for (const auto& row : index.rows()) {
+    std::vector<std::uint32_t> hits;  // rows passing every filter, in index order (newest first)
+    const auto& rows = index.rows();
+    for (std::uint32_t i = 0; i < rows.size(); ++i) {
+      const auto& row = rows[i];
       if (evidence && row.evidence == 0) continue;
       if (answerable && !row.answerable) continue;
+      if ((from && row.day < *from) || (to && row.day > *to)) continue;
       // Substring search: Chinese has no spaces between words, so a term is
       // found wherever it stands. ASCII letters match either case.
       if (!index.contains(row, text)) continue;
       const std::string ref = index.ref(row);
       auto cs = cases.empty() ? cases.end() : cases.find(ref);
       const CaseState& st = cs == cases.end() ? kNew : cs->second;
-      const std::string stId = statusId(st.status);
-      const std::string& p = index.text(row.province);
+      const std::string values[kFields] = {index.text(row.province), index.text(row.city), index.text(row.industry),
+                                           index.text(row.employer), "", statusId(st.status), st.assignee};
       const auto cats = index.categories(row);
-      bool inCategory = category.empty();
-      for (auto c : cats) inCategory = inCategory || category == index.text(c);
-      const bool inProvince = province.empty() || province == p, inStatus = status.empty() || status == stId,
-                 inAssignee = assignee.empty() || assignee == st.assignee;
-      if (inCategory && inStatus && inAssignee) ++provinces[p];
-      if (inProvince && inStatus && inAssignee)
-        for (auto c : cats) ++categories[index.text(c)];
-      if (inProvince && inCategory && inAssignee) ++statuses[stId];
-      if (inProvince && inCategory && inStatus) ++assignees[st.assignee];
-      if (!inCategory || !inProvince || !inStatus || !inAssignee) continue;
-      if (total++ < offset || page.size() >= limit) continue;
+      bool pass[kFields];
+      for (int f = 0; f < kFields; ++f)
+        pass[f] = want[f].empty() || (f != Category && want[f] == values[f]);
+      if (!want[Category].empty())
+        for (auto c : cats) pass[Category] = pass[Category] || want[Category] == index.text(c);
+      for (int f = 0; f < kFields; ++f) {
+        bool others = true;
+        for (int g = 0; g < kFields; ++g) others = others && (g == f || pass[g]);
+        if (!others) continue;
+        if (f == Category)
+          for (auto c : cats) ++counts[f][index.text(c)];
+        else
+          ++counts[f][values[f]];
+      }
+      bool all = true;
+      for (int f = 0; f < kFields; ++f) all = all && pass[f];
+      if (all) hits.push_back(i);
+    }
+    if (sort == "oldest") std::reverse(hits.begin(), hits.end());
+    else if (sort == "employer")
+      std::stable_sort(hits.begin(), hits.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return index.rank(rows[a].employer) < index.rank(rows[b].employer);
+      });
+    const std::size_t offset = number(q, "offset", 0, hits.size()), limit = number(q, "limit", 50, kMaxPage);
+    auto page = nlohmann::json::array();
+    for (std::size_t k = offset; k < hits.size() && page.size() < limit; ++k) {
+      const auto& row = rows[hits[k]];
+      const std::string ref = index.ref(row);
+      auto cs = cases.find(ref);
+      const CaseState& st = cs == cases.end() ? kNew : cs->second;
       auto catJson = nlohmann::json::array();
-      for (auto c : cats) {
+      for (auto c : index.categories(row)) {
         nlohmann::json cj{{"id", index.text(c)}};
         if (const auto* known = protocol::findCategory(index.text(c))) cj["en"] = known->nameEn, cj["zh"] = known->nameZh;
         catJson.push_back(std::move(cj));
@@ -305,18 +332,26 @@ struct DeskServer::Impl {
                       {"stored", protocol::isoDate(row.day)},
                       {"employer", index.text(row.employer)},
                       {"city", index.text(row.city)},
-                      {"province", p},
+                      {"province", index.text(row.province)},
                       {"industry", index.text(row.industry)},
                       {"categories", catJson},
                       {"evidence", row.evidence},
                       {"answerable", row.answerable},
-                      {"status", stId},
+                      {"status", statusId(st.status)},
                       {"assignee", st.assignee}});
     }
-    return {{"total", total},
-            {"offset", std::min(offset, total)},
-            {"reports", page},
-            {"counts", {{"province", provinces}, {"category", categories}, {"status", statuses}, {"assignee", assignees}}}};
+    // The most frequent values of each filter (a long tail of employers would
+    // make the page heavy for nothing).
+    nlohmann::json countsJson = nlohmann::json::object();
+    for (int f = 0; f < kFields; ++f) {
+      std::vector<std::pair<std::string, std::size_t>> v(counts[f].begin(), counts[f].end());
+      std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+      if (v.size() > 200) v.resize(200);
+      nlohmann::json o = nlohmann::json::object();
+      for (auto& [k, n] : v) o[k] = n;
+      countsJson[kNames[f]] = o;
+    }
+    return {{"total", hits.size()}, {"offset", offset}, {"reports", page}, {"counts", countsJson}};
   }
 
   nlohmann::json figures() {

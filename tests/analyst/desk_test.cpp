@@ -14,6 +14,7 @@
 
 #include "analyst/centre_cli.h"
 #include "server/relay_harness.h"
+#include "protocol/day.h"
 #include "storage/file.h"
 #include "support/evidence_fixtures.h"
 #include "support/process.h"
@@ -134,6 +135,29 @@ TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it 
   CHECK(inbox.at("counts").at("province").at("广东") == 2);
   auto found = nlohmann::json::parse(get(port, "/api/reports?q=%E5%B7%A5%E8%B5%84", hostPort, "gongyou-desk=" + key).body);
   CHECK(found.at("total") == 1);  // 工资, inside a sentence
+  // Every filter, and the counts of each among what the others let through.
+  auto ask = [&](const std::string& query) {
+    return nlohmann::json::parse(get(port, "/api/reports?" + query, hostPort, "gongyou-desk=" + key).body);
+  };
+  CHECK(ask("city=%E4%B8%9C%E8%8E%9E").at("total") == 1);                       // 东莞
+  CHECK(ask("employer=%E4%B8%9C%E8%8E%9E%E5%AE%8F%E8%BE%BE%E5%88%B6%E8%A1%A3%E5%8E%82").at("total") == 1);  // 东莞宏达制衣厂
+  CHECK(ask("category=work_injury").at("total") == 1);
+  CHECK(ask("province=%E5%B9%BF%E4%B8%9C&category=work_injury").at("total") == 0);
+  // Categories counted among 广东's reports: work injury is not among them.
+  CHECK_FALSE(ask("province=%E5%B9%BF%E4%B8%9C&category=work_injury").at("counts").at("category").contains("work_injury"));
+  // A filter's own counts ignore that filter: with 广东 chosen, 江苏 still shows its one.
+  CHECK(ask("province=%E5%B9%BF%E4%B8%9C").at("counts").at("province").at("江苏") == 1);
+  CHECK(ask("category=work_injury").at("counts").at("province").size() == 1);  // and follow the others
+  const std::string today = protocol::isoDate(protocol::today()), yesterday = protocol::isoDate(protocol::today() - 1);
+  CHECK(ask("from=" + today).at("total") == 3);
+  CHECK(ask("to=" + yesterday).at("total") == 0);
+  CHECK(ask("evidence=1").at("total") == 1);
+  auto byEmployer = ask("sort=employer");
+  CHECK(byEmployer.at("reports")[0].at("employer") == "<img src=x onerror=alert(1)>");  // '<' sorts before CJK
+  auto oldest = ask("sort=oldest").at("reports"), newest = inbox.at("reports");
+  CHECK(oldest.front().at("ref") == newest.back().at("ref"));
+  CHECK(ask("limit=1&offset=2").at("reports").size() == 1);
+  CHECK(ask("limit=1&offset=9").at("reports").empty());
   CHECK(get(port, "/api/report?ref=00", hostPort, "gongyou-desk=" + key).status == 404);
   // Evidence is shown as pixels encoded here: a JPEG, not the stored PNG.
   {

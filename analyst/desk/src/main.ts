@@ -30,12 +30,7 @@ interface Inbox {
   total: number;
   offset: number;
   reports: Summary[];
-  counts: {
-    province: Record<string, number>;
-    category: Record<string, number>;
-    status: Record<string, number>;
-    assignee: Record<string, number>;
-  };
+  counts: Record<"province" | "city" | "industry" | "employer" | "category" | "status" | "assignee", Record<string, number>>;
 }
 interface Report extends Summary {
   address: string;
@@ -131,6 +126,24 @@ async function inbox(query: InboxQuery): Promise<HTMLElement> {
   status.addEventListener("change", () => go({ ...query, status: status.value, offset: 0 }));
   const assignee = filterSelect("assignee", t("allAssignees"), data.counts.assignee, query.assignee, (v) => v);
   assignee.addEventListener("change", () => go({ ...query, assignee: assignee.value, offset: 0 }));
+  const more = (["city", "industry", "employer"] as const).map((k) => {
+    const label = { city: "allCities", industry: "allIndustries", employer: "allEmployers" }[k];
+    const s = filterSelect(k, t(label), data.counts[k], query[k], (v) => v);
+    s.addEventListener("change", () => go({ ...query, [k]: s.value, offset: 0 }));
+    return s;
+  });
+  const day = (id: "from" | "to") => {
+    const d = el("input", { id, type: "date", value: query[id], "aria-label": t(id) });
+    d.addEventListener("change", () => go({ ...query, [id]: d.value, offset: 0 }));
+    return el("label", {}, t(id), " ", d);
+  };
+  const sort = el("select", { id: "sort", "aria-label": t("sort") });
+  for (const v of ["", "oldest", "employer"]) {
+    const o = el("option", { value: v }, t(`sort.${v || "newest"}`));
+    if (v === query.sort) o.selected = true;
+    sort.append(o);
+  }
+  sort.addEventListener("change", () => go({ ...query, sort: sort.value, offset: 0 }));
   const toggle = (id: string, label: string, on: boolean, set: (v: boolean) => InboxQuery) => {
     const box = el("input", { id, type: "checkbox" });
     box.checked = on;
@@ -139,9 +152,13 @@ async function inbox(query: InboxQuery): Promise<HTMLElement> {
   };
   form.append(
     province,
+    ...more,
     category,
     status,
     assignee,
+    day("from"),
+    day("to"),
+    sort,
     toggle("evidence", t("withEvidence"), query.evidence, (v) => ({ ...query, evidence: v, offset: 0 })),
     toggle("answerable", t("answerable"), query.answerable, (v) => ({ ...query, answerable: v, offset: 0 })),
   );

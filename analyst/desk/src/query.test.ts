@@ -9,6 +9,12 @@ describe("desk addresses", () => {
       category: "wage_arrears",
       status: "mediation",
       assignee: "李明",
+      city: "东莞",
+      industry: "electronics",
+      employer: "富士康",
+      from: "2026-11-01",
+      to: "2026-11-30",
+      sort: "employer",
       evidence: true,
       answerable: true,
       offset: 100,
@@ -29,5 +35,8 @@ describe("desk addresses", () => {
     expect(parseRoute("#/report/../../api").view).toBe("inbox");
     expect(parseRoute("#/report/<img src=x>").view).toBe("inbox");
     expect(parseRoute("#/?offset=-5").view === "inbox" && (parseRoute("#/?offset=-5") as any).query.offset).toBe(0);
+    const odd = parseRoute("#/?from=yesterday&sort=drop+table") as { query: { from: string; sort: string } };
+    expect(odd.query.from).toBe("");
+    expect(odd.query.sort).toBe("");
   });
 });

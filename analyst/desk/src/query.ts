@@ -6,6 +6,12 @@ export interface InboxQuery {
   category: string;
   status: string;
   assignee: string;
+  city: string;
+  industry: string;
+  employer: string;
+  from: string; // YYYY-MM-DD, the day the report arrived
+  to: string;
+  sort: string; // "" (newest first), "oldest", "employer"
   evidence: boolean;
   answerable: boolean;
   offset: number;
@@ -19,12 +25,19 @@ export const emptyQuery: InboxQuery = {
   category: "",
   status: "",
   assignee: "",
+  city: "",
+  industry: "",
+  employer: "",
+  from: "",
+  to: "",
+  sort: "",
   evidence: false,
   answerable: false,
   offset: 0,
 };
 
 const REF = /^[0-9a-f]{4,64}$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function parseRoute(hash: string): Route {
   const h = hash.replace(/^#/, "");
@@ -41,6 +54,12 @@ export function parseRoute(hash: string): Route {
       category: params.get("category") ?? "",
       status: params.get("status") ?? "",
       assignee: params.get("assignee") ?? "",
+      city: params.get("city") ?? "",
+      industry: params.get("industry") ?? "",
+      employer: params.get("employer") ?? "",
+      from: DATE.test(params.get("from") ?? "") ? params.get("from")! : "",
+      to: DATE.test(params.get("to") ?? "") ? params.get("to")! : "",
+      sort: ["oldest", "employer"].includes(params.get("sort") ?? "") ? params.get("sort")! : "",
       evidence: params.get("evidence") === "1",
       answerable: params.get("answerable") === "1",
       offset: Number.isFinite(offset) && offset > 0 ? offset : 0,
@@ -56,6 +75,12 @@ export function queryString(q: InboxQuery): string {
   if (q.category) p.set("category", q.category);
   if (q.status) p.set("status", q.status);
   if (q.assignee) p.set("assignee", q.assignee);
+  if (q.city) p.set("city", q.city);
+  if (q.industry) p.set("industry", q.industry);
+  if (q.employer) p.set("employer", q.employer);
+  if (q.from) p.set("from", q.from);
+  if (q.to) p.set("to", q.to);
+  if (q.sort) p.set("sort", q.sort);
   if (q.evidence) p.set("evidence", "1");
   if (q.answerable) p.set("answerable", "1");
   if (q.offset) p.set("offset", String(q.offset));
