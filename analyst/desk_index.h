@@ -18,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -51,6 +52,12 @@ class DeskIndex {
   };
   const std::vector<Row>& rows() const { return rows_; }
   const std::string& text(std::uint32_t id) const { return strings_[id]; }
+  std::size_t strings() const { return strings_.size(); }
+  // The interned id of `s`, if any report has it.
+  std::optional<std::uint32_t> find(const std::string& s) const {
+    auto it = ids_.find(s);
+    return it == ids_.end() ? std::nullopt : std::optional<std::uint32_t>(it->second);
+  }
   std::string ref(const Row& r) const;
   // The row's categories (interned ids) and whether its searched text holds `needle`
   // (already folded with foldAscii).

@@ -51,12 +51,6 @@ constexpr char kCsp[] =
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
-std::string lowerAscii(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
-
 int hexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -264,20 +258,30 @@ struct DeskServer::Impl {
     auto get = [&](const char* k) { return q.count(k) ? q.at(k) : std::string(); };
     const std::string text = DeskIndex::foldAscii(get("q"));
     // Exact-value filters, each with the counts of its values among the
-    // reports every other filter lets through.
+    // reports every other filter lets through. Interned ids are compared and
+    // counted, never strings: a million rows in a fraction of a second.
     enum Field { Province, City, Industry, Employer, Category, Status, Assignee, kFields };
     static const char* kNames[kFields] = {"province", "city", "industry", "employer", "category", "status", "assignee"};
     std::string want[kFields];
     for (int f = 0; f < kFields; ++f) want[f] = get(kNames[f]);
+    constexpr std::uint32_t kNone = UINT32_MAX;  // a value no report has: nothing matches
+    std::uint32_t wantId[Category + 1];
+    for (int f = Province; f <= Category; ++f) wantId[f] = want[f].empty() ? 0 : index.find(want[f]).value_or(kNone);
+    const auto wantStatus = statusFromId(want[Status]);
     const bool evidence = get("evidence") == "1", answerable = get("answerable") == "1";
     const auto from = protocol::parseIsoDate(get("from")), to = protocol::parseIsoDate(get("to"));
     const std::string sort = get("sort");
     std::unordered_map<std::string, CaseState> cases;
     forEachCase(store, [&](const std::string& ref, proto::Case::Reader c) { cases[ref] = stateOf(c); });
-    std::map<std::string, std::size_t> counts[kFields];
+    std::vector<std::uint32_t> idCounts[Category + 1];
+    for (auto& v : idCounts) v.assign(index.strings(), 0);
+    std::uint64_t statusCounts[8] = {};
+    std::map<std::string, std::size_t> assigneeCounts;
+    std::size_t unassigned = 0;
     static const CaseState kNew{};
     std::vector<std::uint32_t> hits;  // rows passing every filter, in index order (newest first)
     const auto& rows = index.rows();
+    std::string ref;
     for (std::uint32_t i = 0; i < rows.size(); ++i) {
       const auto& row = rows[i];
       if (evidence && row.evidence == 0) continue;
@@ -286,29 +290,59 @@ struct DeskServer::Impl {
       // Substring search: Chinese has no spaces between words, so a term is
       // found wherever it stands. ASCII letters match either case.
       if (!index.contains(row, text)) continue;
-      const std::string ref = index.ref(row);
-      auto cs = cases.empty() ? cases.end() : cases.find(ref);
-      const CaseState& st = cs == cases.end() ? kNew : cs->second;
-      const std::string values[kFields] = {index.text(row.province), index.text(row.city), index.text(row.industry),
-                                           index.text(row.employer), "", statusId(st.status), st.assignee};
-      const auto cats = index.categories(row);
-      bool pass[kFields];
-      for (int f = 0; f < kFields; ++f)
-        pass[f] = want[f].empty() || (f != Category && want[f] == values[f]);
-      if (!want[Category].empty())
-        for (auto c : cats) pass[Category] = pass[Category] || want[Category] == index.text(c);
-      for (int f = 0; f < kFields; ++f) {
-        bool others = true;
-        for (int g = 0; g < kFields; ++g) others = others && (g == f || pass[g]);
-        if (!others) continue;
-        if (f == Category)
-          for (auto c : cats) ++counts[f][index.text(c)];
-        else
-          ++counts[f][values[f]];
+      const CaseState* st = &kNew;
+      if (!cases.empty()) {
+        ref = index.ref(row);
+        if (auto cs = cases.find(ref); cs != cases.end()) st = &cs->second;
       }
-      bool all = true;
-      for (int f = 0; f < kFields; ++f) all = all && pass[f];
-      if (all) hits.push_back(i);
+      const std::uint32_t ids[Category] = {row.province, row.city, row.industry, row.employer};
+      bool pass[kFields];
+      for (int f = Province; f < Category; ++f) pass[f] = want[f].empty() || ids[f] == wantId[f];
+      pass[Category] = want[Category].empty();
+      const auto cats = index.categories(row);
+      for (auto c : cats) pass[Category] = pass[Category] || c == wantId[Category];
+      pass[Status] = want[Status].empty() || (wantStatus && st->status == *wantStatus);
+      pass[Assignee] = want[Assignee].empty() || want[Assignee] == st->assignee;
+      int failing = 0, failed = -1;
+      for (int f = 0; f < kFields; ++f)
+        if (!pass[f]) ++failing, failed = f;
+      if (failing > 1) continue;  // counts only where at most this field fails
+      auto counted = [&](int f) { return failing == 0 || failed == f; };
+      for (int f = Province; f < Category; ++f)
+        if (counted(f)) ++idCounts[f][ids[f]];
+      if (counted(Category))
+        for (auto c : cats) ++idCounts[Category][c];
+      if (counted(Status)) ++statusCounts[static_cast<int>(st->status) & 7];
+      if (counted(Assignee)) {
+        if (st->assignee.empty()) ++unassigned;
+        else ++assigneeCounts[st->assignee];
+      }
+      if (failing == 0) hits.push_back(i);
+    }
+    // Each filter's values by count (at most 200: a long tail of employers
+    // would make the page heavy for nothing).
+    nlohmann::json countsJson = nlohmann::json::object();
+    auto top = [](std::vector<std::pair<std::string, std::size_t>> v) {
+      std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+      if (v.size() > 200) v.resize(200);
+      nlohmann::json o = nlohmann::json::object();
+      for (auto& [k, n] : v) o[k] = n;
+      return o;
+    };
+    for (int f = Province; f <= Category; ++f) {
+      std::vector<std::pair<std::string, std::size_t>> v;
+      for (std::uint32_t id = 0; id < idCounts[f].size(); ++id)
+        if (idCounts[f][id]) v.emplace_back(index.text(id), idCounts[f][id]);
+      countsJson[kNames[f]] = top(std::move(v));
+    }
+    {
+      std::vector<std::pair<std::string, std::size_t>> v;
+      for (int k = 0; k < 8; ++k)
+        if (statusCounts[k]) v.emplace_back(statusId(static_cast<proto::CaseStatus>(k)), statusCounts[k]);
+      countsJson["status"] = top(std::move(v));
+      std::vector<std::pair<std::string, std::size_t>> a(assigneeCounts.begin(), assigneeCounts.end());
+      if (unassigned) a.emplace_back("", unassigned);
+      countsJson["assignee"] = top(std::move(a));
     }
     if (sort == "oldest") std::reverse(hits.begin(), hits.end());
     else if (sort == "employer")
@@ -339,17 +373,6 @@ struct DeskServer::Impl {
                       {"answerable", row.answerable},
                       {"status", statusId(st.status)},
                       {"assignee", st.assignee}});
-    }
-    // The most frequent values of each filter (a long tail of employers would
-    // make the page heavy for nothing).
-    nlohmann::json countsJson = nlohmann::json::object();
-    for (int f = 0; f < kFields; ++f) {
-      std::vector<std::pair<std::string, std::size_t>> v(counts[f].begin(), counts[f].end());
-      std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-      if (v.size() > 200) v.resize(200);
-      nlohmann::json o = nlohmann::json::object();
-      for (auto& [k, n] : v) o[k] = n;
-      countsJson[kNames[f]] = o;
     }
     return {{"total", hits.size()}, {"offset", offset}, {"reports", page}, {"counts", countsJson}};
   }
