@@ -63,10 +63,10 @@ try {
   // A filter with its counts: the provinces of what the search found.
   seen.provinceOptions = await page.locator("#province option").allTextContents();
   // Back to everything, then one province: the filter as the analyst sets it.
+  // (Wait for the new render, not the search's table still on screen.)
   await page.goto(`${origin}/#/`);
-  await page.waitForSelector("#inbox tbody tr");
+  await page.locator("#count", { hasText: new RegExp(`^${seen.rows} `) }).waitFor();
   await page.selectOption("#province", "江苏");
-  await page.waitForURL(/province=/);
   await page.locator("#count", { hasText: /^1 / }).waitFor();
   seen.filteredRows = await page.locator("#inbox tbody tr").count();
   seen.filteredAddress = page.url();
