@@ -283,13 +283,13 @@ int courierCommand(Options& o) {
   net.caFile = o.caFile;
   auto io = kj::setupAsyncIo();
   std::vector<RelayOutcome> outcomes;
+  bool anyReached = false;  // collect: at least one relay answered, so the batch is written
   if (o.command == "collect") {
     if (o.out.empty()) return usage("collect needs --out BATCH_FILE");
     storage::AtomicFileWriter file(o.out);
     outcomes = collect(key, io, net, file, stderrProgress());
     // With no relay reached there is nothing to carry: no batch file at all,
     // rather than an empty one that looks like a collection.
-    bool anyReached = false;
     for (const auto& r : outcomes) anyReached |= r.error.empty();
     if (anyReached) file.commit();
   } else {
@@ -307,9 +307,7 @@ int courierCommand(Options& o) {
     std::cout << "\n";
   }
   if (o.command == "collect") {
-    std::cout << (allReached || std::any_of(outcomes.begin(), outcomes.end(), [](const RelayOutcome& r) { return r.error.empty(); })
-                      ? "batch written to " + o.out
-                      : "no relay reached: no batch written (try again later)")
+    std::cout << (anyReached ? "batch written to " + o.out : "no relay reached: no batch written (try again later)")
               << "\n";
     for (const auto& w : bundleWarnings(outcomes, protocol::today())) std::cerr << w << "\n";
   }

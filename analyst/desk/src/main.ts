@@ -167,15 +167,16 @@ async function inbox(query: InboxQuery): Promise<HTMLElement> {
     el(
       "tr",
       { "data-ref": r.ref },
-      el("td", {}, el("a", { href: `#/report/${r.ref}` }, r.ref)),
-      el("td", {}, r.stored),
-      el("td", { class: "employer" }, r.employer),
-      el("td", {}, place(r)),
-      el("td", {}, r.categories.map(categoryName).join(", ")),
-      el("td", {}, r.evidence ? String(r.evidence) : ""),
-      el("td", {}, r.answerable ? t("yes") : ""),
-      el("td", { class: "status" }, t(`status.${r.status ?? "new"}`)),
-      el("td", {}, r.assignee ?? ""),
+      // data-label: on a narrow screen each row is a card, its cells labelled.
+      el("td", { "data-label": t("ref") }, el("a", { href: `#/report/${r.ref}` }, r.ref)),
+      el("td", { "data-label": t("stored") }, r.stored),
+      el("td", { class: "employer", "data-label": t("employer") }, r.employer),
+      el("td", { "data-label": t("place") }, place(r)),
+      el("td", { "data-label": t("categories") }, r.categories.map(categoryName).join(", ")),
+      el("td", { "data-label": t("evidence") }, r.evidence ? String(r.evidence) : ""),
+      el("td", { "data-label": t("reply") }, r.answerable ? t("yes") : ""),
+      el("td", { class: "status", "data-label": t("status") }, t(`status.${r.status ?? "new"}`)),
+      el("td", { "data-label": t("assignee") }, r.assignee ?? ""),
     ),
   );
   const table = el(
