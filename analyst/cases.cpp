@@ -76,6 +76,14 @@ void readCase(ByteView canonical, const std::function<void(proto::Case::Reader)>
   fn(reader.getRoot<proto::Case>());
 }
 
+// A case back into the store, canonical (one byte string per case), its
+// unsealed copy wiped.
+void putCanonical(AnalystStore::Write& w, ByteView key, proto::Case::Reader c) {
+  auto words = capnp::canonicalize(c);
+  w.putCase(key, ByteView(reinterpret_cast<const std::uint8_t*>(words.begin()), words.asBytes().size()));
+  sodium_memzero(words.begin(), words.asBytes().size());
+}
+
 void fill(proto::CaseEvent::Builder out, const std::string& author, const NewEvent& e, std::int64_t now) {
   std::uint8_t id[16];
   crypto::randomBytes(id, sizeof id);
@@ -150,9 +158,7 @@ bool addCaseEvent(AnalystStore& store, const std::string& ref, const std::string
     auto mailbox = crypto::mailboxOf(*replyKey);
     w.queueReply(ByteView(mailbox.data(), mailbox.size()), envelope);
   }
-  auto words = capnp::canonicalize(root.asReader());
-  w.putCase(*key, ByteView(reinterpret_cast<const std::uint8_t*>(words.begin()), words.asBytes().size()));
-  sodium_memzero(words.begin(), words.asBytes().size());
+  putCanonical(w, *key, root.asReader());
   w.commit();
   return true;
 }
@@ -194,9 +200,7 @@ bool mergeCase(AnalystStore& store, const std::string& ref, proto::Case::Reader 
   }
   if (!fits) return false;
   if (added == 0) return true;
-  auto words = capnp::canonicalize(root.asReader());
-  w.putCase(*key, ByteView(reinterpret_cast<const std::uint8_t*>(words.begin()), words.asBytes().size()));
-  sodium_memzero(words.begin(), words.asBytes().size());
+  putCanonical(w, *key, root.asReader());
   w.commit();
   return true;
 }

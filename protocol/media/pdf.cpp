@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "protocol/media/jpeg_writer.h"
+#include "protocol/media/poppler_open.h"
 
 namespace gongyou::media {
 namespace {
@@ -68,21 +69,12 @@ Bytes imagePdf(const std::vector<Bytes>& jpegs, const std::vector<std::pair<int,
   return out;
 }
 
-std::unique_ptr<poppler::document> open(ByteView pdf) {
-  static std::once_flag quiet;
-  // Poppler reports problems on stderr by default; a worker's document is
-  // nobody's business, not even a terminal's.
-  std::call_once(quiet, [] { poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr); });
-  if (pdf.size() > static_cast<std::size_t>(INT32_MAX)) return nullptr;
-  return std::unique_ptr<poppler::document>(poppler::document::load_from_raw_data(
-      reinterpret_cast<const char*>(pdf.data()), static_cast<int>(pdf.size())));
-}
 
 }  // namespace
 
 PdfAsImages pdfAsImages(ByteView pdf) {
   PdfAsImages r;
-  auto doc = open(pdf);
+  auto doc = openPdf(pdf);
   if (!doc) return r.detail = "Poppler cannot read it", r;
   if (doc->is_locked()) return r.detail = "it is protected by a password", r;
   r.pages = doc->pages();
@@ -118,7 +110,7 @@ PdfAsImages pdfAsImages(ByteView pdf) {
   }
   r.pdf = imagePdf(jpegs, sizes);
   // What went out is read back: the same number of pages and no information.
-  auto again = open(r.pdf);
+  auto again = openPdf(r.pdf);
   if (!again || again->pages() != r.pages || !again->info_keys().empty() || !again->metadata().empty())
     return r.detail = "the rewritten document does not read back cleanly", r;
   r.ok = true;

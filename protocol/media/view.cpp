@@ -15,6 +15,7 @@
 #include <mutex>
 
 #include "protocol/media/jpeg_writer.h"
+#include "protocol/media/poppler_open.h"
 #include "protocol/media/scrub.h"
 
 namespace gongyou::media {
@@ -101,10 +102,7 @@ FreshImages freshPixels(ByteView file, int page, int* pagesOut) {
   const Media m = detectMedia(file);
   if (pagesOut) *pagesOut = 1;
   if (m == Media::Pdf) {
-    static std::once_flag quiet;
-    std::call_once(quiet, [] { poppler::set_debug_error_function([](const std::string&, void*) {}, nullptr); });
-    std::unique_ptr<poppler::document> doc(poppler::document::load_from_raw_data(
-        reinterpret_cast<const char*>(file.data()), static_cast<int>(std::min<std::size_t>(file.size(), INT32_MAX))));
+    auto doc = openPdf(file);
     if (!doc || doc->is_locked()) return out.detail = "Poppler cannot read it", out;
     if (pagesOut) *pagesOut = doc->pages();
     if (page < 0 || page >= doc->pages()) return out.detail = "no such page", out;
