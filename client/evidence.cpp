@@ -73,21 +73,6 @@ std::string checkEvidenceSet(const std::vector<Evidence>& set) {
 
 namespace {
 
-// The worker's language for a phrase of the scrubber (English): the catalog's
-// PREFIX.<slug> entry ("GPS position" -> removed.gps_position), or the phrase.
-std::string localised(const Messages& tr, const char* prefix, const std::string& phrase) {
-  std::string slug;
-  for (char c : phrase) {
-    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
-    if (alnum) slug += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    else if (!slug.empty() && slug.back() != '_') slug += '_';
-  }
-  while (!slug.empty() && slug.back() == '_') slug.pop_back();
-  const std::string key = std::string(prefix) + "." + slug;
-  std::string text = tr(key);
-  return text == key ? phrase : text;
-}
-
 std::string megabytes(std::size_t n) {
   char buf[32];
   if (n < 1000) std::snprintf(buf, sizeof buf, "%zu bytes", n);
@@ -102,23 +87,24 @@ std::string explainEvidence(const Messages& tr, const std::string& path, const L
       const Evidence& e = l.evidence;
       std::string removed;
       for (const auto& r : e.removed)
-        removed = removed.empty() ? localised(tr, "removed", r) : tr("list.more", {removed, localised(tr, "removed", r)});
-      return tr(removed.empty() ? "attach.ok_clean" : "attach.ok",
-                {path, evidenceName(index, e), localised(tr, "media", mediaName(e.media)), megabytes(e.data.size()),
+        removed = removed.empty() ? tr(r) : tr("%s, %s", {removed, tr(r)});
+      return tr(removed.empty() ? N_("Attached %s as %s (%s, %s). It carried no hidden information to remove.")
+                                : N_("Attached %s as %s (%s, %s). Removed before sending: %s."),
+                {path, evidenceName(index, e), tr(mediaName(e.media)), megabytes(e.data.size()),
                  removed});
     }
-    case EvidenceProblem::Unreadable: return tr("attach.unreadable", {path});
-    case EvidenceProblem::TooLarge: return tr("attach.too_large", {path});
-    case EvidenceProblem::Unsupported: return tr("attach.unsupported", {path, localised(tr, "media", l.detail)});
-    case EvidenceProblem::Malformed: return tr("attach.malformed", {path, l.detail});
-    case EvidenceProblem::Residue: return tr("attach.residue", {path});
+    case EvidenceProblem::Unreadable: return tr("Cannot read %s: check the file's path.", {path});
+    case EvidenceProblem::TooLarge: return tr("%s is too large: one file may be at most 16 MB. Send a shorter recording or a smaller photo.", {path});
+    case EvidenceProblem::Unsupported: return tr("%s (%s): gongyou cannot clean this type of hidden information (where, when, which phone), so it will not send it. Photos: JPEG, PNG, WebP or HEIC (a screenshot works). Sound: MP3, M4A, Ogg or WAV. Documents: PDF.", {path, tr(l.detail)});
+    case EvidenceProblem::Malformed: return tr("%s is damaged or not what it seems (%s), so it will not be sent.", {path, l.detail});
+    case EvidenceProblem::Residue: return tr("%s still showed hidden information after cleaning, so it will not be sent. Try a screenshot of it instead.", {path});
   }
   return path;
 }
 
 std::string explainEvidenceSet(const Messages& tr, const std::string& problem) {
-  return problem == "count" ? tr("attach.too_many", {std::to_string(protocol::kMaxAttachments)})
-                            : tr("attach.total");
+  return problem == "count" ? tr("At most %s files can go with one report.", {std::to_string(protocol::kMaxAttachments)})
+                            : tr("The files together are larger than 24 MB: leave some out.");
 }
 
 std::string evidenceName(std::size_t index, const Evidence& e) {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "client/i18n.h"
+#include "protocol/messages.h"
 #include "protocol/media/scrub.h"
 #include "crypto/bytes.h"
 #include "protocol/attachments.h"

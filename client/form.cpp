@@ -97,7 +97,6 @@ std::vector<int> numbers(const std::string& s, int max, bool& ok) {
 bool yes(const std::string& s) { return s == "y" || s == "Y" || s == "yes" || s == "是" || s == "好"; }
 bool no(const std::string& s) { return s == "n" || s == "N" || s == "no" || s == "否" || s == "不"; }
 
-bool zh(const Messages& tr) { return tr.tag().rfind("zh", 0) == 0; }
 
 // Prompts, reads and checks answers; what every question has in common.
 class Conversation {
@@ -156,14 +155,14 @@ class Conversation {
       std::string added = text.empty() ? l : text + (blank ? "\n\n" : "\n") + l;
       wipe(l);
       if (added.size() > maxBytes) {
-        say(tr_("form.narrative_full", {std::to_string(charactersLeft(text, maxBytes, added))}));
+        say(tr_("That line does not fit: only about %s more characters can go in. It was not added.", {std::to_string(charactersLeft(text, maxBytes, added))}));
         wipe(added);
         continue;
       }
       blank = false;
       wipe(text);
       text = std::move(added);
-      say(tr_("form.narrative_left", {std::to_string(charactersLeft(text, maxBytes, text))}));
+      say(tr_("(%s characters left; Enter twice to finish)", {std::to_string(charactersLeft(text, maxBytes, text))}));
     }
   }
 
@@ -171,13 +170,13 @@ class Conversation {
   // (nothing else can be done with it).
   bool discard() {
     say("");
-    say(tr_("form.discard"));
+    say(tr_("Stop and throw this report away? Nothing of it will be kept. (y = throw away, n = go on)"));
     for (;;) {
       Input r = read("> ");
       std::string a = trim(line_);
       wipe(line_);
       if (r != Input::Line || yes(a)) {
-        say(tr_("form.cancelled"));
+        say(tr_("Not sent. Nothing was kept."));
         return true;
       }
       if (no(a)) return false;
@@ -199,8 +198,8 @@ class Conversation {
     return in_.read(prompt, line_, initial);
   }
   std::string check(const std::string& answer) const {
-    if (!protocol::validUtf8(answer)) return tr_("form.not_utf8");
-    if (protocol::hasControlCharacters(answer, false)) return tr_("form.control");
+    if (!protocol::validUtf8(answer)) return tr_("This answer is not in UTF-8 (is the terminal set to GBK or another encoding?). Set the terminal to UTF-8 and type it again.");
+    if (protocol::hasControlCharacters(answer, false)) return tr_("This answer holds a special key (a control character). Please type it again.");
     return {};
   }
   // Characters left after `text`, counted in the script of `sample` (what was
@@ -265,13 +264,12 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
   auto emp = r.initEmployer();
   emp.setCountry("CN");
   const std::uint32_t today = protocol::today();
-  const bool chinese = zh(tr);
-  const std::string none = tr("form.review.none");
+  const std::string none = tr("-");
 
   // An answer that report_check refuses for its field, in the worker's words.
   auto fieldProblem = [&](const char* field) -> std::string {
     std::string p = protocol::checkReport(r.asReader(), today);
-    return p.rfind(field, 0) == 0 ? tr("form.too_long") : std::string();
+    return p.rfind(field, 0) == 0 ? tr("That is too long for this question. Please write it shorter.") : std::string();
   };
   // A text answer; asked again from the review, the old answer is on the line to edit.
   auto text = [&](const char* key, std::function<kj::StringPtr()> get, std::function<void(const std::string&)> set,
@@ -281,7 +279,7 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
       Step s = c.ask(
           tr(key),
           [&](const std::string& a) -> std::string {
-            if (required && a.empty()) return tr("form.required");
+            if (required && a.empty()) return tr("This one is needed. Please write the name, even if only part of it.");
             set(a);
             std::string p = fieldProblem(field);
             if (!p.empty()) set("");
@@ -294,25 +292,25 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
   };
 
   std::vector<Question> qs;
-  qs.push_back({"form.review.employer",
-                text("form.employer", [&] { return emp.asReader().getName(); }, [&](const std::string& a) { emp.setName(a); }, "employer.name", true),
+  qs.push_back({N_("Employer"),
+                text(N_("Name of the employer or factory (required):"), [&] { return emp.asReader().getName(); }, [&](const std::string& a) { emp.setName(a); }, "employer.name", true),
                 [&] { return std::string(emp.getName().cStr()); }});
-  qs.push_back({"form.review.city", text("form.city", [&] { return emp.asReader().getCity(); }, [&](const std::string& a) { emp.setCity(a); }, "employer.city"),
+  qs.push_back({N_("City"), text(N_("City:"), [&] { return emp.asReader().getCity(); }, [&](const std::string& a) { emp.setCity(a); }, "employer.city"),
                 [&] { return std::string(emp.getCity().cStr()); }});
-  qs.push_back({"form.review.province",
-                text("form.province", [&] { return emp.asReader().getProvince(); }, [&](const std::string& a) { emp.setProvince(a); }, "employer.province"),
+  qs.push_back({N_("Province"),
+                text(N_("Province:"), [&] { return emp.asReader().getProvince(); }, [&](const std::string& a) { emp.setProvince(a); }, "employer.province"),
                 [&] { return std::string(emp.getProvince().cStr()); }});
-  qs.push_back({"form.review.industry",
-                text("form.industry", [&] { return emp.asReader().getIndustry(); }, [&](const std::string& a) { emp.setIndustry(a); }, "employer.industry"),
+  qs.push_back({N_("Industry"),
+                text(N_("Industry (for example electronics, construction):"), [&] { return emp.asReader().getIndustry(); }, [&](const std::string& a) { emp.setIndustry(a); }, "employer.industry"),
                 [&] { return std::string(emp.getIndustry().cStr()); }});
 
-  qs.push_back({"form.review.when",
+  qs.push_back({N_("When"),
                 [&] {
-                  return c.ask(tr("form.when"), [&](const std::string& a) -> std::string {
+                  return c.ask(tr("When did it happen? Year and month, like 2026-10 (or with the day, 2026-10-15), or press Enter to skip:"), [&](const std::string& a) -> std::string {
                     r.initOccurred();
                     if (a.empty()) return {};
                     unsigned y = 0, m = 0, d = 0;
-                    if (!parseWhen(a, y, m, d)) return tr("form.when_bad");
+                    if (!parseWhen(a, y, m, d)) return tr("Please write the year and month like 2026-10 or 2026-10-15, or press Enter to skip.");
                     auto o = r.getOccurred();
                     o.setYear(static_cast<std::uint16_t>(y));
                     o.setMonth(static_cast<std::uint8_t>(m));
@@ -322,7 +320,7 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                     r.initOccurred();
                     // Later than today (report_check words it by field: the year, the month).
                     const bool future = protocol::daysFromCivil(y, m, d ? d : 1) > std::int64_t(today);
-                    return future ? tr("form.when_future") : tr("form.when_bad");
+                    return future ? tr("That date is still to come. Please check the year and the month.") : tr("Please write the year and month like 2026-10 or 2026-10-15, or press Enter to skip.");
                   });
                 },
                 [&] {
@@ -335,38 +333,36 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                 }});
 
   const auto& groups = categoryGroups();
-  auto catName = [&](const std::string& id) {
-    const auto* cat = protocol::findCategory(id);
-    return chinese ? cat->nameZh : cat->nameEn;
-  };
+  auto catName = [&](const std::string& id) { return tr(protocol::findCategory(id)->nameEn); };
   std::vector<std::string> chosen;  // category ids, in the order chosen
-  qs.push_back({"form.review.categories",
+  qs.push_back({N_("What happened"),
                 [&] {
                   chosen.clear();
                   for (;;) {
-                    std::string menu = tr(chosen.empty() ? "form.group" : "form.group_more");
+                    std::string menu = chosen.empty() ? tr("What happened? Choose the kind of problem (one number):")
+                                                       : tr("Did anything else happen? Choose another kind, or press Enter to go on:");
                     for (std::size_t g = 0; g < groups.size(); ++g)
-                      menu += "\n  " + std::to_string(g + 1) + ". " + tr("form.group." + groups[g].id);
+                      menu += "\n  " + std::to_string(g + 1) + ". " + tr(groups[g].name);
                     int group = 0;
                     Step s = c.ask(menu, [&](const std::string& a) -> std::string {
-                      if (a.empty()) return chosen.empty() ? tr("form.categories_bad") : std::string();
+                      if (a.empty()) return chosen.empty() ? tr("Please choose at least one kind of problem.") : std::string();
                       bool ok = false;
                       auto n = numbers(a, static_cast<int>(groups.size()), ok);
-                      if (!ok || n.size() != 1) return tr("form.out_of_range", {std::to_string(groups.size())});
+                      if (!ok || n.size() != 1) return tr("That number is not on the list: please choose from 1 to %s.", {std::to_string(groups.size())});
                       group = n[0];
                       return {};
                     });
                     if (s != Step::Next) return s;
                     if (group == 0) break;
                     const auto& ids = groups[group - 1].categories;
-                    std::string list = tr("form.in_group");
+                    std::string list = tr("Which of these? Numbers separated by spaces (Enter: none of them):");
                     for (std::size_t i = 0; i < ids.size(); ++i)
                       list += "\n  " + std::to_string(i + 1) + ". " + catName(ids[i]);
                     std::vector<int> picked;
                     s = c.ask(list, [&](const std::string& a) -> std::string {
                       bool ok = false;
                       picked = numbers(a, static_cast<int>(ids.size()), ok);
-                      return ok ? std::string() : tr("form.out_of_range", {std::to_string(ids.size())});
+                      return ok ? std::string() : tr("That number is not on the list: please choose from 1 to %s.", {std::to_string(ids.size())});
                     });
                     if (s == Step::Quit) return s;
                     if (s == Step::Back) continue;
@@ -377,7 +373,7 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                         continue;
                       chosen.push_back(id);
                       // Telling workers their rights is a centre's core service: say it now.
-                      c.say(tr("form.rights", {catName(id), protocol::findCategory(id)->legalBasis}));
+                      c.say(tr("Your rights (%s): %s", {catName(id), protocol::findCategory(id)->legalBasis}));
                     }
                   }
                   auto list = r.initCategories(static_cast<unsigned>(chosen.size()));
@@ -391,15 +387,15 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                 }});
 
   const auto& inds = protocol::forcedLabourIndicators();
-  qs.push_back({"form.review.indicators",
+  qs.push_back({N_("Also"),
                 [&] {
-                  std::string menu = tr("form.indicators");
+                  std::string menu = tr("Did any of these happen? Choose numbers, or press Enter for none:");
                   for (std::size_t i = 0; i < inds.size(); ++i)
-                    menu += "\n  " + std::to_string(i + 1) + ". " + (chinese ? inds[i].nameZh : inds[i].nameEn);
+                    menu += "\n  " + std::to_string(i + 1) + ". " + tr(inds[i].nameEn);
                   return c.ask(menu, [&](const std::string& a) -> std::string {
                     bool ok = false;
                     auto picked = numbers(a, static_cast<int>(inds.size()), ok);
-                    if (!ok) return tr("form.out_of_range", {std::to_string(inds.size())});
+                    if (!ok) return tr("That number is not on the list: please choose from 1 to %s.", {std::to_string(inds.size())});
                     std::set<int> unique(picked.begin(), picked.end());
                     auto l = r.initForcedLabourIndicators(static_cast<unsigned>(unique.size()));
                     unsigned i = 0;
@@ -411,32 +407,32 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                   std::string s;
                   for (auto id : r.getForcedLabourIndicators()) {
                     const auto* ind = protocol::findIndicator(id.cStr());
-                    s += (s.empty() ? "" : ", ") + (chinese ? ind->nameZh : ind->nameEn);
+                    s += (s.empty() ? "" : ", ") + tr(ind->nameEn);
                   }
                   return s;
                 }});
 
-  qs.push_back({"form.review.workers",
+  qs.push_back({N_("Workers affected"),
                 [&] {
-                  return c.ask(tr("form.workers"), [&](const std::string& a) -> std::string {
+                  return c.ask(tr("How many workers are affected?"), [&](const std::string& a) -> std::string {
                     r.setWorkersAffected(0);
                     std::string t = without(halfWidth(a), {"人", "名", "个", ",", " "});
                     if (t.empty()) return {};
                     if (!digitsOnly(t, 7) || std::stoul(t) > protocol::ReportCaps::kWorkers)
-                      return tr("form.number_bad");
+                      return tr("Please write a number, like 60, or press Enter to skip.");
                     r.setWorkersAffected(static_cast<std::uint32_t>(std::stoul(t)));
                     return {};
                   });
                 },
                 [&] { return r.getWorkersAffected() ? std::to_string(r.getWorkersAffected()) : std::string(); }});
 
-  qs.push_back({"form.review.amount",
+  qs.push_back({N_("Money owed"),
                 [&] {
-                  return c.ask(tr("form.amount"), [&](const std::string& a) -> std::string {
+                  return c.ask(tr("How much money is owed, in yuan (like 3600 or 3,600.50)? Enter to skip:"), [&](const std::string& a) -> std::string {
                     r.disownAmountOwed();
                     if (a.empty()) return {};
                     unsigned long long v = 0;
-                    if (!parseAmount(a, v) || v > protocol::ReportCaps::kMinorUnits) return tr("form.amount_bad");
+                    if (!parseAmount(a, v) || v > protocol::ReportCaps::kMinorUnits) return tr("Please write the amount in yuan, like 3600, 3,600 or 3600.50, or press Enter to skip.");
                     auto money = r.initAmountOwed();
                     money.setMinorUnits(v);
                     money.setCurrency("CNY");
@@ -449,13 +445,13 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                   char b[48];
                   std::snprintf(b, sizeof b, v % 100 ? "%llu.%02llu" : "%llu", (unsigned long long)(v / 100),
                                 (unsigned long long)(v % 100));
-                  return std::string(b) + " " + tr("form.yuan");
+                  return std::string(b) + " " + tr("yuan");
                 }});
 
-  qs.push_back({"form.review.narrative",
+  qs.push_back({N_("In your words"),
                 [&] {
                   std::string t;
-                  Step s = c.askText(tr("form.narrative"), protocol::ReportCaps::kNarrative, t);
+                  Step s = c.askText(tr("Describe what happened, in your own words. Write as many lines as you need; press Enter twice to finish:"), protocol::ReportCaps::kNarrative, t);
                   if (s == Step::Next) r.setNarrative(t);
                   wipe(t);
                   return s;
@@ -467,24 +463,24 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                 }});
 
   static const std::pair<proto::ReporterRole, const char*> kRoles[] = {
-      {proto::ReporterRole::AFFECTED_WORKER, "affectedWorker"},
-      {proto::ReporterRole::COWORKER, "coworker"},
-      {proto::ReporterRole::FAMILY_MEMBER, "familyMember"},
-      {proto::ReporterRole::WORKER_REPRESENTATIVE, "workerRepresentative"},
-      {proto::ReporterRole::CENTRE_STAFF, "centreStaff"}};
+      {proto::ReporterRole::AFFECTED_WORKER, N_("I am one of the workers affected")},
+      {proto::ReporterRole::COWORKER, N_("A co-worker it happened to")},
+      {proto::ReporterRole::FAMILY_MEMBER, N_("A family member")},
+      {proto::ReporterRole::WORKER_REPRESENTATIVE, N_("A worker representative")},
+      {proto::ReporterRole::CENTRE_STAFF, N_("Centre staff entering a paper form")}};
   bool roleGiven = false;
-  qs.push_back({"form.review.role",
+  qs.push_back({N_("You are"),
                 [&] {
-                  std::string menu = tr("form.role");
+                  std::string menu = tr("Who are you in this? Choose a number:");
                   for (std::size_t i = 0; i < 5; ++i)
-                    menu += "\n  " + std::to_string(i + 1) + ". " + tr(std::string("form.role.") + kRoles[i].second);
+                    menu += "\n  " + std::to_string(i + 1) + ". " + tr(kRoles[i].second);
                   return c.ask(menu, [&](const std::string& a) -> std::string {
                     roleGiven = false;
                     r.setReporterRole(proto::ReporterRole::UNSPECIFIED);
                     if (a.empty()) return {};
                     bool ok = false;
                     auto n = numbers(a, 5, ok);
-                    if (!ok || n.size() != 1) return tr("form.out_of_range", {"5"});
+                    if (!ok || n.size() != 1) return tr("That number is not on the list: please choose from 1 to %s.", {"5"});
                     r.setReporterRole(kRoles[n[0] - 1].first);
                     roleGiven = true;
                     return {};
@@ -492,18 +488,18 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                 },
                 [&] {
                   for (const auto& [role, key] : kRoles)
-                    if (roleGiven && r.getReporterRole() == role) return tr(std::string("form.role.") + key);
+                    if (roleGiven && r.getReporterRole() == role) return tr(key);
                   return std::string();
                 }});
 
   // Evidence: each file is cleaned as soon as it is named, and the worker sees
   // what was taken out (or why it cannot go) before deciding to send.
-  qs.push_back({"form.review.evidence",
+  qs.push_back({N_("Evidence"),
                 [&] {
                   result.evidence.clear();
                   while (result.evidence.size() < protocol::kMaxAttachments) {
                     bool done = false;
-                    Step s = c.ask(tr("form.attach"), [&](const std::string& answer) -> std::string {
+                    Step s = c.ask(tr("Attach a photo, a voice note or a document (PDF) as evidence? Type the file's path (or drag the file into this window), or press Enter for none:"), [&](const std::string& answer) -> std::string {
                       std::string a = answer;
                       if (a.empty()) {
                         done = true;
@@ -534,19 +530,19 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                   return s;
                 }});
 
-  qs.push_back({"form.review.reply",
+  qs.push_back({N_("Read the answer"),
                 [&] {
-                  return c.ask(tr("form.reply"), [&](const std::string& a) -> std::string {
+                  return c.ask(tr("Do you want to be able to read the centre's answer? (y/n, Enter = yes)"), [&](const std::string& a) -> std::string {
                     if (a.empty() || yes(a)) result.wantReply = true;
                     else if (no(a)) result.wantReply = false;
-                    else return tr("form.yes_no");
+                    else return tr("Please answer y (yes) or n (no).");
                     return {};
                   });
                 },
-                [&] { return tr(result.wantReply ? "form.review.yes" : "form.review.no"); }});
+                [&] { return result.wantReply ? tr("yes") : tr("no"); }});
 
-  c.say(tr("form.intro", {centreName}));
-  c.say(tr("form.back_hint"));
+  c.say(tr("This report goes to %s, encrypted: only the centre can read it. Optional questions can be skipped with Enter.", {centreName}));
+  c.say(tr("Type < and Enter to go back to the previous question. Ctrl-C stops."));
   for (std::size_t i = 0; i < qs.size();) {
     Step s = qs[i].ask();
     if (s == Step::Quit) return result;
@@ -556,26 +552,26 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
 
   // The review: every answer with its number, until the worker sends or discards.
   for (;;) {
-    std::string review = tr("form.review");
+    std::string review = tr("Your report. Check it before it goes:");
     for (std::size_t i = 0; i < qs.size(); ++i) {
       std::string shown = qs[i].shown();
-      review += "\n  " + tr("form.review.line", {std::to_string(i + 1), tr(qs[i].label), shown.empty() ? none : shown});
+      review += "\n  " + tr("%s. %s: %s", {std::to_string(i + 1), tr(qs[i].label), shown.empty() ? none : shown});
       wipe(shown);
     }
     c.say(review);
     int change = 0;
     bool send = false, discarded = false;
-    Step s = c.ask(tr("form.confirm"), [&](const std::string& a) -> std::string {
+    Step s = c.ask(tr("Send it now? y = send, n = throw it away, or the number of an answer to change it:"), [&](const std::string& a) -> std::string {
       if (yes(a)) return send = true, std::string();
       if (no(a)) return discarded = true, std::string();
       bool ok = false;
       auto n = numbers(a, static_cast<int>(qs.size()), ok);
       if (ok && n.size() == 1) return change = n[0], std::string();
-      return tr("form.confirm_bad", {std::to_string(qs.size())});
+      return tr("Please answer y, n, or a number from 1 to %s.", {std::to_string(qs.size())});
     }, /*allowBack=*/false);
     if (s == Step::Quit) return result;
     if (discarded) {
-      c.say(tr("form.cancelled"));
+      c.say(tr("Not sent. Nothing was kept."));
       return result;
     }
     if (send) {
@@ -585,7 +581,7 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
         result.confirmed = true;
         return result;
       }
-      c.say(tr("form.invalid", {problem}));
+      c.say(tr("Please correct this: %s", {problem}));
       continue;
     }
     if (qs[change - 1].ask() == Step::Quit) return result;

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "client/evidence.h"
-#include "client/i18n.h"
+#include "protocol/messages.h"
 #include "client/line_input.h"
 #include "client/secret_message.h"
 

@@ -18,7 +18,7 @@
 
 #include "client/enrol.h"
 #include "client/form.h"
-#include "client/i18n.h"
+#include "protocol/messages.h"
 #include "client/replies.h"
 #include "client/report_json.h"
 #include "client/sender.h"
@@ -66,7 +66,7 @@ class Cli {
       // Keys that expired are refreshed now, before the first question: a
       // worker must never fill in a whole form and then learn it cannot go.
       if (!hasCurrentKeys(*pinned, protocol::today())) online(pinned, /*flushOutbox=*/false);
-      if (!hasCurrentKeys(*pinned, protocol::today())) return fail(kRefused, tr_("error.keys_expired"));
+      if (!hasCurrentKeys(*pinned, protocol::today())) return fail(kRefused, tr_("the centre's keys on this computer are out of date, and no relay could give newer ones. Nothing was written and nothing is lost. Connect to the internet (or start Tor) and try again; your centre code stays the same. If this keeps happening, tell the centre."));
     }
     if (c == "new") {
       // The form first: a worker must never wait on a slow network to start
@@ -77,7 +77,7 @@ class Cli {
       input.reset();  // the terminal as it was
       if (!r.confirmed) return kRefused;
       online(pinned);
-      std::cerr << tr_("send.working") << std::endl;
+      std::cerr << tr_("Sending… (your computer first does a short calculation that protects the centre from spam: a few seconds, sometimes longer)") << std::endl;
       protocol::RelaySession relays(io_, relaysOf(*pinned), net_);
       return send(*pinned, relays, msg, r.wantReply && !o_.noReply, r.evidence);
     }
@@ -87,15 +87,15 @@ class Cli {
     // relay or a Tor exit could tie the report to the worker waiting for its answer.
     online(pinned, /*flushOutbox=*/false);
     if (c == "replies") return replies(*pinned);
-    return fail(kUsage, tr_("error.usage"));
+    return fail(kUsage, tr_("wrong command or option; see gongyou-report --help"));
   }
 
  private:
   int notEnrolled() {
-    if (o_.centre.empty() || state_.centres().empty()) return fail(kRefused, tr_("error.not_enrolled"));
+    if (o_.centre.empty() || state_.centres().empty()) return fail(kRefused, tr_("not connected to a centre yet: run gongyou-report enrol CODE with the code your centre gave you"));
     std::string known;
     for (const auto& id : state_.centres()) known += (known.empty() ? "" : ", ") + id;
-    return fail(kRefused, tr_("error.unknown_centre", {o_.centre, known}));
+    return fail(kRefused, tr_("not enrolled with a centre called %s; enrolled with: %s", {o_.centre, known}));
   }
 
   // Before using the network for a command: refresh the centre's bundle under
@@ -107,7 +107,7 @@ class Cli {
     auto fresh = client::refresh(state_, centre, io_, net_, tr_.tag());
     if (fresh.status == EnrolStatus::Refused || fresh.status == EnrolStatus::Expired ||
         fresh.status == EnrolStatus::UnknownCentre)
-      std::cerr << tr_("error.prefix") << " " << enrolProblem(fresh) << "\n";
+      std::cerr << tr_("gongyou-report:") << " " << enrolProblem(fresh) << "\n";
     if (fresh.status == EnrolStatus::Ok) pinned = state_.pinned(centre);
     // Offline already: do not wait on every relay a second time for the outbox.
     if (flushOutbox && fresh.status != EnrolStatus::Unreachable && !state_.outbox(centre).empty())
@@ -117,11 +117,11 @@ class Cli {
   // What went wrong with an enrolment or a refresh, in the worker's language.
   std::string enrolProblem(const EnrolResult& r) const {
     switch (r.status) {
-      case EnrolStatus::BadCode: return tr_("error.bad_code");
-      case EnrolStatus::Unreachable: return tr_("error.unreachable") + " (" + r.message + ")";
-      case EnrolStatus::UnknownCentre: return tr_("error.relay_unknown_centre") + " (" + r.message + ")";
-      case EnrolStatus::Expired: return tr_("error.centre_keys_expired");
-      case EnrolStatus::Refused: return tr_("error.refused") + " (" + r.message + ")";
+      case EnrolStatus::BadCode: return tr_("the centre code is not valid; check it for a typo");
+      case EnrolStatus::Unreachable: return tr_("no relay could be reached") + " (" + r.message + ")";
+      case EnrolStatus::UnknownCentre: return tr_("the relay does not know this centre (the centre has not set it up there yet, or the code names the wrong relay): tell the centre") + " (" + r.message + ")";
+      case EnrolStatus::Expired: return tr_("the centre's keys have expired and it has not yet put new ones on its relays. Your code and the relay are fine: tell the centre, and try again later.");
+      case EnrolStatus::Refused: return tr_("the centre's relay refused this") + " (" + r.message + ")";
       case EnrolStatus::Ok: break;
     }
     return {};
@@ -136,12 +136,12 @@ class Cli {
 
  private:
   int fail(int code, const std::string& msg) {
-    std::cerr << tr_("error.prefix") << " " << msg << "\n";
+    std::cerr << tr_("gongyou-report:") << " " << msg << "\n";
     return code;
   }
 
   int enrol() {
-    if (o_.args.empty()) return fail(kUsage, tr_("error.usage"));
+    if (o_.args.empty()) return fail(kUsage, tr_("wrong command or option; see gongyou-report --help"));
     // A code as printed, in groups: `enrol GONGY OU1QX …` arrives as several
     // arguments, and is one code.
     std::string code;
@@ -149,15 +149,17 @@ class Cli {
     auto r = client::enrol(state_, code, io_, net_, tr_.tag());
     if (r.status == EnrolStatus::BadCode)
       if (auto group = protocol::centreCodeTypoGroup(code))
-        return fail(kRefused, tr_("error.bad_code_group", {std::to_string(*group)}));
+        return fail(kRefused, tr_("the centre code has a typo in group %s (counting groups of five from the left): check that group against the card", {std::to_string(*group)}));
     switch (r.status) {
       case EnrolStatus::Ok: {
         if (!o_.proxy.empty()) state_.setDefaultProxy(o_.proxy == "direct" ? "" : o_.proxy);
-        std::cout << tr_("enrol.ok", {r.centreName}) << "\n";
+        std::cout << tr_("Connected to %s. Reports you write now go only to this centre.", {r.centreName}) << "\n";
         std::size_t elsewhere = 0;
         for (const auto& id : state_.centres())
           if (id != state_.currentCentre()) elsewhere += state_.outbox(id).size();
-        if (elsewhere) std::cout << tr_("enrol.others_waiting", {std::to_string(elsewhere)}) << "\n";
+        if (elsewhere) std::cout << tr_.plural("%s report written for another centre is still waiting; it goes only to that centre (gongyou-report flush).",
+                                            "%s reports written for another centre are still waiting; they go only to that centre (gongyou-report flush).",
+                                            elsewhere, {std::to_string(elsewhere)}) << "\n";
         return kOk;
       }
       case EnrolStatus::Unreachable: return fail(kQueued, enrolProblem(r));
@@ -176,10 +178,10 @@ class Cli {
     for (const auto& id : centres) {
       if (!o_.centre.empty() && id != o_.centre) continue;
       auto p = state_.pinned(id);
-      std::cout << tr_(id == current ? "status.centre_current" : "status.centre",
+      std::cout << tr_(id == current ? N_("Centre: %s [%s] (key version %s), used when no --centre is given") : N_("Centre: %s [%s] (key version %s)"),
                        {displayName(*p), id, std::to_string(p->bundle().getVersion())})
                 << "\n"
-                << "  " << tr_("status.outbox", {std::to_string(state_.outbox(id).size())}) << "\n";
+                << "  " << tr_("Reports waiting to be sent: %s", {std::to_string(state_.outbox(id).size())}) << "\n";
     }
     return kOk;
   }
@@ -201,8 +203,9 @@ class Cli {
     protocol::RelaySession relays(io_, relaysOf(p), net_);
     auto r = client::flush(state_, p, relays, io_);
     if (!quiet || r.delivered > 0)
-      std::cout << tr_("flush.result", {std::to_string(r.delivered), std::to_string(r.waiting)}) << "\n";
-    if (r.unproven) std::cerr << tr_("flush.unproven") << "\n";
+      std::cout << tr_.plural("Sent %s waiting report; %s still waiting.", "Sent %s waiting reports; %s still waiting.", r.delivered,
+                                {std::to_string(r.delivered), std::to_string(r.waiting)}) << "\n";
+    if (r.unproven) std::cerr << tr_("A relay that answered could not prove it is your centre's relay; reports stay waiting for one that can.") << "\n";
     return r.waiting == 0 ? kOk : kQueued;
   }
 
@@ -215,7 +218,7 @@ class Cli {
     Delivery d = deliver(state_, p, relays, sealed.envelope, io_, [&](std::size_t done, std::size_t total) {
       char text[64];
       std::snprintf(text, sizeof text, "%.1f / %.1f MB", done / 1e6, total / 1e6);
-      std::cerr << (tty ? "\r" : "") << tr_("send.uploading", {text}) << (tty && done < total ? "" : "\n") << std::flush;
+      std::cerr << (tty ? "\r" : "") << tr_("Uploading the evidence: %s", {text}) << (tty && done < total ? "" : "\n") << std::flush;
     });
     const std::string receipt = d.delivered ? toHex(ByteView(d.receipt.id.data(), 8)) : "";
     if (o_.output == "json") {
@@ -225,12 +228,14 @@ class Cli {
       if (sealed.replyCode) j["replyCode"] = std::string(sealed.replyCode->text().view().str());
       std::cout << j.dump() << std::endl;
     } else {
-      if (line) std::cout << tr_("send.line", {std::to_string(line)}) << " ";
-      if (d.delivered) std::cout << tr_("send.ok", {receipt}) << "\n";
-      else std::cout << tr_(d.unproven ? "send.unproven" : "send.queued") << "\n";
+      if (line) std::cout << tr_("Line %s:", {std::to_string(line)}) << " ";
+      if (d.delivered) std::cout << tr_("Sent. The centre's relay has stored your report (receipt %s).", {receipt}) << "\n";
+      else std::cout << tr_(d.unproven ? N_("Not sent: the relay that answered could not prove it is your centre's relay (someone may be standing in its place). Your report is kept encrypted and will be sent by gongyou-report flush (or the next time you use this program).")
+                                         : N_("Not sent yet: no relay could be reached. Your report is kept encrypted and will be sent by gongyou-report flush (or the next time you use this program)."))
+                << "\n";
       if (sealed.replyCode) {
         auto text = sealed.replyCode->text();
-        std::cout << tr_("send.reply_code") << "\n    " << text.view().str() << "\n" << tr_("send.reply_code_hint") << "\n";
+        std::cout << tr_("Your reply code (write it down; it is shown only once):") << "\n    " << text.view().str() << "\n" << tr_("With it, gongyou-report replies CODE shows the centre's answer. Anyone with this code can read the answer: keep it safe.") << "\n";
       }
     }
     return d.delivered ? kOk : kQueued;
@@ -244,13 +249,13 @@ class Cli {
   // memory at once — over one connection. A report that fails then is told with
   // its line and the rest go on.
   int submitJson(std::unique_ptr<Pinned>& pinned) {
-    if (o_.json.empty() || !o_.args.empty()) return fail(kUsage, tr_("error.usage"));
+    if (o_.json.empty() || !o_.args.empty()) return fail(kUsage, tr_("wrong command or option; see gongyou-report --help"));
     std::string input;
     if (o_.json == "-") {
       input.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
     } else {
       std::ifstream f(o_.json, std::ios::binary);
-      if (!f) return fail(kError, tr_("error.cannot_read", {o_.json}));
+      if (!f) return fail(kError, tr_("cannot read %s: check the file's path", {o_.json}));
       input.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
     }
     struct Wipe {
@@ -264,13 +269,13 @@ class Cli {
     online(pinned);
     protocol::RelaySession relays(io_, relaysOf(*pinned), net_);
     const bool batch = objects.size() > 1, tty = ::isatty(2);
-    if (!batch || !tty) std::cerr << tr_("send.working") << std::endl;
+    if (!batch || !tty) std::cerr << tr_("Sending… (your computer first does a short calculation that protects the centre from spam: a few seconds, sometimes longer)") << std::endl;
     int worst = kOk;
     std::size_t sent = 0, queued = 0, failed = 0;
     for (std::size_t i = 0; i < objects.size(); ++i) {
       const std::size_t line = batch ? objects[i].line : 0;
       if (batch && tty)
-        std::cerr << "\r" << tr_("send.progress", {std::to_string(i + 1), std::to_string(objects.size())}) << std::flush;
+        std::cerr << "\r" << tr_("Sending report %s of %s…", {std::to_string(i + 1), std::to_string(objects.size())}) << std::flush;
       int code = kError;
       try {
         JsonReport r = parseReportJson(objects[i], protocol::today());
@@ -285,7 +290,7 @@ class Cli {
       } catch (const std::exception& e) {
         // One report's failure stops that report only.
         if (batch && tty) std::cerr << "\n";
-        std::cerr << tr_("error.prefix") << " " << tr_("error.line", {std::to_string(objects[i].line)}) << " " << e.what()
+        std::cerr << tr_("gongyou-report:") << " " << tr_("line %s:", {std::to_string(objects[i].line)}) << " " << e.what()
                   << "\n";
         if (o_.output == "json")
           std::cout << nlohmann::json{{"line", objects[i].line}, {"status", "failed"}}.dump() << std::endl;
@@ -296,7 +301,7 @@ class Cli {
     }
     if (batch) {
       if (tty) std::cerr << "\n";
-      std::cerr << tr_("send.summary", {std::to_string(sent), std::to_string(queued), std::to_string(failed)}) << "\n";
+      std::cerr << tr_("Sent: %s. Waiting in the outbox (encrypted): %s. Not sent because of an error above: %s.", {std::to_string(sent), std::to_string(queued), std::to_string(failed)}) << "\n";
     }
     return worst;
   }
@@ -315,7 +320,7 @@ class Cli {
       files.emplace_back();
       if (!r.message) {
         badReport = true;
-        std::cerr << tr_("error.prefix") << " " << tr_("error.invalid") << ": line " << r.line << ": " << r.error << "\n";
+        std::cerr << tr_("gongyou-report:") << " " << tr_("the report was not sent because a field is wrong") << ": line " << r.line << ": " << r.error << "\n";
         continue;
       }
       std::vector<std::uint64_t> sizes;  // for the caps over the set: no bytes kept
@@ -331,29 +336,29 @@ class Cli {
         sizes.push_back(l.evidence.data.size());
       }
       if (std::string set = checkEvidenceSet(sizes); !set.empty()) {
-        std::cerr << tr_("error.prefix") << " line " << r.line << ": " << explainEvidenceSet(tr_, set) << "\n";
+        std::cerr << tr_("gongyou-report:") << " line " << r.line << ": " << explainEvidenceSet(tr_, set) << "\n";
         badFile = true;
       }
     }
-    if (badFile) return fail(kRefused, tr_("error.not_sent"));
+    if (badFile) return fail(kRefused, tr_("nothing was sent: a file above cannot go with the report"));
     return badReport ? kRefused : kOk;
   }
 
   int replies(const Pinned& p) {
-    if (o_.args.size() != 1) return fail(kUsage, tr_("error.usage"));
+    if (o_.args.size() != 1) return fail(kUsage, tr_("wrong command or option; see gongyou-report --help"));
     auto code = crypto::ReplyCode::parse(o_.args[0]);
-    if (!code) return fail(kRefused, tr_("error.bad_reply_code"));
+    if (!code) return fail(kRefused, tr_("the reply code is not valid; check it for a typo (21 digits)"));
     auto r = fetchReplies(p, *code, io_, net_);
     if (r.answers.empty()) {
-      std::cout << tr_("replies.none") << "\n" << tr_("replies.kept", {std::to_string(protocol::kReplyRetentionDays)}) << "\n";
+      std::cout << tr_("No answer yet. Check again later.") << "\n" << tr_("An answer stays on the centre's server for %s days after it is written.", {std::to_string(protocol::kReplyRetentionDays)}) << "\n";
       return kOk;
     }
     // The centre's words could carry terminal control sequences (a hostile or
     // careless sender): shown with them escaped, line breaks kept.
     for (const auto& a : r.answers)
-      std::cout << (a.day ? tr_("replies.header_dated", {protocol::isoDate(a.day)}) : tr_("replies.header")) << "\n"
+      std::cout << (a.day ? tr_("Answer from the centre (%s):", {protocol::isoDate(a.day)}) : tr_("Answer from the centre:")) << "\n"
                 << protocol::printable(a.text) << "\n\n";
-    std::cout << tr_("replies.kept", {std::to_string(protocol::kReplyRetentionDays)}) << "\n";
+    std::cout << tr_("An answer stays on the centre's server for %s days after it is written.", {std::to_string(protocol::kReplyRetentionDays)}) << "\n";
     return kOk;
   }
 
@@ -410,12 +415,12 @@ int main(int argc, char** argv) {
   if (!std::setlocale(LC_CTYPE, "") || std::string_view(nl_langinfo(CODESET)) == "ANSI_X3.4-1968")
     std::setlocale(LC_CTYPE, "C.UTF-8");
   if (help) {
-    std::cout << tr("help") << "\n";
+    std::cout << tr("gongyou-report: report a labour violation to your worker centre, safely.\n\nUsage:\n  gongyou-report enrol CODE          connect to a centre with the code it gave you\n  gongyou-report new                 fill in a report, step by step\n  gongyou-report submit --json FILE  send reports written as JSON (FILE or - for standard input)\n  gongyou-report flush               send reports waiting in the outbox\n  gongyou-report replies CODE        read the centre's answers with your reply code\n  gongyou-report status              show the centres and their outboxes\n\nOptions:\n  --proxy socks5://HOST:PORT   go through Tor or another SOCKS5 proxy (Tor: socks5://127.0.0.1:9050)\n                               (the proxy used to enrol stays the default; --proxy direct to bypass it)\n  --centre ID                  which centre, when enrolled with several (default: the last enrolled)\n  --ca-file FILE               wss:// relays: trust only the CA in FILE (PEM)\n  --output json                submit: one JSON line per report on standard output (line, status, receipt, reply code)\n  --state DIR                  where the centres and the outboxes are kept\n  --lang en|zh-Hans            language of the messages\n  --timeout SECONDS            give up on a relay after this long (default 20)\n  --no-reply                   do not create a reply code\n\nEvidence: the form asks for photos (JPEG, PNG, WebP, HEIC) and voice notes (MP3, M4A, Ogg,\nWAV) and PDF documents, up to 5 files, 16 MB each; in JSON, \"attachments\": [\"photo.jpg\"]. Hidden information in them (place, time, phone)\nis removed before anything is sent, and you are shown what was removed. A PDF goes as\npictures of its pages only. Other types are refused: send a photo or a screenshot instead.\n\nWhat it keeps on this computer: the centre's public keys and reports not yet sent, encrypted.\nNothing you write is kept readable.\n\nExit codes: 0 done, 1 refused (bad code, invalid report, relay refused), 2 usage error,\n3 not sent yet (kept encrypted in the outbox), 4 other error.") << "\n";
     return kOk;
   }
   static const std::vector<std::string> kCommands{"enrol", "new", "submit", "flush", "replies", "status"};
   if (usageError || std::find(kCommands.begin(), kCommands.end(), o.command) == kCommands.end()) {
-    std::cerr << tr("error.prefix") << " " << tr("error.usage") << "\n";
+    std::cerr << tr("gongyou-report:") << " " << tr("wrong command or option; see gongyou-report --help") << "\n";
     return kUsage;
   }
   try {
@@ -423,19 +428,19 @@ int main(int argc, char** argv) {
     Cli cli(o, tr);
     return cli.run();
   } catch (const KeysExpired&) {
-    std::cerr << tr("error.prefix") << " " << tr("error.keys_expired") << "\n";
+    std::cerr << tr("gongyou-report:") << " " << tr("the centre's keys on this computer are out of date, and no relay could give newer ones. Nothing was written and nothing is lost. Connect to the internet (or start Tor) and try again; your centre code stays the same. If this keeps happening, tell the centre.") << "\n";
     return kRefused;
   } catch (const InvalidReport& e) {
-    std::cerr << tr("error.prefix") << " " << tr("error.invalid") << ": " << e.what() << "\n";
+    std::cerr << tr("gongyou-report:") << " " << tr("the report was not sent because a field is wrong") << ": " << e.what() << "\n";
     return kRefused;
   } catch (const std::invalid_argument& e) {
-    std::cerr << tr("error.prefix") << " " << e.what() << "\n";
+    std::cerr << tr("gongyou-report:") << " " << e.what() << "\n";
     return kUsage;
   } catch (const kj::Exception& e) {
-    std::cerr << tr("error.prefix") << " " << e.getDescription().cStr() << "\n";
+    std::cerr << tr("gongyou-report:") << " " << e.getDescription().cStr() << "\n";
     return kError;
   } catch (const std::exception& e) {
-    std::cerr << tr("error.prefix") << " " << e.what() << "\n";
+    std::cerr << tr("gongyou-report:") << " " << e.what() << "\n";
     return kError;
   }
 }

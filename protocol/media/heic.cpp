@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "protocol/media/jpeg_writer.h"
+#include "protocol/messages.h"
 
 namespace gongyou::media {
 namespace {
@@ -33,14 +34,14 @@ HeicToJpeg heicToJpeg(ByteView heic, int quality) {
   if (e.code != heif_error_Ok) return r.detail = std::string("libheif: ") + e.message, r;
 
   if (heif_image_handle_get_number_of_metadata_blocks(handle.get(), "Exif") > 0)
-    r.removed.emplace_back("EXIF data (GPS position, phone, date and time taken)");
-  if (heif_image_handle_get_number_of_metadata_blocks(handle.get(), "mime") > 0) r.removed.emplace_back("XMP data");
+    r.removed.emplace_back(N_("EXIF data (GPS position, phone, date and time taken)"));
+  if (heif_image_handle_get_number_of_metadata_blocks(handle.get(), "mime") > 0) r.removed.emplace_back(N_("XMP data"));
   if (heif_image_handle_get_number_of_thumbnails(handle.get()) > 0)
-    r.removed.emplace_back("thumbnail of the original picture");
-  if (heif_image_handle_has_depth_image(handle.get())) r.removed.emplace_back("depth map");
-  if (heif_context_get_number_of_top_level_images(ctx.get()) > 1) r.removed.emplace_back("other images in the file");
+    r.removed.emplace_back(N_("thumbnail of the original picture"));
+  if (heif_image_handle_has_depth_image(handle.get())) r.removed.emplace_back(N_("depth map"));
+  if (heif_context_get_number_of_top_level_images(ctx.get()) > 1) r.removed.emplace_back(N_("other images in the file"));
   if (heif_image_handle_get_color_profile_type(handle.get()) != heif_color_profile_type_not_present)
-    r.removed.emplace_back("colour profile");
+    r.removed.emplace_back(N_("colour profile"));
 
   heif_image* decoded = nullptr;
   e = heif_decode_image(handle.get(), &decoded, heif_colorspace_RGB, heif_chroma_interleaved_RGB, nullptr);

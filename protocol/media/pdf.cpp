@@ -12,6 +12,7 @@
 
 #include "protocol/media/jpeg_writer.h"
 #include "protocol/media/poppler_open.h"
+#include "protocol/messages.h"
 
 namespace gongyou::media {
 namespace {
@@ -85,10 +86,10 @@ PdfAsImages pdfAsImages(ByteView pdf) {
   bool info = false;
   for (const auto& k : doc->info_keys())
     if (k != "Trapped") info = true;
-  if (info) r.removed.emplace_back("document information (author, software, dates)");
-  if (!doc->metadata().empty()) r.removed.emplace_back("XMP data (names, places, edit history)");
-  if (doc->has_embedded_files()) r.removed.emplace_back("files embedded in the document");
-  r.removed.emplace_back("text layer, links, forms, annotations and scripts (the pages are kept as images)");
+  if (info) r.removed.emplace_back(N_("document information (author, software, dates)"));
+  if (!doc->metadata().empty()) r.removed.emplace_back(N_("XMP data (names, places, edit history)"));
+  if (doc->has_embedded_files()) r.removed.emplace_back(N_("files embedded in the document"));
+  r.removed.emplace_back(N_("text layer, links, forms, annotations and scripts (the pages are kept as images)"));
 
   poppler::page_renderer renderer;
   renderer.set_render_hints(poppler::page_renderer::antialiasing | poppler::page_renderer::text_antialiasing);

@@ -2,6 +2,7 @@
 
 #include "protocol/media/heic.h"
 #include "protocol/media/pdf.h"
+#include "protocol/messages.h"
 
 #include <exiv2/exiv2.hpp>
 
@@ -73,7 +74,7 @@ Filtered filterJpeg(ByteView in, Bytes& out, std::vector<std::string>& removed) 
     const std::uint8_t m = p[i++];
     if (m == 0xD9) {  // EOI
       out.insert(out.end(), {0xFF, 0xD9});
-      if (i < n) note(removed, "data hidden after the end of the file");
+      if (i < n) note(removed, N_("data hidden after the end of the file"));
       if (!sawFrame) return {false, "no image frame"};
       return {true, {}};
     }
@@ -96,14 +97,14 @@ Filtered filterJpeg(ByteView in, Bytes& out, std::vector<std::string>& removed) 
       out.insert(out.end(), {0xFF});
       out.insert(out.end(), seg.data() + 1, seg.data() + seg.size());
     } else if (m == 0xFE) {
-      note(removed, "comment");
+      note(removed, N_("comment"));
     } else if (m >= 0xE0 && m <= 0xEF) {
-      if (m == 0xE1 && bodyLen >= 4 && std::memcmp(body, "Exif", 4) == 0) note(removed, "EXIF data");
-      else if (m == 0xE1) note(removed, "XMP data");
-      else if (m == 0xE2 && bodyLen >= 11 && std::memcmp(body, "ICC_PROFILE", 11) == 0) note(removed, "colour profile");
-      else if (m == 0xE2 && bodyLen >= 3 && std::memcmp(body, "MPF", 3) == 0) note(removed, "extra images (MPF)");
-      else if (m == 0xED) note(removed, "IPTC data");
-      else if (m == 0xE0) note(removed, "JFIF header (and any thumbnail in it)");
+      if (m == 0xE1 && bodyLen >= 4 && std::memcmp(body, "Exif", 4) == 0) note(removed, N_("EXIF data"));
+      else if (m == 0xE1) note(removed, N_("XMP data"));
+      else if (m == 0xE2 && bodyLen >= 11 && std::memcmp(body, "ICC_PROFILE", 11) == 0) note(removed, N_("colour profile"));
+      else if (m == 0xE2 && bodyLen >= 3 && std::memcmp(body, "MPF", 3) == 0) note(removed, N_("extra images (MPF)"));
+      else if (m == 0xED) note(removed, N_("IPTC data"));
+      else if (m == 0xE0) note(removed, N_("JFIF header (and any thumbnail in it)"));
       else note(removed, "vendor data (APP" + std::to_string(m - 0xE0) + ")");
     } else {
       return {false, "unexpected marker " + std::to_string(m)};
@@ -151,7 +152,7 @@ Filtered filterPng(ByteView in, Bytes& out, std::vector<std::string>& removed) {
     }
     i += total;
     if (type == "IEND") {
-      if (i < n) note(removed, "data hidden after the end of the file");
+      if (i < n) note(removed, N_("data hidden after the end of the file"));
       return {true, {}};
     }
   }
@@ -186,7 +187,7 @@ Filtered filterRiff(ByteView in, const char* form, Bytes& out, std::vector<std::
     }
     i += total;
   }
-  if (n > riffEnd) note(removed, "data hidden after the end of the file");
+  if (n > riffEnd) note(removed, N_("data hidden after the end of the file"));
   putLe32(out.data() + 4, static_cast<std::uint32_t>(out.size() - 8));
   return {true, {}};
 }
@@ -260,7 +261,7 @@ Filtered filterMp3(ByteView in, Bytes& out, std::vector<std::string>& removed) {
     const std::size_t size = std::size_t{p[i + 6] & 0x7Fu} << 21 | std::size_t{p[i + 7] & 0x7Fu} << 14 |
                              std::size_t{p[i + 8] & 0x7Fu} << 7 | (p[i + 9] & 0x7Fu);
     i += 10 + size + ((p[i + 5] & 0x10) ? 10 : 0);
-    note(removed, "ID3 tags (title, artist, comment, date, software)");
+    note(removed, N_("ID3 tags (title, artist, comment, date, software)"));
   }
   if (i >= n) return {false, "no audio after the tags"};
   std::size_t frames = 0;
@@ -277,8 +278,8 @@ Filtered filterMp3(ByteView in, Bytes& out, std::vector<std::string>& removed) {
     const std::size_t rest = n - i;
     const std::string_view tail(reinterpret_cast<const char*>(p + i), rest);
     const bool id3v1 = rest >= 128 && tail.substr(rest - 128, 3) == "TAG";
-    note(removed, id3v1 ? "ID3 tags (title, artist, comment, date, software)" : "data after the last audio frame");
-    if (tail.find("APETAGEX") != std::string_view::npos) note(removed, "APE tags");
+    note(removed, id3v1 ? N_("ID3 tags (title, artist, comment, date, software)") : N_("data after the last audio frame"));
+    if (tail.find("APETAGEX") != std::string_view::npos) note(removed, N_("APE tags"));
   }
   return {true, {}};
 }
@@ -387,10 +388,10 @@ class M4aFilter {
 
   void dropped(const std::string& type, std::size_t at, std::size_t end) {
     if (type == "udta" || type == "meta") {
-      note(removed_, "tags (title, artist, date, recording app)");
-      if (any(at, end, "\xA9xyz") || any(at, end, "loci")) note(removed_, "GPS position");
+      note(removed_, N_("tags (title, artist, date, recording app)"));
+      if (any(at, end, "\xA9xyz") || any(at, end, "loci")) note(removed_, N_("GPS position"));
     } else if (type == "uuid") {
-      note(removed_, "vendor data (uuid)");
+      note(removed_, N_("vendor data (uuid)"));
     } else if (type != "free" && type != "skip" && type != "wide") {
       note(removed_, "other boxes (" + type + ")");
     }
@@ -406,14 +407,14 @@ class M4aFilter {
       const std::size_t w = !changed.empty() && changed[0] == 1 ? 8 : 4;
       if (changed.size() < 4 + 2 * w) return fail(type + " is cut short");
       if (!std::all_of(changed.begin() + 4, changed.begin() + 4 + 2 * w, [](std::uint8_t b) { return b == 0; }))
-        note(removed_, "date and time recorded");
+        note(removed_, N_("date and time recorded"));
       std::fill(changed.begin() + 4, changed.begin() + 4 + 2 * w, 0);
     } else if (type == "hdlr") {
       // version/flags, pre_defined, handler type, 3 reserved words, then a name.
       if (original.size() < 24) return fail("hdlr is cut short");
       if (original.sub(8, 4).str() == "soun") sawAudio_ = true;
       else return fail("not an audio-only file (a video?)");
-      if (original.size() > 25 || (original.size() == 25 && original[24] != 0)) note(removed_, "software");
+      if (original.size() > 25 || (original.size() == 25 && original[24] != 0)) note(removed_, N_("software"));
       changed = original.sub(0, 24).copy();
       changed.push_back(0);
     } else if (type == "stco" || type == "co64") {
@@ -522,7 +523,7 @@ Filtered filterOgg(ByteView in, Bytes& out, std::vector<std::string>& removed) {
     if (pages.back().flags & 4) break;  // end of stream
   }
   if (pages.size() < 3) return {false, "not a complete Ogg stream"};
-  if (i < n) note(removed, "data hidden after the end of the file");
+  if (i < n) note(removed, N_("data hidden after the end of the file"));
 
   // The header packets, reassembled from the first pages, up to the page where
   // the last of them ends (an audio packet always starts a new page).
@@ -555,9 +556,9 @@ Filtered filterOgg(ByteView in, Bytes& out, std::vector<std::string>& removed) {
     return {false, "the Ogg comment header is missing"};
   const std::uint32_t vendor = le32(tags.data() + magic);
   if (tags.size() < magic + 8 + std::size_t{vendor}) return {false, "the Ogg comment header is cut short"};
-  if (vendor) note(removed, "software");
+  if (vendor) note(removed, N_("software"));
   if (le32(tags.data() + magic + 4 + vendor) != 0)
-    note(removed, "tags (title, artist, date, location, recording app)");
+    note(removed, N_("tags (title, artist, date, location, recording app)"));
   Bytes empty(tags.begin(), tags.begin() + magic);
   empty.insert(empty.end(), 8, 0);  // no vendor, no comments
   if (!isOpus()) empty.push_back(1);  // Vorbis: framing bit
@@ -621,24 +622,24 @@ Exiv2View readWithExiv2(ByteView file) {
     v.readable = true;
     for (const auto& d : img->exifData()) {
       const std::string group = d.groupName(), tag = d.tagName();
-      if (group == "GPSInfo") note(v.found, "GPS position");
+      if (group == "GPSInfo") note(v.found, N_("GPS position"));
       else if (tag == "Make" || tag == "Model" || tag == "LensMake" || tag == "LensModel")
-        note(v.found, "camera make and model");
+        note(v.found, N_("camera make and model"));
       else if (tag.find("SerialNumber") != std::string::npos || tag == "CameraOwnerName" || tag == "Artist")
-        note(v.found, "serial number or owner name");
+        note(v.found, N_("serial number or owner name"));
       else if (tag.find("DateTime") != std::string::npos || tag.rfind("SubSecTime", 0) == 0 ||
                tag.rfind("OffsetTime", 0) == 0)
-        note(v.found, "date and time taken");
-      else if (group == "Thumbnail" || group == "IFD1") note(v.found, "thumbnail of the original picture");
+        note(v.found, N_("date and time taken"));
+      else if (group == "Thumbnail" || group == "IFD1") note(v.found, N_("thumbnail of the original picture"));
       else if (tag == "MakerNote" || (group.rfind("Image", 0) != 0 && group != "Photo" && group != "Iop"))
-        note(v.found, "maker notes (camera-specific data)");
-      else if (tag == "Software") note(v.found, "software");
-      else note(v.found, "other camera data (EXIF)");
+        note(v.found, N_("maker notes (camera-specific data)"));
+      else if (tag == "Software") note(v.found, N_("software"));
+      else note(v.found, N_("other camera data (EXIF)"));
     }
-    if (!img->iptcData().empty()) note(v.found, "IPTC data (captions, names, places)");
-    if (!img->xmpData().empty() || !img->xmpPacket().empty()) note(v.found, "XMP data (names, places, edit history)");
-    if (!img->comment().empty()) note(v.found, "comment");
-    if (img->iccProfileDefined()) note(v.found, "colour profile");
+    if (!img->iptcData().empty()) note(v.found, N_("IPTC data (captions, names, places)"));
+    if (!img->xmpData().empty() || !img->xmpPacket().empty()) note(v.found, N_("XMP data (names, places, edit history)"));
+    if (!img->comment().empty()) note(v.found, N_("comment"));
+    if (img->iccProfileDefined()) note(v.found, N_("colour profile"));
   } catch (const Exiv2::AnyError&) {
     v.readable = false;
   } catch (const std::exception&) {
@@ -651,18 +652,18 @@ Exiv2View readWithExiv2(ByteView file) {
 
 const char* mediaName(Media m) {
   switch (m) {
-    case Media::Jpeg: return "JPEG photo";
-    case Media::Png: return "PNG image";
-    case Media::Webp: return "WebP image";
-    case Media::Wav: return "WAV audio";
-    case Media::Mp3: return "MP3 audio";
-    case Media::M4a: return "M4A audio";
-    case Media::Ogg: return "Ogg audio (Opus or Vorbis)";
-    case Media::Heic: return "HEIC photo";
-    case Media::Pdf: return "PDF document";
+    case Media::Jpeg: return N_("JPEG photo");
+    case Media::Png: return N_("PNG image");
+    case Media::Webp: return N_("WebP image");
+    case Media::Wav: return N_("WAV audio");
+    case Media::Mp3: return N_("MP3 audio");
+    case Media::M4a: return N_("M4A audio");
+    case Media::Ogg: return N_("Ogg audio (Opus or Vorbis)");
+    case Media::Heic: return N_("HEIC photo");
+    case Media::Pdf: return N_("PDF document");
     case Media::Unknown: break;
   }
-  return "unknown file type";
+  return N_("unknown file type");
 }
 
 Media detectMedia(ByteView d) {
