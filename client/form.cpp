@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "client/category_groups.h"
+#include "client/rights.h"
 #include "protocol/attachments.h"
 #include "protocol/day.h"
 #include "protocol/report.capnp.h"
@@ -333,7 +334,7 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                 }});
 
   const auto& groups = categoryGroups();
-  auto catName = [&](const std::string& id) { return tr(protocol::findCategory(id)->nameEn); };
+  auto catName = [&](const std::string& id) { return tr(protocol::findCategory(id)->workerName); };
   std::vector<std::string> chosen;  // category ids, in the order chosen
   qs.push_back({N_("What happened"),
                 [&] {
@@ -373,7 +374,7 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                         continue;
                       chosen.push_back(id);
                       // Telling workers their rights is a centre's core service: say it now.
-                      c.say(tr("Your rights (%s): %s", {catName(id), protocol::findCategory(id)->legalBasis}));
+                      c.say(rightsText(tr, *protocol::findCategory(id), emp.asReader().getCountry().cStr()));
                     }
                   }
                   auto list = r.initCategories(static_cast<unsigned>(chosen.size()));
@@ -382,7 +383,8 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                 },
                 [&] {
                   std::string s;
-                  for (const auto& id : chosen) s += (s.empty() ? "" : ", ") + catName(id);
+                  // TRANSLATORS: joins the kinds of problem chosen; their names may hold commas.
+                  for (const auto& id : chosen) s = s.empty() ? catName(id) : tr("%s; %s", {s, catName(id)});
                   return s;
                 }});
 

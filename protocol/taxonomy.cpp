@@ -1,11 +1,13 @@
 #include "protocol/taxonomy.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace gongyou::protocol {
 namespace data {
 extern const char kViolationTaxonomyCsv[];
 extern const char kForcedLabourIndicatorsCsv[];
+extern const char kRightsCsv[];
 }  // namespace data
 
 std::vector<std::vector<std::string>> parseCsv(std::string_view text) {
@@ -65,7 +67,17 @@ const std::vector<Category>& categories() {
   static const std::vector<Category> all = [] {
     std::vector<Category> v;
     for (auto& r : table(data::kViolationTaxonomyCsv, 6))
-      v.push_back({r[0], r[1], r[2], r[3], r[4], r[5]});
+      v.push_back({r[0], r[1], r[2], r[3], r[4], r[5], {}, {}, {}, {}});
+    // Every category has its worker's words and rights (data/rights.csv), and
+    // no row there names a category that does not exist.
+    std::size_t joined = 0;
+    for (auto& r : table(data::kRightsCsv, 5)) {
+      auto c = std::find_if(v.begin(), v.end(), [&](const Category& x) { return x.id == r[0]; });
+      if (c == v.end() || !c->workerName.empty()) throw std::logic_error("rights CSV: unknown or repeated category " + r[0]);
+      c->workerName = r[1], c->right = r[2], c->nextStepsCn = r[3], c->citationCn = r[4];
+      ++joined;
+    }
+    if (joined != v.size()) throw std::logic_error("rights CSV: a category has no row");
     return v;
   }();
   return all;

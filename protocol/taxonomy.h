@@ -2,7 +2,7 @@
 // data/*.csv so that every program agrees on the ids without any file at run time.
 //
 // Ids are the stable contract: reports carry them, the analyst aggregates by them.
-// Names and legal bases are for people (the reporter's rights hints, the dashboard).
+// Names and legal bases are for people (the reporter's rights texts, the dashboard).
 #pragma once
 
 #include <string>
@@ -13,6 +13,12 @@ namespace gongyou::protocol {
 
 struct Category {
   std::string id, nameEn, nameZh, definition, legalBasis, internationalAnchor;
+  // For the worker (data/rights.csv), English msgids of the reporter's
+  // catalog: the name in plain words, the right in one sentence, and, for an
+  // employer in China, what to do next (evidence, where, time limits) and the
+  // citation, shown last. Outside China the reporter shows the international
+  // anchor and says the centre will tell the local law.
+  std::string workerName, right, nextStepsCn, citationCn;
 };
 
 struct ForcedLabourIndicator {

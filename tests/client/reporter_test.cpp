@@ -579,10 +579,13 @@ TEST_CASE("reporter: the guided form in a terminal in English and in Chinese") {
                  {"Choose the kind of problem", "9"},
                  {"please choose from 1 to 7", "1"},
                  {"Which of these?", "1"},  // pay: wage arrears
-                 {"Your rights (Wage arrears / unpaid wages): Labour Law", nullptr},
+                 {"Your rights: Wages not paid, or paid late", nullptr},
+                 {"What to do: Keep pay slips", nullptr},
+                 {"Where to go: labour inspection", nullptr},
+                 {"The law: Labour Law Art. 50", nullptr},
                  {"Choose another kind", "5"},
                  {"Which of these?", "1"},  // documents and freedom: ID retention
-                 {"Your rights (ID / passport retention)", nullptr},
+                 {"Your rights: ID card or passport kept by the boss", nullptr},
                  {"Choose another kind", ""},
                  {"Did any of these happen?", "7"},
                  {"How many workers", "sixty"},
@@ -598,7 +601,7 @@ TEST_CASE("reporter: the guided form in a terminal in English and in Chinese") {
                  {"as evidence-1.jpg (JPEG photo", nullptr},
                  {"Attach a photo", ""},
                  {"read the centre's answer", ""},
-                 {"6. What happened: Wage arrears / unpaid wages, ID / passport retention", nullptr},
+                 {"6. What happened: Wages not paid, or paid late; ID card or passport kept by the boss", nullptr},
                  {"12. Evidence: evidence-1.jpg", nullptr},
                  {"Send it now?", "y"},
                  {"Sent.", nullptr},
@@ -615,7 +618,12 @@ TEST_CASE("reporter: the guided form in a terminal in English and in Chinese") {
                  {"什么时候发生的", "２０２６年８月"},  // full-width digits, as a Chinese input method types them
                  {"请选择问题的类别", "4"},              // safety and health
                  {"是下面哪些", "1"},                   // work injury
-                 {"你的权利", nullptr},
+                 // The right, what to do with its time limit, where to go, and the law last.
+                 {"你的权利：上班时受伤", nullptr},
+                 {"工伤保险支付", nullptr},
+                 {"受伤之日起一年之内", nullptr},
+                 {"12333", nullptr},
+                 {"法律依据：《工伤保险条例》第十四条、第十七条", nullptr},
                  {"再选一类", ""},
                  {"是否发生过以下情况", ""},
                  {"多少工人", "12人"},
