@@ -562,6 +562,146 @@ TEST_CASE("reporter: the centre's reply reaches the worker who holds the reply c
   CHECK(run(w.cmd({"replies", typo})).first == 1);
 }
 
+namespace {
+
+// The English messages of the reporter's template (singular and plural forms).
+std::vector<std::string> englishMessages() {
+  std::ifstream in(GONGYOU_REPORT_POT);
+  REQUIRE(in);
+  std::vector<std::string> out;
+  std::string line, *current = nullptr, id, plural;
+  auto flush = [&] {
+    for (auto* m : {&id, &plural})
+      if (!m->empty()) out.push_back(*m), m->clear();
+  };
+  auto unquote = [](const std::string& q) {
+    std::string s;
+    for (std::size_t i = 1; i + 1 < q.size(); ++i) {
+      if (q[i] == '\\' && i + 2 < q.size()) {
+        ++i;
+        s += q[i] == 'n' ? '\n' : q[i];
+      } else {
+        s += q[i];
+      }
+    }
+    return s;
+  };
+  while (std::getline(in, line)) {
+    if (line.rfind("msgid ", 0) == 0) flush(), current = &id, id = unquote(line.substr(6));
+    else if (line.rfind("msgid_plural ", 0) == 0) current = &plural, plural = unquote(line.substr(13));
+    else if (line.rfind("msgstr", 0) == 0) current = nullptr;
+    else if (!line.empty() && line[0] == '"' && current) *current += unquote(line);
+  }
+  flush();
+  return out;
+}
+
+// Pieces of English text that `screen` shows: each message is cut at its
+// placeholders and line breaks; a piece of 16 characters or more that the
+// translation keeps (a command name) is fine, an untranslated message is not.
+std::vector<std::string> englishLeft(const Messages& tr, const std::string& screen) {
+  std::vector<std::string> left;
+  for (const auto& msgid : englishMessages()) {
+    const std::string translated = tr(msgid);
+    std::string piece;
+    auto check = [&] {
+      auto a = piece.find_first_not_of(" .,:;()"), b = piece.find_last_not_of(" .,:;()");
+      if (a != std::string::npos && b - a + 1 >= 16) {
+        std::string p = piece.substr(a, b - a + 1);
+        const bool untranslated = translated == msgid;
+        if (screen.find(p) != std::string::npos && (untranslated || translated.find(p) == std::string::npos))
+          left.push_back(p);
+      }
+      piece.clear();
+    };
+    for (std::size_t i = 0; i < msgid.size(); ++i) {
+      if (msgid[i] == '\n') check();
+      else if (msgid[i] == '%' && i + 1 < msgid.size() && msgid[i + 1] == 's') check(), ++i;
+      else if (msgid[i] == '%' && i + 3 < msgid.size() && msgid[i + 2] == '$') check(), i += 3;
+      else piece += msgid[i];
+    }
+    check();
+  }
+  return left;
+}
+
+}  // namespace
+
+// Every language of the catalogs, through --help and the whole form with every
+// category chosen (each right, what to do and the law are shown): no English
+// sentence is left on the screen where the catalog has a translation.
+TEST_CASE("reporter: the form and --help in every language show no English where a translation exists") {
+  World w;
+  test::Relay relay(w.data, {"--listen", w.address});
+  REQUIRE(run(w.cmd({"enrol", w.code(relay.address())})).first == 0);
+  // Groups 1-3 hold 15 kinds of problem and groups 4-7 the other 14: a report
+  // holds at most 16, so two runs show them all.
+  const char* kGroup = "What happened? Choose the kind of problem (one number):";
+  const char* kMore = "Did anything else happen? Choose another kind, or press Enter to go on:";
+  const char* kWhich = "Which of these? Numbers separated by spaces (Enter: none of them):";
+  using Steps = std::vector<std::pair<const char*, const char*>>;
+  const std::vector<Steps> picks{
+      {{kGroup, "1"}, {kWhich, "1 2 3 4 5 6 7 8"}, {kMore, "2"}, {kWhich, "1 2 3 4 5"}, {kMore, "3"}, {kWhich, "1 2"}},
+      {{kGroup, "4"}, {kWhich, "1 2 3 4"}, {kMore, "5"}, {kWhich, "1 2 3 4"}, {kMore, "6"}, {kWhich, "1 2 3 4 5"},
+       {kMore, "7"}, {kWhich, "1"}}};
+  // The first characters of a question in the language: enough to know it is on screen.
+  auto start = [](const Messages& tr, const char* msgid) {
+    std::string q = tr(msgid);
+    std::size_t n = 0, chars = 0;
+    while (n < q.size() && chars < 5 && q[n] != '\n') {
+      n += (q[n] & 0x80) == 0 ? 1 : (q[n] & 0xE0) == 0xC0 ? 2 : (q[n] & 0xF0) == 0xE0 ? 3 : 4;
+      ++chars;
+    }
+    return q.substr(0, n);
+  };
+  auto langs = Messages::languages();
+  REQUIRE(langs.size() >= 2);
+  for (const auto& lang : langs) {
+    if (lang == "en") continue;
+    INFO("language " << lang);
+    const Messages& tr = Messages::forLanguage(lang);
+    std::string err;
+    auto help = run({kReportBin, "--lang", lang, "--help"}, err);
+    CHECK(help.first == 0);
+    CHECK(englishLeft(tr, help.second).empty());
+    for (const auto& pick : picks) {
+      test::Pty t({kReportBin, "--state", w.state, "--lang", lang, "new"});
+      Steps steps{{"Name of the employer or factory (required):", "Hongda"},
+                  {"City:", ""},
+                  {"Province:", ""},
+                  {"Industry (for example electronics, construction):", ""},
+                  {"When did it happen? Year and month, like 2026-10 (or with the day, 2026-10-15), or press Enter to skip:",
+                   "2026-08"}};
+      steps.insert(steps.end(), pick.begin(), pick.end());
+      Steps rest{{kMore, ""},
+                 {"Did any of these happen? Choose numbers, or press Enter for none:", "1 2"},
+                 {"How many workers are affected?", "3"},
+                 {"How much money is owed, in yuan (like 3600 or 3,600.50)? Enter to skip:", "100"},
+                 {"Describe what happened, in your own words. Write as many lines as you need; press Enter twice to finish:",
+                  "words"},
+                 {"(%s characters left; Enter twice to finish)", ""},
+                 {nullptr, ""},  // the second Enter ends the description
+                 {"Who are you in this? Choose a number:", "1"},
+                 {"Attach a photo, a voice note or a document (PDF) as evidence? Type the file's path (or drag the file "
+                  "into this window), or press Enter for none:",
+                  ""},
+                 {"Do you want to be able to read the centre's answer? (y/n, Enter = yes)", "n"},
+                 {"Send it now? y = send, n = throw it away, or the number of an answer to change it:", "n"}};
+      steps.insert(steps.end(), rest.begin(), rest.end());
+      for (const auto& [question, answer] : steps) {
+        INFO("waiting for " << (question ? question : "nothing"));
+        if (question) REQUIRE(t.expect(start(tr, question)));
+        t.type(answer);
+      }
+      CHECK(t.wait() == 1);  // thrown away: nothing sent
+      const auto left = englishLeft(tr, t.screen());
+      for (const auto& l : left) UNSCOPED_INFO("English left: " << l);
+      CHECK(left.empty());
+      CHECK_THAT(t.screen(), Catch::Contains(tr("Not sent. Nothing was kept.")));
+    }
+  }
+}
+
 TEST_CASE("reporter: the guided form in a terminal in English and in Chinese") {
   World w;
   test::Relay relay(w.data, {"--listen", w.address});
