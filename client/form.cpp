@@ -266,6 +266,10 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
   emp.setCountry("CN");
   const std::uint32_t today = protocol::today();
   const std::string none = tr("-");
+  auto outOfRange = [&](std::size_t n) {
+    return tr("That number is not on the list: please choose from 1 to %s.", {std::to_string(n)});
+  };
+  const std::string badWhen = tr("Please write the year and month like 2026-10 or 2026-10-15, or press Enter to skip.");
 
   // An answer that report_check refuses for its field, in the worker's words.
   auto fieldProblem = [&](const char* field) -> std::string {
@@ -311,7 +315,7 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                     r.initOccurred();
                     if (a.empty()) return {};
                     unsigned y = 0, m = 0, d = 0;
-                    if (!parseWhen(a, y, m, d)) return tr("Please write the year and month like 2026-10 or 2026-10-15, or press Enter to skip.");
+                    if (!parseWhen(a, y, m, d)) return badWhen;
                     auto o = r.getOccurred();
                     o.setYear(static_cast<std::uint16_t>(y));
                     o.setMonth(static_cast<std::uint8_t>(m));
@@ -321,7 +325,7 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                     r.initOccurred();
                     // Later than today (report_check words it by field: the year, the month).
                     const bool future = protocol::daysFromCivil(y, m, d ? d : 1) > std::int64_t(today);
-                    return future ? tr("That date is still to come. Please check the year and the month.") : tr("Please write the year and month like 2026-10 or 2026-10-15, or press Enter to skip.");
+                    return future ? tr("That date is still to come. Please check the year and the month.") : badWhen;
                   });
                 },
                 [&] {
@@ -349,7 +353,7 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                       if (a.empty()) return chosen.empty() ? tr("Please choose at least one kind of problem.") : std::string();
                       bool ok = false;
                       auto n = numbers(a, static_cast<int>(groups.size()), ok);
-                      if (!ok || n.size() != 1) return tr("That number is not on the list: please choose from 1 to %s.", {std::to_string(groups.size())});
+                      if (!ok || n.size() != 1) return outOfRange(groups.size());
                       group = n[0];
                       return {};
                     });
@@ -363,7 +367,7 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                     s = c.ask(list, [&](const std::string& a) -> std::string {
                       bool ok = false;
                       picked = numbers(a, static_cast<int>(ids.size()), ok);
-                      return ok ? std::string() : tr("That number is not on the list: please choose from 1 to %s.", {std::to_string(ids.size())});
+                      return ok ? std::string() : outOfRange(ids.size());
                     });
                     if (s == Step::Quit) return s;
                     if (s == Step::Back) continue;
@@ -397,7 +401,7 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                   return c.ask(menu, [&](const std::string& a) -> std::string {
                     bool ok = false;
                     auto picked = numbers(a, static_cast<int>(inds.size()), ok);
-                    if (!ok) return tr("That number is not on the list: please choose from 1 to %s.", {std::to_string(inds.size())});
+                    if (!ok) return outOfRange(inds.size());
                     std::set<int> unique(picked.begin(), picked.end());
                     auto l = r.initForcedLabourIndicators(static_cast<unsigned>(unique.size()));
                     unsigned i = 0;
@@ -482,7 +486,7 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                     if (a.empty()) return {};
                     bool ok = false;
                     auto n = numbers(a, 5, ok);
-                    if (!ok || n.size() != 1) return tr("That number is not on the list: please choose from 1 to %s.", {"5"});
+                    if (!ok || n.size() != 1) return outOfRange(5);
                     r.setReporterRole(kRoles[n[0] - 1].first);
                     roleGiven = true;
                     return {};

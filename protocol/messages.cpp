@@ -20,11 +20,16 @@ namespace {
 const char* domainName(TextDomain d) { return d == TextDomain::Reporter ? "gongyou-report" : "gongyou-analyst"; }
 
 // The catalogs the build compiled (po/<domain>/LINGUAS), as gettext names.
-std::vector<std::string> builtCatalogs(TextDomain d) {
-  std::istringstream in(d == TextDomain::Reporter ? GONGYOU_LINGUAS_REPORTER : GONGYOU_LINGUAS_ANALYST);
-  std::vector<std::string> out;
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
+const std::vector<std::string>& builtCatalogs(TextDomain d) {
+  auto split = [](const char* list) {
+    std::istringstream in(list);
+    std::vector<std::string> out;
+    for (std::string w; in >> w;) out.push_back(w);
+    return out;
+  };
+  static const std::vector<std::string> reporter = split(GONGYOU_LINGUAS_REPORTER);
+  static const std::vector<std::string> analyst = split(GONGYOU_LINGUAS_ANALYST);
+  return d == TextDomain::Reporter ? reporter : analyst;
 }
 
 std::string toTag(std::string gettextName) {
@@ -41,11 +46,11 @@ bool isFile(const std::string& p) {
 // <prefix>/share/locale), as git's RUNTIME_PREFIX does, so a centre can copy an
 // installed tree anywhere; a program in the build tree uses the build's.
 std::string findLocaleDirectory() {
-  std::string probe = "/LC_MESSAGES/gongyou-report.mo";
+  const auto& langs = builtCatalogs(TextDomain::Reporter);
   auto has = [&](const std::string& dir) {
-    for (const auto& l : builtCatalogs(TextDomain::Reporter))
-      if (isFile(dir + "/" + l + probe)) return true;
-    return builtCatalogs(TextDomain::Reporter).empty();
+    for (const auto& l : langs)
+      if (isFile(dir + "/" + l + "/LC_MESSAGES/gongyou-report.mo")) return true;
+    return langs.empty();
   };
   char exe[4096];
   ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -162,13 +167,9 @@ std::vector<std::string> Messages::languages(TextDomain domain) {
 }
 
 std::string Messages::operator()(const char* msgid, std::initializer_list<std::string> args) const {
-  return from(domain_, msgid, args);
-}
-
-std::string Messages::from(TextDomain domain, const char* msgid, std::initializer_list<std::string> args) const {
   if (!*msgid) return {};  // gettext("") is the catalog's header
   Registry::get().select(tag_);
-  return fillPlaceholders(::dgettext(domainName(domain), msgid), args);
+  return fillPlaceholders(::dgettext(domainName(domain_), msgid), args);
 }
 
 std::string Messages::plural(const char* one, const char* many, unsigned long n,

@@ -59,9 +59,6 @@ class Messages {
   // The form for `n` (each language's own plural rule, from its catalog).
   std::string plural(const char* one, const char* many, unsigned long n,
                       std::initializer_list<std::string> args = {}) const;
-  // The same message in another domain's catalog, in this language (the
-  // analyst's tools show category names from the reporter's catalog).
-  std::string from(TextDomain domain, const char* msgid, std::initializer_list<std::string> args = {}) const;
 
   Messages(std::string tag, TextDomain domain) : tag_(std::move(tag)), domain_(domain) {}
 
