@@ -413,7 +413,7 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                   std::string s;
                   for (auto id : r.getForcedLabourIndicators()) {
                     const auto* ind = protocol::findIndicator(id.cStr());
-                    s += (s.empty() ? "" : ", ") + tr(ind->nameEn);
+                    s = s.empty() ? tr(ind->nameEn) : tr("%s, %s", {s, tr(ind->nameEn)});
                   }
                   return s;
                 }});

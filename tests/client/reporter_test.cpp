@@ -698,6 +698,9 @@ TEST_CASE("reporter: the form and --help in every language show no English where
       for (const auto& l : left) UNSCOPED_INFO("English left: " << l);
       CHECK(left.empty());
       CHECK_THAT(t.screen(), Catch::Contains(tr("Not sent. Nothing was kept.")));
+      // The review lists the two indicators chosen with the language's own list separator.
+      const auto& inds = protocol::forcedLabourIndicators();
+      CHECK_THAT(t.screen(), Catch::Contains(tr("%s, %s", {tr(inds[0].nameEn), tr(inds[1].nameEn)})));
     }
   }
 }
