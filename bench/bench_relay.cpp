@@ -38,7 +38,6 @@
 #include <thread>
 #include <vector>
 
-#include "bench/child.h"
 #include "crypto/format.h"
 #include "crypto/pow.h"
 #include "protocol/bundle.h"
@@ -47,6 +46,7 @@
 #include "protocol/relay_calls.h"
 #include "storage/relay_store.h"
 #include "support/proc_status.h"
+#include "support/process.h"
 #include "support/tls_front_config.h"
 
 #include <boost/asio.hpp>
@@ -59,15 +59,11 @@ namespace {
 
 const std::string kCentre = "bench-centre";
 
-using bench::Child;
-using bench::spawn;
+using test::Process;
 
+// `quiet`: the program's standard error goes nowhere.
 int runToEnd(std::vector<std::string> argv, bool quiet = false) {
-  auto c = spawn(std::move(argv), quiet);
-  int st = 0;
-  ::waitpid(c->pid, &st, 0);
-  c->pid = -1;
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return test::run(std::move(argv), quiet ? "/dev/null" : "").first;
 }
 
 // A bench centre's signed bundle, difficulty 0.
@@ -94,7 +90,7 @@ Bytes benchBundle() {
 
 struct Relay {
   std::string dir, address, webSocket, metrics;
-  std::unique_ptr<Child> proc;
+  std::unique_ptr<Process> proc;
   Relay(const std::string& bin, const std::string& base, bool commitEach, const std::string& name = "",
         std::vector<std::string> extra = {}) {
     dir = base + "/" + (!name.empty() ? name : commitEach ? "each" : "group");
@@ -109,9 +105,11 @@ struct Relay {
     if (std::find(extra.begin(), extra.end(), "--metrics") == extra.end()) argv.insert(argv.end(), {"--metrics", "off"});
     if (commitEach) argv.push_back("--commit-each");
     argv.insert(argv.end(), extra.begin(), extra.end());
-    proc = spawn(argv);
-    for (std::string l; (l = proc->readLine()) != "ready";) {
-      if (l.empty()) throw std::runtime_error("relay did not start");
+    proc = std::make_unique<Process>(argv);
+    for (std::string l; l != "ready";) {
+      auto line = proc->readLine();
+      if (!line) throw std::runtime_error("relay did not start");
+      l = *line;
       if (l.rfind("listening ", 0) == 0) address = l.substr(10);
       if (l.rfind("websocket ", 0) == 0) webSocket = l.substr(10);
       if (l.rfind("metrics ", 0) == 0) metrics = l.substr(8);
@@ -120,7 +118,7 @@ struct Relay {
   // A field of /proc/PID/status in MiB (VmHWM: peak RSS; RssAnon: heap; RssFile:
   // pages of the memory-mapped database, which the kernel can drop at will).
   double statusMiB(const std::string& field) const {
-    return std::max(0L, test::procStatusKiB(proc->pid, field)) / 1024.0;
+    return std::max(0L, test::procStatusKiB(proc->pid(), field)) / 1024.0;
   }
 };
 
@@ -337,7 +335,7 @@ int main(int argc, char** argv) {
 
   if (quick) {
     Relay relay(bin, base, false, "quick", {"--metrics", "127.0.0.1:0"});
-    std::printf("relay pid %d\n", relay.proc->pid);
+    std::printf("relay pid %d\n", relay.proc->pid());
     std::fflush(stdout);
     Row r = load(relay.address, 64, seconds, size);
     std::printf("group commit, 64 clients: %.0f submits/s, p50 %.2f ms, p99 %.2f ms\n", r.perSec, r.p50, r.p99);
@@ -460,7 +458,7 @@ int main(int argc, char** argv) {
     bool tls = ::access("/usr/sbin/nginx", X_OK) == 0;
     for (auto& cmd : test::testCaCommands(base, "localhost", ca))
       if (tls) tls = runToEnd(cmd, true) == 0;
-    std::unique_ptr<Child> nginx;
+    std::unique_ptr<Process> nginx;
     unsigned short port = 0;
     if (tls) {
       {  // a free port for nginx
@@ -470,7 +468,7 @@ int main(int argc, char** argv) {
       }
       const std::string upstream = relay.webSocket.substr(5, relay.webSocket.rfind('/') - 5);
       std::ofstream(prefix + "/nginx.conf") << test::nginxConfig(prefix, port, ca, upstream, "/gongyou");
-      nginx = spawn(test::nginxCommand(prefix), true);
+      nginx = std::make_unique<Process>(test::nginxCommand(prefix), "/dev/null");
       // Ready when it accepts a connection: it prints nothing.
       for (int i = 0; i < 500; ++i) {
         try {

@@ -1,9 +1,8 @@
-// A child process for integration tests: the real program, its stdout read line
-// by line (readiness is a line the program prints, never a sleep), killed and
-// reaped on scope exit.
+// A child process for integration tests and benchmarks: the real program, its
+// stdout read line by line (readiness is a line the program prints, never a
+// sleep), killed and reaped on scope exit. No Catch2 here, so that bench/ uses
+// it too: a failure to start throws std::runtime_error (a test fails on it).
 #pragma once
-
-#include <catch2/catch.hpp>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -14,6 +13,7 @@
 
 #include <chrono>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -25,9 +25,12 @@ class Process {
   // inherited when empty, or into the same pipe as stdout when "-").
   explicit Process(std::vector<std::string> argv, const std::string& stderrPath = {}) {
     int fds[2];
-    REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
     pid_ = ::fork();
-    REQUIRE(pid_ >= 0);
+    if (pid_ < 0) {
+      ::close(fds[0]), ::close(fds[1]);
+      throw std::runtime_error("fork failed");
+    }
     if (pid_ == 0) {
       // If the test process dies (a crash, a failed REQUIRE in a destructor), the
       // child goes with it instead of lingering on a port.
