@@ -114,6 +114,10 @@ struct DeskServer::Impl {
   AnalystStore& store;
   DeskOptions opts;
   DeskIndex index;
+  // Every case's state, for the inbox's filters and counts: unsealed again
+  // only after the store was written to, not on every request.
+  std::unordered_map<std::string, CaseState> cases;
+  std::optional<std::uint64_t> casesVersion;
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
   SecretBytes secret{kSecretBytes};
@@ -253,6 +257,16 @@ struct DeskServer::Impl {
   // its values among the reports the other filters let through. From the
   // in-memory index (analyst/desk_index.h), rebuilt when the store has more
   // (or fewer) reports than it.
+  const std::unordered_map<std::string, CaseState>& caseStates() {
+    const auto v = store.version();
+    if (casesVersion != v) {
+      cases.clear();
+      forEachCase(store, [&](const std::string& ref, proto::Case::Reader c) { cases[ref] = stateOf(c); });
+      casesVersion = v;
+    }
+    return cases;
+  }
+
   nlohmann::json inbox(const std::map<std::string, std::string>& q) {
     if (index.size() != store.counts().reports) index.build(store);
     auto get = [&](const char* k) { return q.count(k) ? q.at(k) : std::string(); };
@@ -271,8 +285,7 @@ struct DeskServer::Impl {
     const bool evidence = get("evidence") == "1", answerable = get("answerable") == "1";
     const auto from = protocol::parseIsoDate(get("from")), to = protocol::parseIsoDate(get("to"));
     const std::string sort = get("sort");
-    std::unordered_map<std::string, CaseState> cases;
-    forEachCase(store, [&](const std::string& ref, proto::Case::Reader c) { cases[ref] = stateOf(c); });
+    const auto& cases = caseStates();
     std::vector<std::uint32_t> idCounts[Category + 1];
     for (auto& v : idCounts) v.assign(index.strings(), 0);
     std::uint64_t statusCounts[8] = {};

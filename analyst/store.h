@@ -74,6 +74,9 @@ class AnalystStore {
     std::uint64_t reports = 0, setAside = 0, batches = 0, acksQueued = 0, repliesQueued = 0;
   };
   Counts counts();
+  // Changes whenever anything is written to the store, by this process or
+  // another (an import, cases-in, the desk itself).
+  std::uint64_t version() const { return env_.lastTxnId(); }
 
   // Calls `fn` for every stored report in key order, which is no meaningful
   // order: `ref` names the report for people (`reply --report REF`; the first

@@ -38,6 +38,12 @@ std::size_t Env::mapSize() const {
   return info.me_mapsize;
 }
 
+std::size_t Env::lastTxnId() const {
+  MDB_envinfo info;
+  check(mdb_env_info(env_, &info), "mdb_env_info");
+  return info.me_last_txnid;
+}
+
 void Env::setMapSize(std::size_t bytes) { check(mdb_env_set_mapsize(env_, bytes), "mdb_env_set_mapsize"); }
 
 void Env::sync() { check(mdb_env_sync(env_, 1), "mdb_env_sync"); }

@@ -61,6 +61,10 @@ class Env {
 
   MDB_env* get() const { return env_; }
   std::size_t mapSize() const;
+  // The id of the last committed write transaction, by this process or any
+  // other: it changes with every write, so a cache of what is stored can tell
+  // it is stale.
+  std::size_t lastTxnId() const;
   // Only while no transaction of this process is open (LMDB's rule).
   void setMapSize(std::size_t bytes);
   // Forces a sync; for environments opened with MDB_NOSYNC/MDB_NOMETASYNC.

@@ -158,6 +158,7 @@ TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it 
   CHECK(oldest.front().at("ref") == newest.back().at("ref"));
   CHECK(ask("limit=1&offset=2").at("reports").size() == 1);
   CHECK(ask("limit=1&offset=9").at("reports").empty());
+  CHECK(ask("status=mediation").at("total") == 0);  // before the page opens a case
   CHECK(get(port, "/api/report?ref=00", hostPort, "gongyou-desk=" + key).status == 404);
   // Evidence is shown as pixels encoded here: a JPEG, not the stored PNG.
   {
@@ -232,6 +233,9 @@ TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it 
   CHECK_THAT(seen.at("outcomes").get<std::string>(), Catch::Contains("1 件案件已记录结果；共帮助 3 名工人"));
   CHECK(seen.at("recovered") == nlohmann::json::array({"1234.50 CNY"}));
   CHECK_THAT(seen.at("byStatus").dump(), Catch::Contains("调解中1") && Catch::Contains("新2"));
+  // The inbox sees the case the page changed (its case states follow the store).
+  CHECK(ask("status=mediation").at("total") == 1);
+  CHECK(ask("status=mediation").at("counts").at("status").at("mediation") == 1);
   const std::string ref = seen.at("ref");
   REQUIRE(ref.size() == 10);
 
