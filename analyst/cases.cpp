@@ -118,6 +118,15 @@ const char* statusId(proto::CaseStatus s) {
   return "new";
 }
 
+const std::vector<std::string>& statusIds() {
+  static const std::vector<std::string> ids = [] {
+    std::vector<std::string> v;
+    for (const auto& st : kStatuses) v.push_back(st.id);
+    return v;
+  }();
+  return ids;
+}
+
 std::optional<proto::CaseStatus> statusFromId(std::string_view id) {
   for (const auto& st : kStatuses)
     if (id == st.id) return st.value;

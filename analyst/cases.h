@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "analyst/store.h"
 #include "protocol/case.capnp.h"
@@ -26,6 +27,8 @@ inline constexpr std::size_t kMaxCaseEvents = 4096;
 
 // "new", "contacted", … as the desk's API and `show` name them.
 const char* statusId(proto::CaseStatus s);
+// Every status's id, in the order a case usually moves through them.
+const std::vector<std::string>& statusIds();
 std::optional<proto::CaseStatus> statusFromId(std::string_view id);
 
 struct NewEvent {

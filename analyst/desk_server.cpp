@@ -415,10 +415,7 @@ struct DeskServer::Impl {
         if (e.isAssignee() && e.getAssignee().size()) names.insert(e.getAssignee().cStr());
       }
     });
-    auto statuses = nlohmann::json::array();
-    for (auto st : {"new", "contacted", "mediation", "inspection", "arbitration", "court", "resolved", "closed"})
-      statuses.push_back(st);
-    return {{"centre", opts.centreName}, {"analyst", opts.analyst}, {"analysts", names}, {"statuses", statuses}};
+    return {{"centre", opts.centreName}, {"analyst", opts.analyst}, {"analysts", names}, {"statuses", statusIds()}};
   }
 
   Response changeCase(const Request& req, const std::string& ref) {
@@ -429,7 +426,11 @@ struct DeskServer::Impl {
     const std::string kind = str("kind");
     if (kind == "status") {
       auto to = statusFromId(str("to"));
-      if (!to) return refuse(req, http::status::bad_request, "status: not one of new, contacted, mediation, inspection, arbitration, court, resolved, closed");
+      if (!to) {
+        std::string all;
+        for (const auto& id : statusIds()) all += (all.empty() ? "" : ", ") + id;
+        return refuse(req, http::status::bad_request, "status: not one of " + all);
+      }
       e.kind = NewEvent::Kind::Status, e.to = *to, e.text = str("reason");
     } else if (kind == "note") {
       e.kind = NewEvent::Kind::Note, e.text = str("text");

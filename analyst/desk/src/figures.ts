@@ -26,9 +26,11 @@ function table(id: string, head: string[], rows: (string | number)[][]): HTMLEle
   );
 }
 
-export function figuresView(f: Figures): HTMLElement {
+// `statuses`: every status id in the desk's order (the session's; without a
+// session, the figures' own).
+export function figuresView(f: Figures, sessionStatuses: string[]): HTMLElement {
+  const statuses = sessionStatuses.length ? sessionStatuses : Object.keys(f.status);
   const months = Object.keys(f.months).sort();
-  const statuses = ["new", "contacted", "mediation", "inspection", "arbitration", "court", "resolved", "closed"];
   const ages = ["0-6", "7-29", "30-89", "90+"];
   const answer = f.daysToFirstAnswer
     ? t("firstAnswerText", f.answered, f.answerable, f.daysToFirstAnswer.median.toFixed(1), f.daysToFirstAnswer.mean.toFixed(1))

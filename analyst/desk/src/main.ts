@@ -314,7 +314,7 @@ async function render(): Promise<void> {
       route.view === "report"
         ? await report(route.ref)
         : route.view === "figures"
-          ? figuresView(await get<Figures>("/api/figures"))
+          ? figuresView(await get<Figures>("/api/figures"), session.statuses)
           : await inbox(route.query);
   } catch (e) {
     body = el("main", {}, el("p", { id: "error", role: "alert" }, t("error", e instanceof Error ? e.message : String(e))));
