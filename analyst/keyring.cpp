@@ -83,6 +83,8 @@ SecretBytes Keyring::text() const {
   for (const auto& r : relays) t.add("relay: " + r.text() + "\n");
   t.add("pow: " + std::to_string(powDifficulty) + "\n");
   t.add("bundle-version: " + std::to_string(bundleVersion) + "\n");
+  // Only once guidance was signed: older tools read every keyring they wrote.
+  if (guidanceVersion) t.add("guidance-version: " + std::to_string(guidanceVersion) + "\n");
   return t.take();
 }
 
@@ -95,7 +97,7 @@ Keyring Keyring::parse(ByteView text) {
     std::vector<AnalystKey> analysts;
     std::vector<protocol::RelayEndpoint> relays;
     unsigned powDifficulty = 0;
-    std::uint64_t bundleVersion = 0;
+    std::uint64_t bundleVersion = 0, guidanceVersion = 0;
   } k;
   std::string_view all = text.str();
   forEachLine(all, [&](std::string_view l, std::size_t line) {
@@ -133,11 +135,11 @@ Keyring Keyring::parse(ByteView text) {
       } catch (const std::exception&) {
         throw bad("pow must be a number");
       }
-    } else if (key == "bundle-version") {
+    } else if (key == "bundle-version" || key == "guidance-version") {
       try {
-        k.bundleVersion = std::stoull(std::string(value));
+        (key == "bundle-version" ? k.bundleVersion : k.guidanceVersion) = std::stoull(std::string(value));
       } catch (const std::exception&) {
-        throw bad("bundle-version must be a number");
+        throw bad(std::string(key) + " must be a number");
       }
     } else {
       throw bad("unknown entry");
@@ -146,7 +148,7 @@ Keyring Keyring::parse(ByteView text) {
   if (k.centreId.empty() || !identity || !courier || k.analysts.empty())
     throw KeyringError("keyring is missing its centre, identity, courier or analyst key");
   return Keyring{std::move(k.centreId), std::move(k.names),    std::move(*identity), std::move(*courier),
-                 std::move(k.analysts), std::move(k.relays), k.powDifficulty,       k.bundleVersion};
+                 std::move(k.analysts), std::move(k.relays), k.powDifficulty,       k.bundleVersion, k.guidanceVersion};
 }
 
 Bytes Keyring::seal(SecretBytes passphrase, int logN) const {

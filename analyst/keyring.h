@@ -12,6 +12,7 @@
 //   relay: relay.example.org:7455=gongyou-relay1…   address=key (protocol/relay_endpoint.h)
 //   pow: 23
 //   bundle-version: 4
+//   guidance-version: 2                       of the last guidance signed (absent: none)
 //
 // Failure modes: open() returns NoMatch for a wrong passphrase (the age status)
 // and throws KeyringError naming the line for a file that decrypts but does not
@@ -50,6 +51,7 @@ struct Keyring {
   std::vector<protocol::RelayEndpoint> relays;
   unsigned powDifficulty = 0;
   std::uint64_t bundleVersion = 0;  // of the last bundle signed
+  std::uint64_t guidanceVersion = 0;  // of the last guidance signed (analyst/guidance_source)
 
   // Fresh keys for a new centre: one analyst key valid from today for `days`.
   static Keyring create(const std::string& centreId, std::vector<protocol::RelayEndpoint> relays, std::uint32_t today,

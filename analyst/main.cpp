@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "analyst/centre_material.h"
+#include "analyst/guidance_source.h"
 #include "analyst/courier.h"
 #include "analyst/aggregate.h"
 #include "analyst/case_sync.h"
@@ -51,6 +52,7 @@ Usage:
   gongyou-analyst add-analyst --dir DIR [--days N]
   gongyou-analyst revoke --dir DIR --key age1...
   gongyou-analyst rotate-courier --dir DIR
+  gongyou-analyst guidance --dir DIR GUIDANCE_JSON [--out FILE]
   gongyou-analyst centre-code --dir DIR
   gongyou-analyst keys --dir DIR
   gongyou-analyst import --dir DIR BATCH_FILE... [--out OUTBOUND_FILE] [--commit-every N]
@@ -87,6 +89,12 @@ Commands:
                DIR/courier.key and a bundle naming it. Once the bundle reaches a relay
                (outbound --bundle, then deliver; or add-centre), the old key logs in
                there no more. Workers need nothing: their programs fetch the bundle.
+  guidance     Sign the centre's own advice for workers (GUIDANCE_JSON: the country, its
+               offices and hotlines, and for each kind of problem the right, what to do
+               and the law, in the centre's languages; docs/guidance.md) with the identity
+               key. Writes DIR/centre.guidance (or --out FILE) for workers to install
+               (`gongyou-report guidance FILE`); their form then shows it instead of the
+               built-in texts. Each signing is a new version; older ones are refused.
   centre-code  Print the centre code and its QR code (from DIR/centre.bundle).
   keys         List the public keys and their validity (no passphrase needed: from the bundle).
   import       Verify collected batches (signed by the courier key), decrypt, validate and
@@ -568,6 +576,28 @@ int run(Options& o) {
     }
     for (const auto& rl : protocol::bundleRelays(r)) std::cout << "  relay " << rl.text() << "\n";
     std::cout << "  proof of work " << unsigned(r.getPow().getDifficulty()) << " bits\n";
+    return kOk;
+  }
+  if (o.command == "guidance") {
+    if (o.positional.size() != 1) return usage("guidance takes one GUIDANCE_JSON file");
+    Bytes json = storage::readFile(o.positional[0]);
+    SecretBytes pass;
+    auto k = load(o, pass);
+    if (!k) return kRefused;
+    Bytes file;
+    try {
+      file = signGuidanceJson(ByteView(json).str(), *k, protocol::today());
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "gongyou-analyst: " << o.positional[0] << ": " << e.what() << "; nothing was signed\n";
+      return kRefused;
+    }
+    // The version is recorded before the file is written: a failed write skips
+    // a version (harmless), never signs two different files with one.
+    save(o, *k, std::move(pass));
+    const std::string out = o.out.empty() ? o.dir + "/centre.guidance" : o.out;
+    storage::writeFileAtomic(out, file);
+    std::cout << "signed guidance version " << k->guidanceVersion << " -> " << out
+              << " (workers install it with: gongyou-report guidance " << out << ")\n";
     return kOk;
   }
   if (o.command == "bundle" || o.command == "rotate" || o.command == "add-analyst" || o.command == "revoke" ||

@@ -8,6 +8,7 @@
 #include "client/category_groups.h"
 #include "client/rights.h"
 #include "protocol/attachments.h"
+#include "protocol/currency.h"
 #include "protocol/day.h"
 #include "protocol/report.capnp.h"
 #include "protocol/report_check.h"
@@ -50,11 +51,13 @@ std::string trim(const std::string& s) {
 }
 
 // Removes every occurrence of each of `words`.
-std::string without(std::string s, std::initializer_list<const char*> words) {
+template <class Words>
+std::string withoutAll(std::string s, const Words& words) {
   for (const char* w : words)
     for (std::size_t at; (at = s.find(w)) != std::string::npos;) s.erase(at, std::string_view(w).size());
   return s;
 }
+std::string without(std::string s, std::initializer_list<const char*> words) { return withoutAll(std::move(s), words); }
 
 bool digitsOnly(const std::string& s, std::size_t maxLen) {
   return !s.empty() && s.size() <= maxLen && s.find_first_not_of("0123456789") == std::string::npos;
@@ -246,24 +249,43 @@ bool parseWhen(const std::string& text, unsigned& year, unsigned& month, unsigne
   return month >= 1 && month <= 12 && (parts.size() == 2 || day >= 1);
 }
 
-bool parseAmount(const std::string& text, unsigned long long& minorUnits) {
-  std::string t = without(halfWidth(trim(text)), {"¥", "￥", "元", "人民币", "RMB", "rmb", "CNY", "yuan", ",", " "});
+bool parseAmount(const std::string& text, unsigned long long& minorUnits, const std::string& currency) {
+  std::string t = withoutAll(halfWidth(trim(text)), protocol::currencySymbols(currency));
+  std::string lower = currency;
+  for (char& ch : lower) ch = static_cast<char>(ch - 'A' + 'a');
+  t = without(t, {currency.c_str(), lower.c_str(), ",", " "});
+  const unsigned decimals = protocol::currencyExponent(currency);
+  // Dots that group thousands (1.200.000 dong, Rp 1.500): every group after the
+  // first has three digits, which no currency's decimals have; a single dot
+  // only where that is how the currency is written (3600.505 yuan is a typo).
+  if (std::size_t first = t.find('.'); first != std::string::npos) {
+    bool grouping = t.find('.', first + 1) != std::string::npos || currency == "VND" || currency == "IDR";
+    for (std::size_t at = first; at != std::string::npos;) {
+      const std::size_t next = t.find('.', at + 1);
+      grouping = grouping && (next == std::string::npos ? t.size() : next) - at - 1 == 3;
+      at = next;
+    }
+    if (grouping) t = without(t, {"."});
+  }
   auto dot = t.find('.');
   std::string whole = t.substr(0, dot), frac = dot == std::string::npos ? "" : t.substr(dot + 1);
-  if (!digitsOnly(whole, 13) || (dot != std::string::npos && !digitsOnly(frac, 2))) return false;
-  while (frac.size() < 2) frac += '0';
-  minorUnits = std::stoull(whole) * 100 + std::stoull(frac);
+  if (!digitsOnly(whole, 13) || (dot != std::string::npos && (decimals == 0 || !digitsOnly(frac, decimals))))
+    return false;
+  while (frac.size() < decimals) frac += '0';
+  minorUnits = std::stoull(whole) * (decimals ? 100 : 1) + (frac.empty() ? 0 : std::stoull(frac));
   return true;
 }
 
 FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const std::string& centreName,
-                   SecretMessage& message) {
+                   SecretMessage& message, std::optional<proto::Guidance::Reader> guidance) {
   FormResult result;
   Conversation c(in, out, tr);
   auto r = message.builder().initRoot<proto::Report>();
   r.setLanguage(tr.tag());
   auto emp = r.initEmployer();
-  emp.setCountry("CN");
+  emp.setCountry(guidance ? guidance->getJurisdiction() : "CN");
+  const std::string currency =
+      guidance && guidance->getCurrency().size() ? std::string(guidance->getCurrency().cStr()) : std::string("CNY");
   const std::uint32_t today = protocol::today();
   const std::string none = tr("-");
   auto outOfRange = [&](std::size_t n) {
@@ -378,7 +400,7 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                         continue;
                       chosen.push_back(id);
                       // Telling workers their rights is a centre's core service: say it now.
-                      c.say(rightsText(tr, *protocol::findCategory(id), emp.asReader().getCountry().cStr()));
+                      c.say(rightsText(tr, *protocol::findCategory(id), emp.asReader().getCountry().cStr(), guidance));
                     }
                   }
                   auto list = r.initCategories(static_cast<unsigned>(chosen.size()));
@@ -434,14 +456,18 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
 
   qs.push_back({N_("Money owed"),
                 [&] {
-                  return c.ask(tr("How much money is owed, in yuan (like 3600 or 3,600.50)? Enter to skip:"), [&](const std::string& a) -> std::string {
+                  const bool yuan = currency == "CNY";
+                  // TRANSLATORS: %s is a currency's ISO code, like MYR or THB.
+                  const std::string question = yuan ? tr("How much money is owed, in yuan (like 3600 or 3,600.50)? Enter to skip:") : tr("How much money is owed, in %s (like 3600 or 3,600.50)? Enter to skip:", {currency});
+                  return c.ask(question, [&](const std::string& a) -> std::string {
                     r.disownAmountOwed();
                     if (a.empty()) return {};
                     unsigned long long v = 0;
-                    if (!parseAmount(a, v) || v > protocol::ReportCaps::kMinorUnits) return tr("Please write the amount in yuan, like 3600, 3,600 or 3600.50, or press Enter to skip.");
+                    if (!parseAmount(a, v, currency) || v > protocol::ReportCaps::kMinorUnits)
+                      return yuan ? tr("Please write the amount in yuan, like 3600, 3,600 or 3600.50, or press Enter to skip.") : tr("Please write the amount in %s, like 3600, 3,600 or 3600.50, or press Enter to skip.", {currency});
                     auto money = r.initAmountOwed();
                     money.setMinorUnits(v);
-                    money.setCurrency("CNY");
+                    money.setCurrency(currency);
                     return {};
                   });
                 },
@@ -449,9 +475,10 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                   if (!r.hasAmountOwed() || r.getAmountOwed().getMinorUnits() == 0) return std::string();
                   auto v = r.getAmountOwed().getMinorUnits();
                   char b[48];
-                  std::snprintf(b, sizeof b, v % 100 ? "%llu.%02llu" : "%llu", (unsigned long long)(v / 100),
-                                (unsigned long long)(v % 100));
-                  return std::string(b) + " " + tr("yuan");
+                  if (protocol::currencyExponent(currency) == 0) std::snprintf(b, sizeof b, "%llu", (unsigned long long)v);
+                  else std::snprintf(b, sizeof b, v % 100 ? "%llu.%02llu" : "%llu", (unsigned long long)(v / 100),
+                                     (unsigned long long)(v % 100));
+                  return std::string(b) + " " + (currency == "CNY" ? tr("yuan") : currency);
                 }});
 
   qs.push_back({N_("In your words"),

@@ -16,6 +16,7 @@
 // - Ctrl-C or Ctrl-D asks whether to discard; discarding keeps nothing.
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@
 #include "protocol/messages.h"
 #include "client/line_input.h"
 #include "client/secret_message.h"
+#include "protocol/guidance.capnp.h"
 
 namespace gongyou::client {
 
@@ -34,14 +36,17 @@ struct FormResult {
 };
 
 // Fills a Report into `message`. `centreName` is shown in the introduction.
+// `guidance`, the centre's verified guidance if installed, gives the rights
+// texts it covers and the workplace's country (its jurisdiction; else China).
 FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const std::string& centreName,
-                   SecretMessage& message);
+                   SecretMessage& message, std::optional<proto::Guidance::Reader> guidance = std::nullopt);
 
 // Parsers the form uses, exposed for tests. Each accepts full-width digits.
 // A date: year-month or year-month-day with - / . or 年 月 日; false otherwise.
 bool parseWhen(const std::string& text, unsigned& year, unsigned& month, unsigned& day);
-// An amount in yuan: digits with optional thousands commas and up to two
-// decimals, an optional ¥ / ￥ before or 元 / yuan / RMB after; in fen.
-bool parseAmount(const std::string& text, unsigned long long& minorUnits);
+// An amount in `currency` (ISO 4217): digits with optional thousands commas and
+// the currency's decimals (two, or none for JPY, VND…), the code before or
+// after, and for yuan ¥ / ￥ / 元 / RMB too; in the minor unit (fen).
+bool parseAmount(const std::string& text, unsigned long long& minorUnits, const std::string& currency = "CNY");
 
 }  // namespace gongyou::client

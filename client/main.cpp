@@ -25,6 +25,7 @@
 #include "protocol/day.h"
 #include "protocol/limits.h"
 #include "protocol/terminal_text.h"
+#include "storage/file.h"
 
 using namespace gongyou;
 using namespace gongyou::client;
@@ -62,6 +63,7 @@ class Cli {
     auto pinned = state_.pinned(o_.centre);
     if (!pinned) return notEnrolled();
     if (c == "flush") return flushAll();
+    if (c == "guidance") return guidance(*pinned);
     if (c == "new" || c == "submit") {
       // Keys that expired are refreshed now, before the first question: a
       // worker must never fill in a whole form and then learn it cannot go.
@@ -72,8 +74,10 @@ class Cli {
       // The form first: a worker must never wait on a slow network to start
       // writing. The network comes after, when the report is sealed.
       SecretMessage msg;
+      auto advice = state_.guidance(*pinned);
       auto input = terminalInput(stdin, stdout);
-      FormResult r = runForm(*input, std::cout, tr_, displayName(*pinned), msg);
+      FormResult r = runForm(*input, std::cout, tr_, displayName(*pinned), msg,
+                             advice ? std::optional(advice->root()) : std::nullopt);
       input.reset();  // the terminal as it was
       if (!r.confirmed) return kRefused;
       online(pinned);
@@ -182,7 +186,42 @@ class Cli {
                        {displayName(*p), id, std::to_string(p->bundle().getVersion())})
                 << "\n"
                 << "  " << tr_("Reports waiting to be sent: %s", {std::to_string(state_.outbox(id).size())}) << "\n";
+      if (auto g = state_.guidance(*p))
+        std::cout << "  " << tr_("The centre's advice for %s: version %s, %s", {g->root().getJurisdiction().cStr(), std::to_string(g->root().getVersion()), protocol::isoDate(g->root().getIssuedDay())}) << "\n";
     }
+    return kOk;
+  }
+
+  // guidance FILE: the centre's own advice, checked against the centre's
+  // identity pinned at enrolment, so a file passed around by anyone else (an
+  // employer's "advice" sending workers to the wrong office) is refused.
+  int guidance(const Pinned& p) {
+    if (o_.args.size() != 1) return fail(kUsage, tr_("wrong command or option; see gongyou-report --help"));
+    Bytes file;
+    try {
+      file = storage::readFile(o_.args[0]);
+    } catch (const std::exception&) {
+      return fail(kError, tr_("cannot read the file %s", {o_.args[0]}));
+    }
+    protocol::GuidanceCheck check;
+    try {
+      check = state_.installGuidance(p, file);
+    } catch (const std::runtime_error&) {
+      return fail(kRefused, tr_("%s is not a guidance file from a centre", {o_.args[0]}));
+    }
+    switch (check.status) {
+      case protocol::GuidanceStatus::Ok: break;
+      case protocol::GuidanceStatus::BadSignature:
+        return fail(kRefused, tr_("this advice is not signed by your centre (%s): it was not installed. Ask the centre for its own file.", {displayName(p)}));
+      case protocol::GuidanceStatus::WrongCentre:
+        return fail(kRefused, tr_("this advice is for another centre: it was not installed"));
+      case protocol::GuidanceStatus::Rollback:
+        return fail(kRefused, tr_("this advice is older than the advice already installed: it was not installed"));
+      case protocol::GuidanceStatus::Malformed:
+        return fail(kRefused, tr_("this advice file is damaged (%s): it was not installed", {check.detail}));
+    }
+    auto g = check.guidance->root();
+    std::cout << tr_("Installed the centre's advice for %s (version %s, %s). The form shows it from now on.", {g.getJurisdiction().cStr(), std::to_string(g.getVersion()), protocol::isoDate(g.getIssuedDay())}) << "\n";
     return kOk;
   }
 
@@ -415,10 +454,10 @@ int main(int argc, char** argv) {
   if (!std::setlocale(LC_CTYPE, "") || std::string_view(nl_langinfo(CODESET)) == "ANSI_X3.4-1968")
     std::setlocale(LC_CTYPE, "C.UTF-8");
   if (help) {
-    std::cout << tr("gongyou-report: report a labour violation to your worker centre, safely.\n\nUsage:\n  gongyou-report enrol CODE          connect to a centre with the code it gave you\n  gongyou-report new                 fill in a report, step by step\n  gongyou-report submit --json FILE  send reports written as JSON (FILE or - for standard input)\n  gongyou-report flush               send reports waiting in the outbox\n  gongyou-report replies CODE        read the centre's answers with your reply code\n  gongyou-report status              show the centres and their outboxes\n\nOptions:\n  --proxy socks5://HOST:PORT   go through Tor or another SOCKS5 proxy (Tor: socks5://127.0.0.1:9050)\n                               (the proxy used to enrol stays the default; --proxy direct to bypass it)\n  --centre ID                  which centre, when enrolled with several (default: the last enrolled)\n  --ca-file FILE               wss:// relays: trust only the CA in FILE (PEM)\n  --output json                submit: one JSON line per report on standard output (line, status, receipt, reply code)\n  --state DIR                  where the centres and the outboxes are kept\n  --lang en|zh-Hans            language of the messages\n  --timeout SECONDS            give up on a relay after this long (default 20)\n  --no-reply                   do not create a reply code\n\nEvidence: the form asks for photos (JPEG, PNG, WebP, HEIC) and voice notes (MP3, M4A, Ogg,\nWAV) and PDF documents, up to 5 files, 16 MB each; in JSON, \"attachments\": [\"photo.jpg\"]. Hidden information in them (place, time, phone)\nis removed before anything is sent, and you are shown what was removed. A PDF goes as\npictures of its pages only. Other types are refused: send a photo or a screenshot instead.\n\nWhat it keeps on this computer: the centre's public keys and reports not yet sent, encrypted.\nNothing you write is kept readable.\n\nExit codes: 0 done, 1 refused (bad code, invalid report, relay refused), 2 usage error,\n3 not sent yet (kept encrypted in the outbox), 4 other error.") << "\n";
+    std::cout << tr("gongyou-report: report a labour violation to your worker centre, safely.\n\nUsage:\n  gongyou-report enrol CODE          connect to a centre with the code it gave you\n  gongyou-report new                 fill in a report, step by step\n  gongyou-report submit --json FILE  send reports written as JSON (FILE or - for standard input)\n  gongyou-report flush               send reports waiting in the outbox\n  gongyou-report replies CODE        read the centre's answers with your reply code\n  gongyou-report status              show the centres and their outboxes\n  gongyou-report guidance FILE       install your centre's advice on your rights where you work\n\nOptions:\n  --proxy socks5://HOST:PORT   go through Tor or another SOCKS5 proxy (Tor: socks5://127.0.0.1:9050)\n                               (the proxy used to enrol stays the default; --proxy direct to bypass it)\n  --centre ID                  which centre, when enrolled with several (default: the last enrolled)\n  --ca-file FILE               wss:// relays: trust only the CA in FILE (PEM)\n  --output json                submit: one JSON line per report on standard output (line, status, receipt, reply code)\n  --state DIR                  where the centres and the outboxes are kept\n  --lang en|zh-Hans            language of the messages\n  --timeout SECONDS            give up on a relay after this long (default 20)\n  --no-reply                   do not create a reply code\n\nEvidence: the form asks for photos (JPEG, PNG, WebP, HEIC) and voice notes (MP3, M4A, Ogg,\nWAV) and PDF documents, up to 5 files, 16 MB each; in JSON, \"attachments\": [\"photo.jpg\"]. Hidden information in them (place, time, phone)\nis removed before anything is sent, and you are shown what was removed. A PDF goes as\npictures of its pages only. Other types are refused: send a photo or a screenshot instead.\n\nWhat it keeps on this computer: the centre's public keys and reports not yet sent, encrypted.\nNothing you write is kept readable.\n\nExit codes: 0 done, 1 refused (bad code, invalid report, relay refused), 2 usage error,\n3 not sent yet (kept encrypted in the outbox), 4 other error.") << "\n";
     return kOk;
   }
-  static const std::vector<std::string> kCommands{"enrol", "new", "submit", "flush", "replies", "status"};
+  static const std::vector<std::string> kCommands{"enrol", "new", "submit", "flush", "replies", "status", "guidance"};
   if (usageError || std::find(kCommands.begin(), kCommands.end(), o.command) == kCommands.end()) {
     std::cerr << tr("gongyou-report:") << " " << tr("wrong command or option; see gongyou-report --help") << "\n";
     return kUsage;

@@ -108,6 +108,42 @@ void ReporterState::pin(const std::string& codeText, ByteView framedBundle, bool
   if (makeCurrent) writeIfChanged(dir_ + "/current", code->centreId + "\n");
 }
 
+namespace {
+protocol::GuidanceRules guidanceRules(const Pinned& p) {
+  protocol::GuidanceRules rules;
+  rules.identity = ByteView(p.code.identity.data(), p.code.identity.size());
+  rules.centreId = p.code.centreId;
+  return rules;
+}
+}  // namespace
+
+protocol::GuidanceCheck ReporterState::installGuidance(const Pinned& p, ByteView framedGuidance) {
+  auto file = protocol::GuidanceFile::open(framedGuidance);
+  auto rules = guidanceRules(p);
+  const std::string path = centreDir(p.code.centreId) + "/guidance";
+  // The same file again is a harmless re-install, as a bundle re-fetched is.
+  const bool same = storage::fileExists(path) && storage::readFile(path) == framedGuidance.copy();
+  if (auto installed = guidance(p); installed && !same) rules.installedVersion = installed->root().getVersion();
+  auto check = protocol::verifyGuidance(file->signedGuidance(), rules);
+  if (check.status == protocol::GuidanceStatus::Ok) writeIfChanged(path, framedGuidance);
+  return check;
+}
+
+std::unique_ptr<protocol::Canonical<proto::Guidance>> ReporterState::guidance(const Pinned& p) const {
+  const std::string path = centreDir(p.code.centreId) + "/guidance";
+  if (!storage::fileExists(path)) return nullptr;
+  const std::string damaged = "state file " + path + " is damaged; install the centre's guidance again";
+  std::unique_ptr<protocol::GuidanceFile> file;
+  try {
+    file = protocol::GuidanceFile::open(storage::readFile(path));
+  } catch (const std::exception&) {
+    throw std::runtime_error(damaged);
+  }
+  auto check = protocol::verifyGuidance(file->signedGuidance(), guidanceRules(p));
+  if (check.status != protocol::GuidanceStatus::Ok) throw std::runtime_error(damaged);
+  return std::move(check.guidance);
+}
+
 std::string ReporterState::defaultProxy() const {
   const std::string path = dir_ + "/config";
   if (!storage::fileExists(path)) return {};

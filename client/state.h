@@ -9,6 +9,7 @@
 //   centres/ID/code          the centre code, as enrolled
 //   centres/ID/bundle        the pinned SignedBundle (framed)
 //   centres/ID/outbox/*.age  envelopes for centre ID waiting for one of its relays
+//   centres/ID/guidance      the centre's signed guidance, if the worker installed it
 //   current                  the centre used when none is named (the last enrolled)
 //   config                   "proxy = socks5://HOST:PORT": the default route (set by enrol)
 // The layout of earlier versions (centre.code, centre.bundle and outbox/ at the
@@ -28,6 +29,7 @@
 
 #include "protocol/bundle.h"
 #include "protocol/centre_code.h"
+#include "protocol/guidance.h"
 
 namespace gongyou::client {
 
@@ -54,6 +56,15 @@ class ReporterState {
   // Pins the code's centre with this bundle; `makeCurrent` (an enrolment, not a
   // refresh) makes it the centre used when none is named.
   void pin(const std::string& codeText, ByteView framedBundle, bool makeCurrent);
+
+  // Verifies `framedGuidance` under `p`'s pinned identity and centre, above the
+  // version installed, and stores it for that centre only when Ok. Throws
+  // std::runtime_error when the bytes are not a guidance file at all.
+  protocol::GuidanceCheck installGuidance(const Pinned& p, ByteView framedGuidance);
+  // The guidance installed for `p`'s centre, verified again (the file may have
+  // been altered since); nullptr when none. Throws std::runtime_error naming the
+  // file when it no longer verifies: advice nobody can vouch for is not shown.
+  std::unique_ptr<protocol::Canonical<proto::Guidance>> guidance(const Pinned& p) const;
 
   // The proxy later runs use when none is given ("" = direct).
   std::string defaultProxy() const;

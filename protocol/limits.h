@@ -20,6 +20,7 @@ inline constexpr char kAckLabel[] = "gongyou/ack/v1";
 inline constexpr char kLoginLabel[] = "gongyou/login/v2";
 // v2: over the Merkle root of a group commit's receipts (protocol/receipt.h).
 inline constexpr char kReceiptLabel[] = "gongyou/receipt/v2";
+inline constexpr char kGuidanceLabel[] = "gongyou/guidance/v1";
 
 inline constexpr std::size_t kInboxIdSize = 16;   // random: keys carry no arrival order
 inline constexpr std::size_t kMailboxSize = 32;
@@ -55,6 +56,11 @@ inline constexpr unsigned kUploadDeadlineSeconds = 15 * 60;
 inline constexpr std::size_t kUploadMinBytesPerSecond = 4 * 1024;
 inline constexpr std::size_t kMaxBundleBytes = 64 * 1024;
 inline constexpr std::size_t kMaxReplyBytes = 64 * 1024;
+// A centre's guidance (guidance.capnp): 29 categories in a dozen languages at
+// about 1.5 KiB each fit with room; one text is a few sentences, not a manual.
+inline constexpr std::size_t kMaxGuidanceBytes = 1 << 20;
+inline constexpr std::size_t kMaxGuidanceTextBytes = 4096;
+inline constexpr std::size_t kMaxGuidanceLanguages = 32;
 inline constexpr std::size_t kMaxRecipients = 64;
 inline constexpr std::size_t kMaxRelays = 16;
 

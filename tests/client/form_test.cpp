@@ -51,6 +51,31 @@ TEST_CASE("form: amounts as people write them, in fen") {
   }
 }
 
+TEST_CASE("form: amounts in the currency of a centre's guidance, in its minor unit") {
+  struct Case {
+    const char* text;
+    const char* currency;
+    unsigned long long minor;
+  };
+  for (const Case& c : {Case{"RM 1,200.50", "MYR", 120050}, Case{"1200 ringgit", "MYR", 120000},
+                        Case{"MYR1200", "MYR", 120000}, Case{"฿9,000", "THB", 900000},
+                        Case{"1.200.000 ₫", "VND", 1200000}, Case{"1200000đ", "VND", 1200000},
+                        Case{"Rp 1.500.000", "IDR", 150000000}, Case{"￥50,000", "JPY", 50000},
+                        Case{"3600", "NPR", 360000}}) {
+    INFO(c.text << " " << c.currency);
+    unsigned long long v = 0;
+    REQUIRE(client::parseAmount(c.text, v, c.currency));
+    CHECK(v == c.minor);
+  }
+  // A yen or a dong has no cents; yuan signs mean nothing in ringgit.
+  for (const Case& c : {Case{"50000.50", "JPY", 0}, Case{"1200.5", "VND", 0}, Case{"¥1200", "MYR", 0},
+                        Case{"1200元", "THB", 0}}) {
+    INFO(c.text << " " << c.currency);
+    unsigned long long v = 0;
+    CHECK_FALSE(client::parseAmount(c.text, v, c.currency));
+  }
+}
+
 TEST_CASE("form: every category is in exactly one group and each group fits a screen") {
   std::multiset<std::string> grouped;
   for (const auto& g : client::categoryGroups()) {
