@@ -457,8 +457,10 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
   qs.push_back({N_("Money owed"),
                 [&] {
                   const bool yuan = currency == "CNY";
-                  // TRANSLATORS: %s is a currency's ISO code, like MYR or THB.
-                  const std::string question = yuan ? tr("How much money is owed, in yuan (like 3600 or 3,600.50)? Enter to skip:") : tr("How much money is owed, in %s (like 3600 or 3,600.50)? Enter to skip:", {currency});
+                  const std::string question =
+                      yuan ? tr("How much money is owed, in yuan (like 3600 or 3,600.50)? Enter to skip:")
+                           // TRANSLATORS: %s is a currency's ISO code, like MYR or THB.
+                           : tr("How much money is owed, in %s (like 3600 or 3,600.50)? Enter to skip:", {currency});
                   return c.ask(question, [&](const std::string& a) -> std::string {
                     r.disownAmountOwed();
                     if (a.empty()) return {};
