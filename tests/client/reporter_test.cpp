@@ -644,9 +644,18 @@ TEST_CASE("reporter: the form and --help in every language show no English where
       {{kGroup, "1"}, {kWhich, "1 2 3 4 5 6 7 8"}, {kMore, "2"}, {kWhich, "1 2 3 4 5"}, {kMore, "3"}, {kWhich, "1 2"}},
       {{kGroup, "4"}, {kWhich, "1 2 3 4"}, {kMore, "5"}, {kWhich, "1 2 3 4"}, {kMore, "6"}, {kWhich, "1 2 3 4 5"},
        {kMore, "7"}, {kWhich, "1"}}};
-  // The first characters of a question in the language: enough to know it is on screen.
+  // The first characters of a question in the language: enough to know it is on
+  // screen. Of its longest literal stretch: a placeholder is filled on screen.
   auto start = [](const Messages& tr, const char* msgid) {
-    std::string q = tr(msgid);
+    std::string all = tr(msgid), q;
+    for (std::size_t at = 0; at <= all.size();) {
+      std::size_t pct = all.find('%', at);
+      if (pct == std::string::npos) pct = all.size();
+      if (pct - at > q.size()) q = all.substr(at, pct - at);
+      at = pct + 1;
+      while (at < all.size() && (std::isdigit(static_cast<unsigned char>(all[at])) || all[at] == '$')) ++at;
+      ++at;  // the conversion letter
+    }
     std::size_t n = 0, chars = 0;
     while (n < q.size() && chars < 5 && q[n] != '\n') {
       n += (q[n] & 0x80) == 0 ? 1 : (q[n] & 0xE0) == 0xC0 ? 2 : (q[n] & 0xF0) == 0xE0 ? 3 : 4;
