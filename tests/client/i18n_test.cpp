@@ -57,6 +57,16 @@ TEST_CASE("i18n: language from tags and locale names") {
   CHECK(Messages::forLanguage("POSIX").tag() == "en");
   CHECK(Messages::forLanguage("fr").tag() == "en");
   CHECK(Messages::forLanguage("").tag() == "en");
+  // The locales of the corridors' workers, as their machines name them.
+  const std::pair<const char*, const char*> kLocales[] = {
+      {"zh_TW.UTF-8", "zh-Hant"}, {"zh_HK", "zh-Hant"}, {"zh-Hant-TW", "zh-Hant"}, {"vi_VN.UTF-8", "vi"},
+      {"th_TH", "th"},            {"km_KH", "km"},      {"lo_LA", "lo"},           {"my_MM", "my"},
+      {"ms_MY", "ms"},            {"id_ID", "id"},      {"ne_NP", "ne"},           {"bn_BD", "bn"},
+      {"bn_IN", "bn"},            {"fil_PH", "fil"},    {"tl_PH", "fil"}};
+  for (const auto& [locale, tag] : kLocales) {
+    INFO(locale);
+    CHECK(Messages::forLanguage(locale).tag() == tag);
+  }
 }
 
 TEST_CASE("i18n: --lang then LANGUAGE then LC_ALL LC_MESSAGES and LANG") {
