@@ -1,5 +1,8 @@
-// The desk's words, from its catalogs (../messages/*.json), never from code:
-// a language is a catalog file with the same keys (checked by i18n.test.ts).
+// The desk's words, from its catalogs (../messages/*.json), never from code.
+// en.json is the source; the other languages are compiled from the gettext
+// catalogs translators work in (po/gongyou-analyst/<lang>.po, by
+// scripts/desk-catalog.mjs through scripts/po update), with the same keys
+// (checked by i18n.test.ts and by scripts/po check).
 import en from "../messages/en.json";
 import zhHans from "../messages/zh-Hans.json";
 
