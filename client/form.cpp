@@ -23,24 +23,32 @@ enum class Step { Next, Back, Quit };
 
 // Full-width digits and the full-width forms of - / . , as plain ASCII: a
 // Chinese input method types them as often as not.
+// Digits of every script the catalogs cover (and full-width ones, as a Chinese
+// input method types them) as ASCII digits, and full-width punctuation as ASCII:
+// a worker writes numbers the way their keyboard does.
 std::string halfWidth(const std::string& s) {
+  // The zero of each decimal digit block: Arabic-Indic, Extended Arabic-Indic,
+  // Devanagari (Nepali), Bengali, Thai, Lao, Myanmar, Khmer, full-width.
+  static constexpr std::uint32_t kZeros[] = {0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x0ED0, 0x1040, 0x17E0, 0xFF10};
   std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == 0xEF && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xBC) {
-      const auto t = static_cast<unsigned char>(s[i + 2]);
-      if (t >= 0x90 && t <= 0x99) {  // U+FF10..FF19
-        out += static_cast<char>('0' + (t - 0x90));
-        i += 2;
-        continue;
-      }
-      if (t == 0x8C || t == 0x8D || t == 0x8E || t == 0x8F) {  // ， － ． ／
-        out += ",-./"[t - 0x8C];
-        i += 2;
-        continue;
-      }
+  for (std::size_t i = 0; i < s.size();) {
+    std::uint32_t cp = 0;
+    const std::size_t n = protocol::decodeUtf8(std::string_view(s).substr(i), cp);
+    if (n == 0) {  // not UTF-8: left as it is, for the answer's own check to name
+      out += s[i++];
+      continue;
     }
-    out += s[i];
+    bool digit = false;
+    for (std::uint32_t zero : kZeros)
+      if (cp >= zero && cp <= zero + 9) {
+        out += static_cast<char>('0' + (cp - zero));
+        digit = true;
+      }
+    if (!digit) {
+      if (cp == 0xFF0C || cp == 0xFF0D || cp == 0xFF0E || cp == 0xFF0F) out += ",-./"[cp - 0xFF0C];  // ， － ． ／
+      else out.append(s, i, n);
+    }
+    i += n;
   }
   return out;
 }
@@ -228,7 +236,7 @@ struct Question {
 
 }  // namespace
 
-bool parseWhen(const std::string& text, unsigned& year, unsigned& month, unsigned& day) {
+bool parseWhen(const std::string& text, unsigned& year, unsigned& month, unsigned& day, const std::string& language) {
   std::string t = halfWidth(trim(text));
   // 2026年10月15日 → 2026-10-15; 2026/10, 2026.10 → 2026-10.
   for (const char* sep : {"年", "月"})
@@ -240,13 +248,34 @@ bool parseWhen(const std::string& text, unsigned& year, unsigned& month, unsigne
   std::vector<std::string> parts;
   std::istringstream is(t);
   for (std::string p; std::getline(is, p, '-');) parts.push_back(p);
-  if (parts.size() < 2 || parts.size() > 3 || parts[0].size() != 4) return false;
+  if (parts.size() < 2 || parts.size() > 3) return false;
   for (const auto& p : parts)
     if (!digitsOnly(p, 4)) return false;
-  year = static_cast<unsigned>(std::stoul(parts[0]));
-  month = static_cast<unsigned>(std::stoul(parts[1]));
-  day = parts.size() == 3 ? static_cast<unsigned>(std::stoul(parts[2])) : 0;
-  return month >= 1 && month <= 12 && (parts.size() == 2 || day >= 1);
+  std::vector<unsigned> n;
+  for (const auto& p : parts) n.push_back(static_cast<unsigned>(std::stoul(p)));
+  if (parts[0].size() == 4) {  // year first: 2026-10(-15)
+    year = n[0], month = n[1], day = n.size() == 3 ? n[2] : 0;
+  } else if (parts.back().size() == 4) {  // year last: 10/2026, 15/10/2026, 10/15/2026
+    year = n.back();
+    if (n.size() == 2) {
+      month = n[0], day = 0;
+    } else if (n[0] > 12 && n[1] <= 12) {
+      day = n[0], month = n[1];
+    } else if (n[1] > 12 && n[0] <= 12) {
+      day = n[1], month = n[0];
+    } else if (n[0] == n[1]) {
+      day = month = n[0];
+    } else {
+      // 05/06/2026 is 5 June in most of the corridors and 6 May in the
+      // Philippines: never guessed, the worker is asked again.
+      return false;
+    }
+  } else {
+    return false;
+  }
+  // A Thai worker may count years in the Buddhist era (2569 = 2026).
+  if (language == "th" && year >= 2400) year -= 543;
+  return month >= 1 && month <= 12 && (n.size() == 2 || (day >= 1 && day <= 31));
 }
 
 bool parseAmount(const std::string& text, unsigned long long& minorUnits, const std::string& currency) {
@@ -337,7 +366,7 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
                     r.initOccurred();
                     if (a.empty()) return {};
                     unsigned y = 0, m = 0, d = 0;
-                    if (!parseWhen(a, y, m, d)) return badWhen;
+                    if (!parseWhen(a, y, m, d, tr.tag())) return badWhen;
                     auto o = r.getOccurred();
                     o.setYear(static_cast<std::uint16_t>(y));
                     o.setMonth(static_cast<std::uint8_t>(m));

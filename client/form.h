@@ -41,9 +41,15 @@ struct FormResult {
 FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const std::string& centreName,
                    SecretMessage& message, std::optional<proto::Guidance::Reader> guidance = std::nullopt);
 
-// Parsers the form uses, exposed for tests. Each accepts full-width digits.
-// A date: year-month or year-month-day with - / . or 年 月 日; false otherwise.
-bool parseWhen(const std::string& text, unsigned& year, unsigned& month, unsigned& day);
+// Parsers the form uses, exposed for tests. Each accepts full-width digits and
+// the digits of Thai, Lao, Khmer, Burmese, Bengali and Devanagari.
+// A date: year-month or year-month-day with - / . or 年 月 日, or with the year
+// last (10/2026, 15/10/2026; the day is whichever of the two cannot be a month,
+// and 05/06/2026 is refused as ambiguous); digits of any script the catalogs
+// cover; for `language` "th", a Buddhist-era year (2569) is converted. False
+// otherwise (whether the day exists in its month is the caller's check).
+bool parseWhen(const std::string& text, unsigned& year, unsigned& month, unsigned& day,
+               const std::string& language = {});
 // An amount in `currency` (ISO 4217): digits with optional thousands commas and
 // the currency's decimals (two, or none for JPY, VND…), the code before or
 // after, and for yuan ¥ / ￥ / 元 / RMB too; in the minor unit (fen).

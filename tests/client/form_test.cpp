@@ -31,6 +31,50 @@ TEST_CASE("form: dates as people write them") {
   }
 }
 
+TEST_CASE("form: dates and numbers in the worker's own conventions") {
+  struct Case {
+    const char* text;
+    const char* language;
+    unsigned y, m, d;
+  };
+  for (const Case& c : {
+           // Day and month before the year, as most of the corridors write them; the day is
+           // whichever of the two cannot be a month.
+           Case{"10/2026", "vi", 2026, 10, 0}, Case{"15/10/2026", "vi", 2026, 10, 15},
+           Case{"15.10.2026", "ms", 2026, 10, 15}, Case{"10/15/2026", "fil", 2026, 10, 15},
+           Case{"3-2026", "id", 2026, 3, 0}, Case{"07/07/2026", "th", 2026, 7, 7},
+           // Digits of the worker's script.
+           Case{"២០២៦-១០", "km", 2026, 10, 0}, Case{"၂၀၂၆-၁၀-၁၅", "my", 2026, 10, 15},
+           Case{"२०२६-१०", "ne", 2026, 10, 0}, Case{"১৫/১০/২০২৬", "bn", 2026, 10, 15},
+           Case{"໒໐໒໖-໑໐", "lo", 2026, 10, 0},
+           // The Thai Buddhist year (2569 = 2026), in Thai or Arabic digits.
+           Case{"2569-10", "th", 2026, 10, 0}, Case{"๑๕/๑๐/๒๕๖๙", "th", 2026, 10, 15}}) {
+    INFO(c.text << " " << c.language);
+    unsigned y = 0, m = 0, d = 0;
+    REQUIRE(client::parseWhen(c.text, y, m, d, c.language));
+    CHECK(y == c.y);
+    CHECK(m == c.m);
+    CHECK(d == c.d);
+  }
+  // 05/06/2026 is 5 June in Hanoi and 6 May in Manila: asked again, never guessed.
+  for (const char* bad : {"05/06/2026", "13/13/2026", "32/10/2026", "10/26"}) {
+    INFO(bad);
+    unsigned y = 0, m = 0, d = 0;
+    CHECK_FALSE(client::parseWhen(bad, y, m, d, "vi"));
+  }
+  // Outside Thai a year of 2569 stays 2569 (the form then says it is still to come).
+  unsigned y = 0, m = 0, d = 0;
+  REQUIRE(client::parseWhen("2569-10", y, m, d, "vi"));
+  CHECK(y == 2569);
+  // Amounts in the script's digits.
+  for (const char* text : {"៣៦០០", "၃,၆၀၀", "३६००", "৩৬০০", "๓๖๐๐", "໓໖໐໐"}) {
+    INFO(text);
+    unsigned long long v = 0;
+    REQUIRE(client::parseAmount(text, v));
+    CHECK(v == 360000);
+  }
+}
+
 TEST_CASE("form: amounts as people write them, in fen") {
   struct Case {
     const char* text;
