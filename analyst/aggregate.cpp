@@ -18,10 +18,6 @@ const std::set<std::string>& seriousCategories() {
   return s;
 }
 
-std::string categoryName(const std::string& id) {
-  const auto* c = protocol::findCategory(id);
-  return c ? c->nameEn : id;
-}
 
 // The months before `latest`, newest first.
 std::vector<std::string> previousMonths(const std::string& latest, int n) {
@@ -46,15 +42,37 @@ void jump(Analysis& a, const std::string& subject, const std::map<std::string, s
     if (auto p = months.find(m); p != months.end()) sum += static_cast<double>(p->second);
   const double mean = sum / 6.0;
   if (static_cast<double>(now) < 3.0 * std::max(mean, 1.0)) return;
-  char line[256];
-  std::snprintf(line, sizeof line, "%llu reports in %s against an average of %.1f a month over the 6 months before",
-                static_cast<unsigned long long>(now), a.latestMonth.c_str(), mean);
-  a.alerts.push_back({"jump", subject, now, subject + ": " + line});
+  Alert al{"jump", subject, now, {}, {}, a.latestMonth, mean};
+  al.text = alertText(al, Messages::forLanguage("en", TextDomain::Analyst));
+  a.alerts.push_back(std::move(al));
 }
 
 }  // namespace
 
 std::string monthOf(std::uint32_t day) { return protocol::isoDate(day).substr(0, 7); }
+
+std::string alertText(const Alert& al, const Messages& tr) {
+  const std::string n = std::to_string(al.reports);
+  if (al.kind == "jump") {
+    char mean[32];
+    std::snprintf(mean, sizeof mean, "%.1f", al.mean);
+    // TRANSLATORS: %1$s an employer or province, %2$s a count, %3$s a month (2026-10), %4$s an average (2.5).
+    return tr.plural("%1$s: %2$s report in %3$s against an average of %4$s a month over the 6 months before",
+                     "%1$s: %2$s reports in %3$s against an average of %4$s a month over the 6 months before",
+                     al.reports, {al.subject, n, al.month, mean});
+  }
+  const bool zh = tr.tag() == "zh-Hans";
+  if (const auto* ind = protocol::findIndicator(al.what))
+    // TRANSLATORS: %1$s an employer, %2$s a count, %3$s one of the ILO's indicators of forced labour.
+    return tr.plural("%1$s: %2$s report of %3$s (ILO forced-labour indicator)",
+                     "%1$s: %2$s reports of %3$s (ILO forced-labour indicator)", al.reports,
+                     {al.subject, n, zh ? ind->nameZh : ind->nameEn});
+  const auto* cat = protocol::findCategory(al.what);
+  const std::string name = cat ? (zh ? cat->nameZh : cat->nameEn) : al.what;
+  // TRANSLATORS: %1$s an employer, %2$s a count, %3$s a kind of violation (forced labour, work injury...).
+  return tr.plural("%1$s: %2$s report of %3$s (serious at any count)", "%1$s: %2$s reports of %3$s (serious at any count)",
+                   al.reports, {al.subject, n, name});
+}
 
 std::vector<std::string> lastMonths(const std::string& latest, int n) {
   if (latest.size() != 7) return {};
@@ -66,18 +84,16 @@ std::vector<std::string> lastMonths(const std::string& latest, int n) {
 
 void findAlerts(Analysis& a) {
   a.alerts.clear();
+  const Messages& en = Messages::forLanguage("en", TextDomain::Analyst);
+  auto serious = [&](const std::string& subject, std::uint64_t n, const std::string& what) {
+    Alert al{"serious", subject, n, {}, what, {}, 0};
+    al.text = alertText(al, en);
+    a.alerts.push_back(std::move(al));
+  };
   for (const auto& e : a.employers) {
-    for (const auto& [f, n] : e.indicators) {
-      const auto* ind = protocol::findIndicator(f);
-      a.alerts.push_back({"serious", e.name, n,
-                          e.name + ": " + std::to_string(n) + " report(s) of " + (ind ? ind->nameEn : f) +
-                              " (ILO forced-labour indicator)"});
-    }
+    for (const auto& [f, n] : e.indicators) serious(e.name, n, f);
     for (const auto& [cat, n] : e.categories)
-      if (seriousCategories().count(cat))
-        a.alerts.push_back({"serious", e.name, n,
-                            e.name + ": " + std::to_string(n) + " report(s) of " + categoryName(cat) +
-                                " (serious at any count)"});
+      if (seriousCategories().count(cat)) serious(e.name, n, cat);
   }
   for (const auto& e : a.employers) jump(a, e.name, e.months);
   for (const auto& [province, months] : a.provinceByMonth) jump(a, province, months);

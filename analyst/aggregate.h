@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+
+#include "protocol/messages.h"
 #include <vector>
 
 #include "analyst/names.h"
@@ -33,8 +35,15 @@ struct Alert {
   std::string kind;     // "serious" or "jump"
   std::string subject;  // employer or province
   std::uint64_t reports = 0;
-  std::string text;     // one line for people
+  std::string text;     // one line for people, in English (alertText for another language)
+  // What it is about: for "serious", the indicator or category id; for "jump",
+  // the month and the monthly average of the six months before.
+  std::string what, month;
+  double mean = 0;
 };
+
+// The alert's line in `tr`'s language (the analyst's catalog).
+std::string alertText(const Alert& alert, const Messages& tr);
 
 struct Analysis {
   std::uint64_t reports = 0, workers = 0, amountFen = 0, withReplyKey = 0, setAside = 0;

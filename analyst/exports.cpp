@@ -1,5 +1,7 @@
 #include "analyst/exports.h"
 
+#include "protocol/messages.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
@@ -120,7 +122,7 @@ std::string barChart(const std::vector<std::pair<std::string, std::uint64_t>>& r
   return o.str();
 }
 
-std::string lineChart(const std::map<std::string, std::uint64_t>& byMonth, const Cells& cells) {
+std::string lineChart(const std::map<std::string, std::uint64_t>& byMonth, const Cells& cells, const std::string& title) {
   if (byMonth.empty()) return "<p>No reports yet.</p>";
   std::uint64_t max = 1;
   for (const auto& [m, n] : byMonth) max = std::max(max, n);
@@ -142,7 +144,7 @@ std::string lineChart(const std::map<std::string, std::uint64_t>& byMonth, const
     ++i;
   }
   std::ostringstream o;
-  o << "<svg class=\"chart\" role=\"img\" aria-label=\"Reports per month\" viewBox=\"0 0 " << W << " " << H
+  o << "<svg class=\"chart\" role=\"img\" aria-label=\"" << html(title) << "\" viewBox=\"0 0 " << W << " " << H
     << "\" width=\"" << W << "\" height=\"" << H << "\">"
     << "<line x1=\"" << padL << "\" y1=\"" << H - padB << "\" x2=\"" << W - 10 << "\" y2=\"" << H - padB
     << "\" class=\"axis\"/>"
@@ -193,12 +195,14 @@ std::string summaryJson(const Analysis& a, const ExportOptions& opts) {
 
 std::string dashboardHtml(const Analysis& a, const ExportOptions& opts) {
   Cells cells{opts};
+  const Messages& tr = Messages::forLanguage(opts.language, TextDomain::Analyst);
+  const std::string minCell = std::to_string(opts.minCell);
   std::ostringstream o;
-  o << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+  o << "<!DOCTYPE html>\n<html lang=\"" << tr.tag() << "\"><head><meta charset=\"utf-8\">\n"
     // Nothing may be fetched: no script, no image, no font, no connection.
     << "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
     << "<meta name=\"referrer\" content=\"no-referrer\">\n"
-    << "<title>" << html(opts.centreName) << " — reports dashboard</title>\n<style>\n"
+    << "<title>" << html(tr("%s — reports dashboard", {opts.centreName})) << "</title>\n<style>\n"
     << "body{font-family:'Noto Sans CJK SC','Noto Sans',sans-serif;margin:24px;color:#222;max-width:1100px}\n"
     << "h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd}\n"
     << ".cards{display:flex;gap:16px;flex-wrap:wrap}.card{border:1px solid #ccc;border-radius:6px;padding:10px 16px}\n"
@@ -206,38 +210,44 @@ std::string dashboardHtml(const Analysis& a, const ExportOptions& opts) {
     << ".line{fill:none;stroke:#b33a3a;stroke-width:2}.dot{fill:#b33a3a}.hollow{fill:#fff;stroke:#b33a3a}\n"
     << ".axis{stroke:#999}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 10px;text-align:left}\n"
     << ".alert{color:#8a1c1c}.note{color:#666;font-size:13px}\n</style></head><body>\n"
-    << "<h1>" << html(opts.centreName) << ": labour violation reports</h1>\n<p class=\"note\">Generated "
-    << html(opts.generated) << (opts.internal ? ". INTERNAL: small counts are shown; do not publish."
-                                              : ". Counts under " + std::to_string(opts.minCell) +
-                                                    " are shown as &lt;" + std::to_string(opts.minCell) + ".")
+    << "<h1>" << html(tr("%s: labour violation reports", {opts.centreName})) << "</h1>\n<p class=\"note\">"
+    << html(opts.internal ? tr("Generated %s. INTERNAL: small counts are shown; do not publish.", {opts.generated})
+                          : tr("Generated %1$s. Counts under %2$s are shown as <%2$s.", {opts.generated, minCell}))
     << "</p>\n<div class=\"cards\">"
-    << "<div class=\"card\" id=\"total-reports\">Reports<b>" << html(cells.count(a.reports)) << "</b></div>"
-    << "<div class=\"card\" id=\"total-workers\">Workers affected<b>" << html(cells.sum(a.reports, a.workers))
+    << "<div class=\"card\" id=\"total-reports\">" << html(tr("Reports")) << "<b>" << html(cells.count(a.reports)) << "</b></div>"
+    << "<div class=\"card\" id=\"total-workers\">" << html(tr("Workers affected")) << "<b>"
+    << html(cells.sum(a.reports, a.workers)) << "</b></div>"
+    << "<div class=\"card\" id=\"total-owed\">" << html(tr("Owed (CNY)")) << "<b>" << html(cells.yuan(a.reports, a.amountFen))
     << "</b></div>"
-    << "<div class=\"card\" id=\"total-owed\">Owed (CNY)<b>" << html(cells.yuan(a.reports, a.amountFen)) << "</b></div>"
-    << "<div class=\"card\" id=\"total-evidence\">With evidence<b>" << html(cells.count(a.withEvidence))
+    << "<div class=\"card\" id=\"total-evidence\">" << html(tr("With evidence")) << "<b>" << html(cells.count(a.withEvidence))
     << "</b></div>"
-    << "<div class=\"card\">Employers<b>" << a.employers.size() << "</b></div>"
-    << "<div class=\"card\">Alerts<b>" << a.alerts.size() << "</b></div></div>\n";
+    << "<div class=\"card\">" << html(tr("Employers")) << "<b>" << a.employers.size() << "</b></div>"
+    << "<div class=\"card\">" << html(tr("Alerts")) << "<b>" << a.alerts.size() << "</b></div></div>\n";
 
   std::size_t withheld = 0;
   auto alerts = publishedAlerts(a, cells, withheld);
-  o << "<h2>Alerts</h2>\n<ul id=\"alerts\">";
-  for (const auto& al : alerts) o << "<li class=\"alert\">" << html(al.text) << "</li>";
+  o << "<h2>" << html(tr("Alerts")) << "</h2>\n<ul id=\"alerts\">";
+  for (const auto& al : alerts) o << "<li class=\"alert\">" << html(alertText(al, tr)) << "</li>";
   o << "</ul>";
-  if (withheld) o << "<p class=\"note\">" << withheld << " alert(s) withheld: fewer than " << opts.minCell << " reports each.</p>";
+  if (withheld)
+    o << "<p class=\"note\">"
+      << html(tr.plural("%1$s alert withheld: fewer than %2$s reports each.", "%1$s alerts withheld: fewer than %2$s reports each.",
+                        withheld, {std::to_string(withheld), minCell}))
+      << "</p>";
 
-  o << "\n<h2>Reports per month</h2>\n" << lineChart(a.byMonth, cells) << "\n<h2>Top employers</h2>\n";
+  o << "\n<h2>" << html(tr("Reports per month")) << "</h2>\n" << lineChart(a.byMonth, cells, tr("Reports per month")) << "\n<h2>"
+    << html(tr("Top employers")) << "</h2>\n";
   std::vector<std::pair<std::string, std::uint64_t>> rows;
   for (const auto& e : publishedEmployers(a, cells))
     if (rows.size() < 15) rows.emplace_back(e.name, e.reports);
-  o << barChart(rows, cells, "Top employers") << "\n";
+  o << barChart(rows, cells, tr("Top employers")) << "\n";
   // Month over month for the employers with most reports: the last three months.
   const auto months = lastMonths(a.latestMonth, 3);
   if (!months.empty()) {
-    o << "<h2>Month over month</h2>\n<table id=\"month-over-month\"><tr><th>Employer</th>";
+    o << "<h2>" << html(tr("Month over month")) << "</h2>\n<table id=\"month-over-month\"><tr><th>" << html(tr("Employer"))
+      << "</th>";
     for (const auto& m : months) o << "<th>" << m << "</th>";
-    o << "<th>Change</th></tr>";
+    o << "<th>" << html(tr("Change")) << "</th></tr>";
     std::size_t shown = 0;
     for (const auto& e : a.employers) {
       if (cells.small(e.reports) || shown++ == 10) continue;
@@ -256,28 +266,38 @@ std::string dashboardHtml(const Analysis& a, const ExportOptions& opts) {
     }
     o << "</table>\n";
   }
-  o << "<h2>Violations by category</h2>\n";
+  o << "<h2>" << html(tr("Violations by category")) << "</h2>\n";
   std::vector<std::pair<std::uint64_t, std::string>> cats;
   for (const auto& [c, n] : a.byCategory) cats.emplace_back(n, c);
   std::sort(cats.rbegin(), cats.rend());
   rows.clear();
   for (const auto& [n, c] : cats) rows.emplace_back(categoryName(c, false) + " · " + categoryName(c, true), n);
-  o << barChart(rows, cells, "Violations by category") << "\n<h2>Provinces</h2>\n<table id=\"provinces\"><tr><th>Province</th><th>Reports</th></tr>";
+  o << barChart(rows, cells, tr("Violations by category")) << "\n<h2>" << html(tr("Provinces"))
+    << "</h2>\n<table id=\"provinces\"><tr><th>" << html(tr("Province")) << "</th><th>" << html(tr("Reports")) << "</th></tr>";
   for (const auto& [p, n] : a.byProvince) o << "<tr><td>" << html(p) << "</td><td>" << html(cells.count(n)) << "</td></tr>";
-  o << "</table>\n<h2>Employers</h2>\n<table id=\"employers\"><tr><th>Employer</th><th>Province</th><th>Reports</th><th>Workers</th><th>Owed (CNY)</th><th>Main violations</th></tr>";
+  o << "</table>\n<h2>" << html(tr("Employers")) << "</h2>\n<table id=\"employers\"><tr>";
+  for (const char* head : {N_("Employer"), N_("Province"), N_("Reports"), N_("Workers"), N_("Owed (CNY)"), N_("Main violations")})
+    o << "<th>" << html(tr(head)) << "</th>";
+  o << "</tr>";
   for (const auto& e : publishedEmployers(a, cells))
     o << "<tr><td>" << html(e.name) << "</td><td>" << html(e.province) << "</td><td>" << html(cells.count(e.reports))
       << "</td><td>" << cells.sum(e.reports, e.workers) << "</td><td>" << cells.yuan(e.reports, e.amountFen)
       << "</td><td>" << html(topCategories(e)) << "</td></tr>";
   o << "</table>\n";
   // Counts only: the files stay sealed in the store (`gongyou-analyst attachments`).
-  o << "<h2>Evidence</h2>\n<table id=\"evidence\"><tr><th>Reports with</th><th>Reports</th></tr>"
-    << "<tr><td>any file</td><td>" << html(cells.count(a.withEvidence)) << "</td></tr>";
+  o << "<h2>" << html(tr("Evidence")) << "</h2>\n<table id=\"evidence\"><tr><th>" << html(tr("Reports with")) << "</th><th>"
+    << html(tr("Reports")) << "</th></tr><tr><td>" << html(tr("any file")) << "</td><td>" << html(cells.count(a.withEvidence))
+    << "</td></tr>";
   for (const auto& [kind, n] : a.evidenceByKind)
-    o << "<tr><td>" << html(kind == "photo" ? "photos" : kind == "audio" ? "voice notes" : kind == "document" ? "documents" : kind) << "</td><td>"
-      << html(cells.count(n)) << "</td></tr>";
+    o << "<tr><td>"
+      << html(kind == "photo" ? tr("photos") : kind == "audio" ? tr("voice notes") : kind == "document" ? tr("documents") : kind)
+      << "</td><td>" << html(cells.count(n)) << "</td></tr>";
   o << "</table>\n";
-  if (a.setAside) o << "<p class=\"note\">" << a.setAside << " envelope(s) could not be read and were set aside.</p>\n";
+  if (a.setAside)
+    o << "<p class=\"note\">"
+      << html(tr.plural("%s envelope could not be read and was set aside.", "%s envelopes could not be read and were set aside.",
+                        a.setAside, {std::to_string(a.setAside)}))
+      << "</p>\n";
   o << "</body></html>\n";
   return o.str();
 }

@@ -20,6 +20,7 @@ struct ExportOptions {
   std::uint64_t minCell = 5;
   std::string centreName;
   std::string generated;  // "2026-11-24"
+  std::string language = "en";  // of the dashboard (a catalog of the analyst's domain); the CSV and JSON stay English
 };
 
 // Writes by-employer.csv, employer-months.csv, by-category.csv, by-province.csv,

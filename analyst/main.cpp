@@ -29,6 +29,7 @@
 #include "protocol/bundle.h"
 #include "protocol/day.h"
 #include "protocol/limits.h"
+#include "protocol/messages.h"
 #include "protocol/terminal_text.h"
 #include "storage/file.h"
 
@@ -64,7 +65,7 @@ Usage:
   gongyou-analyst attachments --dir DIR --report REF [--out FOLDER]
   gongyou-analyst reply --dir DIR --report REF --text TEXT [--analyst NAME]
   gongyou-analyst outbound --dir DIR --out OUTBOUND_FILE [--bundle BUNDLE_FILE]
-  gongyou-analyst report --dir DIR --out EXPORT_DIR [--internal] [--aliases FILE]
+  gongyou-analyst report --dir DIR --out EXPORT_DIR [--internal] [--aliases FILE] [--lang LANG]
 courier machine:
   gongyou-analyst collect --courier-key FILE --out BATCH_FILE [--proxy socks5://HOST:PORT] [--timeout S] [--ca-file F]
   gongyou-analyst deliver --courier-key FILE OUTBOUND_FILE [--proxy socks5://HOST:PORT] [--timeout S] [--ca-file F]
@@ -158,6 +159,8 @@ Options:
   --timeout SECONDS    collect/deliver: give up on a relay that does not answer a call
                        within this (default 20); the other relays are still reached.
   --port N             desk: the port on 127.0.0.1 (default: any free one, printed).
+  --lang LANG          report: the dashboard's language, en or zh-Hans (default: the
+                       locale's, as LANGUAGE, LC_ALL, LANG say); the CSV and JSON stay English.
   --analyst NAME       desk, reply: who is writing (each note, status change and answer in a
                        report's case names its author; default "analyst").
   --store-cost C        Argon2id cost of the report store key: moderate (default) or
@@ -168,7 +171,7 @@ error, 3 other error, 4 a relay could not be reached (collect/deliver: retry lat
 )";
 
 struct Options {
-  std::string command, dir, centre, passFile, courierKey, out, proxy, caFile, report, text, bundle, aliases, key;
+  std::string command, dir, centre, passFile, courierKey, out, proxy, caFile, report, text, bundle, aliases, key, lang;
   std::string analyst = "analyst";
   bool internal = false;
   std::vector<std::string> positional;
@@ -494,10 +497,13 @@ int dataCommand(Options& o) {
     Analysis a = analyse(*u->store, aliases);
     ExportOptions opts;
     opts.internal = o.internal;
-    opts.centreName = u->keyring->centreId;
-    for (const auto& [lang, name] : u->keyring->names)
-      if (lang == "en") opts.centreName = name;
     opts.generated = protocol::isoDate(protocol::today());
+    opts.language = Messages::detect(o.lang, TextDomain::Analyst).tag();
+    // The centre's name in the dashboard's language, else in English, else its id.
+    opts.centreName = u->keyring->centreId;
+    for (const char* want : {"en", opts.language.c_str()})
+      for (const auto& [lang, name] : u->keyring->names)
+        if (lang == want) opts.centreName = name;
     writeExports(a, o.out, opts);
     std::cout << a.reports << " reports, " << a.employers.size() << " employers, " << a.alerts.size() << " alerts\n";
     for (const auto& al : a.alerts) std::cout << "  ! " << protocol::printable(al.text, false) << "\n";
@@ -708,6 +714,7 @@ int main(int argc, char** argv) {
       else if (a == "--pow") o.pow = static_cast<unsigned>(number(format::kPowMaxDifficulty));
       else if (a == "--commit-every") o.commitEvery = std::max<unsigned long>(1, number(1u << 24));
       else if (a == "--analyst") o.analyst = v;
+      else if (a == "--lang") o.lang = v;
       else if (a == "--port") o.port = static_cast<unsigned>(number(65535));
       else if (a == "--days") o.days = static_cast<std::uint32_t>(number(3650));
       else if (a == "--overlap") o.overlap = static_cast<std::uint32_t>(number(365));

@@ -126,7 +126,22 @@ TEST_CASE("analysis: figures on a hand-computed fixture") {
   for (const auto& al : a.alerts) texts.push_back(al.text);
   CHECK(std::count_if(a.alerts.begin(), a.alerts.end(), [](auto& x) { return x.kind == "serious"; }) == 2);
   CHECK_THAT(texts[0] + texts[1], Catch::Contains("Retention of identity documents (ILO forced-labour indicator)"));
-  CHECK_THAT(texts[0] + texts[1], Catch::Contains("Gamma Build: 1 report(s) of Work injury"));
+  CHECK_THAT(texts[0] + texts[1], Catch::Contains("Gamma Build: 1 report of Work injury"));
+
+  // The same dashboard in Chinese: headings, notes and alerts from the analyst's
+  // catalog, the page marked as Chinese, no English heading left.
+  ExportOptions zh = internal;
+  zh.language = "zh-Hans";
+  const std::string zhHtml = dashboardHtml(a, zh);
+  CHECK_THAT(zhHtml, Catch::Contains("<html lang=\"zh-Hans\">") && Catch::Contains("<h2>举报最多的雇主</h2>") &&
+                         Catch::Contains("<h2>预警</h2>") && Catch::Contains("内部版本") &&
+                         Catch::Contains("Gamma Build：1 份举报涉及工伤/工伤待遇（无论多少都属严重）") &&
+                         Catch::Contains("Beta Garments：1 份举报涉及扣押身份证件（国际劳工组织强迫劳动指标）"));
+  for (const char* english : {"Top employers", "Alerts", "Reports per month", "Month over month", "Provinces",
+                              "Main violations", "INTERNAL", "forced-labour indicator"}) {
+    INFO(english);
+    CHECK(zhHtml.find(english) == std::string::npos);
+  }
 }
 
 TEST_CASE("analysis: a jump above the own baseline is an alert and a steady rate is not") {

@@ -149,7 +149,7 @@ TEST_CASE("analyst flow: collect and import and answer and acknowledge across tw
   CHECK_THAT(summary, Catch::Contains("\"work_injury\": \"1\""));
   CHECK_THAT(summary, Catch::Contains("\"广东\": \"2\""));  // "Guangdong" twice, one spelling
   CHECK_THAT(summary, Catch::Contains("\"fl_retention_of_id_documents\": \"1\""));
-  CHECK_THAT(reported.second, Catch::Contains("Beta Garments: 1 report(s) of Retention of identity documents"));
+  CHECK_THAT(reported.second, Catch::Contains("Beta Garments: 1 report of Retention of identity documents"));
   CHECK_THAT(slurp(c.tmp / "report/dashboard.html"), Catch::Contains("Alpha Electronics"));
 
   // The store file shows no report text.
