@@ -74,7 +74,7 @@ class Cli {
       // The form first: a worker must never wait on a slow network to start
       // writing. The network comes after, when the report is sealed.
       SecretMessage msg;
-      auto advice = state_.guidance(*pinned);
+      auto advice = installedGuidance(*pinned);
       auto input = terminalInput(stdin, stdout);
       FormResult r = runForm(*input, std::cout, tr_, displayName(*pinned), msg,
                              advice ? std::optional(advice->root()) : std::nullopt);
@@ -186,10 +186,22 @@ class Cli {
                        {displayName(*p), id, std::to_string(p->bundle().getVersion())})
                 << "\n"
                 << "  " << tr_("Reports waiting to be sent: %s", {std::to_string(state_.outbox(id).size())}) << "\n";
-      if (auto g = state_.guidance(*p))
+      if (auto g = installedGuidance(*p))
         std::cout << "  " << tr_("The centre's advice for %s: version %s, %s", {g->root().getJurisdiction().cStr(), std::to_string(g->root().getVersion()), protocol::isoDate(g->root().getIssuedDay())}) << "\n";
     }
     return kOk;
+  }
+
+  // The centre's advice installed for `p`, or nullptr. A copy that no longer
+  // verifies is not shown, and never stops a report: the worker is told and the
+  // form gives the built-in advice.
+  std::unique_ptr<protocol::Canonical<proto::Guidance>> installedGuidance(const Pinned& p) {
+    try {
+      return state_.guidance(p);
+    } catch (const std::runtime_error&) {
+      std::cerr << tr_("gongyou-report:") << " " << tr_("the centre's advice on this computer is damaged and is not shown; install the centre's file again (gongyou-report guidance FILE)") << "\n";
+      return nullptr;
+    }
   }
 
   // guidance FILE: the centre's own advice, checked against the centre's

@@ -123,7 +123,13 @@ protocol::GuidanceCheck ReporterState::installGuidance(const Pinned& p, ByteView
   const std::string path = centreDir(p.code.centreId) + "/guidance";
   // The same file again is a harmless re-install, as a bundle re-fetched is.
   const bool same = storage::fileExists(path) && storage::readFile(path) == framedGuidance.copy();
-  if (auto installed = guidance(p); installed && !same) rules.installedVersion = installed->root().getVersion();
+  // A damaged installed copy is replaced by a good file, never a reason to refuse it.
+  std::unique_ptr<protocol::Canonical<proto::Guidance>> installed;
+  try {
+    installed = guidance(p);
+  } catch (const std::runtime_error&) {
+  }
+  if (installed && !same) rules.installedVersion = installed->root().getVersion();
   auto check = protocol::verifyGuidance(file->signedGuidance(), rules);
   if (check.status == protocol::GuidanceStatus::Ok) writeIfChanged(path, framedGuidance);
   return check;

@@ -133,6 +133,26 @@ TEST_CASE("guidance: the centre signs its advice and the worker's form shows it 
     CHECK(t.screen().find("Labour Law Art. 50") == std::string::npos);
   }
 
+  // Advice altered on the worker's disk is not shown and does not stop a report;
+  // the centre's file installs over it.
+  const std::string onDisk = w / "s/centres/kl-workers/guidance";
+  Bytes disk = storage::readFile(onDisk);
+  auto at2 = std::search(disk.begin(), disk.end(), needle.begin(), needle.end());
+  REQUIRE(at2 != disk.end());
+  *at2 = '9';
+  storage::writeFileAtomic(onDisk, disk);
+  auto status = worker({"status"}, err);
+  CHECK(status.first == 0);
+  CHECK(status.second.find("advice") == std::string::npos);
+  CHECK_THAT(slurp(err), Catch::Contains("advice on this computer is damaged"));
+  {
+    test::Pty t({kReportBin, "--state", w / "s", "--lang", "en", "new"});
+    REQUIRE(t.expect("advice on this computer is damaged"));
+    REQUIRE(t.expect("Name of the employer"));
+  }
+  REQUIRE(worker({"guidance", c.dir + "/centre.guidance"}).first == 0);
+  CHECK_THAT(worker({"status"}).second, Catch::Contains("The centre's advice for MY: version 2"));
+
   // The centre reads it: the workplace is in Malaysia and the money in ringgit.
   REQUIRE(c.courier({"collect", "--out", c.tmp / "b"}).first == 0);
   REQUIRE(c.analyst({"import", c.tmp / "b"}).first == 0);

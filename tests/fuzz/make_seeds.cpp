@@ -19,6 +19,7 @@
 #include "protocol/ack.h"
 #include "protocol/batch.h"
 #include "protocol/centre_code.h"
+#include "protocol/guidance.h"
 #include "protocol/relay.capnp.h"
 #include "protocol/report.capnp.h"
 #include "storage/file.h"
@@ -141,6 +142,31 @@ void bundleSeeds() {
   capnp::MallocMessageBuilder kb;
   c.fill(kb.initRoot<proto::KeyBundle>());
   seed("bundle", "keybundle", prefixed(1, framed(kb)));
+}
+
+void guidanceSeeds() {
+  capnp::MallocMessageBuilder gb;
+  auto g = gb.initRoot<proto::Guidance>();
+  g.setCentreId(fuzz::kFuzzCentreId);
+  g.setVersion(1);
+  g.setIssuedDay(fuzz::kFuzzDay);
+  g.setJurisdiction("MY");
+  g.setCurrency("MYR");
+  auto w = g.initWhereToGo(2);
+  w[0].setLanguage("en"), w[0].setText("The Labour Department");
+  w[1].setLanguage("ms"), w[1].setText("Jabatan Tenaga Kerja");
+  auto c = g.initCategories(2);
+  c[0].setCategoryId("wage_arrears");
+  auto t = c[0].initTexts(2);
+  t[0].setLanguage("en"), t[0].setRight("Paid by the 7th day."), t[0].setNextSteps("Keep pay slips.\nClaim at JTK."),
+      t[0].setCitation("Employment Act 1955 s.19");
+  t[1].setLanguage("ms"), t[1].setRight("Dibayar sebelum hari ke-7."), t[1].setNextSteps("Simpan slip gaji.");
+  c[1].setCategoryId("id_document_retention");
+  auto u = c[1].initTexts(1);
+  u[0].setLanguage("zh-Hans"), u[0].setRight("护照是你的。"), u[0].setNextSteps("记下是谁拿走的。");
+  const crypto::SigningKey identity = crypto::SigningKey::fromSeed(fuzz::fixedSeed(0x11));
+  seed("guidance", "file", prefixed(0, protocol::signGuidance(identity, g.asReader())));
+  seed("guidance", "message", prefixed(1, framed(gb)));
 }
 
 void batchSeeds() {
@@ -298,6 +324,7 @@ int main(int argc, char** argv) {
   centreCodeSeeds();
   reportSeeds(argv[3]);
   bundleSeeds();
+  guidanceSeeds();
   batchSeeds();
   relaySeeds();
   return 0;
