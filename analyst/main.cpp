@@ -43,132 +43,135 @@ constexpr int kOk = 0, kRefused = 1, kUsage = 2, kError = 3, kUnreached = 4;
 // serve the old keys for long, so sign one every week or two (docs/centre.md).
 constexpr std::uint32_t kBundleDays = 30;
 
-const char kUsage_[] = R"(gongyou-analyst: the worker centre's tool (air-gapped machine).
-
-Usage:
-  gongyou-analyst init --dir DIR --centre ID --relay ADDRESS=KEY [--relay ...]
-                       [--name LANG=TEXT ...] [--pow BITS] [--days N]
-  gongyou-analyst bundle --dir DIR [--days N] [--relay ADDRESS=KEY ...]
-  gongyou-analyst rotate --dir DIR [--days N] [--overlap N]
-  gongyou-analyst add-analyst --dir DIR [--days N]
-  gongyou-analyst revoke --dir DIR --key age1...
-  gongyou-analyst rotate-courier --dir DIR
-  gongyou-analyst guidance --dir DIR GUIDANCE_JSON [--out FILE]
-  gongyou-analyst centre-code --dir DIR
-  gongyou-analyst keys --dir DIR
-  gongyou-analyst import --dir DIR BATCH_FILE... [--out OUTBOUND_FILE] [--commit-every N]
-  gongyou-analyst list --dir DIR
-  gongyou-analyst show --dir DIR REF
-  gongyou-analyst desk --dir DIR [--port N] [--analyst NAME]
-  gongyou-analyst cases-out --dir DIR --out CASES_FILE
-  gongyou-analyst cases-in --dir DIR CASES_FILE...
-  gongyou-analyst attachments --dir DIR --report REF [--out FOLDER]
-  gongyou-analyst reply --dir DIR --report REF --text TEXT [--analyst NAME]
-  gongyou-analyst outbound --dir DIR --out OUTBOUND_FILE [--bundle BUNDLE_FILE]
-  gongyou-analyst report --dir DIR --out EXPORT_DIR [--internal] [--aliases FILE] [--lang LANG]
-courier machine:
-  gongyou-analyst collect --courier-key FILE --out BATCH_FILE [--proxy socks5://HOST:PORT] [--timeout S] [--ca-file F]
-  gongyou-analyst deliver --courier-key FILE OUTBOUND_FILE [--proxy socks5://HOST:PORT] [--timeout S] [--ca-file F]
-
-Commands:
-  init         Create the centre: identity key (Ed25519), an analyst key (X25519, age),
-               a courier key. Writes DIR/keyring.age (passphrase-encrypted age file:
-               `age -d` recovers it without this tool), DIR/courier.key (for the courier
-               machine only), the first signed bundle DIR/centre.bundle, and the centre
-               code (printed, and DIR/centre-code.svg as a QR code).
-  bundle       Sign a new bundle (version + 1) from the keyring: give it to each relay
-               (`gongyou-relay add-centre`) or publish it through the courier. With
-               --relay, the relays listed replace the centre's relays (and courier.key).
-  rotate       Add a new analyst key valid from today; the old one stays in the keyring
-               (old reports) and leaves the bundle after --overlap days (default 14).
-  add-analyst  Add another analyst key (several analysts: every report is encrypted to
-               every current key, so any of them, or `age -d`, can open it).
-  revoke       Take an analyst key out of the bundle today (a lost or departed analyst's);
-               it stays in the keyring for the reports already encrypted to it.
-  rotate-courier
-               Replace the courier key (a courier machine lost or taken): writes a new
-               DIR/courier.key and a bundle naming it. Once the bundle reaches a relay
-               (outbound --bundle, then deliver; or add-centre), the old key logs in
-               there no more. Workers need nothing: their programs fetch the bundle.
-  guidance     Sign the centre's own advice for workers (GUIDANCE_JSON: the country, its
-               offices and hotlines, and for each kind of problem the right, what to do
-               and the law, in the centre's languages; docs/guidance.md) with the identity
-               key. Writes DIR/centre.guidance (or --out FILE) for workers to install
-               (`gongyou-report guidance FILE`); their form then shows it instead of the
-               built-in texts. Each signing is a new version; older ones are refused.
-  centre-code  Print the centre code and its QR code (from DIR/centre.bundle).
-  keys         List the public keys and their validity (no passphrase needed: from the bundle).
-  import       Verify collected batches (signed by the courier key), decrypt, validate and
-               store every report (sealed under the passphrase in DIR/store). Idempotent:
-               a file or a report seen before changes nothing. Envelopes that fail are
-               set aside with their reason. With --out, also writes the outbound file.
-  list         The stored reports: reference, day, employer, categories, evidence files.
-  show         Report REF whole: every field, the reporter's own words, the evidence and what
-               the reporter's tool removed from it, whether a reply is possible. Control
-               characters in a report are shown escaped (\x1b), never sent to the terminal.
-  desk         The centre's desk, a local web application: every report (newest first,
-               search in any language, filters with counts), each report whole. Serves on
-               127.0.0.1 only and prints the address to open in a browser on this machine;
-               it holds this run's key, without which nothing is shown. Reports are read
-               from the sealed store as asked and never written to disk. Each report's case:
-               status (new, contacted, mediation, inspection, arbitration, court, resolved,
-               closed with a reason) with its history, assignee, dated notes, the outcome
-               (amount recovered, workers helped), and answers to the reporter, queued for
-               the next outbound file as `reply` queues them. Ctrl-C stops it.
-  cases-out    Write every case history (statuses, notes, answers, outcomes) to CASES_FILE,
-               signed by the identity key and encrypted to the centre's analyst keys, for
-               another analyst's machine (several analysts, several air-gapped machines).
-  cases-in     Merge CASES_FILE from another analyst's machine: every event of both sides
-               is kept once, in time order; reading a file twice changes nothing. Cases of
-               reports not imported here are counted, not applied.
-  attachments  The evidence files of report REF: type, size, what the reporter's tool removed
-               from them (place, phone, times). With --out, writes them to FOLDER (created
-               0700; files 0600, named REF-evidence-N.EXT; an existing file is never
-               overwritten). They are decrypted copies: keep FOLDER on this machine.
-  report       Aggregate every stored report (by employer, category, province, industry,
-               month; workers affected, amounts owed; alerts) and write CSV and JSON
-               exports and a self-contained dashboard.html (no network access of any
-               kind). Counts under 5 are suppressed unless --internal. Employer aliases:
-               --aliases FILE or DIR/aliases.txt, lines "Foxconn = 富士康 = Hon Hai".
-  reply        Encrypt an answer to the reporter of report REF (if they asked for one); it
-               joins the report's case history.
-  outbound     Write the outbound file: identity-signed acks for everything imported, the
-               replies, and --bundle if given. Relays delete only what is acked.
-  collect      (courier) Log in to every relay with the courier key, fetch every envelope,
-               write one batch signed by the courier key. Fetching deletes nothing.
-  deliver      (courier) Verify the outbound file and hand its acks, replies and bundle
-               to every relay.
-
-Options:
-  --relay ADDRESS=KEY  A relay: HOST:PORT (RPC over TCP: loopback, onion services) or
-                       wss://HOST/PATH (behind an HTTPS front), and the key its operator's
-                       `gongyou-relay key` prints. Reporters believe only receipts signed
-                       by that key; the courier's login names it.
-  --passphrase-file F  Read the keyring passphrase from F's first line (scripts, tests);
-                       otherwise it is asked on the terminal.
-  --scrypt-work N      Keyring passphrase work factor, log2 (default 18, as age).
-  --days N             Validity of a new bundle (default 30: sign one every week or two) or
-                       analyst key (default 365).
-  --pow BITS           Proof of work workers' submissions need (default 23, about 1 s).
-  --commit-every N     import: reports per transaction (default 8192). A crash or power
-                       cut loses at most the reports since the last one; running the
-                       import again redoes them, and nothing is stored twice.
-
-  --ca-file F          collect/deliver: trust only the certificate authority in F (PEM) for
-                       wss:// relays, instead of the system's trust store.
-  --timeout SECONDS    collect/deliver: give up on a relay that does not answer a call
-                       within this (default 20); the other relays are still reached.
-  --port N             desk: the port on 127.0.0.1 (default: any free one, printed).
-  --lang LANG          report: the dashboard's language, en or zh-Hans (default: the
-                       locale's, as LANGUAGE, LC_ALL, LANG say); the CSV and JSON stay English.
-  --analyst NAME       desk, reply: who is writing (each note, status change and answer in a
-                       report's case names its author; default "analyst").
-  --store-cost C        Argon2id cost of the report store key: moderate (default) or
-                       interactive (for slow machines).
-
-Exit codes: 0 ok, 1 refused (wrong passphrase, a batch that does not verify), 2 usage
-error, 3 other error, 4 a relay could not be reached (collect/deliver: retry later).
-)";
+// The manual, in parts: the command lines are syntax and stay as they are; the
+// title, the commands' descriptions and the options are messages of the
+// analyst's catalog. A translation keeps each command's name at the start of
+// its paragraph and indents the paragraph's other lines by 15 spaces, as
+// commandHelp reads them.
+const char kTitle[] = N_("gongyou-analyst: the worker centre's tool (air-gapped machine).");
+const char kAnalystUsage[] =
+    "  gongyou-analyst init --dir DIR --centre ID --relay ADDRESS=KEY [--relay ...]\n"
+    "                       [--name LANG=TEXT ...] [--pow BITS] [--days N]\n"
+    "  gongyou-analyst bundle --dir DIR [--days N] [--relay ADDRESS=KEY ...]\n"
+    "  gongyou-analyst rotate --dir DIR [--days N] [--overlap N]\n"
+    "  gongyou-analyst add-analyst --dir DIR [--days N]\n"
+    "  gongyou-analyst revoke --dir DIR --key age1...\n"
+    "  gongyou-analyst rotate-courier --dir DIR\n"
+    "  gongyou-analyst guidance --dir DIR GUIDANCE_JSON [--out FILE]\n"
+    "  gongyou-analyst centre-code --dir DIR\n"
+    "  gongyou-analyst keys --dir DIR\n"
+    "  gongyou-analyst import --dir DIR BATCH_FILE... [--out OUTBOUND_FILE] [--commit-every N]\n"
+    "  gongyou-analyst list --dir DIR\n"
+    "  gongyou-analyst show --dir DIR REF\n"
+    "  gongyou-analyst desk --dir DIR [--port N] [--analyst NAME]\n"
+    "  gongyou-analyst cases-out --dir DIR --out CASES_FILE\n"
+    "  gongyou-analyst cases-in --dir DIR CASES_FILE...\n"
+    "  gongyou-analyst attachments --dir DIR --report REF [--out FOLDER]\n"
+    "  gongyou-analyst reply --dir DIR --report REF --text TEXT [--analyst NAME]\n"
+    "  gongyou-analyst outbound --dir DIR --out OUTBOUND_FILE [--bundle BUNDLE_FILE]\n"
+    "  gongyou-analyst report --dir DIR --out EXPORT_DIR [--internal] [--aliases FILE] [--lang LANG]\n";
+const char kCourierUsage[] =
+    "  gongyou-analyst collect --courier-key FILE --out BATCH_FILE [--proxy socks5://HOST:PORT] [--timeout S] [--ca-file F]\n"
+    "  gongyou-analyst deliver --courier-key FILE OUTBOUND_FILE [--proxy socks5://HOST:PORT] [--timeout S] [--ca-file F]\n";
+const char kCommands[] = N_(
+    "Commands:\n"
+    "  init         Create the centre: identity key (Ed25519), an analyst key (X25519, age),\n"
+    "               a courier key. Writes DIR/keyring.age (passphrase-encrypted age file:\n"
+    "               `age -d` recovers it without this tool), DIR/courier.key (for the courier\n"
+    "               machine only), the first signed bundle DIR/centre.bundle, and the centre\n"
+    "               code (printed, and DIR/centre-code.svg as a QR code).\n"
+    "  bundle       Sign a new bundle (version + 1) from the keyring: give it to each relay\n"
+    "               (`gongyou-relay add-centre`) or publish it through the courier. With\n"
+    "               --relay, the relays listed replace the centre's relays (and courier.key).\n"
+    "  rotate       Add a new analyst key valid from today; the old one stays in the keyring\n"
+    "               (old reports) and leaves the bundle after --overlap days (default 14).\n"
+    "  add-analyst  Add another analyst key (several analysts: every report is encrypted to\n"
+    "               every current key, so any of them, or `age -d`, can open it).\n"
+    "  revoke       Take an analyst key out of the bundle today (a lost or departed analyst's);\n"
+    "               it stays in the keyring for the reports already encrypted to it.\n"
+    "  rotate-courier\n"
+    "               Replace the courier key (a courier machine lost or taken): writes a new\n"
+    "               DIR/courier.key and a bundle naming it. Once the bundle reaches a relay\n"
+    "               (outbound --bundle, then deliver; or add-centre), the old key logs in\n"
+    "               there no more. Workers need nothing: their programs fetch the bundle.\n"
+    "  guidance     Sign the centre's own advice for workers (GUIDANCE_JSON: the country, its\n"
+    "               offices and hotlines, and for each kind of problem the right, what to do\n"
+    "               and the law, in the centre's languages; docs/guidance.md) with the identity\n"
+    "               key. Writes DIR/centre.guidance (or --out FILE) for workers to install\n"
+    "               (`gongyou-report guidance FILE`); their form then shows it instead of the\n"
+    "               built-in texts. Each signing is a new version; older ones are refused.\n"
+    "  centre-code  Print the centre code and its QR code (from DIR/centre.bundle).\n"
+    "  keys         List the public keys and their validity (no passphrase needed: from the bundle).\n"
+    "  import       Verify collected batches (signed by the courier key), decrypt, validate and\n"
+    "               store every report (sealed under the passphrase in DIR/store). Idempotent:\n"
+    "               a file or a report seen before changes nothing. Envelopes that fail are\n"
+    "               set aside with their reason. With --out, also writes the outbound file.\n"
+    "  list         The stored reports: reference, day, employer, categories, evidence files.\n"
+    "  show         Report REF whole: every field, the reporter's own words, the evidence and what\n"
+    "               the reporter's tool removed from it, whether a reply is possible. Control\n"
+    "               characters in a report are shown escaped (\\x1b), never sent to the terminal.\n"
+    "  desk         The centre's desk, a local web application: every report (newest first,\n"
+    "               search in any language, filters with counts), each report whole. Serves on\n"
+    "               127.0.0.1 only and prints the address to open in a browser on this machine;\n"
+    "               it holds this run's key, without which nothing is shown. Reports are read\n"
+    "               from the sealed store as asked and never written to disk. Each report's case:\n"
+    "               status (new, contacted, mediation, inspection, arbitration, court, resolved,\n"
+    "               closed with a reason) with its history, assignee, dated notes, the outcome\n"
+    "               (amount recovered, workers helped), and answers to the reporter, queued for\n"
+    "               the next outbound file as `reply` queues them. Ctrl-C stops it.\n"
+    "  cases-out    Write every case history (statuses, notes, answers, outcomes) to CASES_FILE,\n"
+    "               signed by the identity key and encrypted to the centre's analyst keys, for\n"
+    "               another analyst's machine (several analysts, several air-gapped machines).\n"
+    "  cases-in     Merge CASES_FILE from another analyst's machine: every event of both sides\n"
+    "               is kept once, in time order; reading a file twice changes nothing. Cases of\n"
+    "               reports not imported here are counted, not applied.\n"
+    "  attachments  The evidence files of report REF: type, size, what the reporter's tool removed\n"
+    "               from them (place, phone, times). With --out, writes them to FOLDER (created\n"
+    "               0700; files 0600, named REF-evidence-N.EXT; an existing file is never\n"
+    "               overwritten). They are decrypted copies: keep FOLDER on this machine.\n"
+    "  report       Aggregate every stored report (by employer, category, province, industry,\n"
+    "               month; workers affected, amounts owed; alerts) and write CSV and JSON\n"
+    "               exports and a self-contained dashboard.html (no network access of any\n"
+    "               kind). Counts under 5 are suppressed unless --internal. Employer aliases:\n"
+    "               --aliases FILE or DIR/aliases.txt, lines \"Foxconn = 富士康 = Hon Hai\".\n"
+    "  reply        Encrypt an answer to the reporter of report REF (if they asked for one); it\n"
+    "               joins the report's case history.\n"
+    "  outbound     Write the outbound file: identity-signed acks for everything imported, the\n"
+    "               replies, and --bundle if given. Relays delete only what is acked.\n"
+    "  collect      (courier) Log in to every relay with the courier key, fetch every envelope,\n"
+    "               write one batch signed by the courier key. Fetching deletes nothing.\n"
+    "  deliver      (courier) Verify the outbound file and hand its acks, replies and bundle\n"
+    "               to every relay.\n");
+const char kOptions[] = N_(
+    "Options:\n"
+    "  --relay ADDRESS=KEY  A relay: HOST:PORT (RPC over TCP: loopback, onion services) or\n"
+    "                       wss://HOST/PATH (behind an HTTPS front), and the key its operator's\n"
+    "                       `gongyou-relay key` prints. Reporters believe only receipts signed\n"
+    "                       by that key; the courier's login names it.\n"
+    "  --passphrase-file F  Read the keyring passphrase from F's first line (scripts, tests);\n"
+    "                       otherwise it is asked on the terminal.\n"
+    "  --scrypt-work N      Keyring passphrase work factor, log2 (default 18, as age).\n"
+    "  --days N             Validity of a new bundle (default 30: sign one every week or two) or\n"
+    "                       analyst key (default 365).\n"
+    "  --pow BITS           Proof of work workers' submissions need (default 23, about 1 s).\n"
+    "  --commit-every N     import: reports per transaction (default 8192). A crash or power\n"
+    "                       cut loses at most the reports since the last one; running the\n"
+    "                       import again redoes them, and nothing is stored twice.\n"
+    "\n"
+    "  --ca-file F          collect/deliver: trust only the certificate authority in F (PEM) for\n"
+    "                       wss:// relays, instead of the system's trust store.\n"
+    "  --timeout SECONDS    collect/deliver: give up on a relay that does not answer a call\n"
+    "                       within this (default 20); the other relays are still reached.\n"
+    "  --port N             desk: the port on 127.0.0.1 (default: any free one, printed).\n"
+    "  --lang LANG          The language of messages and of the dashboard: en or zh-Hans (default:\n"
+    "                       the locale's, as LANGUAGE, LC_ALL, LANG say); the CSV and JSON stay English.\n"
+    "  --analyst NAME       desk, reply: who is writing (each note, status change and answer in a\n"
+    "                       report's case names its author; default \"analyst\").\n"
+    "  --store-cost C        Argon2id cost of the report store key: moderate (default) or\n"
+    "                       interactive (for slow machines).\n"
+    "\n"
+    "Exit codes: 0 ok, 1 refused (wrong passphrase, a batch that does not verify), 2 usage\n"
+    "error, 3 other error, 4 a relay could not be reached (collect/deliver: retry later).\n");
 
 struct Options {
   std::string command, dir, centre, passFile, courierKey, out, proxy, caFile, report, text, bundle, aliases, key, lang;
@@ -186,41 +189,52 @@ struct Options {
   unsigned port = 0;
 };
 
-// One command's part of kUsage_: its usage lines and its paragraph under
-// "Commands:", then the options; empty for a command that is not there.
+// The language of this run's messages (--lang, else the locale's): set once
+// in main, before anything is printed.
+const Messages* gMessages = nullptr;
+const Messages& tr() { return gMessages ? *gMessages : Messages::forLanguage("en", TextDomain::Analyst); }
+// A message of this file, translated (xgettext's keyword tr_).
+std::string tr_(const char* msgid, std::initializer_list<std::string> args = {}) { return tr()(msgid, args); }
+
+std::string fullHelp() {
+  return tr()(kTitle) + "\n\n" + tr_("Usage:") + "\n" + kAnalystUsage + tr_("courier machine:") + "\n" + kCourierUsage +
+         "\n" + tr()(kCommands) + "\n" + tr()(kOptions);
+}
+
+// One command's usage lines and its paragraph of the commands' descriptions,
+// then the options; empty for a command that is not there.
 std::string commandHelp(const std::string& command) {
-  const std::string all = kUsage_;
+  const std::string syntax = std::string(kAnalystUsage) + kCourierUsage;
   std::string usageLines, description;
   std::size_t at = 0;
   const std::string prefix = "  gongyou-analyst " + command + " ";
-  while ((at = all.find(prefix, at)) != std::string::npos) {
-    const std::size_t end = all.find('\n', at);
+  while ((at = syntax.find(prefix, at)) != std::string::npos) {
+    const std::size_t end = syntax.find('\n', at);
     std::size_t next = end + 1;
-    usageLines += all.substr(at, end + 1 - at);
+    usageLines += syntax.substr(at, end + 1 - at);
     // Continuation lines of a long usage are indented further.
-    while (all.compare(next, 20, std::string(20, ' ')) == 0) {
-      const std::size_t e = all.find('\n', next);
-      usageLines += all.substr(next, e + 1 - next);
+    while (syntax.compare(next, 20, std::string(20, ' ')) == 0) {
+      const std::size_t e = syntax.find('\n', next);
+      usageLines += syntax.substr(next, e + 1 - next);
       next = e + 1;
     }
     at = next;
   }
-  const std::size_t commands = all.find("\nCommands:\n");
-  std::size_t d = all.find("\n  " + command + " ", commands);
-  if (d == std::string::npos) d = all.find("\n  " + command + "\n", commands);
+  const std::string all = tr()(kCommands);
+  std::size_t d = all.find("\n  " + command + " ");
+  if (d == std::string::npos) d = all.find("\n  " + command + "\n");
   if (d != std::string::npos) {
     std::size_t end = d + 1;
     do end = all.find('\n', end) + 1;
-    while (end < all.size() && all.compare(end, 15, std::string(15, ' ')) == 0);
-    description = all.substr(d + 1, end - d - 1);
+    while (end > 0 && end < all.size() && all.compare(end, 15, std::string(15, ' ')) == 0);
+    description = all.substr(d + 1, (end == 0 ? all.size() : end) - d - 1);
   }
   if (usageLines.empty() && description.empty()) return {};
-  const std::size_t options = all.find("\nOptions:\n");
-  return "Usage:\n" + usageLines + "\n" + description + all.substr(options);
+  return tr_("Usage:") + "\n" + usageLines + "\n" + description + "\n" + tr()(kOptions);
 }
 
 int usage(const std::string& why) {
-  std::cerr << "gongyou-analyst: " << why << " (see gongyou-analyst --help)\n";
+  std::cerr << "gongyou-analyst: " << tr_("%s (see gongyou-analyst --help)", {why}) << "\n";
   return kUsage;
 }
 
@@ -238,7 +252,7 @@ std::unique_ptr<Keyring> load(const Options& o, SecretBytes& passOut) {
   SecretBytes pass = readPassphrase(o.passFile, "Keyring passphrase: ", false);
   auto [status, k] = Keyring::open(file, SecretBytes(pass.view()));
   if (status == age::Status::NoMatch) {
-    std::cerr << "gongyou-analyst: wrong passphrase for " << keyringPath(o) << "\n";
+    std::cerr << "gongyou-analyst: " << tr_("wrong passphrase for %s", {keyringPath(o)}) << "\n";
     return nullptr;
   }
   if (status != age::Status::Ok) throw std::runtime_error(keyringPath(o) + " is damaged: " + std::string(age::describe(status)));
@@ -249,7 +263,7 @@ std::unique_ptr<Keyring> load(const Options& o, SecretBytes& passOut) {
 void writeBundle(const Options& o, Keyring& k) {
   Bytes bundle = makeBundle(k, protocol::today(), o.days ? o.days : kBundleDays);
   storage::writeFileAtomic(o.dir + "/centre.bundle", bundle);
-  std::cout << "signed bundle version " << k.bundleVersion << " -> " << o.dir << "/centre.bundle\n";
+  std::cout << tr_("signed bundle version %s -> %s", {std::to_string(k.bundleVersion), o.dir + "/centre.bundle"}) << "\n";
 }
 
 // The courier machine gets the courier key and nothing else secret.
@@ -275,7 +289,7 @@ int printCode(const Options& o) {
   for (auto r : b.getRelays()) code.relays.emplace_back(r.cStr());
   std::string text = protocol::encodeCentreCode(code);
   storage::writeFileAtomic(o.dir + "/centre-code.svg", qrSvg(text));
-  std::cout << "centre code (give it to workers; the QR code is " << o.dir << "/centre-code.svg):\n\n"
+  std::cout << tr_("centre code (give it to workers; the QR code is %s):", {o.dir + "/centre-code.svg"}) << "\n\n"
             << protocol::groupCentreCode(text) << "\n\n"
             << qrTerminal(text);
   return kOk;
@@ -296,7 +310,7 @@ int courierCommand(Options& o) {
   std::vector<RelayOutcome> outcomes;
   bool anyReached = false;  // collect: at least one relay answered, so the batch is written
   if (o.command == "collect") {
-    if (o.out.empty()) return usage("collect needs --out BATCH_FILE");
+    if (o.out.empty()) return usage(tr_("collect needs --out BATCH_FILE"));
     storage::AtomicFileWriter file(o.out);
     outcomes = collect(key, io, net, file, stderrProgress());
     // With no relay reached there is nothing to carry: no batch file at all,
@@ -304,21 +318,23 @@ int courierCommand(Options& o) {
     for (const auto& r : outcomes) anyReached |= r.error.empty();
     if (anyReached) file.commit();
   } else {
-    if (o.positional.size() != 1) return usage("deliver takes one OUTBOUND_FILE");
+    if (o.positional.size() != 1) return usage(tr_("deliver takes one OUTBOUND_FILE"));
     outcomes = deliver(key, storage::readFile(o.positional[0]), io, net, stderrProgress());
   }
   bool allReached = true;
   for (const auto& r : outcomes) {
     if (!r.error.empty()) allReached = false;
     std::cout << r.relay << ": "
-              << (r.error.empty() ? std::to_string(r.count) + (o.command == "collect" ? " envelopes" : " deleted")
-                                  : "not reached (" + r.error + ")");
-    if (r.setAside) std::cout << ", " << r.setAside << " set aside (not what the relay listed or was asked for)";
+              << (!r.error.empty()            ? tr_("not reached (%s)", {r.error})
+                  : o.command == "collect" ? tr_("%s envelopes", {std::to_string(r.count)})
+                                           : tr_("%s deleted", {std::to_string(r.count)}));
+    if (r.setAside)
+      std::cout << ", " << tr_("%s set aside (not what the relay listed or was asked for)", {std::to_string(r.setAside)});
     if (!r.stopped.empty()) std::cout << "; " << r.stopped;
     std::cout << "\n";
   }
   if (o.command == "collect") {
-    std::cout << (anyReached ? "batch written to " + o.out : "no relay reached: no batch written (try again later)")
+    std::cout << (anyReached ? tr_("batch written to %s", {o.out}) : tr_("no relay reached: no batch written (try again later)"))
               << "\n";
     for (const auto& w : bundleWarnings(outcomes, protocol::today())) std::cerr << w << "\n";
   }
@@ -344,14 +360,17 @@ void saveOutbound(Options& o, Unlocked& u) {
   Bytes bundle = o.bundle.empty() ? Bytes() : storage::readFile(o.bundle);
   writeOutbound(*u.store, *u.keyring, bundle, [&](ByteView file) { storage::writeFileAtomic(o.out, file); }, acks,
                 replies);
-  std::cout << "outbound file " << o.out << ": " << acks << " acks, " << replies << " replies"
-            << (bundle.empty() ? "" : ", the bundle") << " (the courier runs `gongyou-analyst deliver`)\n";
+  std::cout << (bundle.empty() ? tr_("outbound file %s: %s acks, %s replies (the courier runs `gongyou-analyst deliver`)",
+                                     {o.out, std::to_string(acks), std::to_string(replies)})
+                               : tr_("outbound file %s: %s acks, %s replies, the bundle (the courier runs `gongyou-analyst deliver`)",
+                                     {o.out, std::to_string(acks), std::to_string(replies)}))
+            << "\n";
 }
 
 // Lists (and with --out exports) one report's evidence. The names come from
 // the report, which the importer checked to be plain file names.
 int attachmentsCommand(Options& o, Unlocked& u) {
-  if (o.report.empty()) return usage("attachments needs --report REF");
+  if (o.report.empty()) return usage(tr_("attachments needs --report REF"));
   std::vector<std::tuple<std::string, std::string, std::uint64_t, std::string>> listed;  // name, type, size, removed
   u.store->withReport(o.report, [&](std::uint32_t, proto::Report::Reader r) {
     for (auto a : r.getAttachments()) {
@@ -364,7 +383,7 @@ int attachmentsCommand(Options& o, Unlocked& u) {
     }
   });
   if (listed.empty()) {
-    std::cerr << "gongyou-analyst: no report " << o.report << " with evidence files\n";
+    std::cerr << "gongyou-analyst: " << tr_("no report %s with evidence files", {o.report}) << "\n";
     return kRefused;
   }
   for (std::size_t i = 0; i < listed.size(); ++i) {
@@ -388,7 +407,7 @@ int attachmentsCommand(Options& o, Unlocked& u) {
                              (type ? std::string(type->extension) : std::string("bin"));
     if (storage::fileExists(path)) throw std::runtime_error(path + " exists; not overwritten");
     storage::writeFileAtomic(path, bytes);
-    std::cout << "wrote " << path << "\n";
+    std::cout << tr_("wrote %s", {path}) << "\n";
     ++written;
   });
   if (written != listed.size()) throw std::runtime_error("report store: " + std::to_string(listed.size() - written) +
@@ -400,7 +419,7 @@ int dataCommand(Options& o) {
   auto u = unlock(o);
   if (!u) return kRefused;
   if (o.command == "import") {
-    if (o.positional.empty()) return usage("import takes BATCH_FILE ...");
+    if (o.positional.empty()) return usage(tr_("import takes BATCH_FILE ..."));
     for (const auto& path : o.positional) {
       // On a terminal one line that updates; to a log, a line per step.
       const bool tty = ::isatty(2);
@@ -412,49 +431,52 @@ int dataCommand(Options& o) {
             std::cerr << std::flush;
           },
           o.commitEvery);
-      std::cout << path << ": " << r.envelopes << " envelopes, " << r.stored << " new reports, " << r.duplicates
-                << " already known, " << r.setAside << " set aside"
-                << (r.alreadyImported ? " (this file was imported before)" : "") << "\n";
-      for (const auto& [why, n] : r.reasons) std::cout << "  set aside: " << n << " x " << why << "\n";
+      const std::initializer_list<std::string> counts{path, std::to_string(r.envelopes), std::to_string(r.stored),
+                                                      std::to_string(r.duplicates), std::to_string(r.setAside)};
+      std::cout << (r.alreadyImported
+                        ? tr_("%s: %s envelopes, %s new reports, %s already known, %s set aside (this file was imported before)", counts)
+                        : tr_("%s: %s envelopes, %s new reports, %s already known, %s set aside", counts))
+                << "\n";
+      for (const auto& [why, n] : r.reasons) std::cout << "  " << tr_("set aside: %s x %s", {std::to_string(n), why}) << "\n";
     }
     if (!o.out.empty()) saveOutbound(o, *u);
     return kOk;
   }
   if (o.command == "outbound") {
-    if (o.out.empty()) return usage("outbound needs --out FILE");
+    if (o.out.empty()) return usage(tr_("outbound needs --out FILE"));
     saveOutbound(o, *u);
     return kOk;
   }
   if (o.command == "reply") {
-    if (o.report.empty() || o.text.empty()) return usage("reply needs --report REF and --text TEXT");
+    if (o.report.empty() || o.text.empty()) return usage(tr_("reply needs --report REF and --text TEXT"));
     if (!queueReply(*u->store, o.report, o.text, o.analyst)) {
-      std::cerr << "gongyou-analyst: no report " << o.report << " that asked for a reply\n";
+      std::cerr << "gongyou-analyst: " << tr_("no report %s that asked for a reply", {o.report}) << "\n";
       return kRefused;
     }
-    std::cout << "reply queued for the next outbound file\n";
+    std::cout << tr_("reply queued for the next outbound file") << "\n";
     return kOk;
   }
   if (o.command == "attachments") return attachmentsCommand(o, *u);
   if (o.command == "show") {
-    if (o.positional.size() != 1) return usage("show takes one REF (as list prints it)");
+    if (o.positional.size() != 1) return usage(tr_("show takes one REF (as list prints it)"));
     if (!u->store->withReport(o.positional[0], [&](std::uint32_t day, proto::Report::Reader r) {
           withCase(*u->store, o.positional[0],
                    [&](proto::Case::Reader c) { std::cout << showReport(o.positional[0], day, r, c); });
         })) {
-      std::cerr << "gongyou-analyst: no report " << protocol::printable(o.positional[0], false) << "\n";
+      std::cerr << "gongyou-analyst: " << tr_("no report %s", {protocol::printable(o.positional[0], false)}) << "\n";
       return kRefused;
     }
     return kOk;
   }
   if (o.command == "cases-out") {
-    if (o.out.empty()) return usage("cases-out needs --out CASES_FILE");
+    if (o.out.empty()) return usage(tr_("cases-out needs --out CASES_FILE"));
     std::size_t cases = 0;
     storage::writeFileAtomic(o.out, writeCasesFile(*u->store, *u->keyring, cases));
     std::cout << cases << " case(s) written to " << o.out << " (encrypted to the centre's analyst keys)\n";
     return kOk;
   }
   if (o.command == "cases-in") {
-    if (o.positional.empty()) return usage("cases-in takes CASES_FILE ...");
+    if (o.positional.empty()) return usage(tr_("cases-in takes CASES_FILE ..."));
     for (const auto& path : o.positional) {
       CasesMerged m;
       try {
@@ -474,18 +496,16 @@ int dataCommand(Options& o) {
     opts.port = static_cast<unsigned short>(o.port);
     opts.centreName = u->keyring->centreId;
     opts.analyst = o.analyst;
-    opts.progress = [](std::size_t n) { std::cerr << "  reading the inbox: " << n << " reports\n"; };
+    opts.progress = [](std::size_t n) { std::cerr << "  " << tr_("reading the inbox: %s reports", {std::to_string(n)}) << "\n"; };
     DeskServer desk(*u->store, opts);
-    std::cout << "desk: open this address in a browser on this machine (it holds this run's key; keep it to "
-                 "yourself):\n  "
-              << desk.url() << "\nCtrl-C stops the desk.\n"
-              << std::flush;
+    std::cout << tr_("desk: open this address in a browser on this machine (it holds this run's key; keep it to yourself):")
+              << "\n  " << desk.url() << "\n" << tr_("Ctrl-C stops the desk.") << "\n" << std::flush;
     desk.run();
-    std::cout << "desk stopped\n";
+    std::cout << tr_("desk stopped") << "\n";
     return kOk;
   }
   if (o.command == "report") {
-    if (o.out.empty()) return usage("report needs --out DIR");
+    if (o.out.empty()) return usage(tr_("report needs --out DIR"));
     std::string aliasFile = o.aliases.empty() ? o.dir + "/aliases.txt" : o.aliases;
     Aliases aliases;
     if (storage::fileExists(aliasFile)) {
@@ -498,17 +518,21 @@ int dataCommand(Options& o) {
     ExportOptions opts;
     opts.internal = o.internal;
     opts.generated = protocol::isoDate(protocol::today());
-    opts.language = Messages::detect(o.lang, TextDomain::Analyst).tag();
+    opts.language = tr().tag();
     // The centre's name in the dashboard's language, else in English, else its id.
     opts.centreName = u->keyring->centreId;
     for (const char* want : {"en", opts.language.c_str()})
       for (const auto& [lang, name] : u->keyring->names)
         if (lang == want) opts.centreName = name;
     writeExports(a, o.out, opts);
-    std::cout << a.reports << " reports, " << a.employers.size() << " employers, " << a.alerts.size() << " alerts\n";
-    for (const auto& al : a.alerts) std::cout << "  ! " << protocol::printable(al.text, false) << "\n";
-    std::cout << "dashboard: " << o.out << "/dashboard.html; CSV and JSON exports in " << o.out
-              << (o.internal ? " (INTERNAL: small counts shown; do not publish)" : " (counts under 5 suppressed)")
+    std::cout << tr_("%s reports, %s employers, %s alerts",
+                      {std::to_string(a.reports), std::to_string(a.employers.size()), std::to_string(a.alerts.size())})
+              << "\n";
+    for (const auto& al : a.alerts) std::cout << "  ! " << protocol::printable(alertText(al, tr()), false) << "\n";
+    std::cout << (o.internal ? tr_("dashboard: %s; CSV and JSON exports in %s (INTERNAL: small counts shown; do not publish)",
+                                    {o.out + "/dashboard.html", o.out})
+                             : tr_("dashboard: %s; CSV and JSON exports in %s (counts under 5 suppressed)",
+                                    {o.out + "/dashboard.html", o.out}))
               << "\n";
     return kOk;
   }
@@ -519,31 +543,34 @@ int dataCommand(Options& o) {
               << "  [";
     for (unsigned i = 0; i < r.getCategories().size(); ++i)
       std::cout << (i ? " " : "") << protocol::printable(r.getCategories()[i].cStr(), false);
-    std::cout << "]" << (r.getReplyKey().size() ? "  (reply possible)" : "");
-    if (r.getAttachments().size()) std::cout << "  (" << r.getAttachments().size() << " evidence file(s))";
+    std::cout << "]" << (r.getReplyKey().size() ? "  " + tr_("(reply possible)") : "");
+    if (r.getAttachments().size())
+      std::cout << "  " << tr_("(%s evidence file(s))", {std::to_string(r.getAttachments().size())});
     std::cout << "\n";
   });
   auto c = u->store->counts();
-  std::cout << c.reports << " reports, " << c.setAside << " set aside, " << c.acksQueued << " acks and "
-            << c.repliesQueued << " replies waiting for the outbound file\n";
+  std::cout << tr_("%s reports, %s set aside, %s acks and %s replies waiting for the outbound file",
+                    {std::to_string(c.reports), std::to_string(c.setAside), std::to_string(c.acksQueued),
+                     std::to_string(c.repliesQueued)})
+            << "\n";
   return kOk;
 }
 
 int run(Options& o) {
   if (o.command == "collect" || o.command == "deliver") return courierCommand(o);
-  if (o.dir.empty()) return usage("--dir DIR is required");
+  if (o.dir.empty()) return usage(tr_("--dir DIR is required"));
   if (o.command == "import" || o.command == "outbound" || o.command == "reply" || o.command == "list" ||
       o.command == "report" || o.command == "attachments" || o.command == "show" || o.command == "desk" ||
       o.command == "cases-out" || o.command == "cases-in")
     return dataCommand(o);
   for (const auto& r : o.relays)
     if (!r.key)
-      return usage("--relay needs ADDRESS=KEY: " + r.address + " has no key (its operator runs gongyou-relay key --data DIR)");
+      return usage(tr_("--relay needs ADDRESS=KEY: %s has no key (its operator runs gongyou-relay key --data DIR)", {r.address}));
   if (o.command == "init") {
-    if (o.centre.empty() || o.relays.empty()) return usage("init needs --centre ID and at least one --relay");
-    if (!protocol::validCentreId(o.centre.c_str())) return usage("--centre must be 1..64 of [a-z0-9-]");
+    if (o.centre.empty() || o.relays.empty()) return usage(tr_("init needs --centre ID and at least one --relay"));
+    if (!protocol::validCentreId(o.centre.c_str())) return usage(tr_("--centre must be 1..64 of [a-z0-9-]"));
     if (storage::fileExists(keyringPath(o))) {
-      std::cerr << "gongyou-analyst: " << keyringPath(o) << " exists; refusing to overwrite a centre's keys\n";
+      std::cerr << "gongyou-analyst: " << tr_("%s exists; refusing to overwrite a centre's keys", {keyringPath(o)}) << "\n";
       return kRefused;
     }
     // Asked before anything is made: a refused passphrase leaves nothing behind.
@@ -555,7 +582,7 @@ int run(Options& o) {
     Keyring k = Keyring::create(o.centre, o.relays, protocol::today(), o.days ? o.days : 365);
     for (const auto& n : o.names) {
       auto eq = n.find('=');
-      if (eq == std::string::npos || eq == 0) return usage("--name is LANG=TEXT, e.g. zh-Hans=深圳工人服务中心");
+      if (eq == std::string::npos || eq == 0) return usage(tr_("--name is LANG=TEXT, e.g. zh-Hans=深圳工人服务中心"));
       k.names.emplace_back(n.substr(0, eq), n.substr(eq + 1));
     }
     k.powDifficulty = o.pow;
@@ -564,8 +591,9 @@ int run(Options& o) {
     writeBundle(o, k);
     save(o, k, std::move(pass));
     writeCourierKey(o, k);
-    std::cout << "created centre " << k.centreId << ": " << keyringPath(o) << " (keep it offline), " << o.dir
-              << "/courier.key (for the courier machine)\n";
+    std::cout << tr_("created centre %s: %s (keep it offline), %s (for the courier machine)",
+                      {k.centreId, keyringPath(o), o.dir + "/courier.key"})
+              << "\n";
     return printCode(o);
   }
   if (o.command == "centre-code") return printCode(o);
@@ -585,7 +613,7 @@ int run(Options& o) {
     return kOk;
   }
   if (o.command == "guidance") {
-    if (o.positional.size() != 1) return usage("guidance takes one GUIDANCE_JSON file");
+    if (o.positional.size() != 1) return usage(tr_("guidance takes one GUIDANCE_JSON file"));
     Bytes json = storage::readFile(o.positional[0]);
     SecretBytes pass;
     auto k = load(o, pass);
@@ -594,7 +622,7 @@ int run(Options& o) {
     try {
       file = signGuidanceJson(ByteView(json).str(), *k, protocol::today());
     } catch (const std::invalid_argument& e) {
-      std::cerr << "gongyou-analyst: " << o.positional[0] << ": " << e.what() << "; nothing was signed\n";
+      std::cerr << "gongyou-analyst: " << o.positional[0] << ": " << e.what() << "; " << tr_("nothing was signed") << "\n";
       return kRefused;
     }
     // The version is recorded before the file is written: a failed write skips
@@ -619,7 +647,7 @@ int run(Options& o) {
       o.days = 0;
     }
     if (o.command == "revoke") {
-      if (o.key.empty()) return usage("revoke needs --key age1...");
+      if (o.key.empty()) return usage(tr_("revoke needs --key age1..."));
       bool found = false, othersValid = false;
       for (auto& a : k->analysts) {
         if (a.key.recipient().encode() == o.key) {
@@ -632,12 +660,12 @@ int run(Options& o) {
           othersValid = true;
         }
       }
-      if (!found) return usage("no analyst key " + o.key + " in the keyring");
+      if (!found) return usage(tr_("no analyst key %s in the keyring", {o.key}));
       if (!othersValid) {
-        std::cerr << "gongyou-analyst: refusing to revoke the last valid analyst key; add-analyst first\n";
+        std::cerr << "gongyou-analyst: " << tr_("refusing to revoke the last valid analyst key; add-analyst first") << "\n";
         return kRefused;
       }
-      std::cout << "revoked " << o.key << ": it leaves the bundle now; old reports still open\n";
+      std::cout << tr_("revoked %s: it leaves the bundle now; old reports still open", {o.key}) << "\n";
     }
     if (o.command == "rotate") {
       for (auto& a : k->analysts) a.untilDay = std::min(a.untilDay, today + o.overlap);
@@ -666,7 +694,7 @@ int run(Options& o) {
     }
     return kOk;
   }
-  return usage("unknown command " + o.command);
+  return usage(tr_("unknown command %s", {o.command}));
 }
 
 }  // namespace
@@ -675,14 +703,19 @@ int main(int argc, char** argv) {
   protectProcess();
   Options o;
   std::vector<std::string> args(argv + 1, argv + argc);
+  // The language first: --help and every message use it.
+  std::string lang;
+  for (std::size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == "--lang") lang = args[i + 1];
+  gMessages = &Messages::detect(lang, TextDomain::Analyst);
   for (const auto& a : args)
     if (a == "--help" || a == "-h") {
       // `gongyou-analyst CMD --help`: that command's usage and description.
       const std::string help = args.empty() || args[0].rfind("-", 0) == 0 ? "" : commandHelp(args[0]);
-      std::cout << (help.empty() ? kUsage_ : help);
+      std::cout << (help.empty() ? fullHelp() : help);
       return kOk;
     }
-  if (args.empty()) return usage("no command");
+  if (args.empty()) return usage(tr_("no command"));
   o.command = args[0];
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -731,9 +764,9 @@ int main(int argc, char** argv) {
       else if (a == "--key") o.key = v;
       else if (a == "--store-cost") {
         if (v == "interactive") o.storeCost = {crypto_pwhash_argon2id_OPSLIMIT_INTERACTIVE, crypto_pwhash_argon2id_MEMLIMIT_INTERACTIVE};
-        else if (v != "moderate") return usage("--store-cost is moderate or interactive");
+        else if (v != "moderate") return usage(tr_("--store-cost is moderate or interactive"));
       }
-      else return usage("unknown option " + a);
+      else return usage(tr_("unknown option %s", {a}));
     } catch (const std::invalid_argument& e) {
       return usage(e.what());
     }
@@ -746,7 +779,7 @@ int main(int argc, char** argv) {
               << "\n";
     return kRefused;
   } catch (const WeakPassphrase& e) {
-    std::cerr << "gongyou-analyst: " << e.what() << "; nothing was written\n";
+    std::cerr << "gongyou-analyst: " << e.what() << "; " << tr_("nothing was written") << "\n";
     return kRefused;
   } catch (const WrongPassphrase& e) {
     std::cerr << "gongyou-analyst: " << e.what() << "\n";

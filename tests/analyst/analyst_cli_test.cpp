@@ -10,6 +10,7 @@
 #include "server/relay_harness.h"
 #include "storage/file.h"
 #include "support/pty.h"
+#include "support/tempdir.h"
 
 using namespace gongyou;
 using test::codeFrom;
@@ -165,4 +166,19 @@ TEST_CASE("analyst cli: each command answers --help with its own usage") {
     CHECK_THAT(h.second, Catch::Contains("\n  " + cmd));                // its description
   }
   CHECK_THAT(run({kAnalystBin, "--help"}).second, Catch::Contains("gongyou-analyst init"));
+
+  // In Chinese (--lang, or the locale): the manual, each command's paragraph and the
+  // tool's own messages, with the command lines as they are typed.
+  auto zh = run({kAnalystBin, "--lang", "zh-Hans", "--help"});
+  CHECK_THAT(zh.second, Catch::StartsWith("gongyou-analyst：工人服务中心的工具") && Catch::Contains("\n命令：\n") &&
+                            Catch::Contains("\n选项：\n") && Catch::Contains("  gongyou-analyst init --dir DIR"));
+  CHECK(zh.second.find("Commands:") == std::string::npos);
+  auto desk = run({kAnalystBin, "desk", "--help", "--lang", "zh-Hans"});
+  CHECK_THAT(desk.second, Catch::StartsWith("用法：\n  gongyou-analyst desk ") && Catch::Contains("\n  desk         中心的工作台"));
+  CHECK(desk.second.find("gongyou-analyst init") == std::string::npos);
+  test::TempDir tmp;
+  const std::string err = tmp / "err";
+  CHECK(run({kAnalystBin, "import", "--lang", "zh-Hans"}, err).first == 2);
+  Bytes said = storage::readFile(err);
+  CHECK_THAT(std::string(ByteView(said).str()), Catch::Contains("gongyou-analyst: 需要 --dir 目录（见 gongyou-analyst --help）"));
 }
