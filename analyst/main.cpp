@@ -461,7 +461,7 @@ int dataCommand(Options& o) {
     if (o.positional.size() != 1) return usage(tr_("show takes one REF (as list prints it)"));
     if (!u->store->withReport(o.positional[0], [&](std::uint32_t day, proto::Report::Reader r) {
           withCase(*u->store, o.positional[0],
-                   [&](proto::Case::Reader c) { std::cout << showReport(o.positional[0], day, r, c); });
+                   [&](proto::Case::Reader c) { std::cout << showReport(o.positional[0], day, r, c, tr()); });
         })) {
       std::cerr << "gongyou-analyst: " << tr_("no report %s", {protocol::printable(o.positional[0], false)}) << "\n";
       return kRefused;

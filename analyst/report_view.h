@@ -11,12 +11,15 @@
 #include <string>
 
 #include "protocol/case.capnp.h"
+#include "protocol/messages.h"
 #include "protocol/report.capnp.h"
 
 namespace gongyou::analyst {
 
 // The report `ref`, stored on `day`, with its case (status, assignee, outcome,
-// history), as lines of text ending in "\n".
-std::string showReport(const std::string& ref, std::uint32_t day, proto::Report::Reader r, proto::Case::Reader c);
+// history), as lines of text ending in "\n", labelled in `tr`'s language (the
+// analyst's catalog; the reporter's words are shown as they are).
+std::string showReport(const std::string& ref, std::uint32_t day, proto::Report::Reader r, proto::Case::Reader c,
+                       const Messages& tr = Messages::forLanguage("en", TextDomain::Analyst));
 
 }  // namespace gongyou::analyst
