@@ -272,6 +272,14 @@ TEST_CASE("show: a stored report never drives the terminal") {
   CHECK_THAT(out, Catch::Contains("Employer: Evil\\x1b]0;pwned\\x07 Ltd") && Catch::Contains("Place: \\x1b]52;c;") &&
                       Catch::Contains("第一行\n\\x1b[2K第二行 \\u202e") && Catch::Contains("image/jpeg\\x1b[31m") &&
                       Catch::Contains("removed by the reporter's tool: GPS position") && Catch::Contains("Reply: possible"));
+  // In Chinese: the labels and the case history translated, the reporter's text
+  // escaped the same way.
+  const std::string zh = analyst::showReport("abcdef0123", 20000, r.asReader(), cm.getRoot<proto::Case>().asReader(),
+                                             Messages::forLanguage("zh-Hans", TextDomain::Analyst));
+  CHECK_THAT(zh, Catch::Contains("雇主: Evil\\x1b]0;pwned\\x07 Ltd") && Catch::Contains("举报人自己的话：\n第一行") &&
+                     Catch::Contains("Wang: 备注：called\\x1b[1A twice") && Catch::Contains("个案历史："));
+  CHECK(zh.find('\x1b') == std::string::npos);
+  CHECK(zh.find("Employer:") == std::string::npos);
 }
 
 TEST_CASE("follow-up: reports and cases per month, time to first answer, status and age, outcomes") {
