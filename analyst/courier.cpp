@@ -1,5 +1,7 @@
 #include "analyst/courier.h"
 
+#include "analyst/language.h"
+
 #include <sodium.h>
 
 #include <stdexcept>
@@ -304,18 +306,20 @@ std::vector<std::string> bundleWarnings(const std::vector<RelayOutcome>& outcome
   for (const auto& o : outcomes)
     if (o.error.empty()) newest = std::max(newest, o.bundleVersion);
   std::vector<std::string> out;
-  const std::string fix = ": sign a new bundle on the analyst machine (gongyou-analyst bundle) and deliver it "
-                          "(outbound --bundle, then deliver)";
   for (const auto& o : outcomes) {
     if (!o.error.empty()) continue;
     if (o.bundleVersion == 0)
-      out.push_back("warning: " + o.relay + " serves workers no valid bundle of this centre (expired?)" + fix);
+      out.push_back(tr_("warning: %s serves workers no valid bundle of this centre (expired?): sign a new bundle on the "
+                        "analyst machine (gongyou-analyst bundle) and deliver it (outbound --bundle, then deliver)",
+                        {o.relay}));
     else if (o.bundleVersion < newest)
-      out.push_back("warning: " + o.relay + " serves bundle version " + std::to_string(o.bundleVersion) +
-                    ", another relay version " + std::to_string(newest) +
-                    ": workers reaching it alone encrypt to old keys; deliver the newest bundle to every relay");
+      out.push_back(tr_("warning: %s serves bundle version %s, another relay version %s: workers reaching it alone "
+                        "encrypt to old keys; deliver the newest bundle to every relay",
+                        {o.relay, std::to_string(o.bundleVersion), std::to_string(newest)}));
     else if (o.bundleExpires < today + 7)
-      out.push_back("warning: " + o.relay + " serves a bundle that expires on " + protocol::isoDate(o.bundleExpires) + fix);
+      out.push_back(tr_("warning: %s serves a bundle that expires on %s: sign a new bundle on the analyst machine "
+                        "(gongyou-analyst bundle) and deliver it (outbound --bundle, then deliver)",
+                        {o.relay, protocol::isoDate(o.bundleExpires)}));
   }
   return out;
 }

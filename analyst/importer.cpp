@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "analyst/cases.h"
+#include "protocol/messages.h"
 #include "analyst/evidence_check.h"
 #include "protocol/canonical.h"
 
@@ -40,9 +41,9 @@ std::string openReport(ByteView envelope, const std::vector<const age::Identity*
   try {
     st = age::decrypt(src, keys, plain, age::Armor::No, &workspace);
   } catch (const std::length_error&) {
-    return "larger than the envelope cap";
+    return N_("larger than the envelope cap");
   }
-  if (st == age::Status::NoMatch) return "not encrypted to any of the centre's analyst keys";
+  if (st == age::Status::NoMatch) return N_("not encrypted to any of the centre's analyst keys");
   if (st != age::Status::Ok) return std::string("cannot decrypt: ") + std::string(age::describe(st));
   files.clear();
   return protocol::decodeReport(plain.view(), day, out, &files);
@@ -56,10 +57,10 @@ std::string openReport(ByteView envelope, const std::vector<const age::Identity*
 std::string checkWork(proto::CollectedEnvelope::Reader env, std::string_view centre, const crypto::Hash& hash,
                       unsigned difficulty) {
   auto stamp = env.getStamp();
-  if (stamp.getChallenge().size() == 0) return "no proof of work from the relay";
+  if (stamp.getChallenge().size() == 0) return N_("no proof of work from the relay");
   crypto::PowInput in{ByteView(stamp.getChallenge().begin(), stamp.getChallenge().size()), centre, hash};
   if (!crypto::powCheck(in, stamp.getNonce(), difficulty + protocol::uploadPowBits(env.getData().size())))
-    return "proof of work below what the centre asks";
+    return N_("proof of work below what the centre asks");
   return {};
 }
 

@@ -13,6 +13,7 @@
 
 #include "analyst/centre_material.h"
 #include "analyst/guidance_source.h"
+#include "analyst/language.h"
 #include "analyst/courier.h"
 #include "analyst/aggregate.h"
 #include "analyst/case_sync.h"
@@ -189,12 +190,6 @@ struct Options {
   unsigned port = 0;
 };
 
-// The language of this run's messages (--lang, else the locale's): set once
-// in main, before anything is printed.
-const Messages* gMessages = nullptr;
-const Messages& tr() { return gMessages ? *gMessages : Messages::forLanguage("en", TextDomain::Analyst); }
-// A message of this file, translated (xgettext's keyword tr_).
-std::string tr_(const char* msgid, std::initializer_list<std::string> args = {}) { return tr()(msgid, args); }
 
 std::string fullHelp() {
   return tr()(kTitle) + "\n\n" + tr_("Usage:") + "\n" + kAnalystUsage + tr_("courier machine:") + "\n" + kCourierUsage +
@@ -249,7 +244,7 @@ void save(const Options& o, const Keyring& k, SecretBytes pass) {
 // Opens the keyring; nullptr (and a message) for a wrong passphrase.
 std::unique_ptr<Keyring> load(const Options& o, SecretBytes& passOut) {
   Bytes file = storage::readFile(keyringPath(o));
-  SecretBytes pass = readPassphrase(o.passFile, "Keyring passphrase: ", false);
+  SecretBytes pass = readPassphrase(o.passFile, tr_("Keyring passphrase: "), false);
   auto [status, k] = Keyring::open(file, SecretBytes(pass.view()));
   if (status == age::Status::NoMatch) {
     std::cerr << "gongyou-analyst: " << tr_("wrong passphrase for %s", {keyringPath(o)}) << "\n";
@@ -437,7 +432,8 @@ int dataCommand(Options& o) {
                         ? tr_("%s: %s envelopes, %s new reports, %s already known, %s set aside (this file was imported before)", counts)
                         : tr_("%s: %s envelopes, %s new reports, %s already known, %s set aside", counts))
                 << "\n";
-      for (const auto& [why, n] : r.reasons) std::cout << "  " << tr_("set aside: %s x %s", {std::to_string(n), why}) << "\n";
+      // A fixed reason is a message of the catalog; one that names a field passes as it is.
+      for (const auto& [why, n] : r.reasons) std::cout << "  " << tr_("set aside: %s x %s", {std::to_string(n), tr()(why)}) << "\n";
     }
     if (!o.out.empty()) saveOutbound(o, *u);
     return kOk;
@@ -577,7 +573,7 @@ int run(Options& o) {
     // The centre's own name and id are the first words a cracker tries.
     std::vector<std::string> own{o.centre};
     for (const auto& n : o.names) own.push_back(n.substr(n.find('=') + 1));
-    SecretBytes pass = readPassphrase(o.passFile, "New keyring passphrase: ", true, own);
+    SecretBytes pass = readPassphrase(o.passFile, tr_("New keyring passphrase: "), true, own);
     storage::makeDirs(o.dir);
     Keyring k = Keyring::create(o.centre, o.relays, protocol::today(), o.days ? o.days : 365);
     for (const auto& n : o.names) {
@@ -707,7 +703,7 @@ int main(int argc, char** argv) {
   std::string lang;
   for (std::size_t i = 0; i + 1 < args.size(); ++i)
     if (args[i] == "--lang") lang = args[i + 1];
-  gMessages = &Messages::detect(lang, TextDomain::Analyst);
+  setLanguage(lang);
   for (const auto& a : args)
     if (a == "--help" || a == "-h") {
       // `gongyou-analyst CMD --help`: that command's usage and description.
@@ -775,7 +771,7 @@ int main(int argc, char** argv) {
     sodiumInit();
     return run(o);
   } catch (const BatchRefused& e) {
-    std::cerr << "gongyou-analyst: " << (o.command == "import" ? "batch refused, nothing imported: " : "") << e.what()
+    std::cerr << "gongyou-analyst: " << (o.command == "import" ? tr_("batch refused, nothing imported: ") : std::string()) << e.what()
               << "\n";
     return kRefused;
   } catch (const WeakPassphrase& e) {

@@ -1,5 +1,7 @@
 #include "analyst/passphrase.h"
 
+#include "analyst/language.h"
+
 #include <fcntl.h>
 #include <termios.h>
 #include <unistd.h>
@@ -19,7 +21,7 @@ namespace {
 // One line from the terminal, echo off, into guarded memory.
 SecretBytes fromTerminal(const std::string& prompt) {
   int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error("no terminal to ask for the passphrase; use --passphrase-file");
+  if (fd < 0) throw std::runtime_error(tr_("no terminal to ask for the passphrase; use --passphrase-file"));
   termios old{}, quiet{};
   bool restore = ::tcgetattr(fd, &old) == 0;
   if (restore) {
@@ -45,7 +47,7 @@ SecretBytes fromTerminal(const std::string& prompt) {
 // of the file (which a growing vector would copy and free unwiped) ever holds it.
 SecretBytes fromFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error("cannot read the passphrase file " + path + ": " + std::strerror(errno));
+  if (fd < 0) throw std::runtime_error(tr_("cannot read the passphrase file %s: %s", {path, std::strerror(errno)}));
   SecretBytes buf(4096);
   std::size_t n = 0;
   bool line = false;
@@ -79,13 +81,15 @@ std::string passphraseWeakness(ByteView pass, const std::vector<std::string>& ow
   if (bits >= kMinPassphraseBits) return {};
   // Half the guesses on average, at the rate of a cracking machine on scrypt.
   const double seconds = std::pow(2.0, bits) / 2 / kCrackerGuessesPerSecond;
-  std::string when = seconds < 120     ? "under two minutes"
-                     : seconds < 7200  ? "about " + std::to_string(static_cast<long>(seconds / 60)) + " minutes"
-                     : seconds < 2 * 86400 ? "about " + std::to_string(static_cast<long>(seconds / 3600)) + " hours"
-                     : seconds < 2 * 365 * 86400.0 ? "about " + std::to_string(static_cast<long>(seconds / 86400)) + " days"
-                                               : "about " + std::to_string(static_cast<long>(seconds / (365 * 86400.0))) + " years";
-  return "too easy to guess: a computer trying 1,000 passphrases a second against a seized keyring would find it in " +
-         when + "; use four or more unrelated words";
+  auto about = [](double n) { return std::to_string(static_cast<long>(n)); };
+  std::string when = seconds < 120             ? tr_("under two minutes")
+                     : seconds < 7200          ? tr_("about %s minutes", {about(seconds / 60)})
+                     : seconds < 2 * 86400     ? tr_("about %s hours", {about(seconds / 3600)})
+                     : seconds < 2 * 365 * 86400.0 ? tr_("about %s days", {about(seconds / 86400)})
+                                                   : tr_("about %s years", {about(seconds / (365 * 86400.0))});
+  return tr_("too easy to guess: a computer trying 1,000 passphrases a second against a seized keyring would find it in %s; "
+             "use four or more unrelated words",
+             {when});
 }
 
 SecretBytes readPassphrase(const std::string& file, const std::string& prompt, bool confirm,
@@ -93,32 +97,33 @@ SecretBytes readPassphrase(const std::string& file, const std::string& prompt, b
   SecretBytes pass;
   if (!file.empty()) {
     pass = fromFile(file);
-    if (pass.empty()) throw std::runtime_error("the passphrase is empty");
+    if (pass.empty()) throw std::runtime_error(tr_("the passphrase is empty"));
     if (confirm)
-      if (auto weak = passphraseWeakness(pass.view(), ownWords); !weak.empty()) throw WeakPassphrase("passphrase " + weak);
+      if (auto weak = passphraseWeakness(pass.view(), ownWords); !weak.empty())
+        throw WeakPassphrase(tr_("passphrase %s", {weak}));
     return pass;
   }
   if (!confirm) {
     pass = fromTerminal(prompt);
-    if (pass.empty()) throw std::runtime_error("the passphrase is empty");
+    if (pass.empty()) throw std::runtime_error(tr_("the passphrase is empty"));
     return pass;
   }
   // A new one: asked again when it is weak or the second entry differs.
   for (int attempt = 0; attempt < 3; ++attempt) {
     pass = fromTerminal(prompt);
     if (pass.empty()) {
-      std::cerr << "The passphrase is empty.\n";
+      std::cerr << tr_("The passphrase is empty.") << "\n";
       continue;
     }
     if (auto weak = passphraseWeakness(pass.view(), ownWords); !weak.empty()) {
-      std::cerr << "That passphrase is " << weak << ".\n";
+      std::cerr << tr_("That passphrase is %s.", {weak}) << "\n";
       continue;
     }
-    SecretBytes again = fromTerminal("Again: ");
+    SecretBytes again = fromTerminal(tr_("Again: "));
     if (pass.equals(again)) return pass;
-    std::cerr << "The two entries differ; once more.\n";
+    std::cerr << tr_("The two entries differ; once more.") << "\n";
   }
-  throw std::runtime_error("no passphrase set (three tries); nothing was written");
+  throw std::runtime_error(tr_("no passphrase set (three tries); nothing was written"));
 }
 
 }  // namespace gongyou::analyst
