@@ -29,6 +29,7 @@ struct EmployerRow {
   std::uint64_t reports = 0, workers = 0, amountFen = 0;
   std::map<std::string, std::uint64_t> categories, indicators, months;
   std::string province;  // the most reported one
+  bool merged = false;   // the published row of the employers each under the small-cell threshold
 };
 
 struct Alert {

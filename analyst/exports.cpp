@@ -53,7 +53,10 @@ std::string csv(std::string s) {
 struct Cells {
   const ExportOptions& o;
   bool small(std::uint64_t n) const { return !o.internal && n < o.minCell; }
-  std::string count(std::uint64_t n) const { return small(n) ? "<" + std::to_string(o.minCell) : std::to_string(n); }
+  // A zero is published as it is: no report has it, which points at nobody.
+  std::string count(std::uint64_t n) const {
+    return n != 0 && small(n) ? "<" + std::to_string(o.minCell) : std::to_string(n);
+  }
   std::string sum(std::uint64_t reports, std::uint64_t v) const { return small(reports) ? "" : std::to_string(v); }
   std::string yuan(std::uint64_t reports, std::uint64_t fen) const { return small(reports) ? "" : std::to_string(fen / 100); }
 };
@@ -68,6 +71,7 @@ std::vector<EmployerRow> publishedEmployers(const Analysis& a, const Cells& cell
   std::vector<EmployerRow> out;
   EmployerRow other;
   other.name = "Other employers (each fewer than " + std::to_string(cells.o.minCell) + " reports)";
+  other.merged = true;
   for (const auto& e : a.employers) {
     if (cells.small(e.reports)) {
       other.reports += e.reports, other.workers += e.workers, other.amountFen += e.amountFen;
@@ -89,14 +93,39 @@ std::vector<Alert> publishedAlerts(const Analysis& a, const Cells& cells, std::s
   return out;
 }
 
-std::string topCategories(const EmployerRow& e) {
+// The three most reported kinds of violation: ids for programs (CSV), names
+// for people (the dashboard, in its language).
+std::string topCategories(const EmployerRow& e, const Messages* names = nullptr) {
   std::vector<std::pair<std::uint64_t, std::string>> v;
   for (const auto& [c, n] : e.categories) v.emplace_back(n, c);
   std::sort(v.rbegin(), v.rend());
   std::string s;
-  for (std::size_t i = 0; i < v.size() && i < 3; ++i) s += (i ? "; " : "") + v[i].second;
+  for (std::size_t i = 0; i < v.size() && i < 3; ++i)
+    s += (i ? "; " : "") + (names ? categoryName(v[i].second, names->tag() == "zh-Hans") : v[i].second);
   return s;
 }
+
+// Digits grouped by thousands for people to read (2,436,000); "<5" and text
+// pass as they are. The CSV and JSON keep plain numbers, for programs.
+std::string grouped(const std::string& s) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] < '0' || s[i] > '9') {
+      out += s[i++];
+      continue;
+    }
+    std::size_t j = i;
+    while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j;
+    for (std::size_t k = i; k < j; ++k) {
+      out += s[k];
+      if (k + 1 < j && (j - k - 1) % 3 == 0) out += ',';
+    }
+    i = j;
+  }
+  return out;
+}
+std::string num(const std::string& s) { return html(grouped(s)); }
 
 // --- charts (inline SVG) ----------------------------------------------------
 
@@ -115,7 +144,7 @@ std::string barChart(const std::vector<std::pair<std::string, std::uint64_t>>& r
     o << "<text x=\"" << labelW - 8 << "\" y=\"" << y + 15 << "\" text-anchor=\"end\">" << html(label) << "</text>"
       << "<rect x=\"" << labelW << "\" y=\"" << y + 3 << "\" width=\"" << w << "\" height=\"" << rowH - 6
       << "\" class=\"bar\"/>"
-      << "<text x=\"" << labelW + w + 6 << "\" y=\"" << y + 15 << "\">" << html(cells.count(n)) << "</text>";
+      << "<text x=\"" << labelW + w + 6 << "\" y=\"" << y + 15 << "\">" << num(cells.count(n)) << "</text>";
     y += rowH;
   }
   o << "</svg>";
@@ -137,7 +166,7 @@ std::string lineChart(const std::map<std::string, std::uint64_t>& byMonth, const
     const double x = padL + step * double(i), y = padT + (H - padT - padB) * (1.0 - double(v) / double(max));
     pts << (i ? " " : "") << x << "," << y;
     dots << "<circle cx=\"" << x << "\" cy=\"" << y << "\" r=\"3.5\" class=\""
-         << (cells.small(count) ? "dot hollow" : "dot") << "\"><title>" << month << ": " << html(cells.count(count))
+         << (cells.small(count) ? "dot hollow" : "dot") << "\"><title>" << month << ": " << num(cells.count(count))
          << "</title></circle>";
     if (n <= 12 || i % ((n + 11) / 12) == 0)
       labels << "<text x=\"" << x << "\" y=\"" << H - padB + 18 << "\" text-anchor=\"middle\">" << month << "</text>";
@@ -214,21 +243,22 @@ std::string dashboardHtml(const Analysis& a, const ExportOptions& opts) {
     << html(opts.internal ? tr("Generated %s. INTERNAL: small counts are shown; do not publish.", {opts.generated})
                           : tr("Generated %1$s. Counts under %2$s are shown as <%2$s.", {opts.generated, minCell}))
     << "</p>\n<div class=\"cards\">"
-    << "<div class=\"card\" id=\"total-reports\">" << html(tr("Reports")) << "<b>" << html(cells.count(a.reports)) << "</b></div>"
+    << "<div class=\"card\" id=\"total-reports\">" << html(tr("Reports")) << "<b>" << num(cells.count(a.reports)) << "</b></div>"
     << "<div class=\"card\" id=\"total-workers\">" << html(tr("Workers affected")) << "<b>"
-    << html(cells.sum(a.reports, a.workers)) << "</b></div>"
-    << "<div class=\"card\" id=\"total-owed\">" << html(tr("Owed (CNY)")) << "<b>" << html(cells.yuan(a.reports, a.amountFen))
+    << num(cells.sum(a.reports, a.workers)) << "</b></div>"
+    << "<div class=\"card\" id=\"total-owed\">" << html(tr("Owed (CNY)")) << "<b>" << num(cells.yuan(a.reports, a.amountFen))
     << "</b></div>"
-    << "<div class=\"card\" id=\"total-evidence\">" << html(tr("With evidence")) << "<b>" << html(cells.count(a.withEvidence))
+    << "<div class=\"card\" id=\"total-evidence\">" << html(tr("With evidence")) << "<b>" << num(cells.count(a.withEvidence))
     << "</b></div>"
-    << "<div class=\"card\">" << html(tr("Employers")) << "<b>" << a.employers.size() << "</b></div>"
-    << "<div class=\"card\">" << html(tr("Alerts")) << "<b>" << a.alerts.size() << "</b></div></div>\n";
+    << "<div class=\"card\">" << html(tr("Employers")) << "<b>" << num(std::to_string(a.employers.size())) << "</b></div>"
+    << "<div class=\"card\">" << html(tr("Alerts")) << "<b>" << num(std::to_string(a.alerts.size())) << "</b></div></div>\n";
 
   std::size_t withheld = 0;
   auto alerts = publishedAlerts(a, cells, withheld);
   o << "<h2>" << html(tr("Alerts")) << "</h2>\n<ul id=\"alerts\">";
   for (const auto& al : alerts) o << "<li class=\"alert\">" << html(alertText(al, tr)) << "</li>";
   o << "</ul>";
+  if (a.alerts.empty()) o << "<p class=\"note\" id=\"no-alerts\">" << html(tr("No alerts.")) << "</p>";
   if (withheld)
     o << "<p class=\"note\">"
       << html(tr.plural("%1$s alert withheld: fewer than %2$s reports each.", "%1$s alerts withheld: fewer than %2$s reports each.",
@@ -239,7 +269,9 @@ std::string dashboardHtml(const Analysis& a, const ExportOptions& opts) {
     << html(tr("Top employers")) << "</h2>\n";
   std::vector<std::pair<std::string, std::uint64_t>> rows;
   for (const auto& e : publishedEmployers(a, cells))
-    if (rows.size() < 15) rows.emplace_back(e.name, e.reports);
+    if (rows.size() < 15)
+      rows.emplace_back(e.merged ? tr("Other employers (each fewer than %s reports)", {std::to_string(opts.minCell)}) : e.name,
+                        e.reports);
   o << barChart(rows, cells, tr("Top employers")) << "\n";
   // Month over month for the employers with most reports: the last three months.
   const auto months = lastMonths(a.latestMonth, 3);
@@ -250,13 +282,15 @@ std::string dashboardHtml(const Analysis& a, const ExportOptions& opts) {
     o << "<th>" << html(tr("Change")) << "</th></tr>";
     std::size_t shown = 0;
     for (const auto& e : a.employers) {
-      if (cells.small(e.reports) || shown++ == 10) continue;
+      // The ten with most reports (employers are sorted by reports).
+      if (cells.small(e.reports)) continue;
+      if (shown++ == 10) break;
       std::uint64_t prev = 0, last = 0;
       o << "<tr><td>" << html(e.name) << "</td>";
       for (std::size_t i = 0; i < months.size(); ++i) {
         auto it = e.months.find(months[i]);
         const std::uint64_t n = it == e.months.end() ? 0 : it->second;
-        o << "<td>" << html(n == 0 ? std::string("0") : cells.count(n)) << "</td>";
+        o << "<td>" << num(cells.count(n)) << "</td>";
         if (i + 2 == months.size()) prev = n;
         if (i + 1 == months.size()) last = n;
       }
@@ -274,24 +308,26 @@ std::string dashboardHtml(const Analysis& a, const ExportOptions& opts) {
   for (const auto& [n, c] : cats) rows.emplace_back(categoryName(c, false) + " · " + categoryName(c, true), n);
   o << barChart(rows, cells, tr("Violations by category")) << "\n<h2>" << html(tr("Provinces"))
     << "</h2>\n<table id=\"provinces\"><tr><th>" << html(tr("Province")) << "</th><th>" << html(tr("Reports")) << "</th></tr>";
-  for (const auto& [p, n] : a.byProvince) o << "<tr><td>" << html(p) << "</td><td>" << html(cells.count(n)) << "</td></tr>";
+  for (const auto& [p, n] : a.byProvince) o << "<tr><td>" << html(p) << "</td><td>" << num(cells.count(n)) << "</td></tr>";
   o << "</table>\n<h2>" << html(tr("Employers")) << "</h2>\n<table id=\"employers\"><tr>";
   for (const char* head : {N_("Employer"), N_("Province"), N_("Reports"), N_("Workers"), N_("Owed (CNY)"), N_("Main violations")})
     o << "<th>" << html(tr(head)) << "</th>";
   o << "</tr>";
   for (const auto& e : publishedEmployers(a, cells))
-    o << "<tr><td>" << html(e.name) << "</td><td>" << html(e.province) << "</td><td>" << html(cells.count(e.reports))
-      << "</td><td>" << cells.sum(e.reports, e.workers) << "</td><td>" << cells.yuan(e.reports, e.amountFen)
-      << "</td><td>" << html(topCategories(e)) << "</td></tr>";
+    o << "<tr><td>"
+      << html(e.merged ? tr("Other employers (each fewer than %s reports)", {std::to_string(opts.minCell)}) : e.name)
+      << "</td><td>" << html(e.province) << "</td><td>" << num(cells.count(e.reports)) << "</td><td>"
+      << num(cells.sum(e.reports, e.workers)) << "</td><td>" << num(cells.yuan(e.reports, e.amountFen)) << "</td><td>"
+      << html(topCategories(e, &tr)) << "</td></tr>";
   o << "</table>\n";
   // Counts only: the files stay sealed in the store (`gongyou-analyst attachments`).
   o << "<h2>" << html(tr("Evidence")) << "</h2>\n<table id=\"evidence\"><tr><th>" << html(tr("Reports with")) << "</th><th>"
-    << html(tr("Reports")) << "</th></tr><tr><td>" << html(tr("any file")) << "</td><td>" << html(cells.count(a.withEvidence))
+    << html(tr("Reports")) << "</th></tr><tr><td>" << html(tr("any file")) << "</td><td>" << num(cells.count(a.withEvidence))
     << "</td></tr>";
   for (const auto& [kind, n] : a.evidenceByKind)
     o << "<tr><td>"
       << html(kind == "photo" ? tr("photos") : kind == "audio" ? tr("voice notes") : kind == "document" ? tr("documents") : kind)
-      << "</td><td>" << html(cells.count(n)) << "</td></tr>";
+      << "</td><td>" << num(cells.count(n)) << "</td></tr>";
   o << "</table>\n";
   if (a.setAside)
     o << "<p class=\"note\">"

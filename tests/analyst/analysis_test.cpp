@@ -144,6 +144,49 @@ TEST_CASE("analysis: figures on a hand-computed fixture") {
   }
 }
 
+TEST_CASE("dashboard: the top ten month over month, names not ids, grouped digits, no alerts said, a zero is a zero") {
+  Analysis a;
+  a.latestMonth = "2026-10";
+  for (int i = 0; i < 12; ++i) {
+    EmployerRow e;
+    e.key = e.name = "Employer " + std::to_string(i);
+    e.reports = 100 - static_cast<std::uint64_t>(i);
+    e.months = {{"2026-10", e.reports}};
+    e.categories = {{"wage_arrears", e.reports}};
+    a.employers.push_back(e);
+  }
+  EmployerRow tiny;
+  tiny.key = tiny.name = "Tiny";
+  tiny.reports = 2;
+  a.employers.push_back(tiny);
+  a.reports = 1200 + 2;
+  a.workers = 2436000;
+  a.withEvidence = 0;
+  a.byMonth = {{"2026-10", a.reports}};
+  ExportOptions pub;
+  const std::string html = dashboardHtml(a, pub);
+  const std::string mom = html.substr(html.find("id=\"month-over-month\""), html.find("</table>", html.find("id=\"month-over-month\"")) - html.find("id=\"month-over-month\""));
+  // The ten with most reports, not "every employer but the 11th".
+  CHECK_THAT(mom, Catch::Contains("Employer 0") && Catch::Contains("Employer 9"));
+  CHECK(mom.find("Employer 10") == std::string::npos);
+  CHECK(mom.find("Employer 11") == std::string::npos);
+  // The kinds of violation by name, as a person reads them.
+  CHECK_THAT(html, Catch::Contains("Wage arrears / unpaid wages"));
+  CHECK(html.find(">wage_arrears<") == std::string::npos);
+  // Digits grouped for people (the CSV and JSON keep plain numbers).
+  CHECK_THAT(html, Catch::Contains("<b>2,436,000</b>") && Catch::Contains("<b>1,202</b>"));
+  // Nothing to show is said, and a zero is not "<5".
+  CHECK_THAT(html, Catch::Contains("<p class=\"note\" id=\"no-alerts\">No alerts.</p>"));
+  CHECK_THAT(html, Catch::Contains("id=\"total-evidence\">With evidence<b>0</b>"));
+  // The employers under the threshold: one row, in the dashboard's language.
+  CHECK_THAT(html, Catch::Contains("Other employers (each fewer than 5 reports)"));
+  ExportOptions zh = pub;
+  zh.language = "zh-Hans";
+  const std::string zhHtml = dashboardHtml(a, zh);
+  CHECK_THAT(zhHtml, Catch::Contains("拖欠工资") && Catch::Contains("无预警。") && Catch::Contains("其他雇主（每个不足 5 份举报）"));
+  CHECK(zhHtml.find("Other employers") == std::string::npos);
+}
+
 TEST_CASE("analysis: a jump above the own baseline is an alert and a steady rate is not") {
   Analysis a;
   a.latestMonth = "2026-10";

@@ -153,7 +153,7 @@ TEST_CASE("dashboard: headless Chromium renders the totals and charts and fetche
   REQUIRE(rendered.first == 0);
   CHECK(pageRequests(trap).empty());
   CHECK_THAT(rendered.second, Catch::Contains("<div class=\"card\" id=\"total-reports\">Reports<b>12</b></div>"));
-  CHECK_THAT(rendered.second, Catch::Contains("Owed (CNY)<b>12000</b>"));
+  CHECK_THAT(rendered.second, Catch::Contains("Owed (CNY)<b>12,000</b>"));
   // Reports with evidence: i = 0, 3, 4, 6, 8, 9 (photos on 0, 3, 6, 9; voice notes on 0, 4, 8).
   CHECK_THAT(rendered.second, Catch::Contains("id=\"total-evidence\">With evidence<b>6</b>"));
   CHECK_THAT(rendered.second, Catch::Contains("<td>photos</td><td>4</td>") &&
