@@ -61,14 +61,12 @@ std::string alertText(const Alert& al, const Messages& tr) {
                      "%1$s: %2$s reports in %3$s against an average of %4$s a month over the 6 months before",
                      al.reports, {al.subject, n, al.month, mean});
   }
-  const bool zh = tr.tag() == "zh-Hans";
-  if (const auto* ind = protocol::findIndicator(al.what))
+  if (protocol::findIndicator(al.what))
     // TRANSLATORS: %1$s an employer, %2$s a count, %3$s one of the ILO's indicators of forced labour.
     return tr.plural("%1$s: %2$s report of %3$s (ILO forced-labour indicator)",
                      "%1$s: %2$s reports of %3$s (ILO forced-labour indicator)", al.reports,
-                     {al.subject, n, zh ? ind->nameZh : ind->nameEn});
-  const auto* cat = protocol::findCategory(al.what);
-  const std::string name = cat ? (zh ? cat->nameZh : cat->nameEn) : al.what;
+                     {al.subject, n, protocol::indicatorName(al.what, tr.tag())});
+  const std::string name = protocol::categoryName(al.what, tr.tag());
   // TRANSLATORS: %1$s an employer, %2$s a count, %3$s a kind of violation (forced labour, work injury...).
   return tr.plural("%1$s: %2$s report of %3$s (serious at any count)", "%1$s: %2$s reports of %3$s (serious at any count)",
                    al.reports, {al.subject, n, name});

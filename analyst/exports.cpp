@@ -61,10 +61,6 @@ struct Cells {
   std::string yuan(std::uint64_t reports, std::uint64_t fen) const { return small(reports) ? "" : std::to_string(fen / 100); }
 };
 
-std::string categoryName(const std::string& id, bool zh) {
-  const auto* c = protocol::findCategory(id);
-  return c ? (zh ? c->nameZh : c->nameEn) : id;
-}
 
 // Employers as published: small ones merged into one row unless internal.
 std::vector<EmployerRow> publishedEmployers(const Analysis& a, const Cells& cells) {
@@ -101,7 +97,7 @@ std::string topCategories(const EmployerRow& e, const Messages* names = nullptr)
   std::sort(v.rbegin(), v.rend());
   std::string s;
   for (std::size_t i = 0; i < v.size() && i < 3; ++i)
-    s += (i ? "; " : "") + (names ? categoryName(v[i].second, names->tag() == "zh-Hans") : v[i].second);
+    s += (i ? "; " : "") + (names ? protocol::categoryName(v[i].second, names->tag()) : v[i].second);
   return s;
 }
 
@@ -305,7 +301,7 @@ std::string dashboardHtml(const Analysis& a, const ExportOptions& opts) {
   for (const auto& [c, n] : a.byCategory) cats.emplace_back(n, c);
   std::sort(cats.rbegin(), cats.rend());
   rows.clear();
-  for (const auto& [n, c] : cats) rows.emplace_back(categoryName(c, false) + " · " + categoryName(c, true), n);
+  for (const auto& [n, c] : cats) rows.emplace_back(protocol::categoryName(c, "en") + " · " + protocol::categoryName(c, "zh-Hans"), n);
   o << barChart(rows, cells, tr("Violations by category")) << "\n<h2>" << html(tr("Provinces"))
     << "</h2>\n<table id=\"provinces\"><tr><th>" << html(tr("Province")) << "</th><th>" << html(tr("Reports")) << "</th></tr>";
   for (const auto& [p, n] : a.byProvince) o << "<tr><td>" << html(p) << "</td><td>" << num(cells.count(n)) << "</td></tr>";
@@ -353,7 +349,7 @@ void writeExports(const Analysis& a, const std::string& dir, const ExportOptions
     std::ostringstream o;
     o << head << "\n";
     for (const auto& [k, n] : m)
-      o << csv(k) << (categories ? "," + csv(categoryName(k, false)) + "," + csv(categoryName(k, true)) : "") << ","
+      o << csv(k) << (categories ? "," + csv(protocol::categoryName(k, "en")) + "," + csv(protocol::categoryName(k, "zh-Hans")) : "") << ","
         << cells.count(n) << "\n";
     storage::writeFileAtomic(dir + "/" + file, o.str());
   };

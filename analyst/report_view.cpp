@@ -33,7 +33,6 @@ std::string showReport(const std::string& ref, std::uint32_t day, proto::Report:
   auto line = [&](const char* label, const std::string& value) {
     if (!value.empty()) o += tr(label) + ": " + value + "\n";
   };
-  const bool zh = tr.tag() == "zh-Hans";
   line(N_("Report"), ref + "  " + tr("(stored %s)", {protocol::isoDate(day)}));
   auto e = r.getEmployer();
   line(N_("Employer"), shown(e.getName()));
@@ -59,7 +58,7 @@ std::string showReport(const std::string& ref, std::uint32_t day, proto::Report:
   }
   for (auto i : r.getForcedLabourIndicators()) {
     const auto* ind = protocol::findIndicator(i.cStr());
-    line(N_("ILO indicator"), shown(i) + (ind ? "  (" + (zh ? ind->nameZh : ind->nameEn) + ")" : ""));
+    line(N_("ILO indicator"), shown(i) + (ind ? "  (" + protocol::indicatorName(i.cStr(), tr.tag()) + ")" : ""));
   }
   if (r.getWorkersAffected()) line(N_("Workers affected"), std::to_string(r.getWorkersAffected()));
   if (r.hasAmountOwed() && r.getAmountOwed().getMinorUnits()) {

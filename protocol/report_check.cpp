@@ -1,5 +1,7 @@
 #include "protocol/report_check.h"
 
+#include "protocol/currency.h"
+
 #include <capnp/serialize.h>
 #include <sodium.h>
 
@@ -97,9 +99,8 @@ std::string checkReport(proto::Report::Reader r, std::uint32_t today) {
   if (money.getMinorUnits() > ReportCaps::kMinorUnits) return "amountOwed: implausibly large";
   auto cur = money.getCurrency();
   if (money.getMinorUnits() != 0 || cur.size() != 0) {
-    if (cur.size() != 3) return "amountOwed.currency: must be an ISO 4217 code like CNY";
-    for (char c : cur)
-      if (c < 'A' || c > 'Z') return "amountOwed.currency: must be an ISO 4217 code like CNY";
+    if (!validCurrencyCode(std::string_view(cur.cStr(), cur.size())))
+      return "amountOwed.currency: must be an ISO 4217 code like CNY";
   }
   if (!(e = text("narrative", r.getNarrative(), ReportCaps::kNarrative, false, true)).empty()) return e;
   if (!(e = text("language", r.getLanguage(), 35, true)).empty()) return e;

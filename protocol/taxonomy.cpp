@@ -105,4 +105,14 @@ const ForcedLabourIndicator* findIndicator(std::string_view id) {
   return nullptr;
 }
 
+std::string categoryName(std::string_view id, std::string_view language) {
+  const auto* c = findCategory(id);
+  return c ? (language == "zh-Hans" ? c->nameZh : c->nameEn) : std::string(id);
+}
+
+std::string indicatorName(std::string_view id, std::string_view language) {
+  const auto* i = findIndicator(id);
+  return i ? (language == "zh-Hans" ? i->nameZh : i->nameEn) : std::string(id);
+}
+
 }  // namespace gongyou::protocol

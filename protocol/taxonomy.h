@@ -31,6 +31,11 @@ const std::vector<ForcedLabourIndicator>& forcedLabourIndicators();
 const Category* findCategory(std::string_view id);
 const ForcedLabourIndicator* findIndicator(std::string_view id);
 
+// The names the centre's tools show (the taxonomy's two columns): Chinese for
+// `language` "zh-Hans", English for any other; an unknown id as it is.
+std::string categoryName(std::string_view id, std::string_view language);
+std::string indicatorName(std::string_view id, std::string_view language);
+
 // RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF). Throws
 // std::runtime_error on an unterminated quote. Exposed for tests.
 std::vector<std::vector<std::string>> parseCsv(std::string_view text);
