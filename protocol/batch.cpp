@@ -9,11 +9,6 @@
 namespace gongyou::protocol {
 namespace {
 
-Bytes frame(capnp::MessageBuilder& mb) {
-  auto words = capnp::messageToFlatArray(mb);
-  return Bytes(words.asBytes().begin(), words.asBytes().end());
-}
-
 // Reads every pointer field of an entry once: Cap'n Proto checks a pointer's
 // type only when it is read (its canonical check knows no schema), so a struct
 // where Data belongs throws here, while the file is being verified, and not in
@@ -78,7 +73,7 @@ BatchWriter::BatchWriter(proto::BatchKind kind, const std::string& centreId, std
   Bytes canon = canonicalBytes(h.asReader());
   crypto_generichash_init(&digest_, nullptr, 0, format::kHashSize);
   crypto_generichash_update(&digest_, canon.data(), canon.size());
-  out_ = frame(mb);
+  out_ = framedBytes(mb);
 }
 
 BatchWriter::BatchWriter(proto::BatchKind kind, const std::string& centreId, std::uint32_t day, io::Sink& out)
@@ -99,7 +94,7 @@ void BatchWriter::addCanonical(ByteView entry) {
   auto item = mb.initRoot<proto::BatchItem>();
   item.setHash(kj::arrayPtr(h.data(), h.size()));
   item.setEntry(kj::arrayPtr(entry.data(), entry.size()));
-  emit(frame(mb));
+  emit(framedBytes(mb));
   crypto_generichash_update(&digest_, h.data(), h.size());
   ++count_;
 }
@@ -113,7 +108,7 @@ Bytes BatchWriter::finish(const crypto::SigningKey& signer) {
   t.setCount(count_);
   t.setDigest(kj::arrayPtr(d.data(), d.size()));
   t.setSignature(kj::arrayPtr(sig.data(), sig.size()));
-  emit(frame(mb));
+  emit(framedBytes(mb));
   return std::move(out_);
 }
 

@@ -152,29 +152,13 @@ void signBundle(const crypto::SigningKey& identity, proto::KeyBundle::Reader bun
 Bytes serializeSignedBundle(proto::SignedBundle::Reader b) {
   capnp::MallocMessageBuilder msg;
   msg.setRoot(b);
-  auto words = capnp::messageToFlatArray(msg);
-  auto bytes = words.asBytes();
-  return Bytes(bytes.begin(), bytes.end());
+  return framedBytes(msg);
 }
 
 std::unique_ptr<capnp::MessageReader> readSignedBundle(ByteView framed,
                                                        kj::Array<capnp::word>& storage) {
-  if (framed.size() > 2 * kMaxBundleBytes) throw std::runtime_error("bundle file is too large");
-  if (framed.size() == 0 || framed.size() % sizeof(capnp::word) != 0)
-    throw std::runtime_error("bundle file is not a Cap'n Proto message");
-  storage = kj::heapArray<capnp::word>(framed.size() / sizeof(capnp::word));
-  std::memcpy(storage.begin(), framed.data(), framed.size());
-  std::unique_ptr<capnp::MessageReader> reader;
-  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
-    reader = std::make_unique<capnp::FlatArrayMessageReader>(storage.asPtr(),
-                                                             readerOptions(4 * kBundleWords));
-    auto root = reader->getRoot<proto::SignedBundle>();
-    (void)root.totalSize();
-  })) {
-    (void)e;
-    throw std::runtime_error("bundle file is not a valid SignedBundle message");
-  }
-  return reader;
+  return readFramed<proto::SignedBundle>(framed, 2 * kMaxBundleBytes, 4 * kBundleWords, storage, "bundle file",
+                                         "SignedBundle");
 }
 
 std::unique_ptr<BundleFile> BundleFile::open(ByteView framed) {

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <string>
+#include <stdexcept>
 
 #include "crypto/bytes.h"
 #include "protocol/limits.h"
@@ -66,5 +68,37 @@ class Canonical {
   kj::ArrayPtr<const capnp::word> segment_;
   std::unique_ptr<capnp::SegmentArrayMessageReader> reader_;
 };
+
+// A message in standard stream framing (segment table first): the form of
+// every signed file gongyou writes (bundles, batches, guidance).
+inline Bytes framedBytes(capnp::MessageBuilder& mb) {
+  auto words = capnp::messageToFlatArray(mb);
+  return Bytes(words.asBytes().begin(), words.asBytes().end());
+}
+
+// Reads a file that must hold one framed T: at most `maxBytes`, read within
+// `maxWords`, traversed whole now so the limits apply before anyone reads it.
+// The reader points into `storage`. Throws std::runtime_error naming `file`
+// ("bundle file is too large", "... is not a Cap'n Proto message", "... is not
+// a valid `type` message").
+template <typename T>
+std::unique_ptr<capnp::FlatArrayMessageReader> readFramed(ByteView framed, std::size_t maxBytes, std::uint64_t maxWords,
+                                                         kj::Array<capnp::word>& storage, const std::string& file,
+                                                         const std::string& type) {
+  if (framed.size() > maxBytes) throw std::runtime_error(file + " is too large");
+  if (framed.empty() || framed.size() % sizeof(capnp::word) != 0)
+    throw std::runtime_error(file + " is not a Cap'n Proto message");
+  storage = kj::heapArray<capnp::word>(framed.size() / sizeof(capnp::word));
+  std::memcpy(storage.begin(), framed.data(), framed.size());
+  std::unique_ptr<capnp::FlatArrayMessageReader> reader;
+  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
+    reader = std::make_unique<capnp::FlatArrayMessageReader>(storage.asPtr(), readerOptions(maxWords));
+    (void)reader->getRoot<T>().totalSize();
+  })) {
+    (void)e;
+    throw std::runtime_error(file + " is not a valid " + type + " message");
+  }
+  return reader;
+}
 
 }  // namespace gongyou::protocol

@@ -142,26 +142,13 @@ Bytes signGuidance(const crypto::SigningKey& identity, proto::Guidance::Reader g
   auto s = msg.initRoot<proto::SignedGuidance>();
   s.setGuidance(kj::arrayPtr(canon.data(), canon.size()));
   s.setSignature(kj::arrayPtr(sig.data(), sig.size()));
-  auto words = capnp::messageToFlatArray(msg);
-  auto bytes = words.asBytes();
-  return Bytes(bytes.begin(), bytes.end());
+  return framedBytes(msg);
 }
 
 std::unique_ptr<GuidanceFile> GuidanceFile::open(ByteView framed) {
-  if (framed.size() > kMaxGuidanceBytes + 4096) throw std::runtime_error("guidance file is too large");
-  if (framed.empty() || framed.size() % sizeof(capnp::word) != 0)
-    throw std::runtime_error("guidance file is not a Cap'n Proto message");
   std::unique_ptr<GuidanceFile> f(new GuidanceFile);
-  f->words_ = kj::heapArray<capnp::word>(framed.size() / sizeof(capnp::word));
-  std::memcpy(f->words_.begin(), framed.data(), framed.size());
-  KJ_IF_MAYBE(e, kj::runCatchingExceptions([&] {
-    f->message_ = std::make_unique<capnp::FlatArrayMessageReader>(f->words_.asPtr(),
-                                                                  readerOptions(2 * kGuidanceWords));
-    (void)f->signedGuidance().totalSize();
-  })) {
-    (void)e;
-    throw std::runtime_error("guidance file is not a valid SignedGuidance message");
-  }
+  f->message_ = readFramed<proto::SignedGuidance>(framed, kMaxGuidanceBytes + 4096, 2 * kGuidanceWords, f->words_,
+                                                  "guidance file", "SignedGuidance");
   return f;
 }
 
