@@ -115,21 +115,31 @@ protocol::GuidanceRules guidanceRules(const Pinned& p) {
   rules.centreId = p.code.centreId;
   return rules;
 }
+
+// `framed` as guidance `p`'s centre signed, or nullptr.
+std::unique_ptr<protocol::Canonical<proto::Guidance>> verifiedGuidance(ByteView framed, const Pinned& p) {
+  std::unique_ptr<protocol::GuidanceFile> file;
+  try {
+    file = protocol::GuidanceFile::open(framed);
+  } catch (const std::runtime_error&) {
+    return nullptr;
+  }
+  auto check = protocol::verifyGuidance(file->signedGuidance(), guidanceRules(p));
+  return check.status == protocol::GuidanceStatus::Ok ? std::move(check.guidance) : nullptr;
+}
 }  // namespace
 
 protocol::GuidanceCheck ReporterState::installGuidance(const Pinned& p, ByteView framedGuidance) {
   auto file = protocol::GuidanceFile::open(framedGuidance);
   auto rules = guidanceRules(p);
   const std::string path = centreDir(p.code.centreId) + "/guidance";
-  // The same file again is a harmless re-install, as a bundle re-fetched is.
-  const bool same = storage::fileExists(path) && storage::readFile(path) == framedGuidance.copy();
-  // A damaged installed copy is replaced by a good file, never a reason to refuse it.
-  std::unique_ptr<protocol::Canonical<proto::Guidance>> installed;
-  try {
-    installed = guidance(p);
-  } catch (const std::runtime_error&) {
+  if (storage::fileExists(path)) {
+    // The same file again is a harmless re-install, as a bundle re-fetched is;
+    // a damaged installed copy is replaced by a good file, never a reason to refuse it.
+    Bytes old = storage::readFile(path);
+    if (old != framedGuidance.copy())
+      if (auto installed = verifiedGuidance(old, p)) rules.installedVersion = installed->root().getVersion();
   }
-  if (installed && !same) rules.installedVersion = installed->root().getVersion();
   auto check = protocol::verifyGuidance(file->signedGuidance(), rules);
   if (check.status == protocol::GuidanceStatus::Ok) writeIfChanged(path, framedGuidance);
   return check;
@@ -138,16 +148,9 @@ protocol::GuidanceCheck ReporterState::installGuidance(const Pinned& p, ByteView
 std::unique_ptr<protocol::Canonical<proto::Guidance>> ReporterState::guidance(const Pinned& p) const {
   const std::string path = centreDir(p.code.centreId) + "/guidance";
   if (!storage::fileExists(path)) return nullptr;
-  const std::string damaged = "state file " + path + " is damaged; install the centre's guidance again";
-  std::unique_ptr<protocol::GuidanceFile> file;
-  try {
-    file = protocol::GuidanceFile::open(storage::readFile(path));
-  } catch (const std::exception&) {
-    throw std::runtime_error(damaged);
-  }
-  auto check = protocol::verifyGuidance(file->signedGuidance(), guidanceRules(p));
-  if (check.status != protocol::GuidanceStatus::Ok) throw std::runtime_error(damaged);
-  return std::move(check.guidance);
+  auto g = verifiedGuidance(storage::readFile(path), p);
+  if (!g) throw std::runtime_error("state file " + path + " is damaged; install the centre's guidance again");
+  return g;
 }
 
 std::string ReporterState::defaultProxy() const {
