@@ -131,7 +131,8 @@ std::string barChart(const std::vector<std::pair<std::string, std::uint64_t>>& r
   for (const auto& r : rows) max = std::max(max, r.second);
   const int rowH = 22, labelW = 400, barW = 320, h = static_cast<int>(rows.size()) * rowH + 10;
   std::ostringstream o;
-  o << "<svg class=\"chart\" role=\"img\" aria-label=\"" << html(title) << "\" viewBox=\"0 0 " << labelW + barW + 60
+  // A chart keeps its size and scrolls in its own box on a narrow screen.
+  o << "<div class=\"wide\"><svg class=\"chart\" role=\"img\" aria-label=\"" << html(title) << "\" viewBox=\"0 0 " << labelW + barW + 60
     << " " << h << "\" width=\"" << labelW + barW + 60 << "\" height=\"" << h << "\">";
   int y = 5;
   for (const auto& [label, n] : rows) {
@@ -143,7 +144,7 @@ std::string barChart(const std::vector<std::pair<std::string, std::uint64_t>>& r
       << "<text x=\"" << labelW + w + 6 << "\" y=\"" << y + 15 << "\">" << num(cells.count(n)) << "</text>";
     y += rowH;
   }
-  o << "</svg>";
+  o << "</svg></div>";
   return o.str();
 }
 
@@ -169,12 +170,12 @@ std::string lineChart(const std::map<std::string, std::uint64_t>& byMonth, const
     ++i;
   }
   std::ostringstream o;
-  o << "<svg class=\"chart\" role=\"img\" aria-label=\"" << html(title) << "\" viewBox=\"0 0 " << W << " " << H
+  o << "<div class=\"wide\"><svg class=\"chart\" role=\"img\" aria-label=\"" << html(title) << "\" viewBox=\"0 0 " << W << " " << H
     << "\" width=\"" << W << "\" height=\"" << H << "\">"
     << "<line x1=\"" << padL << "\" y1=\"" << H - padB << "\" x2=\"" << W - 10 << "\" y2=\"" << H - padB
     << "\" class=\"axis\"/>"
     << "<text x=\"" << padL - 6 << "\" y=\"" << padT + 10 << "\" text-anchor=\"end\">" << max << "</text>"
-    << "<polyline points=\"" << pts.str() << "\" class=\"line\"/>" << dots.str() << labels.str() << "</svg>";
+    << "<polyline points=\"" << pts.str() << "\" class=\"line\"/>" << dots.str() << labels.str() << "</svg></div>";
   return o.str();
 }
 
@@ -234,7 +235,11 @@ std::string dashboardHtml(const Analysis& a, const ExportOptions& opts) {
     << ".card b{display:block;font-size:26px}.chart text{font-size:12px;fill:#333}.bar{fill:#b33a3a}\n"
     << ".line{fill:none;stroke:#b33a3a;stroke-width:2}.dot{fill:#b33a3a}.hollow{fill:#fff;stroke:#b33a3a}\n"
     << ".axis{stroke:#999}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 10px;text-align:left}\n"
-    << ".alert{color:#8a1c1c}.note{color:#666;font-size:13px}\n</style></head><body>\n"
+    << ".alert{color:#8a1c1c}.note{color:#666;font-size:13px}\n"
+    // On a phone the page fits the screen: wide charts and tables scroll in
+    // their own boxes, and a cell is never squeezed to a character a line.
+    << ".wide,table{display:block;overflow-x:auto;max-width:100%}td,th{white-space:nowrap}\n"
+    << "@media (max-width:600px){body{margin:12px}.card b{font-size:20px}}\n</style></head><body>\n"
     << "<h1>" << html(tr("%s: labour violation reports", {opts.centreName})) << "</h1>\n<p class=\"note\">"
     << html(opts.internal ? tr("Generated %s. INTERNAL: small counts are shown; do not publish.", {opts.generated})
                           : tr("Generated %1$s. Counts under %2$s are shown as <%2$s.", {opts.generated, minCell}))

@@ -17,6 +17,8 @@
 
 #include <capnp/message.h>
 
+#include <nlohmann/json.hpp>
+
 #include "analyst/aggregate.h"
 #include "analyst/exports.h"
 #include "protocol/canonical.h"
@@ -184,4 +186,38 @@ TEST_CASE("dashboard: headless Chromium renders the totals and charts and fetche
   auto seen = pageRequests(trap);
   REQUIRE(seen.size() == 1);
   CHECK_THAT(seen[0], Catch::Contains("canary.invalid"));
+}
+
+TEST_CASE("dashboard: on a phone in Chinese the page does not scroll sideways and no column is squeezed") {
+  Analysis a;
+  a.latestMonth = "2026-11";
+  for (int i = 0; i < 6; ++i) {
+    EmployerRow e;
+    e.key = e.name = i % 2 ? "深圳市华强电子有限公司第" + std::to_string(i) + "分厂" : "Huaqiang Electronics (Shenzhen) Co., Ltd. " + std::to_string(i);
+    e.province = "广东";
+    e.reports = 20 - static_cast<std::uint64_t>(i);
+    e.workers = 400, e.amountFen = 109300000;
+    e.months = {{"2026-10", 6}, {"2026-11", e.reports - 6}};
+    e.categories = {{"wage_arrears", 7}, {"overtime_pay_unpaid", 5}, {"social_insurance_unpaid", 3}};
+    a.employers.push_back(e);
+    a.reports += e.reports;
+  }
+  a.byMonth = {{"2026-05", 1}, {"2026-10", 36}, {"2026-11", a.reports - 37}};
+  a.byCategory = {{"wage_arrears", 42}, {"overtime_pay_unpaid", 30}, {"social_insurance_unpaid", 18}};
+  a.byProvince = {{"广东", a.reports}};
+  ExportOptions zh;
+  zh.language = "zh-Hans";
+  zh.centreName = "示范工人服务中心";
+  test::TempDir dir;
+  storage::writeFileAtomic(dir / "dashboard.html", dashboardHtml(a, zh));
+  auto seen = test::run({"/usr/bin/node", GONGYOU_SOURCE_DIR "/tests/analyst/dashboard_phone.mjs", dir / "dashboard.html",
+                         dir / "phone.png"},
+                        dir / "node.log");
+  REQUIRE(seen.first == 0);
+  const auto j = nlohmann::json::parse(seen.second);
+  INFO(seen.second);
+  // Charts and tables scroll inside their own boxes; the page fits the screen.
+  CHECK(j["pageWidth"].get<int>() <= 390);
+  // A row as tall as a few lines at most: no column one character wide.
+  CHECK(j["tallestRow"].get<double>() < 80);
 }
