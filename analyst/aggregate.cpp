@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "protocol/attachments.h"
+#include "protocol/currency.h"
 #include "protocol/day.h"
 #include "protocol/taxonomy.h"
 
@@ -53,6 +54,12 @@ std::string monthOf(std::uint32_t day) { return protocol::isoDate(day).substr(0,
 
 std::string alertText(const Alert& al, const Messages& tr) {
   const std::string n = std::to_string(al.reports);
+  if (al.kind == "jump" && al.mean < 0)
+    // TRANSLATORS: a published alert, without the average (it would tell hidden figures). %1$s an employer or
+    // province, %2$s a count, %3$s a month (2026-10).
+    return tr.plural("%1$s: %2$s report in %3$s, at least three times its monthly average over the 6 months before",
+                     "%1$s: %2$s reports in %3$s, at least three times its monthly average over the 6 months before",
+                     al.reports, {al.subject, n, al.month});
   if (al.kind == "jump") {
     char mean[32];
     std::snprintf(mean, sizeof mean, "%.1f", al.mean);
@@ -106,9 +113,16 @@ Analysis analyse(AnalystStore& store, const Aliases& aliases) {
   std::map<std::string, std::map<std::string, std::uint64_t>> spellings, provinces;
   store.forEachReport([&](const std::string&, std::uint32_t day, proto::Report::Reader r) {
     ++a.reports;
-    a.workers += r.getWorkersAffected();
-    const std::uint64_t fen = r.getAmountOwed().getCurrency() == "CNY" ? r.getAmountOwed().getMinorUnits() : 0;
-    a.amountFen += fen;
+    const std::uint64_t workers = r.getWorkersAffected();
+    a.workers += workers;
+    a.largestWorkers = std::max(a.largestWorkers, workers);
+    // Amounts add up per currency only: a yen is not a yuan.
+    const std::string currency = r.getAmountOwed().getCurrency();
+    const std::uint64_t owed = r.getAmountOwed().getMinorUnits();
+    if (owed != 0 && protocol::validCurrencyCode(currency)) {
+      a.owed[currency] += owed;
+      a.largestOwed[currency] = std::max(a.largestOwed[currency], owed);
+    }
     if (r.getReplyKey().size() != 0) ++a.withReplyKey;
     if (r.getAttachments().size() != 0) {
       ++a.withEvidence;
@@ -138,7 +152,12 @@ Analysis analyse(AnalystStore& store, const Aliases& aliases) {
     const std::string key = aliases.key(name);
     auto& e = employers[key];
     e.key = key;
-    e.reports++, e.workers += r.getWorkersAffected(), e.amountFen += fen;
+    e.reports++, e.workers += workers;
+    e.largestWorkers = std::max(e.largestWorkers, workers);
+    if (owed != 0 && protocol::validCurrencyCode(currency)) {
+      e.owed[currency] += owed;
+      e.largestOwed[currency] = std::max(e.largestOwed[currency], owed);
+    }
     e.months[month]++;
     spellings[key][name]++;
     provinces[key][province]++;

@@ -26,7 +26,12 @@ namespace gongyou::analyst {
 
 struct EmployerRow {
   std::string key, name;  // normalised key; the name shown (alias or most reported spelling)
-  std::uint64_t reports = 0, workers = 0, amountFen = 0;
+  std::uint64_t reports = 0, workers = 0;
+  std::map<std::string, std::uint64_t> owed;  // per currency (ISO 4217), in its minor units
+  // The largest single report's part of each sum: the dominance rule of what
+  // is published (analyst/disclosure.h).
+  std::uint64_t largestWorkers = 0;
+  std::map<std::string, std::uint64_t> largestOwed;
   std::map<std::string, std::uint64_t> categories, indicators, months;
   std::string province;  // the most reported one
   bool merged = false;   // the published row of the employers each under the small-cell threshold
@@ -40,14 +45,16 @@ struct Alert {
   // What it is about: for "serious", the indicator or category id; for "jump",
   // the month and the monthly average of the six months before.
   std::string what, month;
-  double mean = 0;
+  double mean = 0;  // negative: left out (a published alert)
 };
 
 // The alert's line in `tr`'s language (the analyst's catalog).
 std::string alertText(const Alert& alert, const Messages& tr);
 
 struct Analysis {
-  std::uint64_t reports = 0, workers = 0, amountFen = 0, withReplyKey = 0, setAside = 0;
+  std::uint64_t reports = 0, workers = 0, withReplyKey = 0, setAside = 0;
+  std::map<std::string, std::uint64_t> owed, largestOwed;  // per currency, minor units
+  std::uint64_t largestWorkers = 0;
   std::map<std::string, std::uint64_t> byMonth, byCategory, byIndicator, byProvince, byCity, byIndustry;
   std::map<std::string, std::map<std::string, std::uint64_t>> provinceByMonth;
   // Evidence: reports carrying any attachment, and reports carrying each kind

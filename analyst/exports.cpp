@@ -1,5 +1,7 @@
 #include "analyst/exports.h"
 
+#include "analyst/publication.h"
+
 #include "protocol/messages.h"
 
 #include <algorithm>
@@ -50,54 +52,11 @@ std::string csv(std::string s) {
   return o + "\"";
 }
 
-struct Cells {
-  const ExportOptions& o;
-  bool small(std::uint64_t n) const { return !o.internal && n < o.minCell; }
-  // A zero is published as it is: no report has it, which points at nobody.
-  std::string count(std::uint64_t n) const {
-    return n != 0 && small(n) ? "<" + std::to_string(o.minCell) : std::to_string(n);
-  }
-  std::string sum(std::uint64_t reports, std::uint64_t v) const { return small(reports) ? "" : std::to_string(v); }
-  std::string yuan(std::uint64_t reports, std::uint64_t fen) const { return small(reports) ? "" : std::to_string(fen / 100); }
-};
-
-
-// Employers as published: small ones merged into one row unless internal.
-std::vector<EmployerRow> publishedEmployers(const Analysis& a, const Cells& cells) {
-  std::vector<EmployerRow> out;
-  EmployerRow other;
-  other.name = "Other employers (each fewer than " + std::to_string(cells.o.minCell) + " reports)";
-  other.merged = true;
-  for (const auto& e : a.employers) {
-    if (cells.small(e.reports)) {
-      other.reports += e.reports, other.workers += e.workers, other.amountFen += e.amountFen;
-    } else {
-      out.push_back(e);
-    }
-  }
-  if (other.reports) out.push_back(other);
-  return out;
-}
-
-std::vector<Alert> publishedAlerts(const Analysis& a, const Cells& cells, std::size_t& withheld) {
-  std::vector<Alert> out;
-  withheld = 0;
-  for (const auto& al : a.alerts) {
-    if (cells.small(al.reports)) ++withheld;
-    else out.push_back(al);
-  }
-  return out;
-}
-
-// The three most reported kinds of violation: ids for programs (CSV), names
-// for people (the dashboard, in its language).
-std::string topCategories(const EmployerRow& e, const Messages* names = nullptr) {
-  std::vector<std::pair<std::uint64_t, std::string>> v;
-  for (const auto& [c, n] : e.categories) v.emplace_back(n, c);
-  std::sort(v.rbegin(), v.rend());
+// The main kinds of violation: ids for programs (CSV), names for people (the
+// dashboard, in its language).
+std::string categories(const std::vector<std::string>& ids, const Messages* names = nullptr) {
   std::string s;
-  for (std::size_t i = 0; i < v.size() && i < 3; ++i)
-    s += (i ? "; " : "") + (names ? protocol::categoryName(v[i].second, names->tag()) : v[i].second);
+  for (std::size_t i = 0; i < ids.size(); ++i) s += (i ? "; " : "") + (names ? protocol::categoryName(ids[i], names->tag()) : ids[i]);
   return s;
 }
 
@@ -125,104 +84,128 @@ std::string num(const std::string& s) { return html(grouped(s)); }
 
 // --- charts (inline SVG) ----------------------------------------------------
 
-std::string barChart(const std::vector<std::pair<std::string, std::uint64_t>>& rows, const Cells& cells,
-                     const std::string& title) {
+std::string barChart(const std::vector<Row>& rows, std::uint64_t minCell, const std::string& title) {
   std::uint64_t max = 1;
-  for (const auto& r : rows) max = std::max(max, r.second);
+  for (const auto& r : rows)
+    if (!r.second.hidden()) max = std::max(max, r.second.value);
   const int rowH = 22, labelW = 400, barW = 320, h = static_cast<int>(rows.size()) * rowH + 10;
   std::ostringstream o;
   // A chart keeps its size and scrolls in its own box on a narrow screen.
   o << "<div class=\"wide\"><svg class=\"chart\" role=\"img\" aria-label=\"" << html(title) << "\" viewBox=\"0 0 " << labelW + barW + 60
     << " " << h << "\" width=\"" << labelW + barW + 60 << "\" height=\"" << h << "\">";
   int y = 5;
-  for (const auto& [label, n] : rows) {
-    // A suppressed count gets a fixed stub, not a bar whose length tells the value.
-    const int w = cells.small(n) ? 6 : std::max(2, static_cast<int>(barW * n / max));
+  for (const auto& [label, f] : rows) {
+    // A hidden count gets a fixed stub, not a bar whose length tells the value.
+    const int w = f.hidden() ? 6 : std::max(2, static_cast<int>(barW * f.value / max));
     o << "<text x=\"" << labelW - 8 << "\" y=\"" << y + 15 << "\" text-anchor=\"end\">" << html(label) << "</text>"
       << "<rect x=\"" << labelW << "\" y=\"" << y + 3 << "\" width=\"" << w << "\" height=\"" << rowH - 6
       << "\" class=\"bar\"/>"
-      << "<text x=\"" << labelW + w + 6 << "\" y=\"" << y + 15 << "\">" << num(cells.count(n)) << "</text>";
+      << "<text x=\"" << labelW + w + 6 << "\" y=\"" << y + 15 << "\">" << num(countText(f, minCell)) << "</text>";
     y += rowH;
   }
   o << "</svg></div>";
   return o.str();
 }
 
-std::string lineChart(const std::map<std::string, std::uint64_t>& byMonth, const Cells& cells, const std::string& title) {
+std::string lineChart(const std::vector<Row>& byMonth, std::uint64_t minCell, const std::string& title) {
   if (byMonth.empty()) return "<p>No reports yet.</p>";
   std::uint64_t max = 1;
-  for (const auto& [m, n] : byMonth) max = std::max(max, n);
+  for (const auto& [m, f] : byMonth)
+    if (!f.hidden()) max = std::max(max, f.value);
   const int W = 680, H = 220, padL = 40, padB = 40, padT = 10;
   const std::size_t n = byMonth.size();
   const double step = n > 1 ? double(W - padL - 20) / double(n - 1) : 0;
-  std::ostringstream pts, labels, dots;
+  std::ostringstream segment, labels, dots;
+  std::vector<std::string> lines;
   std::size_t i = 0;
-  for (const auto& [month, count] : byMonth) {
-    // Suppressed months are drawn at the threshold line, marked hollow.
-    const std::uint64_t v = cells.small(count) ? 0 : count;
-    const double x = padL + step * double(i), y = padT + (H - padT - padB) * (1.0 - double(v) / double(max));
-    pts << (i ? " " : "") << x << "," << y;
-    dots << "<circle cx=\"" << x << "\" cy=\"" << y << "\" r=\"3.5\" class=\""
-         << (cells.small(count) ? "dot hollow" : "dot") << "\"><title>" << month << ": " << num(cells.count(count))
-         << "</title></circle>";
+  for (const auto& [month, f] : byMonth) {
+    // A hidden month is a hollow mark on the axis and breaks the line: drawn
+    // as a zero it would look like a month without reports.
+    const double x = padL + step * double(i);
+    const double y = padT + (H - padT - padB) * (1.0 - double(f.hidden() ? 0 : f.value) / double(max));
+    if (f.hidden()) {
+      if (!segment.str().empty()) lines.push_back(segment.str()), segment.str("");
+    } else {
+      segment << (segment.str().empty() ? "" : " ") << x << "," << y;
+    }
+    dots << "<circle cx=\"" << x << "\" cy=\"" << y << "\" r=\"3.5\" class=\"" << (f.hidden() ? "dot hollow" : "dot")
+         << "\"><title>" << month << ": " << num(countText(f, minCell)) << "</title></circle>";
     if (n <= 12 || i % ((n + 11) / 12) == 0)
       labels << "<text x=\"" << x << "\" y=\"" << H - padB + 18 << "\" text-anchor=\"middle\">" << month << "</text>";
     ++i;
   }
+  if (!segment.str().empty()) lines.push_back(segment.str());
   std::ostringstream o;
   o << "<div class=\"wide\"><svg class=\"chart\" role=\"img\" aria-label=\"" << html(title) << "\" viewBox=\"0 0 " << W << " " << H
     << "\" width=\"" << W << "\" height=\"" << H << "\">"
     << "<line x1=\"" << padL << "\" y1=\"" << H - padB << "\" x2=\"" << W - 10 << "\" y2=\"" << H - padB
     << "\" class=\"axis\"/>"
-    << "<text x=\"" << padL - 6 << "\" y=\"" << padT + 10 << "\" text-anchor=\"end\">" << max << "</text>"
-    << "<polyline points=\"" << pts.str() << "\" class=\"line\"/>" << dots.str() << labels.str() << "</svg></div>";
+    << "<text x=\"" << padL - 6 << "\" y=\"" << padT + 10 << "\" text-anchor=\"end\">" << max << "</text>";
+  for (const auto& l : lines) o << "<polyline points=\"" << l << "\" class=\"line\"/>";
+  o << dots.str() << labels.str() << "</svg></div>";
   return o.str();
 }
 
-}  // namespace
+// The amounts of a row, one per currency ("12000 CNY; 300 JPY"); withheld as x.
+std::string amounts(const std::map<std::string, SumFigure>& owed, bool forPeople) {
+  std::string s;
+  for (const auto& [c, f] : owed) {
+    const std::string v = f.shown ? amountText(c, f) : "x";
+    s += (s.empty() ? "" : "; ") + (forPeople ? grouped(v) : v) + " " + c;
+  }
+  return s;
+}
 
-std::string summaryJson(const Analysis& a, const ExportOptions& opts) {
-  Cells cells{opts};
-  std::size_t withheld = 0;
+std::string sumText(const SumFigure& f) { return f.shown ? std::to_string(f.value) : ""; }
+
+std::string employerName(const PublishedEmployer& e, const Messages& tr, std::uint64_t minCell) {
+  return e.merged ? tr("Other employers (each fewer than %s reports)", {std::to_string(minCell)}) : e.name;
+}
+
+std::string summaryJson(const Publication& p, const ExportOptions& opts) {
   std::ostringstream o;
-  auto counts = [&](const std::map<std::string, std::uint64_t>& m) {
+  auto counts = [&](const std::vector<Row>& rows) {
     std::string s = "{";
-    bool first = true;
-    for (const auto& [k, n] : m) {
-      s += (first ? "" : ", ") + json(k) + ": " + json(cells.count(n));
-      first = false;
-    }
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      s += (i ? ", " : "") + json(rows[i].first) + ": " + json(countText(rows[i].second, p.minCell));
     return s + "}";
   };
+  auto owed = [&](const std::map<std::string, SumFigure>& m) {
+    std::string s = "{";
+    for (const auto& [c, f] : m) s += (s.size() > 1 ? ", " : "") + json(c) + ": " + json(amountText(c, f));
+    return s + "}";
+  };
+  const Messages& en = Messages::forLanguage("en", TextDomain::Analyst);
   o << "{\n  \"centre\": " << json(opts.centreName) << ",\n  \"generated\": " << json(opts.generated)
     << ",\n  \"internal\": " << (opts.internal ? "true" : "false") << ",\n  \"smallCellThreshold\": " << opts.minCell
-    << ",\n  \"reports\": " << json(cells.count(a.reports)) << ",\n  \"workersAffected\": "
-    << json(cells.sum(a.reports, a.workers)) << ",\n  \"amountOwedCny\": " << json(cells.yuan(a.reports, a.amountFen))
-    << ",\n  \"byMonth\": " << counts(a.byMonth) << ",\n  \"byCategory\": " << counts(a.byCategory)
-    << ",\n  \"byIndicator\": " << counts(a.byIndicator) << ",\n  \"byProvince\": " << counts(a.byProvince)
-    << ",\n  \"byCity\": " << counts(a.byCity) << ",\n  \"byIndustry\": " << counts(a.byIndustry)
-    << ",\n  \"reportsWithEvidence\": " << json(cells.count(a.withEvidence))
-    << ",\n  \"reportsWithEvidenceByType\": " << counts(a.evidenceByKind)
-    << ",\n  \"employers\": [";
-  auto emps = publishedEmployers(a, cells);
-  for (std::size_t i = 0; i < emps.size(); ++i)
-    o << (i ? "," : "") << "\n    {\"name\": " << json(emps[i].name) << ", \"province\": " << json(emps[i].province)
-      << ", \"reports\": " << json(cells.count(emps[i].reports)) << ", \"workersAffected\": "
-      << json(cells.sum(emps[i].reports, emps[i].workers)) << ", \"amountOwedCny\": "
-      << json(cells.yuan(emps[i].reports, emps[i].amountFen)) << "}";
+    << ",\n  \"reports\": " << json(countText(p.reports, p.minCell)) << ",\n  \"workersAffected\": "
+    << json(sumText(p.workers)) << ",\n  \"amountOwed\": " << owed(p.owed)
+    << ",\n  \"byMonth\": " << counts(p.byMonth) << ",\n  \"byCategory\": " << counts(p.byCategory)
+    << ",\n  \"byIndicator\": " << counts(p.byIndicator) << ",\n  \"byProvince\": " << counts(p.byProvince)
+    << ",\n  \"byCity\": " << counts(p.byCity) << ",\n  \"byIndustry\": " << counts(p.byIndustry)
+    << ",\n  \"provincesWithheld\": " << (p.provincesWithheld ? "true" : "false")
+    << ",\n  \"industriesWithheld\": " << (p.industriesWithheld ? "true" : "false")
+    << ",\n  \"reportsWithEvidence\": " << json(countText(p.withEvidence, p.minCell))
+    << ",\n  \"reportsWithEvidenceByType\": " << counts(p.evidenceByKind) << ",\n  \"employers\": [";
+  for (std::size_t i = 0; i < p.employers.size(); ++i) {
+    const auto& e = p.employers[i];
+    o << (i ? "," : "") << "\n    {\"name\": " << json(employerName(e, en, p.minCell)) << ", \"province\": " << json(e.province)
+      << ", \"reports\": " << json(countText(e.reports, p.minCell)) << ", \"workersAffected\": " << json(sumText(e.workers))
+      << ", \"amountOwed\": " << owed(e.owed) << "}";
+  }
   o << "\n  ],\n  \"alerts\": [";
-  auto alerts = publishedAlerts(a, cells, withheld);
-  for (std::size_t i = 0; i < alerts.size(); ++i)
-    o << (i ? "," : "") << "\n    {\"kind\": " << json(alerts[i].kind) << ", \"subject\": " << json(alerts[i].subject)
-      << ", \"text\": " << json(alerts[i].text) << "}";
-  o << "\n  ],\n  \"alertsWithheld\": " << withheld << "\n}\n";
+  for (std::size_t i = 0; i < p.alerts.size(); ++i)
+    o << (i ? "," : "") << "\n    {\"kind\": " << json(p.alerts[i].kind) << ", \"subject\": " << json(p.alerts[i].subject)
+      << ", \"text\": " << json(p.alerts[i].text) << "}";
+  o << "\n  ],\n  \"alertsWithheld\": " << p.alertsWithheld << "\n}\n";
   return o.str();
 }
 
-std::string dashboardHtml(const Analysis& a, const ExportOptions& opts) {
-  Cells cells{opts};
+std::string dashboardHtml(const Publication& p, const ExportOptions& opts, std::uint64_t setAside) {
   const Messages& tr = Messages::forLanguage(opts.language, TextDomain::Analyst);
   const std::string minCell = std::to_string(opts.minCell);
+  auto count = [&](const Figure& f) { return num(countText(f, p.minCell)); };
+  auto sum = [&](const SumFigure& f) { return f.shown ? num(std::to_string(f.value)) : std::string("x"); };
   std::ostringstream o;
   o << "<!DOCTYPE html>\n<html lang=\"" << tr.tag() << "\"><head><meta charset=\"utf-8\">\n"
     // Nothing may be fetched: no script, no image, no font, no connection.
@@ -243,140 +226,179 @@ std::string dashboardHtml(const Analysis& a, const ExportOptions& opts) {
     << "<h1>" << html(tr("%s: labour violation reports", {opts.centreName})) << "</h1>\n<p class=\"note\">"
     << html(opts.internal ? tr("Generated %s. INTERNAL: small counts are shown; do not publish.", {opts.generated})
                           : tr("Generated %1$s. Counts under %2$s are shown as <%2$s.", {opts.generated, minCell}))
-    << "</p>\n<div class=\"cards\">"
-    << "<div class=\"card\" id=\"total-reports\">" << html(tr("Reports")) << "<b>" << num(cells.count(a.reports)) << "</b></div>"
-    << "<div class=\"card\" id=\"total-workers\">" << html(tr("Workers affected")) << "<b>"
-    << num(cells.sum(a.reports, a.workers)) << "</b></div>"
-    << "<div class=\"card\" id=\"total-owed\">" << html(tr("Owed (CNY)")) << "<b>" << num(cells.yuan(a.reports, a.amountFen))
-    << "</b></div>"
-    << "<div class=\"card\" id=\"total-evidence\">" << html(tr("With evidence")) << "<b>" << num(cells.count(a.withEvidence))
-    << "</b></div>"
-    << "<div class=\"card\">" << html(tr("Employers")) << "<b>" << num(std::to_string(a.employers.size())) << "</b></div>"
-    << "<div class=\"card\">" << html(tr("Alerts")) << "<b>" << num(std::to_string(a.alerts.size())) << "</b></div></div>\n";
+    << "</p>\n";
+  if (!opts.internal)
+    o << "<p class=\"note\" id=\"withheld-note\">"
+      << html(tr("x: withheld, so that no count under %1$s can be worked out from the others and no sum is mostly one "
+                 "report's.",
+                 {minCell}))
+      << "</p>\n";
+  o << "<div class=\"cards\">"
+    << "<div class=\"card\" id=\"total-reports\">" << html(tr("Reports")) << "<b>" << count(p.reports) << "</b></div>"
+    << "<div class=\"card\" id=\"total-workers\">" << html(tr("Workers affected")) << "<b>" << sum(p.workers) << "</b></div>"
+    << "<div class=\"card\" id=\"total-owed\">" << html(tr("Owed"));
+  if (p.owed.empty()) o << "<b>0</b>";
+  for (const auto& [c, f] : p.owed) o << "<b>" << (f.shown ? num(amountText(c, f)) : std::string("x")) << " " << c << "</b>";
+  o << "</div>"
+    << "<div class=\"card\" id=\"total-evidence\">" << html(tr("With evidence")) << "<b>" << count(p.withEvidence) << "</b></div>";
+  if (p.tooFew) {
+    o << "</div>\n<p class=\"note\" id=\"too-few\">"
+      << html(tr("Fewer than %s reports in all: nothing more is published until there are more.", {minCell}))
+      << "</p>\n</body></html>\n";
+    return o.str();
+  }
+  std::size_t employers = 0;
+  for (const auto& e : p.employers) employers += e.merged ? 0 : 1;
+  o << "<div class=\"card\">" << html(opts.internal ? tr("Employers") : tr("Employers shown")) << "<b>"
+    << num(std::to_string(employers)) << "</b></div>"
+    << "<div class=\"card\">" << html(tr("Alerts")) << "<b>" << num(std::to_string(p.alerts.size())) << "</b></div></div>\n";
 
-  std::size_t withheld = 0;
-  auto alerts = publishedAlerts(a, cells, withheld);
   o << "<h2>" << html(tr("Alerts")) << "</h2>\n<ul id=\"alerts\">";
-  for (const auto& al : alerts) o << "<li class=\"alert\">" << html(alertText(al, tr)) << "</li>";
+  for (const auto& al : p.alerts) o << "<li class=\"alert\">" << html(alertText(al, tr)) << "</li>";
   o << "</ul>";
-  if (a.alerts.empty()) o << "<p class=\"note\" id=\"no-alerts\">" << html(tr("No alerts.")) << "</p>";
-  if (withheld)
+  if (p.alerts.empty() && p.alertsWithheld == 0) o << "<p class=\"note\" id=\"no-alerts\">" << html(tr("No alerts.")) << "</p>";
+  if (p.alertsWithheld)
     o << "<p class=\"note\">"
-      << html(tr.plural("%1$s alert withheld: fewer than %2$s reports each.", "%1$s alerts withheld: fewer than %2$s reports each.",
-                        withheld, {std::to_string(withheld), minCell}))
+      << html(tr.plural("%1$s alert withheld: fewer than %2$s reports each, or about a withheld figure.",
+                        "%1$s alerts withheld: fewer than %2$s reports each, or about a withheld figure.", p.alertsWithheld,
+                        {std::to_string(p.alertsWithheld), minCell}))
       << "</p>";
 
-  o << "\n<h2>" << html(tr("Reports per month")) << "</h2>\n" << lineChart(a.byMonth, cells, tr("Reports per month")) << "\n<h2>"
-    << html(tr("Top employers")) << "</h2>\n";
-  std::vector<std::pair<std::string, std::uint64_t>> rows;
-  for (const auto& e : publishedEmployers(a, cells))
-    if (rows.size() < 15)
-      rows.emplace_back(e.merged ? tr("Other employers (each fewer than %s reports)", {std::to_string(opts.minCell)}) : e.name,
-                        e.reports);
-  o << barChart(rows, cells, tr("Top employers")) << "\n";
-  // Month over month for the employers with most reports: the last three months.
-  const auto months = lastMonths(a.latestMonth, 3);
-  if (!months.empty()) {
-    o << "<h2>" << html(tr("Month over month")) << "</h2>\n<table id=\"month-over-month\"><tr><th>" << html(tr("Employer"))
-      << "</th>";
-    for (const auto& m : months) o << "<th>" << m << "</th>";
-    o << "<th>" << html(tr("Change")) << "</th></tr>";
-    std::size_t shown = 0;
-    for (const auto& e : a.employers) {
-      // The ten with most reports (employers are sorted by reports).
-      if (cells.small(e.reports)) continue;
-      if (shown++ == 10) break;
-      std::uint64_t prev = 0, last = 0;
-      o << "<tr><td>" << html(e.name) << "</td>";
-      for (std::size_t i = 0; i < months.size(); ++i) {
-        auto it = e.months.find(months[i]);
-        const std::uint64_t n = it == e.months.end() ? 0 : it->second;
-        o << "<td>" << num(cells.count(n)) << "</td>";
-        if (i + 2 == months.size()) prev = n;
-        if (i + 1 == months.size()) last = n;
+  o << "\n<h2>" << html(tr("Reports per month")) << "</h2>\n" << lineChart(p.byMonth, p.minCell, tr("Reports per month"))
+    << "\n<h2>" << html(tr("Top employers")) << "</h2>\n";
+  std::vector<Row> rows;
+  for (const auto& e : p.employers)
+    if (rows.size() < 15) rows.push_back({employerName(e, tr, p.minCell), e.reports});
+  o << barChart(rows, p.minCell, tr("Top employers")) << "\n";
+  // Month over month for the ten employers with most reports: the last three months.
+  {
+    const std::vector<std::string> months = lastMonths(p.months.empty() ? std::string() : p.months.back(), 3);
+    if (!months.empty()) {
+      o << "<h2>" << html(tr("Month over month")) << "</h2>\n<table id=\"month-over-month\"><tr><th>"
+        << html(tr("Employer")) << "</th>";
+      for (const auto& m : months) o << "<th>" << m << "</th>";
+      o << "<th>" << html(tr("Change")) << "</th></tr>";
+      std::size_t shown = 0;
+      for (const auto& e : p.employers) {
+        if (e.merged) continue;
+        if (shown++ == 10) break;
+        o << "<tr><td>" << html(e.name) << "</td>";
+        Figure prev, last;
+        for (std::size_t i = 0; i < months.size(); ++i) {
+          Figure f;  // internal: a month without reports is not listed
+          for (const auto& [m, x] : e.months)
+            if (m == months[i]) f = x;
+          o << "<td>" << count(f) << "</td>";
+          if (i + 2 == months.size()) prev = f;
+          if (i + 1 == months.size()) last = f;
+        }
+        const bool hidden = prev.hidden() || last.hidden();
+        o << "<td>"
+          << (hidden ? std::string()
+                     : (last.value >= prev.value ? "+" : "-") +
+                           std::to_string(last.value >= prev.value ? last.value - prev.value : prev.value - last.value))
+          << "</td></tr>";
       }
-      const bool hidden = (prev && cells.small(prev)) || (last && cells.small(last));
-      o << "<td>" << (hidden ? std::string() : (last >= prev ? "+" : "-") + std::to_string(last >= prev ? last - prev : prev - last))
-        << "</td></tr>";
+      o << "</table>\n";
     }
-    o << "</table>\n";
   }
   o << "<h2>" << html(tr("Violations by category")) << "</h2>\n";
-  std::vector<std::pair<std::uint64_t, std::string>> cats;
-  for (const auto& [c, n] : a.byCategory) cats.emplace_back(n, c);
-  std::sort(cats.rbegin(), cats.rend());
   rows.clear();
-  for (const auto& [n, c] : cats) rows.emplace_back(protocol::categoryName(c, "en") + " · " + protocol::categoryName(c, "zh-Hans"), n);
-  o << barChart(rows, cells, tr("Violations by category")) << "\n<h2>" << html(tr("Provinces"))
+  std::vector<Row> cats = p.byCategory;
+  std::stable_sort(cats.begin(), cats.end(), [](const Row& x, const Row& y) { return x.second.value > y.second.value; });
+  for (const auto& [c, f] : cats) rows.push_back({protocol::categoryName(c, "en") + " · " + protocol::categoryName(c, "zh-Hans"), f});
+  o << barChart(rows, p.minCell, tr("Violations by category")) << "\n<h2>" << html(tr("Provinces"))
     << "</h2>\n<table id=\"provinces\"><tr><th>" << html(tr("Province")) << "</th><th>" << html(tr("Reports")) << "</th></tr>";
-  for (const auto& [p, n] : a.byProvince) o << "<tr><td>" << html(p) << "</td><td>" << num(cells.count(n)) << "</td></tr>";
-  o << "</table>\n<h2>" << html(tr("Employers")) << "</h2>\n<table id=\"employers\"><tr>";
-  for (const char* head : {N_("Employer"), N_("Province"), N_("Reports"), N_("Workers"), N_("Owed (CNY)"), N_("Main violations")})
+  for (const auto& [prov, f] : p.byProvince) o << "<tr><td>" << html(prov) << "</td><td>" << count(f) << "</td></tr>";
+  o << "</table>\n";
+  if (p.provincesWithheld)
+    o << "<p class=\"note\">" << html(tr("By province: withheld, too few reports to show without pointing at a worker."))
+      << "</p>\n";
+  o << "<h2>" << html(tr("Employers")) << "</h2>\n<table id=\"employers\"><tr>";
+  for (const char* head : {N_("Employer"), N_("Province"), N_("Reports"), N_("Workers"), N_("Owed"), N_("Main violations")})
     o << "<th>" << html(tr(head)) << "</th>";
   o << "</tr>";
-  for (const auto& e : publishedEmployers(a, cells))
-    o << "<tr><td>"
-      << html(e.merged ? tr("Other employers (each fewer than %s reports)", {std::to_string(opts.minCell)}) : e.name)
-      << "</td><td>" << html(e.province) << "</td><td>" << num(cells.count(e.reports)) << "</td><td>"
-      << num(cells.sum(e.reports, e.workers)) << "</td><td>" << num(cells.yuan(e.reports, e.amountFen)) << "</td><td>"
-      << html(topCategories(e, &tr)) << "</td></tr>";
+  for (const auto& e : p.employers)
+    o << "<tr><td>" << html(employerName(e, tr, p.minCell)) << "</td><td>" << html(e.province) << "</td><td>"
+      << count(e.reports) << "</td><td>" << sum(e.workers) << "</td><td>" << html(amounts(e.owed, true)) << "</td><td>"
+      << html(categories(e.mainViolations, &tr)) << "</td></tr>";
   o << "</table>\n";
   // Counts only: the files stay sealed in the store (`gongyou-analyst attachments`).
   o << "<h2>" << html(tr("Evidence")) << "</h2>\n<table id=\"evidence\"><tr><th>" << html(tr("Reports with")) << "</th><th>"
-    << html(tr("Reports")) << "</th></tr><tr><td>" << html(tr("any file")) << "</td><td>" << num(cells.count(a.withEvidence))
+    << html(tr("Reports")) << "</th></tr><tr><td>" << html(tr("any file")) << "</td><td>" << count(p.withEvidence)
     << "</td></tr>";
-  for (const auto& [kind, n] : a.evidenceByKind)
+  for (const auto& [kind, f] : p.evidenceByKind)
     o << "<tr><td>"
       << html(kind == "photo" ? tr("photos") : kind == "audio" ? tr("voice notes") : kind == "document" ? tr("documents") : kind)
-      << "</td><td>" << num(cells.count(n)) << "</td></tr>";
+      << "</td><td>" << count(f) << "</td></tr>";
   o << "</table>\n";
-  if (a.setAside)
+  if (setAside)
     o << "<p class=\"note\">"
       << html(tr.plural("%s envelope could not be read and was set aside.", "%s envelopes could not be read and were set aside.",
-                        a.setAside, {std::to_string(a.setAside)}))
+                        setAside, {std::to_string(setAside)}))
       << "</p>\n";
   o << "</body></html>\n";
   return o.str();
 }
 
+}  // namespace
+
+std::string summaryJson(const Analysis& a, const ExportOptions& opts) {
+  return summaryJson(publish(a, opts.internal, opts.minCell), opts);
+}
+
+std::string dashboardHtml(const Analysis& a, const ExportOptions& opts) {
+  return dashboardHtml(publish(a, opts.internal, opts.minCell), opts, a.setAside);
+}
+
 void writeExports(const Analysis& a, const std::string& dir, const ExportOptions& opts) {
   storage::makeDirs(dir);
-  Cells cells{opts};
+  const Publication p = publish(a, opts.internal, opts.minCell);
+  const Messages& en = Messages::forLanguage("en", TextDomain::Analyst);
   std::ostringstream e;
-  e << "employer,province,reports,workers_affected,amount_owed_cny,main_violations\n";
-  for (const auto& r : publishedEmployers(a, cells))
-    e << csv(r.name) << "," << csv(r.province) << "," << cells.count(r.reports) << ","
-      << cells.sum(r.reports, r.workers) << "," << cells.yuan(r.reports, r.amountFen) << "," << csv(topCategories(r))
-      << "\n";
+  e << "employer,province,reports,workers_affected";
+  for (const auto& [c, f] : p.owed) {
+    std::string lower = c;
+    for (auto& ch : lower) ch = static_cast<char>(ch - 'A' + 'a');
+    e << ",amount_owed_" << lower;
+  }
+  e << ",main_violations\n";
+  for (const auto& r : p.employers) {
+    e << csv(employerName(r, en, p.minCell)) << "," << csv(r.province) << "," << countText(r.reports, p.minCell) << ","
+      << sumText(r.workers);
+    for (const auto& [c, total] : p.owed) {
+      auto it = r.owed.find(c);
+      e << "," << (it == r.owed.end() ? std::string("0") : amountText(c, it->second));
+    }
+    e << "," << csv(categories(r.mainViolations)) << "\n";
+  }
   storage::writeFileAtomic(dir + "/by-employer.csv", e.str());
-  auto simple = [&](const std::string& file, const std::string& head, const std::map<std::string, std::uint64_t>& m,
-                    bool categories = false) {
+  auto simple = [&](const std::string& file, const std::string& head, const std::vector<Row>& rows, bool named = false) {
     std::ostringstream o;
     o << head << "\n";
-    for (const auto& [k, n] : m)
-      o << csv(k) << (categories ? "," + csv(protocol::categoryName(k, "en")) + "," + csv(protocol::categoryName(k, "zh-Hans")) : "") << ","
-        << cells.count(n) << "\n";
+    for (const auto& [k, f] : rows)
+      o << csv(k) << (named ? "," + csv(protocol::categoryName(k, "en")) + "," + csv(protocol::categoryName(k, "zh-Hans")) : "")
+        << "," << countText(f, p.minCell) << "\n";
     storage::writeFileAtomic(dir + "/" + file, o.str());
   };
-  simple("by-category.csv", "category_id,name_en,name_zh,reports", a.byCategory, true);
-  simple("by-province.csv", "province,reports", a.byProvince);
-  simple("by-city.csv", "province / city,reports", a.byCity);
-  simple("by-month.csv", "month,reports", a.byMonth);
-  simple("by-industry.csv", "industry,reports", a.byIndustry);
-  // Month over month per published employer: every month with reports.
+  simple("by-category.csv", "category_id,name_en,name_zh,reports", p.byCategory, true);
+  simple("by-province.csv", "province,reports", p.byProvince);
+  simple("by-city.csv", "province / city,reports", p.byCity);
+  simple("by-month.csv", "month,reports", p.byMonth);
+  simple("by-industry.csv", "industry,reports", p.byIndustry);
+  // Month by month per employer shown: published, every month of the range
+  // (an empty one reads as small); internal, the months with reports.
   std::ostringstream mm;
   mm << "employer,month,reports\n";
-  for (const auto& r : publishedEmployers(a, cells))
-    for (const auto& [month, n] : r.months) mm << csv(r.name) << "," << month << "," << cells.count(n) << "\n";
+  for (const auto& r : p.employers)
+    for (const auto& [month, f] : r.months) mm << csv(r.name) << "," << month << "," << countText(f, p.minCell) << "\n";
   storage::writeFileAtomic(dir + "/employer-months.csv", mm.str());
-  std::size_t withheld = 0;
   std::ostringstream al;
   al << "kind,subject,reports,explanation\n";
-  for (const auto& x : publishedAlerts(a, cells, withheld))
-    al << x.kind << "," << csv(x.subject) << "," << cells.count(x.reports) << "," << csv(x.text) << "\n";
+  for (const auto& x : p.alerts) al << x.kind << "," << csv(x.subject) << "," << x.reports << "," << csv(x.text) << "\n";
   storage::writeFileAtomic(dir + "/alerts.csv", al.str());
-  storage::writeFileAtomic(dir + "/summary.json", summaryJson(a, opts));
-  storage::writeFileAtomic(dir + "/dashboard.html", dashboardHtml(a, opts));
+  storage::writeFileAtomic(dir + "/summary.json", summaryJson(p, opts));
+  storage::writeFileAtomic(dir + "/dashboard.html", dashboardHtml(p, opts, a.setAside));
 }
 
 }  // namespace gongyou::analyst

@@ -104,7 +104,7 @@ TEST_CASE("analysis: figures on a hand-computed fixture") {
   Analysis a = analyse(store, aliases);
   CHECK(a.reports == 5);
   CHECK(a.workers == 128);
-  CHECK(a.amountFen == 1250000);
+  CHECK(a.owed == std::map<std::string, std::uint64_t>{{"CNY", 1250000}});
   CHECK(a.byMonth == std::map<std::string, std::uint64_t>{{"2026-08", 1}, {"2026-09", 1}, {"2026-10", 3}});
   CHECK(a.byProvince == std::map<std::string, std::uint64_t>{{"广东", 3}, {"江苏", 2}});
   CHECK(a.byCategory.at("wage_arrears") == 2);
@@ -112,7 +112,9 @@ TEST_CASE("analysis: figures on a hand-computed fixture") {
   CHECK(a.employers[0].name == "Foxconn");
   CHECK(a.employers[0].reports == 3);
   CHECK(a.employers[0].workers == 120);
-  CHECK(a.employers[0].amountFen == 1050000);
+  CHECK(a.employers[0].owed.at("CNY") == 1050000);
+  CHECK(a.employers[0].largestOwed.at("CNY") == 1000000);
+  CHECK(a.employers[0].largestWorkers == 100);
   CHECK(a.latestMonth == "2026-10");
   CHECK(a.byCity.at("广东 / (not given)") == 3);
   CHECK(lastMonths("2026-02", 3) == std::vector<std::string>{"2025-12", "2026-01", "2026-02"});

@@ -155,7 +155,7 @@ TEST_CASE("dashboard: headless Chromium renders the totals and charts and fetche
   REQUIRE(rendered.first == 0);
   CHECK(pageRequests(trap).empty());
   CHECK_THAT(rendered.second, Catch::Contains("<div class=\"card\" id=\"total-reports\">Reports<b>12</b></div>"));
-  CHECK_THAT(rendered.second, Catch::Contains("Owed (CNY)<b>12,000</b>"));
+  CHECK_THAT(rendered.second, Catch::Contains("Owed<b>12,000 CNY</b>"));
   // Reports with evidence: i = 0, 3, 4, 6, 8, 9 (photos on 0, 3, 6, 9; voice notes on 0, 4, 8).
   CHECK_THAT(rendered.second, Catch::Contains("id=\"total-evidence\">With evidence<b>6</b>"));
   CHECK_THAT(rendered.second, Catch::Contains("<td>photos</td><td>4</td>") &&
@@ -196,7 +196,7 @@ TEST_CASE("dashboard: on a phone in Chinese the page does not scroll sideways an
     e.key = e.name = i % 2 ? "深圳市华强电子有限公司第" + std::to_string(i) + "分厂" : "Huaqiang Electronics (Shenzhen) Co., Ltd. " + std::to_string(i);
     e.province = "广东";
     e.reports = 20 - static_cast<std::uint64_t>(i);
-    e.workers = 400, e.amountFen = 109300000;
+    e.workers = 400, e.owed = {{"CNY", 109300000}}, e.largestOwed = {{"CNY", 9000000}}, e.largestWorkers = 40;
     e.months = {{"2026-10", 6}, {"2026-11", e.reports - 6}};
     e.categories = {{"wage_arrears", 7}, {"overtime_pay_unpaid", 5}, {"social_insurance_unpaid", 3}};
     a.employers.push_back(e);
