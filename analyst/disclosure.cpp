@@ -13,6 +13,8 @@ constexpr std::uint64_t kUnbounded = std::numeric_limits<std::uint64_t>::max();
 
 int LinkedTables::node() {
   residual_.emplace_back();
+  into_.emplace_back();
+  mark_.push_back(0);
   return nodes_++;
 }
 
@@ -47,8 +49,32 @@ std::pair<std::uint64_t, std::uint64_t> LinkedTables::bounds(const Arc& a) const
 void LinkedTables::addResidual(int arc) {
   const Arc& a = arcs_[static_cast<std::size_t>(arc)];
   const auto [lo, hi] = bounds(a);
-  if (a.value < hi) residual_[static_cast<std::size_t>(a.from)].push_back({a.to, arc});
-  if (a.value > lo) residual_[static_cast<std::size_t>(a.to)].push_back({a.from, arc});
+  if (a.value < hi) {
+    residual_[static_cast<std::size_t>(a.from)].push_back({a.to, arc});
+    into_[static_cast<std::size_t>(a.to)].push_back({a.from, arc});
+  }
+  if (a.value > lo) {
+    residual_[static_cast<std::size_t>(a.to)].push_back({a.from, arc});
+    into_[static_cast<std::size_t>(a.from)].push_back({a.to, arc});
+  }
+}
+
+// A way of at most three steps: most hidden cells have one (through the merged
+// row of small employers, or a neighbour in the same line), and finding it
+// costs the degrees of two nodes instead of a search of the whole network.
+bool LinkedTables::shortPath(int from, int to, int skipArc) const {
+  if (++stamp_ == 0) std::fill(mark_.begin(), mark_.end(), 0), stamp_ = 1;
+  for (const Edge& e : into_[static_cast<std::size_t>(to)])
+    if (e.arc != skipArc) mark_[static_cast<std::size_t>(e.to)] = stamp_;  // e.to: where the edge comes from
+  auto leadsIn = [&](int n) { return mark_[static_cast<std::size_t>(n)] == stamp_; };
+  if (leadsIn(from)) return true;
+  for (const Edge& w : residual_[static_cast<std::size_t>(from)]) {
+    if (w.arc == skipArc) continue;
+    if (w.to == to || leadsIn(w.to)) return true;
+    for (const Edge& y : residual_[static_cast<std::size_t>(w.to)])
+      if (y.arc != skipArc && (y.to == to || leadsIn(y.to))) return true;
+  }
+  return false;
 }
 
 bool LinkedTables::reaches(int from, int to, int skipArc) const {
@@ -75,9 +101,11 @@ bool LinkedTables::solvable(int arc) const {
   // One unit more on this arc must flow back round a cycle of hidden arcs that
   // can each take it (and the same for one unit less), without this arc's own
   // opposite move, which would only undo it.
-  const bool up = a.value < hi && reaches(a.to, a.from, arc);
-  const bool down = a.value > lo && reaches(a.from, a.to, arc);
-  return !up && !down;
+  auto way = [&](int from, int to) { return shortPath(from, to, arc) || reaches(from, to, arc); };
+  const bool up = a.value < hi && way(a.to, a.from);
+  if (up) return false;
+  const bool down = a.value > lo && way(a.from, a.to);
+  return !down;
 }
 
 bool LinkedTables::protect(std::uint64_t minCell) {
@@ -115,10 +143,11 @@ bool LinkedTables::protect(std::uint64_t minCell) {
   };
   auto undo = [&](int c) {
     Arc& x = arcs_[static_cast<std::size_t>(c)];
-    for (int n : {x.from, x.to}) {
-      auto& edges = residual_[static_cast<std::size_t>(n)];
-      while (!edges.empty() && edges.back().arc == c) edges.pop_back();
-    }
+    for (int n : {x.from, x.to})
+      for (auto* list : {&residual_, &into_}) {
+        auto& edges = (*list)[static_cast<std::size_t>(n)];
+        while (!edges.empty() && edges.back().arc == c) edges.pop_back();
+      }
     x.shown = Shown::Exact;
   };
   // The nodes joined to the arc's ends through hidden arcs: where a cycle
@@ -148,10 +177,15 @@ bool LinkedTables::protect(std::uint64_t minCell) {
         break;
       }
       // The cheapest that protects it alone, else the cheapest, and look again.
+      // (Tried by short cycles only: a full search per candidate would cost
+      // the whole network each time.)
+      const Arc& a = arcs_[i];
+      const auto [lo, hi] = bounds(a);
+      const int self = static_cast<int>(i);
       int chosen = cs.front();
       for (std::size_t k = 0; k < cs.size() && k < 8; ++k) {
         withhold(cs[k]);
-        const bool enough = !solvable(static_cast<int>(i));
+        const bool enough = (a.value < hi && shortPath(a.to, a.from, self)) || (a.value > lo && shortPath(a.from, a.to, self));
         undo(cs[k]);
         if (enough) {
           chosen = cs[k];

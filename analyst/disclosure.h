@@ -92,11 +92,15 @@ class LinkedTables {
   std::pair<std::uint64_t, std::uint64_t> bounds(const Arc& a) const;
   void addResidual(int arc);
   bool reaches(int from, int to, int skipArc) const;
+  bool shortPath(int from, int to, int skipArc) const;
 
   std::uint64_t minCell_ = 5;
   int nodes_ = 0;
   std::vector<Arc> arcs_;
   std::vector<std::vector<Edge>> residual_;  // per node: where a hidden arc can carry one unit more or less
+  std::vector<std::vector<Edge>> into_;      // the same edges, by the node they lead to
+  mutable std::vector<std::uint32_t> mark_;  // scratch for shortPath
+  mutable std::uint32_t stamp_ = 0;
 };
 
 // One sum of a table that partitions its total (an employer's workers, the small

@@ -1,6 +1,7 @@
 // bench_analyst: the air-gapped side at scale.
 //
 //   bench_analyst [--import N] [--aggregate M] [--age-sample K]
+//   bench_analyst --publish   (only: protecting the published figures, on synthetic analyses)
 //
 // 1. Import: N padded text reports (16 KiB, as gongyou-report makes them) in one
 //    courier-signed batch: verify + decrypt + unpad + validate + store sealed —
@@ -27,6 +28,7 @@
 #include "support/process.h"
 #include "support/stamp.h"
 #include "analyst/aggregate.h"
+#include "analyst/publication.h"
 #include "analyst/exports.h"
 #include "analyst/importer.h"
 #include "client/report_json.h"
@@ -78,6 +80,79 @@ std::string deskGet(unsigned short port, const std::string& target, const std::s
   return all.rfind("HTTP/1.1 200", 0) == 0 && body != std::string::npos ? all.substr(body + 4) : "";
 }
 
+// An analysis shaped like a centre's years of reports: `employers` employers
+// with a few very reported and a long tail (Zipf), over `months` months, in
+// `provinces` provinces with a few cities each.
+analyst::Analysis skewed(std::size_t reports, std::size_t employers, int months, int provinces) {
+  analyst::Analysis a;
+  std::vector<double> weight(employers);
+  double total = 0;
+  for (std::size_t e = 0; e < employers; ++e) total += weight[e] = 1.0 / double(e + 1);
+  std::uint64_t seed = 42;
+  auto next = [&] { return seed = seed * 6364136223846793005ULL + 1442695040888963407ULL, seed >> 33; };
+  std::vector<std::string> monthNames;
+  for (int i = 0; i < months; ++i) {
+    char b[16];
+    std::snprintf(b, sizeof b, "%04d-%02d", 2020 + i / 12, 1 + i % 12);
+    monthNames.push_back(b);
+  }
+  for (std::size_t e = 0; e < employers; ++e) {
+    analyst::EmployerRow row;
+    row.key = row.name = "Employer " + std::to_string(e);
+    const auto n = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(double(reports) * weight[e] / total));
+    const std::string province = "Province " + std::to_string(e % static_cast<std::size_t>(provinces));
+    row.province = province;
+    for (std::uint64_t k = 0; k < n; ++k) {
+      const std::string& month = monthNames[next() % static_cast<std::uint64_t>(months)];
+      const std::uint64_t workers = 1 + next() % 30, owed = (next() % 5000) * 100;
+      row.reports++, row.workers += workers, row.owed["CNY"] += owed, row.months[month]++;
+      row.largestWorkers = std::max(row.largestWorkers, workers);
+      row.largestOwed["CNY"] = std::max(row.largestOwed["CNY"], owed);
+      row.categories["wage_arrears"]++;
+      a.reports++, a.workers += workers, a.owed["CNY"] += owed, a.byMonth[month]++, a.byProvince[province]++;
+      a.byCity[province + " / City " + std::to_string(next() % 4)]++;
+      a.byIndustry["Industry " + std::to_string(next() % 12)]++;
+      a.largestWorkers = std::max(a.largestWorkers, workers);
+      a.largestOwed["CNY"] = std::max(a.largestOwed["CNY"], owed);
+    }
+    a.employers.push_back(std::move(row));
+  }
+  a.latestMonth = monthNames.back();
+  return a;
+}
+
+// What protecting the published figures costs, beside writing the same exports
+// for the centre's own use (no protection): the ceiling it is measured against.
+void benchPublish() {
+  struct Shape {
+    std::size_t reports, employers;
+    int months, provinces;
+  };
+  for (const Shape& s : {Shape{9224, 2000, 84, 31}, Shape{100000, 20000, 84, 31}, Shape{1000000, 20000, 120, 31}}) {
+    analyst::Analysis a = skewed(s.reports, s.employers, s.months, s.provinces);
+    std::size_t shown = 0;
+    for (const auto& e : a.employers) shown += e.reports >= 5;
+    auto time = [&](bool internal) {
+      double best = 1e9;
+      for (int i = 0; i < 3; ++i) {
+        auto t = Clock::now();
+        auto p = analyst::publish(a, internal, 5);
+        best = std::min(best, secondsSince(t));
+      }
+      return best;
+    };
+    const double internal = time(true), published = time(false);
+    auto p = analyst::publish(a, false, 5);
+    std::size_t small = 0, withheld = 0;
+    for (const auto& e : p.employers)
+      for (const auto& [m, f] : e.months) small += f.shown == analyst::Shown::Small, withheld += f.shown == analyst::Shown::Withheld;
+    std::printf("publish %zu reports, %zu employers (%zu named), %d months: internal %.3f s, protected %.3f s "
+                "(employer-month cells: %zu small, %zu withheld)\n",
+                s.reports, s.employers, shown, s.months, internal, published, small, withheld);
+    std::fflush(stdout);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -87,8 +162,9 @@ int main(int argc, char** argv) {
     if (a == "--import" && i + 1 < argc) n = std::stoul(argv[++i]);
     else if (a == "--aggregate" && i + 1 < argc) m = std::stoul(argv[++i]);
     else if (a == "--age-sample" && i + 1 < argc) sample = std::stoul(argv[++i]);
+    else if (a == "--publish") return benchPublish(), 0;
     else {
-      std::printf("usage: bench_analyst [--import N] [--aggregate M] [--age-sample K]\n");
+      std::printf("usage: bench_analyst [--import N] [--aggregate M] [--age-sample K] | --publish\n");
       return a == "--help" ? 0 : 2;
     }
   }
