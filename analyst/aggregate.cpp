@@ -48,6 +48,27 @@ void jump(Analysis& a, const std::string& subject, const std::map<std::string, s
   a.alerts.push_back(std::move(al));
 }
 
+// The name as written, without its bracketed qualifiers: how its firm reads.
+std::string withoutBrackets(const std::string& name) {
+  std::string out;
+  int depth = 0;
+  for (std::size_t i = 0; i < name.size();) {
+    const std::string_view rest(name.data() + i, name.size() - i);
+    bool open = false, close = false;
+    std::size_t n = 1;
+    for (std::string_view o : {"(", "[", "（", "【", "〔"})
+      if (rest.substr(0, o.size()) == o) open = true, n = o.size();
+    for (std::string_view c : {")", "]", "）", "】", "〕"})
+      if (rest.substr(0, c.size()) == c) close = true, n = c.size();
+    if (open) ++depth;
+    else if (close && depth > 0) --depth;
+    else if (depth == 0) out.append(name, i, n);
+    i += n;
+  }
+  const auto a = out.find_first_not_of(' '), b = out.find_last_not_of(' ');
+  return a == std::string::npos ? name : out.substr(a, b - a + 1);
+}
+
 }  // namespace
 
 std::string monthOf(std::uint32_t day) { return protocol::isoDate(day).substr(0, 7); }
@@ -100,6 +121,11 @@ void findAlerts(Analysis& a) {
     for (const auto& [cat, n] : e.categories)
       if (seriousCategories().count(cat)) serious(e.name, n, cat);
   }
+  // Not named is not an employer, but a forced-labour report is serious whoever it is about.
+  const std::string notNamed = "(employer not named)";
+  for (const auto& [f, n] : a.notNamed.indicators) serious(notNamed, n, f);
+  for (const auto& [cat, n] : a.notNamed.categories)
+    if (seriousCategories().count(cat)) serious(notNamed, n, cat);
   for (const auto& e : a.employers) jump(a, e.name, e.months);
   for (const auto& [province, months] : a.provinceByMonth) jump(a, province, months);
   std::stable_sort(a.alerts.begin(), a.alerts.end(), [](const Alert& x, const Alert& y) {
@@ -110,7 +136,7 @@ void findAlerts(Analysis& a) {
 Analysis analyse(AnalystStore& store, const Aliases& aliases) {
   Analysis a;
   std::map<std::string, EmployerRow> employers;
-  std::map<std::string, std::map<std::string, std::uint64_t>> spellings, provinces;
+  std::map<std::string, std::map<std::string, std::uint64_t>> spellings, provinces, firmSpellings;
   store.forEachReport([&](const std::string&, std::uint32_t day, proto::Report::Reader r) {
     ++a.reports;
     const std::uint64_t workers = r.getWorkersAffected();
@@ -148,11 +174,19 @@ Analysis analyse(AnalystStore& store, const Aliases& aliases) {
     std::string industry = r.getEmployer().getIndustry();
     a.byIndustry[industry.empty() ? "(not given)" : industry]++;
 
+    // A factory: its firm (after the centre's aliases), its branch, and where
+    // it is — the same name in another province or country is another employer.
     const std::string name = r.getEmployer().getName();
-    const std::string key = aliases.key(name);
-    auto& e = employers[key];
+    const EmployerName parsed = aliases.resolve(parseEmployerName(name));
+    const std::string country = r.getEmployer().getCountry();
+    const std::string& firmKey = parsed.firm;
+    const std::string key = parsed.named() ? country + "|" + province + "|" + firmKey + "|" + parsed.branch : "";
+    auto& e = parsed.named() ? employers[key] : a.notNamed;
     e.key = key;
-    e.reports++, e.workers += workers;
+    if (parsed.named()) {
+      e.firmKey = country + "|" + firmKey, e.branch = parsed.branch, e.country = country;
+      firmSpellings[key][parsed.branch.empty() ? name : withoutBrackets(name)]++;
+    }    e.reports++, e.workers += workers;
     e.largestWorkers = std::max(e.largestWorkers, workers);
     if (owed != 0 && protocol::validCurrencyCode(currency)) {
       e.owed[currency] += owed;
@@ -174,10 +208,14 @@ Analysis analyse(AnalystStore& store, const Aliases& aliases) {
     return std::max_element(m.begin(), m.end(), [](auto& x, auto& y) { return x.second < y.second; })->first;
   };
   for (auto& [key, e] : employers) {
-    e.name = aliases.display(key, mostCommon(spellings[key]));
+    const std::string firm = e.firmKey.substr(e.firmKey.find('|') + 1);
+    // A branch keeps the worker's words; a firm the centre's alias if it has one.
+    e.name = e.branch.empty() ? aliases.display(firm, mostCommon(spellings[key])) : mostCommon(spellings[key]);
+    e.firm = aliases.display(firm, mostCommon(firmSpellings[key]));
     e.province = mostCommon(provinces[key]);
     a.employers.push_back(e);
   }
+  if (a.notNamed.reports) a.notNamed.name = "(employer not named)";
   std::stable_sort(a.employers.begin(), a.employers.end(),
                    [](const EmployerRow& x, const EmployerRow& y) { return x.reports > y.reports; });
   if (!a.byMonth.empty()) a.latestMonth = a.byMonth.rbegin()->first;

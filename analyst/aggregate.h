@@ -24,8 +24,12 @@
 
 namespace gongyou::analyst {
 
+// One workplace: a firm's factory or branch in one place (analyst/names.h).
 struct EmployerRow {
-  std::string key, name;  // normalised key; the name shown (alias or most reported spelling)
+  std::string key, name;  // country|province|firm|branch; the name shown (alias or most reported spelling)
+  std::string firm;       // its firm as shown: the alias, or the most reported spelling without the branch
+  std::string firmKey;    // country|firm: the branches of one firm share it
+  std::string branch, country;
   std::uint64_t reports = 0, workers = 0;
   std::map<std::string, std::uint64_t> owed;  // per currency (ISO 4217), in its minor units
   // The largest single report's part of each sum: the dominance rule of what
@@ -62,6 +66,9 @@ struct Analysis {
   std::uint64_t withEvidence = 0;
   std::map<std::string, std::uint64_t> evidenceByKind;
   std::vector<EmployerRow> employers;  // most reports first
+  // Reports whose employer's name says nothing ("不知道", "(unknown)", empty):
+  // counted, never ranked, never merged into an employer.
+  EmployerRow notNamed;
   std::vector<Alert> alerts;
   std::string latestMonth;
 };

@@ -159,6 +159,7 @@ std::string amounts(const std::map<std::string, SumFigure>& owed, bool forPeople
 std::string sumText(const SumFigure& f) { return f.shown ? std::to_string(f.value) : ""; }
 
 std::string employerName(const PublishedEmployer& e, const Messages& tr, std::uint64_t minCell) {
+  if (e.notNamed) return tr("Employer not named");
   return e.merged ? tr("Other employers (each fewer than %s reports)", {std::to_string(minCell)}) : e.name;
 }
 
@@ -189,7 +190,8 @@ std::string summaryJson(const Publication& p, const ExportOptions& opts) {
     << ",\n  \"reportsWithEvidenceByType\": " << counts(p.evidenceByKind) << ",\n  \"employers\": [";
   for (std::size_t i = 0; i < p.employers.size(); ++i) {
     const auto& e = p.employers[i];
-    o << (i ? "," : "") << "\n    {\"name\": " << json(employerName(e, en, p.minCell)) << ", \"province\": " << json(e.province)
+    o << (i ? "," : "") << "\n    {\"name\": " << json(employerName(e, en, p.minCell)) << ", \"firm\": " << json(e.firm)
+      << ", \"province\": " << json(e.province)
       << ", \"reports\": " << json(countText(e.reports, p.minCell)) << ", \"workersAffected\": " << json(sumText(e.workers))
       << ", \"amountOwed\": " << owed(e.owed) << "}";
   }
@@ -268,7 +270,7 @@ std::string dashboardHtml(const Publication& p, const ExportOptions& opts, std::
     << "\n<h2>" << html(tr("Top employers")) << "</h2>\n";
   std::vector<Row> rows;
   for (const auto& e : p.employers)
-    if (rows.size() < 15) rows.push_back({employerName(e, tr, p.minCell), e.reports});
+    if (rows.size() < 15 && !e.notNamed) rows.push_back({employerName(e, tr, p.minCell), e.reports});
   o << barChart(rows, p.minCell, tr("Top employers")) << "\n";
   // Month over month for the ten employers with most reports: the last three months.
   {
@@ -280,7 +282,7 @@ std::string dashboardHtml(const Publication& p, const ExportOptions& opts, std::
       o << "<th>" << html(tr("Change")) << "</th></tr>";
       std::size_t shown = 0;
       for (const auto& e : p.employers) {
-        if (e.merged) continue;
+        if (e.merged || e.notNamed) continue;
         if (shown++ == 10) break;
         o << "<tr><td>" << html(e.name) << "</td>";
         Figure prev, last;
@@ -315,11 +317,12 @@ std::string dashboardHtml(const Publication& p, const ExportOptions& opts, std::
     o << "<p class=\"note\">" << html(tr("By province: withheld, too few reports to show without pointing at a worker."))
       << "</p>\n";
   o << "<h2>" << html(tr("Employers")) << "</h2>\n<table id=\"employers\"><tr>";
-  for (const char* head : {N_("Employer"), N_("Province"), N_("Reports"), N_("Workers"), N_("Owed"), N_("Main violations")})
+  for (const char* head :
+       {N_("Employer"), N_("Firm"), N_("Province"), N_("Reports"), N_("Workers"), N_("Owed"), N_("Main violations")})
     o << "<th>" << html(tr(head)) << "</th>";
   o << "</tr>";
   for (const auto& e : p.employers)
-    o << "<tr><td>" << html(employerName(e, tr, p.minCell)) << "</td><td>" << html(e.province) << "</td><td>"
+    o << "<tr><td>" << html(employerName(e, tr, p.minCell)) << "</td><td>" << html(e.firm) << "</td><td>" << html(e.province) << "</td><td>"
       << count(e.reports) << "</td><td>" << sum(e.workers) << "</td><td>" << html(amounts(e.owed, true)) << "</td><td>"
       << html(categories(e.mainViolations, &tr)) << "</td></tr>";
   o << "</table>\n";
@@ -356,7 +359,7 @@ void writeExports(const Analysis& a, const std::string& dir, const ExportOptions
   const Publication p = publish(a, opts.internal, opts.minCell);
   const Messages& en = Messages::forLanguage("en", TextDomain::Analyst);
   std::ostringstream e;
-  e << "employer,province,reports,workers_affected";
+  e << "employer,firm,province,reports,workers_affected";
   for (const auto& [c, f] : p.owed) {
     std::string lower = c;
     for (auto& ch : lower) ch = static_cast<char>(ch - 'A' + 'a');
@@ -364,7 +367,7 @@ void writeExports(const Analysis& a, const std::string& dir, const ExportOptions
   }
   e << ",main_violations\n";
   for (const auto& r : p.employers) {
-    e << csv(employerName(r, en, p.minCell)) << "," << csv(r.province) << "," << countText(r.reports, p.minCell) << ","
+    e << csv(employerName(r, en, p.minCell)) << "," << csv(r.firm) << "," << csv(r.province) << "," << countText(r.reports, p.minCell) << ","
       << sumText(r.workers);
     for (const auto& [c, total] : p.owed) {
       auto it = r.owed.find(c);

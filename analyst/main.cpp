@@ -130,11 +130,14 @@ const char kCommands[] = N_(
     "               from them (place, phone, times). With --out, writes them to FOLDER (created\n"
     "               0700; files 0600, named REF-evidence-N.EXT; an existing file is never\n"
     "               overwritten). They are decrypted copies: keep FOLDER on this machine.\n"
-    "  report       Aggregate every stored report (by employer, category, province, industry,\n"
-    "               month; workers affected, amounts owed; alerts) and write CSV and JSON\n"
-    "               exports and a self-contained dashboard.html (no network access of any\n"
-    "               kind). Counts under 5 are suppressed unless --internal. Employer aliases:\n"
-    "               --aliases FILE or DIR/aliases.txt, lines \"Foxconn = 富士康 = Hon Hai\".\n"
+    "  report       Aggregate every stored report (by employer and firm, category, province,\n"
+    "               industry, month; workers affected, amounts owed per currency; alerts) and\n"
+    "               write CSV and JSON exports and a self-contained dashboard.html (no network\n"
+    "               access of any kind). Unless --internal, no figure points at a worker:\n"
+    "               counts under 5 read <5, others are withheld (x) so none can be worked out,\n"
+    "               sums mostly one report's are withheld. Employer aliases: --aliases FILE or\n"
+    "               DIR/aliases.txt, lines \"Foxconn = 富士康 = Hon Hai\"; \"Didi*\" joins names\n"
+    "               starting with Didi, \"*滴滴*\" names containing 滴滴.\n"
     "  reply        Encrypt an answer to the reporter of report REF (if they asked for one); it\n"
     "               joins the report's case history.\n"
     "  outbound     Write the outbound file: identity-signed acks for everything imported, the\n"
@@ -524,10 +527,13 @@ int dataCommand(Options& o) {
     std::cout << tr_("%s reports, %s employers, %s alerts",
                       {std::to_string(a.reports), std::to_string(a.employers.size()), std::to_string(a.alerts.size())})
               << "\n";
+    if (a.notNamed.reports)
+      std::cout << "  " << tr_("%s reports do not name their employer", {std::to_string(a.notNamed.reports)}) << "\n";
     for (const auto& al : a.alerts) std::cout << "  ! " << protocol::printable(alertText(al, tr()), false) << "\n";
     std::cout << (o.internal ? tr_("dashboard: %s; CSV and JSON exports in %s (INTERNAL: small counts shown; do not publish)",
                                     {o.out + "/dashboard.html", o.out})
-                             : tr_("dashboard: %s; CSV and JSON exports in %s (counts under 5 suppressed)",
+                             : tr_("dashboard: %s; CSV and JSON exports in %s (protected for publishing: no figure "
+                                   "points at a worker)",
                                     {o.out + "/dashboard.html", o.out}))
               << "\n";
     return kOk;

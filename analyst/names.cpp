@@ -58,13 +58,142 @@ bool isPunct(char32_t c) {
 bool opens(char32_t c) { return c == U'(' || c == U'[' || c == U'（' || c == U'【' || c == U'〔'; }
 bool closes(char32_t c) { return c == U')' || c == U']' || c == U'）' || c == U'】' || c == U'〕'; }
 
-// Longest first, so "股份有限公司" goes before "有限公司" before "公司".
+// Legal forms a firm's name carries at its end, longest first, so "股份有限公司"
+// goes before "有限公司" before "公司" (Chinese, Japanese, English, and the
+// corridors': Malaysia, Singapore, Indonesia, Vietnam, Thailand).
 const std::vector<std::u32string>& suffixes() {
   static const std::vector<std::u32string> s = {
       U"股份有限公司", U"有限责任公司", U"有限公司", U"集团公司", U"公司", U"集团",
-      U" co ltd", U" company limited", U" co limited", U" limited", U" ltd", U" incorporated", U" inc",
-      U" corporation", U" corp", U" company", U" co", U" llc", U" group"};
+      U"株式会社", U"有限会社", U"合同会社", U"合資会社", U"合名会社",
+      U" kabushiki kaisha", U" kabushikigaisha", U" sdn bhd", U" pte ltd", U" co ltd", U" company limited",
+      U" co limited", U" public company limited", U" limited", U" ltd", U" incorporated", U" inc", U" corporation",
+      U" corp", U" company", U" co", U" llc", U" group", U" bhd", U" pte", U" tbk", U" jsc", U" tnhh", U" kk", U" k k",
+      U" gk", U" จำกัด มหาชน", U" จำกัด", U"จำกัด"};
   return s;
+}
+
+// Legal forms written before the name (株式会社村田組, PT Maju, Công ty TNHH An Phát).
+const std::vector<std::u32string>& prefixes() {
+  static const std::vector<std::u32string> s = {U"株式会社", U"有限会社", U"合同会社", U"合資会社", U"合名会社",
+                                                U"công ty cổ phần ", U"công ty tnhh ", U"công ty ", U"cty ",
+                                                U"pt ", U"cv ", U"บริษัท ", U"บริษัท", U"ห้างหุ้นส่วนจำกัด "};
+  return s;
+}
+
+// What a bracket holds when it is a legal form, not a place: "(株)" and "(有)"
+// (NFKC makes them of "㈱" and "㈲"), "(Pvt)", "(M)" for Malaysia.
+bool legalAbbreviation(const std::u32string& s) {
+  for (const char32_t* l : {U"株", U"有", U"合", U"同", U"資", U"名", U"社", U"財", U"ltd", U"co ltd", U"inc",
+                            U"pvt", U"private", U"m", U"pte", U"limited", U"有限公司", U"集团"})
+    if (s == l) return true;
+  return false;
+}
+
+// Words that name nobody: what a worker writes when they do not know, or will
+// not say, or a form's placeholder.
+bool placeholder(const std::u32string& s) {
+  if (s.empty()) return true;
+  for (const char32_t* p : {U"unknown", U"n a", U"na", U"none", U"nil", U"not known", U"dont know", U"don t know",
+                            U"do not know", U"unnamed", U"no name", U"anonymous", U"employer", U"factory", U"company",
+                            U"x", U"xx", U"xxx", U"不知道", U"不清楚", U"未知", U"不详", U"不明", U"无", U"没有",
+                            U"工厂", U"公司", U"老板", U"わからない", U"tidak tahu", U"không biết", U"ไม่ทราบ",
+                            U"hindi alam"})
+    if (s == p) return true;
+  // 某工厂, 某某公司, 某厂: "a certain factory".
+  return s[0] == U'某' && s.size() <= 5;
+}
+
+std::u32string trimmed(std::u32string s) {
+  while (!s.empty() && s.back() == U' ') s.pop_back();
+  std::size_t a = 0;
+  while (a < s.size() && s[a] == U' ') ++a;
+  return s.substr(a);
+}
+
+std::u32string stripLegalForms(std::u32string s) {
+  for (bool again = true; again;) {
+    again = false;
+    s = trimmed(s);
+    for (const auto& x : suffixes())
+      if (s.size() > x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0) {
+        s.erase(s.size() - x.size());
+        again = true;
+        break;
+      }
+    for (const auto& x : prefixes())
+      if (s.size() > x.size() && s.compare(0, x.size(), x) == 0) {
+        s.erase(0, x.size());
+        again = true;
+        break;
+      }
+  }
+  return trimmed(s);
+}
+
+// The name folded: what stands outside brackets, and each bracket's contents,
+// each with NFKC case folding, full-width ASCII and punctuation made plain and
+// spaces collapsed.
+struct Folded {
+  std::u32string outside;
+  std::vector<std::u32string> brackets;
+};
+
+Folded fold(std::string_view name) {
+  Folded f;
+  std::u32string in = decode(nfkcCasefold(name));
+  int depth = 0;
+  auto put = [](std::u32string& to, char32_t c) {
+    if (c == U' ' && (to.empty() || to.back() == U' ')) return;
+    to += c;
+  };
+  for (char32_t c : in) {
+    if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // full-width ASCII
+    if (c == 0x3000) c = U' ';                   // ideographic space
+    if (opens(c)) {
+      if (depth++ == 0) f.brackets.emplace_back();
+      put(f.outside, U' ');
+      continue;
+    }
+    if (closes(c)) {
+      if (depth > 0) --depth;
+      continue;
+    }
+    if (c >= U'A' && c <= U'Z') c += 32;
+    if (isPunct(c) || c == U'\t' || c == U'\n' || c == U'\r') c = U' ';
+    put(depth > 0 ? f.brackets.back() : f.outside, c);
+  }
+  f.outside = trimmed(f.outside);
+  for (auto& b : f.brackets) b = trimmed(b);
+  return f;
+}
+
+// How the alias's first name shows as a firm: as written (its bracket, when
+// it names a branch, is the branch's, not the firm's).
+std::string withoutQualifier(const std::string& name, bool hasBranch) {
+  if (!hasBranch) return name;
+  const auto cut = name.find_first_of("([");
+  const auto wide = std::min(name.find("（"), name.find("【"));
+  const auto at = std::min(cut, wide);
+  if (at == std::string::npos || at == 0) return name;
+  const auto end = name.find_last_not_of(' ', at - 1);
+  return name.substr(0, end + 1);
+}
+
+// "…有限公司第一分厂", "…集团郑州分公司": the firm, then its branch.
+std::pair<std::u32string, std::u32string> branchSuffix(const std::u32string& s) {
+  for (const char32_t* tail : {U"分公司", U"分厂", U"分店", U"分部", U"工場", U"支店"}) {
+    const std::u32string t = tail;
+    if (s.size() <= t.size() || s.compare(s.size() - t.size(), t.size(), t) != 0) continue;
+    const std::size_t limit = s.size() - t.size();
+    std::size_t cut = std::u32string::npos;
+    for (const char32_t* marker : {U"公司", U"集团", U"会社", U"厂"}) {
+      const std::u32string m = marker;
+      for (std::size_t at = s.find(m); at != std::u32string::npos && at + m.size() <= limit; at = s.find(m, at + 1))
+        if (cut == std::u32string::npos || at + m.size() > cut) cut = at + m.size();
+    }
+    if (cut != std::u32string::npos && cut < s.size()) return {s.substr(0, cut), trimmed(s.substr(cut))};
+  }
+  return {s, U""};
 }
 
 }  // namespace
@@ -84,40 +213,24 @@ std::string nfkcCasefold(std::string_view s) {
   return r;
 }
 
-std::string normaliseName(std::string_view name) {
-  std::u32string in = decode(nfkcCasefold(name)), folded;
-  int depth = 0;
-  for (char32_t c : in) {
-    if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // full-width ASCII
-    if (c == 0x3000) c = U' ';                   // ideographic space
-    if (opens(c)) {
-      ++depth;
-      continue;
-    }
-    if (closes(c)) {
-      if (depth > 0) --depth;
-      continue;
-    }
-    if (depth > 0) continue;
-    if (c >= U'A' && c <= U'Z') c += 32;
-    if (isPunct(c)) c = U' ';
-    if (c == U'\t' || c == U'\n' || c == U'\r') c = U' ';
-    if (c == U' ' && (folded.empty() || folded.back() == U' ')) continue;
-    folded += c;
+EmployerName parseEmployerName(std::string_view name) {
+  Folded f = fold(name);
+  auto [firm, branch] = branchSuffix(f.outside);
+  EmployerName out;
+  std::u32string base = stripLegalForms(firm);
+  if (placeholder(base)) return out;  // names nobody: whatever the brackets say
+  out.firm = encode(base);
+  std::u32string qualifier = branch;
+  for (const auto& b : f.brackets) {
+    const std::u32string inside = stripLegalForms(b);
+    if (legalAbbreviation(b) || inside.empty() || placeholder(inside)) continue;
+    qualifier += (qualifier.empty() ? U"" : U" ") + inside;
   }
-  while (!folded.empty() && folded.back() == U' ') folded.pop_back();
-  for (bool again = true; again;) {
-    again = false;
-    for (const auto& s : suffixes())
-      if (folded.size() > s.size() && folded.compare(folded.size() - s.size(), s.size(), s) == 0) {
-        folded.erase(folded.size() - s.size());
-        while (!folded.empty() && folded.back() == U' ') folded.pop_back();
-        again = true;
-        break;
-      }
-  }
-  return encode(folded);
+  out.branch = encode(qualifier);
+  return out;
 }
+
+std::string normaliseName(std::string_view name) { return parseEmployerName(name).firm; }
 
 std::string normaliseProvince(std::string_view province) {
   static const std::map<std::string, std::string> kEnglish = {
@@ -163,17 +276,44 @@ Aliases Aliases::parse(std::string_view text) {
       s = e + 1;
     }
     if (names.size() < 2) throw std::runtime_error("alias file line " + std::to_string(line) + ": needs two names");
-    const std::string first = normaliseName(names[0]);
-    a.display_[first] = names[0];
-    for (const auto& n : names) a.toKey_[normaliseName(n)] = first;
+    const EmployerName first = parseEmployerName(names[0]);
+    if (!first.named())
+      throw std::runtime_error("alias file line " + std::to_string(line) + ": \"" + names[0] + "\" names no employer");
+    a.display_[first.firm] = withoutQualifier(names[0], !first.branch.empty());
+    a.toKey_[first.firm + "|" + first.branch] = first;
+    for (std::size_t i = 1; i < names.size(); ++i) {
+      const std::string& n = names[i];
+      const bool ends = n.size() > 1 && n.back() == '*', starts = n.size() > 1 && n.front() == '*';
+      if (!ends && !starts) {
+        const EmployerName other = parseEmployerName(n);
+        if (!other.named())
+          throw std::runtime_error("alias file line " + std::to_string(line) + ": \"" + n + "\" names no employer");
+        a.toKey_[other.firm + "|" + other.branch] = first;
+        continue;
+      }
+      const std::string core = n.substr(starts ? 1 : 0, n.size() - (starts ? 1 : 0) - (ends ? 1 : 0));
+      // The pattern's text folded like a name, but its legal-form words kept:
+      // "*有限公司*" is a pattern a centre may mean.
+      const Folded f = fold(core);
+      const std::string text = encode(f.outside);
+      if (text.empty())
+        throw std::runtime_error("alias file line " + std::to_string(line) + ": \"" + n + "\" matches every name");
+      a.patterns_.push_back({text, {first.firm, ""}, !starts});
+    }
   });
   return a;
 }
 
-std::string Aliases::key(std::string_view name) const {
-  std::string n = normaliseName(name);
-  auto it = toKey_.find(n);
-  return it == toKey_.end() ? n : it->second;
+EmployerName Aliases::resolve(const EmployerName& r) const {
+  if (!r.named()) return r;
+  // This very branch, then the firm whatever its branch, then the patterns.
+  if (auto it = toKey_.find(r.firm + "|" + r.branch); it != toKey_.end()) return it->second;
+  if (auto it = toKey_.find(r.firm + "|"); it != toKey_.end() && it->second.branch.empty())
+    return {it->second.firm, r.branch};
+  for (const auto& p : patterns_)
+    if (p.prefix ? r.firm.compare(0, p.text.size(), p.text) == 0 : r.firm.find(p.text) != std::string::npos)
+      return {p.key.firm, r.branch};
+  return r;
 }
 
 std::string Aliases::display(const std::string& key, const std::string& fallback) const {

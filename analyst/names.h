@@ -4,20 +4,37 @@
 // joins what only a person can know belongs together ("Foxconn = 富士康 = Hon Hai").
 //
 // Normalisation: Unicode NFKC with case folding (ICU: full-width forms,
-// ligatures, "㈱", all cases), punctuation (ASCII and CJK) removed, bracketed
-// parts removed ("(Shenzhen)", "（深圳）" — branch and city qualifiers), then
-// legal-form suffixes stripped ("有限公司", "股份有限公司", "Co., Ltd.",
-// "Inc"...), whitespace collapsed.
+// ligatures, "㈱", all cases), punctuation (ASCII and CJK) removed, legal forms
+// stripped wherever a firm's name carries them ("有限公司", "股份有限公司",
+// "株式会社", "(有)", "合同会社", "Co., Ltd.", "Sdn Bhd", "PT"...), whitespace
+// collapsed.
+//
+// A factory is not its firm: "Foxconn (Zhengzhou)" and "Foxconn (Shenzhen)"
+// are two workplaces of one firm, so a bracketed qualifier ("(Zhengzhou)",
+// "（深圳）") or a branch suffix ("…有限公司第一分厂", "…公司郑州分公司") is kept
+// as the branch, beside the firm. Names that say nothing ("(unknown)",
+// "(未知)", "【某工厂】", "不知道", "n/a", nothing at all) are not an employer:
+// such reports are counted as "employer not named", never ranked, never
+// merged with each other.
 #pragma once
 
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gongyou::analyst {
 
+// The firm's name without brackets or legal forms ("" when it names nobody).
 std::string normaliseName(std::string_view name);
 std::string nfkcCasefold(std::string_view s);
+
+struct EmployerName {
+  std::string firm;    // normalised, "" when the name says nothing
+  std::string branch;  // normalised qualifier: "zhengzhou", "深圳", "第一分厂"; "" when none
+  bool named() const { return !firm.empty(); }
+};
+EmployerName parseEmployerName(std::string_view name);
 
 // Province-level divisions of China in one spelling: "Guangdong", "广东省" and
 // "guangdong province" all become "广东"; anything else is returned trimmed.
@@ -26,15 +43,30 @@ std::string normaliseProvince(std::string_view province);
 class Aliases {
  public:
   // Lines "Name = Other name = 其他名称"; "#" comments. The first name is the one
-  // shown. Throws std::runtime_error naming the line for a line without "=".
+  // shown. A name after the first may be a pattern: "Didi*" joins every firm
+  // whose name starts with "didi", "*滴滴*" every one containing "滴滴" (after the
+  // same normalisation). Exact names win over patterns; patterns apply in the
+  // file's order. Throws std::runtime_error naming the line for a line without
+  // "=", or a pattern with nothing but "*".
   static Aliases parse(std::string_view text);
-  // The canonical key and display name for a reported name.
-  std::string key(std::string_view name) const;
+  // A reported name as the centre's aliases have it: the firm's canonical key,
+  // and the branch. An alias naming a branch ("Huaqiang Electronics (Shenzhen)")
+  // stands for that branch alone, and takes the first name's branch (none, for
+  // "深圳市华强电子有限公司"); one without stands for every branch of its firm.
+  EmployerName resolve(const EmployerName& reported) const;
+  // The canonical firm key for a reported name.
+  std::string key(std::string_view name) const { return resolve(parseEmployerName(name)).firm; }
   std::string display(const std::string& key, const std::string& fallback) const;
 
  private:
-  std::map<std::string, std::string> toKey_;     // normalised alias -> normalised first name
+  struct Pattern {
+    std::string text;
+    EmployerName key;
+    bool prefix;  // else: contains
+  };
+  std::map<std::string, EmployerName> toKey_;    // "firm|branch" of an alias -> the first name's
   std::map<std::string, std::string> display_;   // normalised first name -> first name as written
+  std::vector<Pattern> patterns_;
 };
 
 }  // namespace gongyou::analyst

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <tuple>
 
 #include "protocol/currency.h"
 
@@ -127,7 +128,16 @@ Publication publish(const Analysis& a, bool internal, std::uint64_t minCell) {
     p.byCategory = exact(a.byCategory), p.byIndicator = exact(a.byIndicator), p.byProvince = exact(a.byProvince);
     p.byCity = exact(a.byCity), p.byIndustry = exact(a.byIndustry), p.evidenceByKind = exact(a.evidenceByKind);
     for (const auto& e : a.employers) {
-      PublishedEmployer pe{e.name, e.province, false, {e.reports, Shown::Exact}, {e.workers, true}, {}, {}, mainViolations(e, 1)};
+      PublishedEmployer pe{e.name, e.province, false, false, e.firm, {e.reports, Shown::Exact}, {e.workers, true}, {}, {},
+                           mainViolations(e, 1)};
+      for (const auto& [c, v] : e.owed) pe.owed[c] = {v, true};
+      for (const auto& [m, n] : e.months) pe.months.push_back({m, {n, Shown::Exact}});
+      p.employers.push_back(std::move(pe));
+    }
+    if (a.notNamed.reports) {
+      const EmployerRow& e = a.notNamed;
+      PublishedEmployer pe{e.name, "", false, true, "", {e.reports, Shown::Exact}, {e.workers, true}, {}, {},
+                           mainViolations(e, 1)};
       for (const auto& [c, v] : e.owed) pe.owed[c] = {v, true};
       for (const auto& [m, n] : e.months) pe.months.push_back({m, {n, Shown::Exact}});
       p.employers.push_back(std::move(pe));
@@ -205,12 +215,15 @@ Publication publish(const Analysis& a, bool internal, std::uint64_t minCell) {
     }
     shown.push_back(std::move(x));
   }
-  int otherArc = -1;
-  if (other.reports > 0) {
+  // The merged row and the not-named row: a count each, months never shown.
+  auto hiddenMonths = [&](const EmployerRow& e) {
+    if (e.reports == 0) return -1;
     const int r = t.node();
-    otherArc = t.count(A, r, other.reports, true);
-    for (std::size_t i = 0; i < p.months.size(); ++i) t.unpublished(r, colNode[i], at(other.months, p.months[i]));
-  }
+    const int arc = t.count(A, r, e.reports, true);
+    for (std::size_t i = 0; i < p.months.size(); ++i) t.unpublished(r, colNode[i], at(e.months, p.months[i]));
+    return arc;
+  };
+  const int otherArc = hiddenMonths(other), notNamedArc = hiddenMonths(a.notNamed);
   t.protect(minCell);  // the grand total's cells always leave a way round: the merged row
   for (std::size_t i = 0; i < column.size(); ++i) p.byMonth[i].second.shown = t.shown(column[i]);
 
@@ -218,17 +231,22 @@ Publication publish(const Analysis& a, bool internal, std::uint64_t minCell) {
   std::map<std::string, std::vector<SumCell>> owed;
   for (const auto& x : shown) {
     const EmployerRow& e = *x.row;
-    PublishedEmployer pe{e.name, e.province, false, {e.reports, t.shown(x.total)}, {e.workers, true}, {}, {},
+    PublishedEmployer pe{e.name,  e.province, false, false, e.firm, {e.reports, t.shown(x.total)}, {e.workers, true}, {}, {},
                          mainViolations(e, minCell)};
     for (std::size_t i = 0; i < p.months.size(); ++i)
       pe.months.push_back({p.months[i], {t.value(x.cells[i]), t.shown(x.cells[i])}});
     p.employers.push_back(std::move(pe));
     workers.push_back(sumCell(e.workers, e.largestWorkers, p.employers.back().reports));
   }
-  if (otherArc >= 0) {
-    PublishedEmployer pe{"", "", true, {other.reports, t.shown(otherArc)}, {other.workers, true}, {}, {}, {}};
+  std::vector<const EmployerRow*> rows;
+  for (const auto& x : shown) rows.push_back(x.row);
+  for (auto [arc, row, merged] : {std::tuple<int, const EmployerRow*, bool>{otherArc, &other, true}, {notNamedArc, &a.notNamed, false}}) {
+    if (arc < 0) continue;
+    PublishedEmployer pe{merged ? "" : row->name, "", merged, !merged, "", {row->reports, t.shown(arc)}, {row->workers, true},
+                         {}, {}, {}};
     p.employers.push_back(std::move(pe));
-    workers.push_back(sumCell(other.workers, other.largestWorkers, p.employers.back().reports));
+    rows.push_back(row);
+    workers.push_back(sumCell(row->workers, row->largestWorkers, p.employers.back().reports));
   }
   // Sums: workers, and each currency on its own.
   const SumsShown w = protectSums(workers, {a.workers, a.largestWorkers, false});
@@ -237,7 +255,7 @@ Publication publish(const Analysis& a, bool internal, std::uint64_t minCell) {
   for (const auto& [currency, total] : a.owed) {
     std::vector<SumCell> parts;
     for (std::size_t i = 0; i < p.employers.size(); ++i) {
-      const EmployerRow& e = p.employers[i].merged ? other : *shown[i].row;
+      const EmployerRow& e = *rows[i];
       parts.push_back(sumCell(at(e.owed, currency), at(e.largestOwed, currency), p.employers[i].reports));
     }
     const SumsShown s = protectSums(parts, {total, at(a.largestOwed, currency), false});
@@ -253,7 +271,7 @@ Publication publish(const Analysis& a, bool internal, std::uint64_t minCell) {
   // (six months' sum of an employer's hidden cells).
   std::map<std::string, Shown> latestCell;
   for (const auto& pe : p.employers)
-    if (!pe.merged && !pe.months.empty()) latestCell[pe.name] = pe.months.back().second.shown;
+    if (!pe.merged && !pe.notNamed && !pe.months.empty()) latestCell[pe.name] = pe.months.back().second.shown;
   for (const auto& al : a.alerts) {
     const bool hiddenCell = al.kind == "jump" && latestCell.count(al.subject) && latestCell[al.subject] != Shown::Exact;
     if (al.reports < minCell || hiddenCell) {

@@ -40,6 +40,8 @@ using Row = std::pair<std::string, Figure>;
 struct PublishedEmployer {
   std::string name, province;
   bool merged = false;  // the row of the employers each under the threshold
+  bool notNamed = false;  // the row of reports whose employer's name says nothing
+  std::string firm;       // the firm the workplace belongs to (its own name when it has no branch)
   Figure reports;
   SumFigure workers;
   std::map<std::string, SumFigure> owed;  // per currency
@@ -60,7 +62,7 @@ struct Publication {
   std::vector<Row> byMonth, byCategory, byIndicator, byProvince, byCity, byIndustry, evidenceByKind;
   // A table that could not be protected at all is not published (its rows empty).
   bool provincesWithheld = false, industriesWithheld = false;
-  std::vector<PublishedEmployer> employers;  // most reports first; the merged row last
+  std::vector<PublishedEmployer> employers;  // most reports first; then the merged row, then "not named"
   std::vector<Alert> alerts;                 // those shown
   std::size_t alertsWithheld = 0;
 };

@@ -90,6 +90,98 @@ TEST_CASE("names: aliases join what only people know belongs together") {
   CHECK_THROWS_WITH(Aliases::parse("just a name\n"), Catch::Contains("line 1"));
 }
 
+TEST_CASE("names: a branch is kept beside its firm, legal forms of the corridors go, and a name that says nothing is no employer") {
+  auto zz = parseEmployerName("Foxconn (Zhengzhou)"), sz = parseEmployerName("Foxconn（深圳）"), hq = parseEmployerName("FOXCONN");
+  CHECK(zz.firm == "foxconn");
+  CHECK(zz.branch == "zhengzhou");
+  CHECK(sz.firm == "foxconn");
+  CHECK(sz.branch == "深圳");
+  CHECK(hq.branch.empty());
+  auto plant = parseEmployerName("深圳市华强电子有限公司第一分厂");
+  CHECK(plant.firm == "深圳市华强电子");
+  CHECK(plant.branch == "第一分厂");
+  auto office = parseEmployerName("富士康科技集团郑州分公司");
+  CHECK(office.firm == "富士康科技");
+  CHECK(office.branch == "郑州分公司");
+  // Japanese legal forms before or after the name, in brackets or abbreviated.
+  for (const char* n : {"株式会社村田組", "村田組株式会社", "(有)村田組", "(株)村田組", "㈱村田組", "村田組合同会社"}) {
+    INFO(n);
+    CHECK(parseEmployerName(n).firm == "村田組");
+    CHECK(parseEmployerName(n).branch.empty());
+  }
+  CHECK(normaliseName("Murata Gumi K.K.") == "murata gumi");
+  CHECK(normaliseName("Maju Jaya Sdn. Bhd.") == "maju jaya");
+  CHECK(normaliseName("PT Sinar Abadi Tbk") == "sinar abadi");
+  CHECK(normaliseName("Công ty TNHH An Phát") == "an phát");
+  // Placeholders: nobody, whatever the brackets.
+  for (const char* n : {"(unknown)", "(未知)", "【某工厂】", "不知道", "n/a", "", "  ", "某某公司", "Unknown (Shenzhen)", "?"}) {
+    INFO(n);
+    CHECK_FALSE(parseEmployerName(n).named());
+  }
+  CHECK_FALSE(parseEmployerName("某某电子厂有限公司深圳分厂").named());  // "an electronics factory": still nobody
+}
+
+TEST_CASE("names: an alias pattern joins the names that start with or contain it") {
+  auto a = Aliases::parse("Didi = Didi* = *滴滴*\n");
+  CHECK(a.key("Didi Chuxing") == a.key("Didi"));
+  CHECK(a.key("北京小桔科技(滴滴出行)") != a.key("Didi"));  // the brackets are a branch, the firm is 北京小桔科技
+  CHECK(a.key("滴滴出行科技有限公司") == a.key("Didi"));
+  CHECK(a.key("Hello Didi") == "hello didi");  // starts with, not contains
+  CHECK_THROWS_WITH(Aliases::parse("Didi = *\n"), Catch::Contains("line 1"));
+  // An alias that names a branch stands for that branch only.
+  auto b = Aliases::parse("深圳市华强电子有限公司 = Huaqiang Electronics (Shenzhen)\n");
+  const EmployerName sz = b.resolve(parseEmployerName("Huaqiang Electronics (Shenzhen)"));
+  CHECK(sz.firm == "深圳市华强电子");
+  CHECK(sz.branch.empty());
+  CHECK(b.resolve(parseEmployerName("Huaqiang Electronics (Dongguan)")).firm == "huaqiang electronics");
+  CHECK(b.display("深圳市华强电子", "x") == "深圳市华强电子有限公司");
+  CHECK_THROWS_WITH(Aliases::parse("不知道 = Didi\n"), Catch::Contains("names no employer"));
+}
+
+TEST_CASE("analysis: branches stay apart under their firm, the same name elsewhere is another employer, and unnamed ones are counted apart") {
+  test::TempDir dir;
+  AnalystStore store(dir.path(), "pass", kCheap);
+  fill(store, {
+                  {"Foxconn (Zhengzhou)", "河南", {"wage_arrears"}, 2026, 9, 1, 0},
+                  {"Foxconn (Shenzhen)", "广东", {"wage_arrears"}, 2026, 9, 1, 0},
+                  {"Foxconn", "广东", {"wage_arrears"}, 2026, 9, 1, 0},
+                  {"(有)村田組", "兵庫県", {"work_injury"}, 2026, 9, 1, 0},
+                  {"(株)村田組", "青森県", {"work_injury"}, 2026, 9, 1, 0},
+                  {"(unknown)", "广东", {"wage_arrears"}, 2026, 9, 1, 0},
+                  {"(未知)", "广东", {"wage_arrears"}, 2026, 9, 1, 0},
+                  {"【某工厂】", "广东", {"wage_arrears"}, 2026, 9, 1, 0},
+                  {"不知道", "广东", {"wage_arrears"}, 2026, 9, 1, 0},
+                  {"n/a", "广东", {"wage_arrears"}, 2026, 9, 1, 0},
+                  {"", "广东", {"forced_labour"}, 2026, 9, 1, 0},
+              });
+  Analysis a = analyse(store, {});
+  CHECK(a.reports == 11);
+  CHECK(a.notNamed.reports == 6);
+  REQUIRE(a.employers.size() == 5);
+  std::map<std::string, std::string> firmOf;
+  for (const auto& e : a.employers) {
+    CHECK(e.reports == 1);
+    firmOf[e.name] = e.firmKey;
+  }
+  CHECK(firmOf.count("Foxconn (Zhengzhou)"));
+  CHECK(firmOf.count("Foxconn (Shenzhen)"));
+  CHECK(firmOf.at("Foxconn (Zhengzhou)") == firmOf.at("Foxconn"));
+  CHECK(firmOf.at("Foxconn (Shenzhen)") == firmOf.at("Foxconn"));
+  // Two employers named 村田組 in two prefectures.
+  CHECK(std::count_if(a.employers.begin(), a.employers.end(), [](auto& e) { return e.firm.find("村田組") != std::string::npos; }) == 2);
+  // The unnamed forced-labour report still raises its alert.
+  bool alerted = false;
+  for (const auto& al : a.alerts) alerted |= al.subject == "(employer not named)" && al.what == "forced_labour";
+  CHECK(alerted);
+  // Exports: the unnamed are one line, never among the ranked employers.
+  ExportOptions internal;
+  internal.internal = true;
+  const std::string html = dashboardHtml(a, internal);
+  CHECK_THAT(html, Catch::Contains("<td>Employer not named</td><td></td><td></td><td>6</td>"));
+  const std::string chart = html.substr(html.find("aria-label=\"Top employers\""), 2000);
+  CHECK(chart.find("not named") == std::string::npos);
+}
+
 TEST_CASE("analysis: figures on a hand-computed fixture") {
   test::TempDir dir;
   AnalystStore store(dir.path(), "pass", kCheap);

@@ -116,7 +116,7 @@ TEST_CASE("dashboard: headless Chromium renders the totals and charts and fetche
       capnp::MallocMessageBuilder mb;
       auto b = mb.initRoot<proto::Report>();
       b.initEmployer().setName(employers[i % 3]);
-      b.getEmployer().setProvince(i % 2 ? "广东" : "Jiangsu");
+      b.getEmployer().setProvince(i % 3 == 1 ? "Jiangsu" : "广东");  // one place per employer: elsewhere it is another
       b.initCategories(1).set(0, i % 3 == 2 ? "work_injury" : "wage_arrears");
       b.initOccurred().setYear(2026), b.getOccurred().setMonth(static_cast<std::uint8_t>(6 + i % 5));
       b.setWorkersAffected(10);

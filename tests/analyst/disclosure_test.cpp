@@ -204,18 +204,19 @@ Attacker attack(const std::string& dir) {
   std::map<std::string, Attacker::Term> reports;
   std::vector<Attacker::Term> all, workers;
   std::map<std::string, std::vector<Attacker::Term>> owed;  // per currency column
-  std::string other;
+  std::vector<std::string> others;  // rows whose months are never shown
   for (const auto& r : employers) {
-    reports[r[0]] = a.cell("employer " + r[0], r[2]);
+    // employer, firm, province, reports, workers, amounts per currency..., main violations
+    reports[r[0]] = a.cell("employer " + r[0], r[3]);
     all.push_back(reports[r[0]]);
-    if (r[0].rfind("Other employers", 0) == 0) other = r[0];
-    workers.push_back(a.cell("workers of " + r[0], r[3]));
-    for (std::size_t c = 4; c + 1 < r.size(); ++c) owed[std::to_string(c)].push_back(a.cell("owed " + std::to_string(c) + " by " + r[0], r[c]));
+    if (r[0].rfind("Other employers", 0) == 0 || r[0] == "Employer not named") others.push_back(r[0]);
+    workers.push_back(a.cell("workers of " + r[0], r[4]));
+    for (std::size_t c = 5; c + 1 < r.size(); ++c) owed[std::to_string(c)].push_back(a.cell("owed " + std::to_string(c) + " by " + r[0], r[c]));
   }
   a.add(total, all);
   if (!summary["workersAffected"].get<std::string>().empty())
     a.add(a.cell("all workers", summary["workersAffected"].get<std::string>()), workers);
-  std::size_t col = 4;
+  std::size_t col = 5;
   for (const auto& [currency, amount] : summary["amountOwed"].items()) {
     if (!amount.get<std::string>().empty())
       a.add(a.cell("all owed " + currency, amount.get<std::string>()), owed[std::to_string(col)]);
@@ -230,15 +231,16 @@ Attacker attack(const std::string& dir) {
     columns[r[1]].push_back(t);
   }
   for (const auto& [e, parts] : rows) a.add(reports.at(e), parts);
-  std::vector<Attacker::Term> otherMonths;
+  std::map<std::string, std::vector<Attacker::Term>> hiddenMonths;
   for (auto& [m, parts] : columns) {
-    if (!other.empty() && !(months.at(m).var < 0 && months.at(m).known == 0)) {
-      otherMonths.push_back({a.unknown("small employers in " + m, 0, kInf)});
-      parts.push_back(otherMonths.back());
-    }
+    if (!(months.at(m).var < 0 && months.at(m).known == 0))
+      for (const auto& o : others) {
+        hiddenMonths[o].push_back({a.unknown("small employers in " + m + " (" + o + ")", 0, kInf)});
+        parts.push_back(hiddenMonths[o].back());
+      }
     a.add(months.at(m), parts);
   }
-  if (!other.empty()) a.add(reports.at(other), otherMonths);
+  for (const auto& o : others) a.add(reports.at(o), hiddenMonths[o]);
   a.propagate();
   return a;
 }
