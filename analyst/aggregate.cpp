@@ -7,6 +7,7 @@
 
 #include "protocol/attachments.h"
 #include "protocol/currency.h"
+#include "protocol/employer_id.h"
 #include "protocol/day.h"
 #include "protocol/taxonomy.h"
 
@@ -67,6 +68,17 @@ std::string withoutBrackets(const std::string& name) {
   }
   const auto a = out.find_first_not_of(' '), b = out.find_last_not_of(' ');
   return a == std::string::npos ? name : out.substr(a, b - a + 1);
+}
+
+// Adds one row's reports to another's (the same employer found by two keys).
+void absorb(EmployerRow& into, const EmployerRow& from) {
+  into.reports += from.reports, into.workers += from.workers;
+  into.largestWorkers = std::max(into.largestWorkers, from.largestWorkers);
+  for (const auto& [c, v] : from.owed) into.owed[c] += v;
+  for (const auto& [c, v] : from.largestOwed) into.largestOwed[c] = std::max(into.largestOwed[c], v);
+  for (const auto& [k, n] : from.categories) into.categories[k] += n;
+  for (const auto& [k, n] : from.indicators) into.indicators[k] += n;
+  for (const auto& [k, n] : from.months) into.months[k] += n;
 }
 
 }  // namespace
@@ -137,6 +149,7 @@ Analysis analyse(AnalystStore& store, const Aliases& aliases) {
   Analysis a;
   std::map<std::string, EmployerRow> employers;
   std::map<std::string, std::map<std::string, std::uint64_t>> spellings, provinces, firmSpellings;
+  std::map<std::string, std::set<std::string>> identifiedAs;  // a name's key -> the registry numbers given with it
   store.forEachReport([&](const std::string&, std::uint32_t day, proto::Report::Reader r) {
     ++a.reports;
     const std::uint64_t workers = r.getWorkersAffected();
@@ -180,10 +193,19 @@ Analysis analyse(AnalystStore& store, const Aliases& aliases) {
     const EmployerName parsed = aliases.resolve(parseEmployerName(name));
     const std::string country = r.getEmployer().getCountry();
     const std::string& firmKey = parsed.firm;
-    const std::string key = parsed.named() ? country + "|" + province + "|" + firmKey + "|" + parsed.branch : "";
-    auto& e = parsed.named() ? employers[key] : a.notNamed;
+    // A valid registry number names one legal entity however it is spelled, and wins over the name.
+    const std::string id = r.getEmployer().getIdentifier();
+    const bool identified = !id.empty() && protocol::employerIdentifier(country, id) == id;
+    const std::string key = identified       ? country + "|id:" + id
+                            : parsed.named() ? country + "|" + province + "|" + firmKey + "|" + parsed.branch
+                                             : "";
+    auto& e = identified || parsed.named() ? employers[key] : a.notNamed;
     e.key = key;
-    if (parsed.named()) {
+    if (identified) {
+      e.firmKey = key, e.branch.clear(), e.country = country, e.identifier = id;
+      firmSpellings[key][name]++;
+      if (parsed.named()) identifiedAs[country + "|" + province + "|" + firmKey + "|" + parsed.branch].insert(key);
+    } else if (parsed.named()) {
       e.firmKey = country + "|" + firmKey, e.branch = parsed.branch, e.country = country;
       firmSpellings[key][parsed.branch.empty() ? name : withoutBrackets(name)]++;
     }    e.reports++, e.workers += workers;
@@ -207,11 +229,23 @@ Analysis analyse(AnalystStore& store, const Aliases& aliases) {
   auto mostCommon = [](const std::map<std::string, std::uint64_t>& m) {
     return std::max_element(m.begin(), m.end(), [](auto& x, auto& y) { return x.second < y.second; })->first;
   };
+  // Reports without the number join the employer that reports with it named
+  // the same way in the same place, when only one number goes with that name.
+  for (const auto& [nameKey, ids] : identifiedAs) {
+    auto it = employers.find(nameKey);
+    if (ids.size() != 1 || it == employers.end()) continue;
+    const std::string& into = *ids.begin();
+    absorb(employers[into], it->second);
+    for (const auto& [k, n] : spellings[nameKey]) spellings[into][k] += n;
+    for (const auto& [k, n] : provinces[nameKey]) provinces[into][k] += n;
+    employers.erase(it);
+  }
   for (auto& [key, e] : employers) {
     const std::string firm = e.firmKey.substr(e.firmKey.find('|') + 1);
     // A branch keeps the worker's words; a firm the centre's alias if it has one.
-    e.name = e.branch.empty() ? aliases.display(firm, mostCommon(spellings[key])) : mostCommon(spellings[key]);
-    e.firm = aliases.display(firm, mostCommon(firmSpellings[key]));
+    const std::string alias = e.identifier.empty() ? firm : aliases.resolve(parseEmployerName(mostCommon(spellings[key]))).firm;
+    e.name = e.branch.empty() ? aliases.display(alias, mostCommon(spellings[key])) : mostCommon(spellings[key]);
+    e.firm = aliases.display(alias, mostCommon(firmSpellings[key]));
     e.province = mostCommon(provinces[key]);
     a.employers.push_back(e);
   }

@@ -30,6 +30,7 @@ struct EmployerRow {
   std::string firm;       // its firm as shown: the alias, or the most reported spelling without the branch
   std::string firmKey;    // country|firm: the branches of one firm share it
   std::string branch, country;
+  std::string identifier;  // its registry number, when reports gave one (then it is the key)
   std::uint64_t reports = 0, workers = 0;
   std::map<std::string, std::uint64_t> owed;  // per currency (ISO 4217), in its minor units
   // The largest single report's part of each sum: the dominance rule of what

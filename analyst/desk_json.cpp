@@ -49,6 +49,7 @@ nlohmann::json reportJson(const std::string& ref, std::uint32_t day, proto::Repo
   auto j = reportSummaryJson(ref, day, r);
   auto e = r.getEmployer();
   j["address"] = text(e.getAddress());
+  j["identifier"] = text(e.getIdentifier());
   j["country"] = text(e.getCountry());
   auto brands = nlohmann::json::array();
   for (auto b : e.getBrandCustomers()) brands.push_back(text(b));

@@ -36,6 +36,7 @@ std::string showReport(const std::string& ref, std::uint32_t day, proto::Report:
   line(N_("Report"), ref + "  " + tr("(stored %s)", {protocol::isoDate(day)}));
   auto e = r.getEmployer();
   line(N_("Employer"), shown(e.getName()));
+  line(N_("Registry number"), shown(e.getIdentifier()));
   line(N_("Address"), shown(e.getAddress()));
   std::string place;
   for (auto t : {e.getCity(), e.getProvince(), e.getCountry()})

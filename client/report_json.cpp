@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "protocol/report.capnp.h"
+#include "protocol/employer_id.h"
 #include "protocol/report_check.h"
 
 namespace gongyou::client {
@@ -166,6 +167,12 @@ JsonReport parseOne(std::string_view text, std::size_t line, std::uint32_t today
     root.setNarrative(lf);
     sodium_memzero(lf.data(), lf.size());
     sodium_memzero(n.data(), n.size());
+  }
+  // A registry number as people copy it ("9144 0300 7084 6113 6t"): its
+  // canonical form, when it is one; otherwise the check below names it.
+  if (root.getEmployer().getIdentifier().size() != 0) {
+    auto emp = root.getEmployer();
+    if (auto id = protocol::employerIdentifier(emp.getCountry().cStr(), emp.getIdentifier().cStr())) emp.setIdentifier(*id);
   }
   if (root.hasReplyKey()) {
     r.error = "replyKey: set by gongyou-report itself; leave it out";

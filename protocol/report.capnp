@@ -64,6 +64,12 @@ struct Employer {
   country @4 :Text;        # ISO 3166-1 alpha-2, e.g. "CN"
   industry @5 :Text;       # free text, e.g. "electronics", "construction"
   brandCustomers @6 :List(Text);  # brands the factory produces for, if known
+  identifier @7 :Text;     # optional: the employer's registry number, as on a business licence,
+                           # payslip or contract. For CN (or no country) China's unified social
+                           # credit code, 18 characters in canonical form (capitals, no spaces)
+                           # with a valid check character (GB 32100-2015; protocol/employer_id.h);
+                           # elsewhere up to 32 of [A-Za-z0-9-/.]. When present the centre groups
+                           # reports by it rather than by the name, which is spelled many ways.
 }
 
 struct Money {

@@ -14,6 +14,7 @@
 #include "crypto/primitives.h"
 #include "protocol/attachments.h"
 #include "protocol/canonical.h"
+#include "protocol/employer_id.h"
 #include "protocol/limits.h"
 #include "protocol/taxonomy.h"
 #include "protocol/terminal_text.h"
@@ -76,6 +77,14 @@ std::string checkReport(proto::Report::Reader r, std::uint32_t today) {
       (country.size() != 2 || country[0] < 'A' || country[0] > 'Z' || country[1] < 'A' || country[1] > 'Z'))
     return "employer.country: must be an ISO 3166-1 code like CN";
   if (emp.getBrandCustomers().size() > ReportCaps::kBrands) return "employer.brandCustomers: too many";
+  if (emp.getIdentifier().size() != 0) {
+    const std::string_view id(emp.getIdentifier().cStr(), emp.getIdentifier().size());
+    const auto canonical = employerIdentifier(std::string_view(emp.getCountry().cStr(), emp.getCountry().size()), id);
+    if (!canonical || *canonical != id)
+      return emp.getCountry().size() == 0 || emp.getCountry() == "CN"
+                 ? "employer.identifier: not a unified social credit code (18 characters, check character)"
+                 : "employer.identifier: not a registry number (up to 32 letters, digits, - / .)";
+  }
   for (auto b : emp.getBrandCustomers())
     if (!(e = text("employer.brandCustomers", b, ReportCaps::kShortText, true)).empty()) return e;
 

@@ -182,6 +182,36 @@ TEST_CASE("analysis: branches stay apart under their firm, the same name elsewhe
   CHECK(chart.find("not named") == std::string::npos);
 }
 
+TEST_CASE("analysis: a registry number wins over the name, and a report without it joins the one named the same") {
+  test::TempDir dir;
+  AnalystStore store(dir.path(), "pass", kCheap);
+  {
+    AnalystStore::Write w(store);
+    int i = 0;
+    auto put = [&](const char* name, const char* id) {
+      capnp::MallocMessageBuilder mb;
+      auto b = mb.initRoot<proto::Report>();
+      b.initEmployer().setName(name);
+      b.getEmployer().setProvince("广东");
+      b.getEmployer().setIdentifier(id);
+      b.initCategories(1).set(0, "wage_arrears");
+      b.setLanguage("zh-Hans");
+      w.putReport(crypto::blake2b("id " + std::to_string(i++)), protocol::today(), protocol::canonicalBytes(b.asReader()));
+    };
+    put("深圳市华强电子有限公司", "914403001922038216");
+    put("Huaqiang", "914403001922038216");          // another spelling, the same code
+    put("深圳市华强电子有限公司", "");                    // no code: the name it was given with
+    put("华强", "914403001922038217");               // a wrong check character counts for nothing
+    w.commit();
+  }
+  Analysis a = analyse(store, {});
+  REQUIRE(a.employers.size() == 2);
+  CHECK(a.employers[0].reports == 3);
+  CHECK(a.employers[0].identifier == "914403001922038216");
+  CHECK(a.employers[0].name == "深圳市华强电子有限公司");
+  CHECK(a.employers[1].name == "华强");
+}
+
 TEST_CASE("analysis: figures on a hand-computed fixture") {
   test::TempDir dir;
   AnalystStore store(dir.path(), "pass", kCheap);

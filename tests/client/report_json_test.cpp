@@ -62,6 +62,13 @@ TEST_CASE("report json: bad input is refused with the field or the problem named
         "narrative: longer than 6000 bytes");
   CHECK(one("{\"employer\":{\"name\":\"x\"") == "not valid JSON: column 24: unexpected end of input; expected '}'");
   CHECK(one("[1,2]") != "ok");
+  // The employer's code: taken as people copy it, refused with a wrong check character.
+  auto parsed = client::parseReportsJson(R"({"employer":{"name":"x","identifier":"9144 0300 7084 6113 6t"},)" + base + "}",
+                                         protocol::today());
+  REQUIRE(parsed.at(0).message);
+  CHECK(std::string(parsed[0].message->builder().getRoot<proto::Report>().getEmployer().getIdentifier().cStr()) == "91440300708461136T");
+  CHECK(one(R"({"employer":{"name":"x","identifier":"91440300708461136U"},)" + base + "}") ==
+        "employer.identifier: not a unified social credit code (18 characters, check character)");
 }
 
 TEST_CASE("report json: every valid text-only report pads to one size") {

@@ -10,6 +10,7 @@
 #include "crypto/primitives.h"
 #include "protocol/attachments.h"
 #include "protocol/day.h"
+#include "protocol/employer_id.h"
 #include "protocol/report_check.h"
 #include "protocol/taxonomy.h"
 
@@ -94,6 +95,44 @@ TEST_CASE("report: each bad field is named") {
   CHECK(check([](B r) { r.setLanguage(""); }) == "language: required");
   CHECK(check([](B r) { r.initReplyKey(31); }) == "replyKey: must be empty or 32 bytes");
   CHECK(check([](B r) { r.setWorkersAffected(2000000); }) == "workersAffected: implausibly large");
+  // The employer's registry number: China's code with its check character, in canonical form.
+  CHECK(check([](B r) { r.getEmployer().setIdentifier("914403001922038216"); }).empty());
+  CHECK(check([](B r) { r.getEmployer().setIdentifier("914403001922038217"); }) ==
+        "employer.identifier: not a unified social credit code (18 characters, check character)");
+  CHECK(check([](B r) { r.getEmployer().setIdentifier("9144 0300 1922 0382 16"); }).rfind("employer.identifier", 0) == 0);
+  CHECK(check([](B r) { r.getEmployer().setCountry("MY"), r.getEmployer().setIdentifier("201901012345"); }).empty());
+  CHECK(check([](B r) { r.getEmployer().setCountry("MY"), r.getEmployer().setIdentifier("<b>"); }) ==
+        "employer.identifier: not a registry number (up to 32 letters, digits, - / .)");
+}
+
+TEST_CASE("employer identifier: the unified social credit code's check character (GB 32100-2015)") {
+  // Published codes of well-known firms, and the standard's own example.
+  for (const char* code : {"914403001922038216", "91440300708461136T", "91330100716105852F", "91350100M000100Y43"}) {
+    INFO(code);
+    CHECK(protocol::unifiedSocialCreditCode(code) == std::optional<std::string>(code));
+  }
+  // As people write it: spaces, hyphens, small letters.
+  CHECK(protocol::unifiedSocialCreditCode("9144 0300 7084 6113 6t") == std::optional<std::string>("91440300708461136T"));
+  // Every single-character typo of a code is caught.
+  const std::string good = "91330100716105852F";
+  const std::string alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  int caught = 0, typos = 0;
+  for (std::size_t i = 0; i < good.size(); ++i)
+    for (char c : alphabet)
+      if (c != good[i]) {
+        std::string t = good;
+        t[i] = c;
+        ++typos;
+        caught += !protocol::unifiedSocialCreditCode(t).has_value();
+      }
+  CHECK(caught == typos);
+  CHECK_FALSE(protocol::unifiedSocialCreditCode("91330100716105852"));     // 17
+  CHECK_FALSE(protocol::unifiedSocialCreditCode("9133010071610585I2F"));   // I is not in the alphabet
+  CHECK_FALSE(protocol::unifiedSocialCreditCode("91330100716105852O"));    // nor O
+  CHECK(protocol::employerIdentifier("", "91330100716105852F").has_value());
+  CHECK_FALSE(protocol::employerIdentifier("CN", "201901012345").has_value());
+  CHECK(protocol::employerIdentifier("JP", "1234-56-789012") == std::optional<std::string>("1234-56-789012"));
+  CHECK_FALSE(protocol::registryNumber(std::string(33, '1')).has_value());
 }
 
 TEST_CASE("report: the largest text-only report still fits the fixed padding bucket") {

@@ -36,6 +36,7 @@ interface Report extends Summary {
   address: string;
   country: string;
   brands: string[];
+  identifier: string;
   occurred: { year: number; month: number; day: number };
   indicators: { id: string; en?: string }[];
   workersAffected: number;
@@ -250,6 +251,7 @@ async function report(ref: string): Promise<HTMLElement> {
       { id: "fields" },
       field(t("stored"), r.stored),
       field(t("employer"), r.employer),
+      field(t("identifier"), r.identifier),
       field(t("address"), r.address),
       field(t("place"), [r.city, r.province, r.country].filter((s) => s).join(", ")),
       field(t("industry"), r.industry),
