@@ -11,6 +11,7 @@
 #include "protocol/currency.h"
 #include "protocol/day.h"
 #include "protocol/report.capnp.h"
+#include "protocol/employer_id.h"
 #include "protocol/report_check.h"
 #include "protocol/taxonomy.h"
 #include "protocol/terminal_text.h"
@@ -359,6 +360,30 @@ FormResult runForm(LineInput& in, std::ostream& out, const Messages& tr, const s
   qs.push_back({N_("Industry"),
                 text(N_("Industry (for example electronics, construction):"), [&] { return emp.asReader().getIndustry(); }, [&](const std::string& a) { emp.setIndustry(a); }, "employer.industry"),
                 [&] { return std::string(emp.getIndustry().cStr()); }});
+
+  // The employer's unified social credit code, where the form asks it (China):
+  // a name is spelled many ways, the code names one employer. Checked here, so
+  // a mistyped character is caught while the licence is still at hand.
+  if (emp.getCountry() == "CN")
+    qs.push_back({N_("Registry number"),
+                  [&] {
+                    std::string old = emp.asReader().getIdentifier().cStr();
+                    Step s = c.ask(
+                        tr("The employer's unified social credit code (18 characters, on the business licence or a "
+                           "payslip), or press Enter to skip:"),
+                        [&](const std::string& a) -> std::string {
+                          if (a.empty()) return emp.setIdentifier(""), std::string();
+                          auto code = protocol::unifiedSocialCreditCode(a);
+                          if (!code)
+                            return tr("That code has a mistake (18 characters, the last one checks the others): please "
+                                      "copy it again, or press Enter to skip.");
+                          emp.setIdentifier(*code);
+                          return std::string();
+                        },
+                        true, old);
+                    return s;
+                  },
+                  [&] { return std::string(emp.getIdentifier().cStr()); }});
 
   qs.push_back({N_("When"),
                 [&] {

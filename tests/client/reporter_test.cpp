@@ -679,6 +679,7 @@ TEST_CASE("reporter: the form and --help in every language show no English where
                   {"City:", ""},
                   {"Province:", ""},
                   {"Industry (for example electronics, construction):", ""},
+                  {"The employer's unified social credit code (18 characters, on the business licence or a payslip), or press Enter to skip:", ""},
                   {"When did it happen? Year and month, like 2026-10 (or with the day, 2026-10-15), or press Enter to skip:",
                    "2026-08"}};
       steps.insert(steps.end(), pick.begin(), pick.end());
@@ -726,6 +727,8 @@ TEST_CASE("reporter: the guided form in a terminal in English and in Chinese") {
                  {"City:", "Dongguan"},
                  {"Province:", "Guangdong"},
                  {"Industry", ""},
+                 {"unified social credit code", "91440300708461136U"},  // one character wrong: asked again
+                 {"That code has a mistake", "9144 0300 7084 6113 6t"},
                  {"When did it happen", "2026-13"},
                  {"like 2026-10 or 2026-10-15", "2026-08"},  // only this answer is asked again
                  {"Choose the kind of problem", "9"},
@@ -753,8 +756,9 @@ TEST_CASE("reporter: the guided form in a terminal in English and in Chinese") {
                  {"as evidence-1.jpg (JPEG photo", nullptr},
                  {"Attach a photo", ""},
                  {"read the centre's answer", ""},
-                 {"6. What happened: Wages not paid, or paid late; ID card or passport kept by the boss", nullptr},
-                 {"12. Evidence: evidence-1.jpg", nullptr},
+                 {"5. Registry number: 91440300708461136T", nullptr},
+                 {"7. What happened: Wages not paid, or paid late; ID card or passport kept by the boss", nullptr},
+                 {"13. Evidence: evidence-1.jpg", nullptr},
                  {"Send it now?", "y"},
                  {"Sent.", nullptr},
                  {"Your reply code", nullptr}});
@@ -767,6 +771,7 @@ TEST_CASE("reporter: the guided form in a terminal in English and in Chinese") {
                  {"城市", ""},
                  {"省份", ""},
                  {"行业", ""},
+                 {"统一社会信用代码", ""},
                  {"什么时候发生的", "２０２６年８月"},  // full-width digits, as a Chinese input method types them
                  {"请选择问题的类别", "4"},              // safety and health
                  {"是下面哪些", "1"},                   // work injury
@@ -786,8 +791,8 @@ TEST_CASE("reporter: the guided form in a terminal in English and in Chinese") {
     converse(t, {{"身份", "2"},
                  {"要附上照片", ""},
                  {"回复", "n"},
-                 {"5. 时间：2026-08", nullptr},
-                 {"9. 欠款：3600 元", nullptr},
+                 {"6. 时间：2026-08", nullptr},
+                 {"10. 欠款：3600 元", nullptr},
                  {"现在发送", "y"},
                  {"已发送", nullptr}});
     CHECK(t.wait() == 0);
@@ -1252,6 +1257,7 @@ TEST_CASE("reporter: the form edits lines, goes back, reviews and changes answer
     converse(t, {{"City:", "Shenzhen"},
                  {"Province:", ""},
                  {"Industry", ""},
+                 {"unified social credit code", ""},
                  {"When did it happen", "2099-01"},
                  {"still to come", "2026年10月15日"},
                  {"Choose the kind of problem", "3"},
@@ -1278,8 +1284,8 @@ TEST_CASE("reporter: the form edits lines, goes back, reviews and changes answer
     const auto from = sc.rfind("Your report."), to = sc.rfind("Send it now?");
     CHECK(std::count(sc.begin() + from, sc.begin() + to, '\n') <= 20);
     CHECK_THAT(sc.substr(from), Catch::Contains("1. Employer: Shenzhen Brite XToys Co") &&
-                                    Catch::Contains("9. Money owed: 3600.50 yuan") &&
-                                    Catch::Contains("5. When: 2026-10-15"));
+                                    Catch::Contains("10. Money owed: 3600.50 yuan") &&
+                                    Catch::Contains("6. When: 2026-10-15"));
     // Change answer 2 by its number.
     t.type("2");
     REQUIRE(t.expect("> Shenzhen"));  // the old answer, on the line to edit
