@@ -87,6 +87,19 @@ std::string monthOf(std::uint32_t day) { return protocol::isoDate(day).substr(0,
 
 std::string alertText(const Alert& al, const Messages& tr) {
   const std::string n = std::to_string(al.reports);
+  if (al.kind == "surge") {
+    if (al.mean < 0)
+      // TRANSLATORS: a published alert about the centre's reports as a whole; %1$s a count, %2$s a month (2026-10).
+      return tr.plural("All reports: %1$s in %2$s, at least one and a half times the monthly average over the 6 months before",
+                       "All reports: %1$s in %2$s, at least one and a half times the monthly average over the 6 months before",
+                       al.reports, {n, al.month});
+    char mean[32];
+    std::snprintf(mean, sizeof mean, "%.1f", al.mean);
+    // TRANSLATORS: the centre's reports as a whole; %1$s a count, %2$s a month (2026-10), %3$s an average (258.5).
+    return tr.plural("All reports: %1$s in %2$s against an average of %3$s a month over the 6 months before",
+                     "All reports: %1$s in %2$s against an average of %3$s a month over the 6 months before", al.reports,
+                     {n, al.month, mean});
+  }
   if (al.kind == "jump" && al.mean < 0)
     // TRANSLATORS: a published alert, without the average (it would tell hidden figures). %1$s an employer or
     // province, %2$s a count, %3$s a month (2026-10).
@@ -138,10 +151,26 @@ void findAlerts(Analysis& a) {
   for (const auto& [f, n] : a.notNamed.indicators) serious(notNamed, n, f);
   for (const auto& [cat, n] : a.notNamed.categories)
     if (seriousCategories().count(cat)) serious(notNamed, n, cat);
+  // The centre as a whole: a month well above the six before it, where no one
+  // employer or province jumps alone (a wave across many small ones).
+  if (!a.latestMonth.empty()) {
+    const std::uint64_t now = a.byMonth.count(a.latestMonth) ? a.byMonth.at(a.latestMonth) : 0;
+    double sum = 0;
+    for (const auto& m : previousMonths(a.latestMonth, 6))
+      if (auto p = a.byMonth.find(m); p != a.byMonth.end()) sum += static_cast<double>(p->second);
+    const double mean = sum / 6.0;
+    if (mean > 0 && static_cast<double>(now) >= kSurgeFactor * mean && static_cast<double>(now) - mean >= kSurgeAtLeast) {
+      Alert al{"surge", "", now, {}, {}, a.latestMonth, mean};
+      al.text = alertText(al, en);
+      a.alerts.push_back(std::move(al));
+    }
+  }
   for (const auto& e : a.employers) jump(a, e.name, e.months);
   for (const auto& [province, months] : a.provinceByMonth) jump(a, province, months);
-  std::stable_sort(a.alerts.begin(), a.alerts.end(), [](const Alert& x, const Alert& y) {
-    return x.kind != y.kind ? x.kind == "serious" : x.reports > y.reports;
+  // The centre-wide surge first, then serious ones, then jumps; most reports first within each.
+  auto rank = [](const Alert& x) { return x.kind == "surge" ? 0 : x.kind == "serious" ? 1 : 2; };
+  std::stable_sort(a.alerts.begin(), a.alerts.end(), [&](const Alert& x, const Alert& y) {
+    return rank(x) != rank(y) ? rank(x) < rank(y) : x.reports > y.reports;
   });
 }
 

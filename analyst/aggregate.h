@@ -9,7 +9,10 @@
 //   - serious: any report of a forced-labour indicator or of forced labour,
 //     child labour, work injury, occupational disease or violence — at any count;
 //   - jump: an employer or province with at least 3 reports in the latest month
-//     and at least 3 times its own monthly average over the 6 months before.
+//     and at least 3 times its own monthly average over the 6 months before;
+//   - surge: all the centre's reports in the latest month at least 1.5 times
+//     their monthly average over the 6 months before and at least 10 more (a
+//     wave across many employers, each too small to jump alone).
 #pragma once
 
 #include <cstdint>
@@ -42,8 +45,10 @@ struct EmployerRow {
   bool merged = false;   // the published row of the employers each under the small-cell threshold
 };
 
+inline constexpr double kSurgeFactor = 1.5, kSurgeAtLeast = 10;
+
 struct Alert {
-  std::string kind;     // "serious" or "jump"
+  std::string kind;     // "surge", "serious" or "jump"
   std::string subject;  // employer or province
   std::uint64_t reports = 0;
   std::string text;     // one line for people, in English (alertText for another language)

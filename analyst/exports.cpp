@@ -84,6 +84,22 @@ std::string num(const std::string& s) { return html(grouped(s)); }
 
 // --- charts (inline SVG) ----------------------------------------------------
 
+// A label cut to about `px` pixels at the charts' 12 px font (a CJK character
+// is about 12, another about 7), with "…" where it was cut: a long name would
+// otherwise run off the chart's left edge. The whole label is its <title>.
+std::string fitted(const std::string& label, int px) {
+  int used = 0;
+  for (std::size_t i = 0; i < label.size();) {
+    const auto c = static_cast<unsigned char>(label[i]);
+    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+    const int w = n >= 3 ? 12 : 7;
+    if (used + w > px - 12) return label.substr(0, i) + "…";
+    used += w;
+    i += n;
+  }
+  return label;
+}
+
 std::string barChart(const std::vector<Row>& rows, std::uint64_t minCell, const std::string& title) {
   std::uint64_t max = 1;
   for (const auto& r : rows)
@@ -97,7 +113,8 @@ std::string barChart(const std::vector<Row>& rows, std::uint64_t minCell, const 
   for (const auto& [label, f] : rows) {
     // A hidden count gets a fixed stub, not a bar whose length tells the value.
     const int w = f.hidden() ? 6 : std::max(2, static_cast<int>(barW * f.value / max));
-    o << "<text x=\"" << labelW - 8 << "\" y=\"" << y + 15 << "\" text-anchor=\"end\">" << html(label) << "</text>"
+    o << "<text x=\"" << labelW - 8 << "\" y=\"" << y + 15 << "\" text-anchor=\"end\"><title>" << html(label) << "</title>"
+      << html(fitted(label, labelW - 12)) << "</text>"
       << "<rect x=\"" << labelW << "\" y=\"" << y + 3 << "\" width=\"" << w << "\" height=\"" << rowH - 6
       << "\" class=\"bar\"/>"
       << "<text x=\"" << labelW + w + 6 << "\" y=\"" << y + 15 << "\">" << num(countText(f, minCell)) << "</text>";
@@ -157,6 +174,61 @@ std::string amounts(const std::map<std::string, SumFigure>& owed, bool forPeople
 }
 
 std::string sumText(const SumFigure& f) { return f.shown ? std::to_string(f.value) : ""; }
+
+// Alerts grouped so the first screen shows every kind of them: the centre-wide
+// surge, then each serious kind with its employers (most reports first, the
+// first five, the count of the rest), then the jumps, ranked by size. The CSV
+// keeps every alert on its own line.
+std::string alertList(const std::vector<Alert>& alerts, const Messages& tr) {
+  constexpr std::size_t kShown = 5;
+  std::ostringstream o;
+  o << "<ul id=\"alerts\">";
+  std::vector<std::string> order;  // serious kinds, as they first appear (alerts are ranked)
+  std::map<std::string, std::vector<const Alert*>> serious;
+  for (const auto& al : alerts)
+    if (al.kind == "serious" && serious[al.what].empty()) order.push_back(al.what), serious[al.what].push_back(&al);
+    else if (al.kind == "serious") serious[al.what].push_back(&al);
+  for (const auto& al : alerts)
+    if (al.kind == "surge") o << "<li class=\"alert\">" << html(alertText(al, tr)) << "</li>";
+  std::stable_sort(order.begin(), order.end(), [&](const std::string& x, const std::string& y) {
+    std::uint64_t nx = 0, ny = 0;
+    for (const Alert* a : serious[x]) nx += a->reports;
+    for (const Alert* a : serious[y]) ny += a->reports;
+    return nx > ny;
+  });
+  for (const auto& what : order) {
+    const auto& group = serious[what];
+    if (group.size() == 1) {
+      o << "<li class=\"alert\">" << html(alertText(*group[0], tr)) << "</li>";
+      continue;
+    }
+    std::uint64_t reports = 0;
+    for (const Alert* a : group) reports += a->reports;
+    const std::string name = protocol::findIndicator(what) ? protocol::indicatorName(what, tr.tag())
+                                                            : protocol::categoryName(what, tr.tag());
+    o << "<li class=\"alert\"><b>"
+      // TRANSLATORS: %1$s a kind of violation or an ILO indicator, %2$s how many employers, %3$s how many reports.
+      << html(tr.plural("%1$s (serious at any count): %2$s employer, %3$s reports",
+                        "%1$s (serious at any count): %2$s employers, %3$s reports", group.size(),
+                        {name, std::to_string(group.size()), std::to_string(reports)}))
+      << "</b><ul>";
+    for (std::size_t i = 0; i < group.size() && i < kShown; ++i)
+      o << "<li>"
+        << html(tr.plural("%1$s: %2$s report", "%1$s: %2$s reports", group[i]->reports,
+                          {group[i]->subject, std::to_string(group[i]->reports)}))
+        << "</li>";
+    if (group.size() > kShown)
+      o << "<li>"
+        << html(tr.plural("and %s more employer (alerts.csv)", "and %s more employers (alerts.csv)", group.size() - kShown,
+                          {std::to_string(group.size() - kShown)}))
+        << "</li>";
+    o << "</ul></li>";
+  }
+  for (const auto& al : alerts)
+    if (al.kind == "jump") o << "<li class=\"alert\">" << html(alertText(al, tr)) << "</li>";
+  o << "</ul>";
+  return o.str();
+}
 
 std::string employerName(const PublishedEmployer& e, const Messages& tr, std::uint64_t minCell) {
   if (e.notNamed) return tr("Employer not named");
@@ -255,9 +327,7 @@ std::string dashboardHtml(const Publication& p, const ExportOptions& opts, std::
     << num(std::to_string(employers)) << "</b></div>"
     << "<div class=\"card\">" << html(tr("Alerts")) << "<b>" << num(std::to_string(p.alerts.size())) << "</b></div></div>\n";
 
-  o << "<h2>" << html(tr("Alerts")) << "</h2>\n<ul id=\"alerts\">";
-  for (const auto& al : p.alerts) o << "<li class=\"alert\">" << html(alertText(al, tr)) << "</li>";
-  o << "</ul>";
+  o << "<h2>" << html(tr("Alerts")) << "</h2>\n" << alertList(p.alerts, tr);
   if (p.alerts.empty() && p.alertsWithheld == 0) o << "<p class=\"note\" id=\"no-alerts\">" << html(tr("No alerts.")) << "</p>";
   if (p.alertsWithheld)
     o << "<p class=\"note\">"
@@ -266,7 +336,12 @@ std::string dashboardHtml(const Publication& p, const ExportOptions& opts, std::
                         {std::to_string(p.alertsWithheld), minCell}))
       << "</p>";
 
-  o << "\n<h2>" << html(tr("Reports per month")) << "</h2>\n" << lineChart(p.byMonth, p.minCell, tr("Reports per month"))
+  o << "\n<h2>" << html(tr("Reports per month")) << "</h2>\n" << lineChart(p.byMonth, p.minCell, tr("Reports per month"));
+  // The month the page was made in is not over: its count is so far, not a drop.
+  if (!p.months.empty() && opts.generated.size() >= 7 && p.months.back() == opts.generated.substr(0, 7))
+    o << "<p class=\"note\" id=\"partial-month\">"
+      << html(tr("%s is not over yet: its count is so far.", {p.months.back()})) << "</p>";
+  o
     << "\n<h2>" << html(tr("Top employers")) << "</h2>\n";
   std::vector<Row> rows;
   for (const auto& e : p.employers)
@@ -321,11 +396,25 @@ std::string dashboardHtml(const Publication& p, const ExportOptions& opts, std::
        {N_("Employer"), N_("Firm"), N_("Province"), N_("Reports"), N_("Workers"), N_("Owed"), N_("Main violations")})
     o << "<th>" << html(tr(head)) << "</th>";
   o << "</tr>";
-  for (const auto& e : p.employers)
+  // The employers with most reports, then the merged and not-named rows: the
+  // full table is by-employer.csv (every employer twice made a 119-page print).
+  constexpr std::size_t kTop = 25;
+  std::size_t listed = 0, rest = 0;
+  for (const auto& e : p.employers) {
+    if (!e.merged && !e.notNamed && listed++ >= kTop) {
+      ++rest;
+      continue;
+    }
     o << "<tr><td>" << html(employerName(e, tr, p.minCell)) << "</td><td>" << html(e.firm) << "</td><td>" << html(e.province) << "</td><td>"
       << count(e.reports) << "</td><td>" << sum(e.workers) << "</td><td>" << html(amounts(e.owed, true)) << "</td><td>"
       << html(categories(e.mainViolations, &tr)) << "</td></tr>";
+  }
   o << "</table>\n";
+  if (rest)
+    o << "<p class=\"note\" id=\"more-employers\">"
+      << html(tr.plural("%s more employer in by-employer.csv.", "%s more employers in by-employer.csv.", rest,
+                        {std::to_string(rest)}))
+      << "</p>\n";
   // Counts only: the files stay sealed in the store (`gongyou-analyst attachments`).
   o << "<h2>" << html(tr("Evidence")) << "</h2>\n<table id=\"evidence\"><tr><th>" << html(tr("Reports with")) << "</th><th>"
     << html(tr("Reports")) << "</th></tr><tr><td>" << html(tr("any file")) << "</td><td>" << count(p.withEvidence)

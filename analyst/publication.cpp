@@ -267,19 +267,20 @@ Publication publish(const Analysis& a, bool internal, std::uint64_t minCell) {
   }
 
   // Alerts: none about fewer reports than the threshold, none about a figure
-  // withheld above, and a jump without the average it was measured against
-  // (six months' sum of an employer's hidden cells).
+  // withheld above, and a jump or surge without the average it was measured
+  // against (six months' sum of hidden cells).
   std::map<std::string, Shown> latestCell;
   for (const auto& pe : p.employers)
     if (!pe.merged && !pe.notNamed && !pe.months.empty()) latestCell[pe.name] = pe.months.back().second.shown;
   for (const auto& al : a.alerts) {
-    const bool hiddenCell = al.kind == "jump" && latestCell.count(al.subject) && latestCell[al.subject] != Shown::Exact;
+    const bool hiddenCell = (al.kind == "jump" && latestCell.count(al.subject) && latestCell[al.subject] != Shown::Exact) ||
+                            (al.kind == "surge" && !p.byMonth.empty() && p.byMonth.back().second.hidden());
     if (al.reports < minCell || hiddenCell) {
       ++p.alertsWithheld;
       continue;
     }
     Alert pub = al;
-    if (pub.kind == "jump") {
+    if (pub.kind == "jump" || pub.kind == "surge") {
       pub.mean = -1;  // not shown
       pub.text = alertText(pub, Messages::forLanguage("en", TextDomain::Analyst));
     }

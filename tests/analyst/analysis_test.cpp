@@ -328,6 +328,68 @@ TEST_CASE("analysis: a jump above the own baseline is an alert and a steady rate
   CHECK(a.alerts[0].text == "Jumpy: 5 reports in 2026-10 against an average of 0.2 a month over the 6 months before");
 }
 
+TEST_CASE("alerts: a centre-wide surge is raised, and 180 serious alerts of one kind read as one group") {
+  Analysis a;
+  // Jan 2016: 503 reports against 258 a month before: 1.95 times, no employer jumping alone.
+  for (const char* m : {"2015-07", "2015-08", "2015-09", "2015-10", "2015-11", "2015-12"}) a.byMonth[m] = 258;
+  a.byMonth["2016-01"] = 503;
+  a.latestMonth = "2016-01";
+  a.reports = 258 * 6 + 503;
+  for (int i = 0; i < 180; ++i) {
+    EmployerRow e;
+    e.key = e.name = "Factory " + std::to_string(i);
+    e.reports = 8;
+    e.categories = {{"work_injury", i < 3 ? 7u : 5u}};
+    e.months = {{"2015-09", 8}};
+    a.employers.push_back(e);
+  }
+  findAlerts(a);
+  REQUIRE(!a.alerts.empty());
+  CHECK(a.alerts[0].kind == "surge");
+  CHECK(a.alerts[0].text == "All reports: 503 in 2016-01 against an average of 258.0 a month over the 6 months before");
+  ExportOptions internal;
+  internal.internal = true;
+  internal.generated = "2016-01-20";
+  const std::string html = dashboardHtml(a, internal);
+  const std::string alerts = html.substr(html.find("<ul id=\"alerts\">"), html.find("</ul></li></ul>") - html.find("<ul id=\"alerts\">"));
+  CHECK_THAT(alerts, Catch::Contains("Work injury / injury benefits denied (serious at any count): 180 employers, 906 reports"));
+  CHECK_THAT(alerts, Catch::Contains("<li>Factory 0: 7 reports</li>") && Catch::Contains("and 175 more employers (alerts.csv)"));
+  CHECK(alerts.find("Factory 5:") == std::string::npos);  // the sixth and on are in the CSV
+  // The employers' table: the first 25, and where the rest are.
+  CHECK_THAT(html, Catch::Contains("155 more employers in by-employer.csv."));
+  CHECK(html.find("<td>Factory 30</td>") == std::string::npos);
+  // The month the page was made in is said to be partial.
+  CHECK_THAT(html, Catch::Contains("2016-01 is not over yet: its count is so far."));
+  // Published: the surge without its average (the months alone, as they add up).
+  a.employers.clear();
+  findAlerts(a);
+  ExportOptions pub;
+  const std::string json = summaryJson(a, pub);
+  CHECK_THAT(json, Catch::Contains("All reports: 503 in 2016-01, at least one and a half times the monthly average"));
+  // A steady centre raises nothing.
+  a.byMonth["2016-01"] = 300;
+  findAlerts(a);
+  CHECK(std::none_of(a.alerts.begin(), a.alerts.end(), [](auto& x) { return x.kind == "surge"; }));
+}
+
+TEST_CASE("dashboard: a long employer name is cut to fit the chart, whole in its title") {
+  Analysis a;
+  a.latestMonth = "2026-10";
+  EmployerRow e;
+  e.key = e.name = "深圳市宝安区福永街道某某某某某某某某电子科技有限公司第三分厂第二车间加工组";
+  e.reports = 9;
+  e.months = {{"2026-10", 9}};
+  a.employers = {e};
+  a.reports = 9;
+  a.byMonth = {{"2026-10", 9}};
+  ExportOptions internal;
+  internal.internal = true;
+  const std::string html = dashboardHtml(a, internal);
+  const std::string chart = html.substr(html.find("aria-label=\"Top employers\""));
+  CHECK_THAT(chart, Catch::Contains("<title>" + e.name + "</title>"));
+  CHECK_THAT(chart, Catch::Contains("…</text>"));
+}
+
 TEST_CASE("exports: small cells are suppressed unless internal and the dashboard fetches nothing") {
   test::TempDir dir;
   AnalystStore store(dir.path(), "pass", kCheap);
