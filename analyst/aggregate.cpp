@@ -34,7 +34,8 @@ std::vector<std::string> previousMonths(const std::string& latest, int n) {
   return out;
 }
 
-void jump(Analysis& a, const std::string& subject, const std::map<std::string, std::uint64_t>& months) {
+void jump(Analysis& a, const std::string& subject, const std::map<std::string, std::uint64_t>& months,
+          const std::string& key = "") {
   if (a.latestMonth.empty()) return;
   auto it = months.find(a.latestMonth);
   const std::uint64_t now = it == months.end() ? 0 : it->second;
@@ -44,7 +45,7 @@ void jump(Analysis& a, const std::string& subject, const std::map<std::string, s
     if (auto p = months.find(m); p != months.end()) sum += static_cast<double>(p->second);
   const double mean = sum / 6.0;
   if (static_cast<double>(now) < 3.0 * std::max(mean, 1.0)) return;
-  Alert al{"jump", subject, now, {}, {}, a.latestMonth, mean};
+  Alert al{"jump", subject, key, now, {}, {}, a.latestMonth, mean};
   al.text = alertText(al, Messages::forLanguage("en", TextDomain::Analyst));
   a.alerts.push_back(std::move(al));
 }
@@ -84,6 +85,27 @@ void absorb(EmployerRow& into, const EmployerRow& from) {
 }  // namespace
 
 std::string monthOf(std::uint32_t day) { return protocol::isoDate(day).substr(0, 7); }
+
+std::string reportMonth(proto::Report::Reader r, std::uint32_t day) {
+  if (r.getOccurred().getYear() == 0 || r.getOccurred().getMonth() == 0) return monthOf(day);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04u-%02u", unsigned(r.getOccurred().getYear()), unsigned(r.getOccurred().getMonth()));
+  return buf;
+}
+
+std::string workplaceKey(proto::Report::Reader r, const Aliases& aliases, bool* identifiedOut) {
+  const auto emp = r.getEmployer();
+  const std::string country = emp.getCountry(), id = emp.getIdentifier();
+  // A valid registry number names one legal entity however it is spelled, and wins over the name.
+  const bool identified = !id.empty() && protocol::employerIdentifier(country, id) == id;
+  if (identifiedOut) *identifiedOut = identified;
+  if (identified) return country + "|id:" + id;
+  const EmployerName parsed = aliases.resolve(parseEmployerName(emp.getName().cStr()));
+  if (!parsed.named()) return "";
+  std::string province = normaliseProvince(emp.getProvince().cStr());
+  if (province.empty()) province = "(not given)";
+  return country + "|" + province + "|" + parsed.firm + "|" + parsed.branch;
+}
 
 std::string alertText(const Alert& al, const Messages& tr) {
   const std::string n = std::to_string(al.reports);
@@ -136,15 +158,15 @@ std::vector<std::string> lastMonths(const std::string& latest, int n) {
 void findAlerts(Analysis& a) {
   a.alerts.clear();
   const Messages& en = Messages::forLanguage("en", TextDomain::Analyst);
-  auto serious = [&](const std::string& subject, std::uint64_t n, const std::string& what) {
-    Alert al{"serious", subject, n, {}, what, {}, 0};
+  auto serious = [&](const std::string& subject, std::uint64_t n, const std::string& what, const std::string& key = "") {
+    Alert al{"serious", subject, key, n, {}, what, {}, 0};
     al.text = alertText(al, en);
     a.alerts.push_back(std::move(al));
   };
   for (const auto& e : a.employers) {
-    for (const auto& [f, n] : e.indicators) serious(e.name, n, f);
+    for (const auto& [f, n] : e.indicators) serious(e.name, n, f, e.key);
     for (const auto& [cat, n] : e.categories)
-      if (seriousCategories().count(cat)) serious(e.name, n, cat);
+      if (seriousCategories().count(cat)) serious(e.name, n, cat, e.key);
   }
   // Not named is not an employer, but a forced-labour report is serious whoever it is about.
   const std::string notNamed = "(employer not named)";
@@ -160,12 +182,12 @@ void findAlerts(Analysis& a) {
       if (auto p = a.byMonth.find(m); p != a.byMonth.end()) sum += static_cast<double>(p->second);
     const double mean = sum / 6.0;
     if (mean > 0 && static_cast<double>(now) >= kSurgeFactor * mean && static_cast<double>(now) - mean >= kSurgeAtLeast) {
-      Alert al{"surge", "", now, {}, {}, a.latestMonth, mean};
+      Alert al{"surge", "", "", now, {}, {}, a.latestMonth, mean};
       al.text = alertText(al, en);
       a.alerts.push_back(std::move(al));
     }
   }
-  for (const auto& e : a.employers) jump(a, e.name, e.months);
+  for (const auto& e : a.employers) jump(a, e.name, e.months, e.key);
   for (const auto& [province, months] : a.provinceByMonth) jump(a, province, months);
   // The centre-wide surge first, then serious ones, then jumps; most reports first within each.
   auto rank = [](const Alert& x) { return x.kind == "surge" ? 0 : x.kind == "serious" ? 1 : 2; };
@@ -200,12 +222,7 @@ Analysis analyse(AnalystStore& store, const Aliases& aliases) {
           kinds.insert(t->kind);
       for (auto k : kinds) ++a.evidenceByKind[std::string(k)];
     }
-    std::string month = monthOf(day);
-    if (r.getOccurred().getYear() != 0 && r.getOccurred().getMonth() != 0) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%04u-%02u", unsigned(r.getOccurred().getYear()), unsigned(r.getOccurred().getMonth()));
-      month = buf;
-    }
+    const std::string month = reportMonth(r, day);
     a.byMonth[month]++;
     std::string province = normaliseProvince(r.getEmployer().getProvince().cStr());
     if (province.empty()) province = "(not given)";
@@ -222,12 +239,9 @@ Analysis analyse(AnalystStore& store, const Aliases& aliases) {
     const EmployerName parsed = aliases.resolve(parseEmployerName(name));
     const std::string country = r.getEmployer().getCountry();
     const std::string& firmKey = parsed.firm;
-    // A valid registry number names one legal entity however it is spelled, and wins over the name.
     const std::string id = r.getEmployer().getIdentifier();
-    const bool identified = !id.empty() && protocol::employerIdentifier(country, id) == id;
-    const std::string key = identified       ? country + "|id:" + id
-                            : parsed.named() ? country + "|" + province + "|" + firmKey + "|" + parsed.branch
-                                             : "";
+    bool identified = false;
+    const std::string key = workplaceKey(r, aliases, &identified);
     auto& e = identified || parsed.named() ? employers[key] : a.notNamed;
     e.key = key;
     if (identified) {
@@ -237,7 +251,8 @@ Analysis analyse(AnalystStore& store, const Aliases& aliases) {
     } else if (parsed.named()) {
       e.firmKey = country + "|" + firmKey, e.branch = parsed.branch, e.country = country;
       firmSpellings[key][parsed.branch.empty() ? name : withoutBrackets(name)]++;
-    }    e.reports++, e.workers += workers;
+    }
+    e.reports++, e.workers += workers;
     e.largestWorkers = std::max(e.largestWorkers, workers);
     if (owed != 0 && protocol::validCurrencyCode(currency)) {
       e.owed[currency] += owed;
@@ -264,6 +279,7 @@ Analysis analyse(AnalystStore& store, const Aliases& aliases) {
     auto it = employers.find(nameKey);
     if (ids.size() != 1 || it == employers.end()) continue;
     const std::string& into = *ids.begin();
+    a.joined[nameKey] = into;
     absorb(employers[into], it->second);
     for (const auto& [k, n] : spellings[nameKey]) spellings[into][k] += n;
     for (const auto& [k, n] : provinces[nameKey]) provinces[into][k] += n;

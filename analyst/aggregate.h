@@ -50,6 +50,7 @@ inline constexpr double kSurgeFactor = 1.5, kSurgeAtLeast = 10;
 struct Alert {
   std::string kind;     // "surge", "serious" or "jump"
   std::string subject;  // employer or province
+  std::string key;      // the employer's workplace key ("" for a province or the centre)
   std::uint64_t reports = 0;
   std::string text;     // one line for people, in English (alertText for another language)
   // What it is about: for "serious", the indicator or category id; for "jump",
@@ -75,12 +76,22 @@ struct Analysis {
   // Reports whose employer's name says nothing ("不知道", "(unknown)", empty):
   // counted, never ranked, never merged into an employer.
   EmployerRow notNamed;
+  // Workplaces found by name whose reports joined the registry number given
+  // with that name elsewhere: name key -> registry key.
+  std::map<std::string, std::string> joined;
   std::vector<Alert> alerts;
   std::string latestMonth;
 };
 
 // One pass over the store.
 Analysis analyse(AnalystStore& store, const Aliases& aliases);
+
+// How analyse() sees one report: its month (when it happened if the worker
+// said, else the month it arrived) and its workplace's key ("" when the name
+// says nothing). A key found by name may be joined to a registry number's
+// (Analysis::joined).
+std::string reportMonth(proto::Report::Reader r, std::uint32_t day);
+std::string workplaceKey(proto::Report::Reader r, const Aliases& aliases, bool* identified = nullptr);
 
 // The alert rules on an already aggregated analysis (exposed for tests).
 void findAlerts(Analysis& a);

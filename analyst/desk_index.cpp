@@ -1,5 +1,7 @@
 #include "analyst/desk_index.h"
 
+#include "analyst/aggregate.h"
+
 #include <sodium.h>
 #include <sys/mman.h>
 
@@ -62,7 +64,8 @@ std::uint64_t DeskIndex::keep(std::string_view text) {
   return at;
 }
 
-void DeskIndex::build(AnalystStore& store, const std::function<void(std::size_t)>& progress) {
+void DeskIndex::build(AnalystStore& store, const std::function<void(std::size_t)>& progress, const Aliases* aliases) {
+  static const Aliases kNone;
   clear();
   std::string scratch;
   store.forEachReport([&](const std::string& ref, std::uint32_t day, proto::Report::Reader r) {
@@ -79,6 +82,8 @@ void DeskIndex::build(AnalystStore& store, const std::function<void(std::size_t)
     row.city = intern(e.getCity().cStr());
     row.province = intern(e.getProvince().cStr());
     row.industry = intern(e.getIndustry().cStr());
+    row.workplace = intern(workplaceKey(r, aliases ? *aliases : kNone));
+    row.month = intern(reportMonth(r, day));
     row.categoriesAt = static_cast<std::uint32_t>(categories_.size());
     for (auto c : r.getCategories()) categories_.push_back(intern(c.cStr()));
     row.categoryCount = static_cast<std::uint8_t>(categories_.size() - row.categoriesAt);

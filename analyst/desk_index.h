@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analyst/names.h"
 #include "analyst/store.h"
 
 namespace gongyou::analyst {
@@ -36,7 +37,8 @@ class DeskIndex {
   DeskIndex& operator=(const DeskIndex&) = delete;
 
   // Reads every report of `store` (progress: reports done so far, now and then).
-  void build(AnalystStore& store, const std::function<void(std::size_t)>& progress = {});
+  // `aliases`: how the analysis keys workplaces (Row::workplace).
+  void build(AnalystStore& store, const std::function<void(std::size_t)>& progress = {}, const Aliases* aliases = nullptr);
   std::size_t size() const { return rows_.size(); }
 
   struct Row {
@@ -45,6 +47,7 @@ class DeskIndex {
     std::uint8_t evidence;
     bool answerable;
     std::uint32_t employer, city, province, industry;  // interned
+    std::uint32_t workplace, month;                    // interned: as the analysis keys and dates it
     std::uint32_t categoriesAt;                        // into categories_
     std::uint8_t categoryCount;
     std::uint64_t textAt;                              // into the arena

@@ -1,5 +1,7 @@
 #include "analyst/desk_server.h"
 
+#include "analyst/aggregate.h"
+
 #include <boost/asio.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/beast/core.hpp>
@@ -125,7 +127,7 @@ struct DeskServer::Impl {
   std::string host;       // the only Host header answered: 127.0.0.1:PORT
 
   Impl(AnalystStore& s, DeskOptions o) : store(s), opts(std::move(o)) {
-    index.build(store, opts.progress);
+    index.build(store, opts.progress, &opts.aliases);
     crypto::randomBytes(secret.data(), secret.size());
     secretHex = toHex(secret.view());
     boost::system::error_code ec;
@@ -212,6 +214,12 @@ struct DeskServer::Impl {
     if (path == "/favicon.ico") return answer(req, http::status::no_content, "", "image/x-icon");
     if (path == "/api/session") return json(req, session());
     if (path == "/api/figures") return json(req, figures());
+    if (path == "/api/patterns") return json(req, patterns());
+    if (path == "/api/employer") {
+      auto page = employerPage(q.count("key") ? q.at("key") : "");
+      if (!page) return refuse(req, http::status::not_found, "desk: no such employer");
+      return json(req, *page);
+    }
     if (path == "/api/evidence" || path == "/api/evidence-pages") {
       // Never the stored file: pixels decoded here and encoded anew (protocol/media/view.h).
       const std::string ref = q.count("ref") ? q.at("ref") : "";
@@ -268,8 +276,18 @@ struct DeskServer::Impl {
   }
 
   nlohmann::json inbox(const std::map<std::string, std::string>& q) {
-    if (index.size() != store.counts().reports) index.build(store);
+    if (index.size() != store.counts().reports) index.build(store, {}, &opts.aliases);
     auto get = [&](const char* k) { return q.count(k) ? q.at(k) : std::string(); };
+    // From the patterns page: one workplace as the analysis keys it (with the
+    // name keys joined to it), one month as the analysis dates reports.
+    std::vector<std::uint32_t> workplaces;
+    if (!get("workplace").empty()) {
+      workplaces.push_back(index.find(get("workplace")).value_or(UINT32_MAX));
+      for (const auto& [nameKey, into] : analysis().joined)
+        if (into == get("workplace"))
+          if (auto id = index.find(nameKey)) workplaces.push_back(*id);
+    }
+    const std::uint32_t wantMonth = get("month").empty() ? 0 : index.find(get("month")).value_or(UINT32_MAX);
     const std::string text = DeskIndex::foldAscii(get("q"));
     // Exact-value filters, each with the counts of its values among the
     // reports every other filter lets through. Interned ids are compared and
@@ -298,6 +316,8 @@ struct DeskServer::Impl {
     for (std::uint32_t i = 0; i < rows.size(); ++i) {
       const auto& row = rows[i];
       if (evidence && row.evidence == 0) continue;
+      if (!workplaces.empty() && std::find(workplaces.begin(), workplaces.end(), row.workplace) == workplaces.end()) continue;
+      if (wantMonth && row.month != wantMonth) continue;
       if (answerable && !row.answerable) continue;
       if ((from && row.day < *from) || (to && row.day > *to)) continue;
       // Substring search: Chinese has no spaces between words, so a term is
@@ -388,6 +408,161 @@ struct DeskServer::Impl {
                       {"assignee", st.assignee}});
     }
     return {{"total", hits.size()}, {"offset", offset}, {"reports", page}, {"counts", countsJson}};
+  }
+
+  // The analysis `report` makes, for the patterns page: made again only when
+  // the store holds more (or fewer) reports than when it was made.
+  std::optional<Analysis> analysed;
+  std::uint64_t analysedCount = 0;
+  const Analysis& analysis() {
+    const std::uint64_t n = store.counts().reports;
+    if (!analysed || analysedCount != n) analysed = analyse(store, opts.aliases), analysedCount = n;
+    return *analysed;
+  }
+
+  static nlohmann::json categoryJson(const std::string& id, std::uint64_t n) {
+    nlohmann::json j{{"id", id}, {"reports", n}};
+    if (const auto* c = protocol::findCategory(id)) j["en"] = c->nameEn, j["zh"] = c->nameZh;
+    else if (const auto* i = protocol::findIndicator(id)) j["en"] = i->nameEn, j["zh"] = i->nameZh;
+    return j;
+  }
+
+  // Factory by factory, month by month, place by place, and the alerts grouped:
+  // every count a way into the reports behind it (the inbox's workplace, month,
+  // province and category filters). For the centre: nothing here is suppressed.
+  nlohmann::json patterns() {
+    const Analysis& a = analysis();
+    constexpr std::size_t kEmployers = 100;
+    auto months = nlohmann::json::array();
+    if (!a.byMonth.empty()) {
+      // Every month from the first to the latest: a month without reports is a 0.
+      for (std::string m = a.byMonth.begin()->first;; m = nextMonth(m)) {
+        months.push_back({{"month", m}, {"reports", a.byMonth.count(m) ? a.byMonth.at(m) : 0}});
+        if (m >= a.latestMonth || months.size() > 12 * 200) break;
+      }
+    }
+    auto employers = nlohmann::json::array();
+    for (std::size_t i = 0; i < a.employers.size() && i < kEmployers; ++i) {
+      const auto& e = a.employers[i];
+      std::vector<std::pair<std::uint64_t, std::string>> cats;
+      for (const auto& [c, n] : e.categories) cats.emplace_back(n, c);
+      std::sort(cats.rbegin(), cats.rend());
+      auto top = nlohmann::json::array();
+      for (std::size_t k = 0; k < cats.size() && k < 3; ++k) top.push_back(categoryJson(cats[k].second, cats[k].first));
+      employers.push_back({{"key", e.key},
+                           {"name", e.name},
+                           {"firm", e.firm},
+                           {"province", e.province},
+                           {"identifier", e.identifier},
+                           {"reports", e.reports},
+                           {"workers", e.workers},
+                           {"owed", e.owed},
+                           {"categories", top}});
+    }
+    auto provinces = nlohmann::json::array();
+    for (const auto& [p, n] : a.byProvince) provinces.push_back({{"province", p}, {"reports", n}});
+    auto categories = nlohmann::json::array();
+    for (const auto& [c, n] : a.byCategory) categories.push_back(categoryJson(c, n));
+    // Alerts as the dashboard groups them: the surge, each serious kind with
+    // all its employers, the jumps.
+    auto alerts = nlohmann::json::array();
+    std::map<std::string, std::size_t> group;
+    for (const auto& al : a.alerts) {
+      nlohmann::json subject{{"name", al.subject}, {"key", al.key}, {"reports", al.reports}};
+      if (al.kind == "serious") {
+        auto it = group.find(al.what);
+        if (it == group.end()) {
+          group[al.what] = alerts.size();
+          auto g = categoryJson(al.what, 0);
+          alerts.push_back({{"kind", "serious"}, {"what", g}, {"reports", 0}, {"subjects", nlohmann::json::array()}});
+          it = group.find(al.what);
+        }
+        auto& g = alerts[it->second];
+        g["reports"] = g["reports"].get<std::uint64_t>() + al.reports;
+        g["subjects"].push_back(subject);
+      } else {
+        alerts.push_back({{"kind", al.kind},
+                          {"month", al.month},
+                          {"mean", al.mean},
+                          {"reports", al.reports},
+                          {"subjects", al.kind == "surge" ? nlohmann::json::array() : nlohmann::json::array({subject})}});
+      }
+    }
+    const std::string thisMonth = protocol::isoDate(protocol::today()).substr(0, 7);
+    return {{"reports", a.reports},
+            {"notNamed", a.notNamed.reports},
+            {"employersTotal", a.employers.size()},
+            {"months", months},
+            {"partial", !a.latestMonth.empty() && a.latestMonth == thisMonth},
+            {"employers", employers},
+            {"provinces", provinces},
+            {"categories", categories},
+            {"alerts", alerts}};
+  }
+
+  // One workplace: its reports over time and by place and kind, and what the
+  // centre has done about them (cases by status, outcomes), from the index.
+  std::optional<nlohmann::json> employerPage(const std::string& key) {
+    const Analysis& a = analysis();
+    const EmployerRow* found = nullptr;
+    for (const auto& e : a.employers)
+      if (e.key == key) found = &e;
+    if (!found) return std::nullopt;
+    if (index.size() != store.counts().reports) index.build(store, {}, &opts.aliases);
+    std::vector<std::uint32_t> ids;
+    if (auto id = index.find(key)) ids.push_back(*id);
+    for (const auto& [nameKey, into] : a.joined)
+      if (into == key)
+        if (auto id = index.find(nameKey)) ids.push_back(*id);
+    std::map<std::string, std::uint64_t> places, statuses, recovered;
+    std::uint64_t helped = 0, withOutcome = 0;
+    const auto& cs = caseStates();
+    for (const auto& row : index.rows()) {
+      if (std::find(ids.begin(), ids.end(), row.workplace) == ids.end()) continue;
+      const std::string city = index.text(row.city), province = index.text(row.province);
+      // Provinces in one spelling, as the analysis has them; cities as written.
+      const std::string where = normaliseProvince(province);
+      places[where.empty() && city.empty() ? std::string() : where + (city.empty() ? "" : " / " + city)]++;
+      auto it = cs.find(index.ref(row));
+      const CaseState st = it == cs.end() ? CaseState{} : it->second;
+      statuses[statusId(st.status)]++;
+      if (st.hasOutcome) {
+        ++withOutcome, helped += st.workersHelped;
+        if (!st.currency.empty()) recovered[st.currency] += st.amountRecovered;
+      }
+    }
+    nlohmann::json months = nlohmann::json::array();
+    if (!found->months.empty())
+      for (std::string m = found->months.begin()->first;; m = nextMonth(m)) {
+        months.push_back({{"month", m}, {"reports", found->months.count(m) ? found->months.at(m) : 0}});
+        if (m >= a.latestMonth || months.size() > 12 * 200) break;
+      }
+    auto categories = nlohmann::json::array();
+    for (const auto& [c, n] : found->categories) categories.push_back(categoryJson(c, n));
+    for (const auto& [c, n] : found->indicators) categories.push_back(categoryJson(c, n));
+    return nlohmann::json{{"key", key},
+                          {"name", found->name},
+                          {"firm", found->firm},
+                          {"identifier", found->identifier},
+                          {"province", found->province},
+                          {"reports", found->reports},
+                          {"workers", found->workers},
+                          {"owed", found->owed},
+                          {"months", months},
+                          {"places", places},
+                          {"categories", categories},
+                          {"statuses", statuses},
+                          {"casesWithOutcome", withOutcome},
+                          {"workersHelped", helped},
+                          {"recovered", recovered}};
+  }
+
+  static std::string nextMonth(const std::string& m) {
+    int y = std::stoi(m.substr(0, 4)), mo = std::stoi(m.substr(5, 2));
+    if (++mo == 13) mo = 1, ++y;
+    char b[16];
+    std::snprintf(b, sizeof b, "%04d-%02d", y, mo);
+    return b;
   }
 
   nlohmann::json figures() {

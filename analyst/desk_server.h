@@ -24,6 +24,7 @@
 #include <memory>
 #include <string>
 
+#include "analyst/names.h"
 #include "analyst/store.h"
 
 namespace gongyou::analyst {
@@ -33,6 +34,7 @@ struct DeskOptions {
   std::string centreName;
   std::string analyst = "analyst";  // who writes the case events of this run
   std::function<void(std::size_t)> progress;  // reports read so far, while the inbox is built
+  Aliases aliases;  // the centre's (DIR/aliases.txt): the patterns page groups employers as `report` does
 };
 
 class DeskServer {

@@ -490,12 +490,23 @@ int dataCommand(Options& o) {
     }
     return kOk;
   }
+  // The centre's aliases: --aliases FILE, else DIR/aliases.txt if there is one.
+  auto loadAliases = [&o] {
+    const std::string aliasFile = o.aliases.empty() ? o.dir + "/aliases.txt" : o.aliases;
+    if (storage::fileExists(aliasFile)) {
+      Bytes text = storage::readFile(aliasFile);
+      return Aliases::parse(ByteView(text).str());
+    }
+    if (!o.aliases.empty()) throw std::runtime_error("cannot read alias file " + o.aliases);
+    return Aliases{};
+  };
   if (o.command == "desk") {
     DeskOptions opts;
     opts.port = static_cast<unsigned short>(o.port);
     opts.centreName = u->keyring->centreId;
     opts.analyst = o.analyst;
     opts.progress = [](std::size_t n) { std::cerr << "  " << tr_("reading the inbox: %s reports", {std::to_string(n)}) << "\n"; };
+    opts.aliases = loadAliases();
     DeskServer desk(*u->store, opts);
     std::cout << tr_("desk: open this address in a browser on this machine (it holds this run's key; keep it to yourself):")
               << "\n  " << desk.url() << "\n" << tr_("Ctrl-C stops the desk.") << "\n" << std::flush;
@@ -505,15 +516,7 @@ int dataCommand(Options& o) {
   }
   if (o.command == "report") {
     if (o.out.empty()) return usage(tr_("report needs --out DIR"));
-    std::string aliasFile = o.aliases.empty() ? o.dir + "/aliases.txt" : o.aliases;
-    Aliases aliases;
-    if (storage::fileExists(aliasFile)) {
-      Bytes text = storage::readFile(aliasFile);
-      aliases = Aliases::parse(ByteView(text).str());
-    } else if (!o.aliases.empty()) {
-      throw std::runtime_error("cannot read alias file " + o.aliases);
-    }
-    Analysis a = analyse(*u->store, aliases);
+    Analysis a = analyse(*u->store, loadAliases());
     ExportOptions opts;
     opts.internal = o.internal;
     opts.generated = protocol::isoDate(protocol::today());

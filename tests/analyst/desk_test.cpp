@@ -309,3 +309,122 @@ TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it 
   again.signal(SIGTERM);
   CHECK(again.wait() == 0);
 }
+
+TEST_CASE("desk: patterns show every count's reports, an employer's own page, months without gaps and grouped alerts") {
+  test::CentreCli c;
+  test::TempDir rt;
+  const std::string data = rt / "relay";
+  test::relayKey(data);
+  test::Relay relay(data);
+  auto init = c.analyst({"init", "--centre", "patterns-centre", "--relay", relay.spec(), "--pow", "6"});
+  REQUIRE(init.first == 0);
+  REQUIRE(run({test::kRelayBin, "add-centre", "--data", data, c.dir + "/centre.bundle"}).first == 0);
+  test::TempDir w;
+  auto worker = [&](std::vector<std::string> args) {
+    std::vector<std::string> v{test::kReportBin, "--state", w / "s", "--lang", "zh-Hans"};
+    v.insert(v.end(), args.begin(), args.end());
+    return run(v);
+  };
+  REQUIRE(worker({"enrol", codeFrom(init.second)}).first == 0);
+  // Two branches of one firm, a firm known by its code under two names, a
+  // report that names nobody, an injury; two months with a gap between.
+  std::string jsonl;
+  auto line = [&](const std::string& name, const std::string& province, const std::string& extra, int month,
+                  const char* category = "wage_arrears") {
+    jsonl += R"({"employer":{"name":")" + name + R"(","province":")" + province + R"(")" + extra +
+             R"(},"occurred":{"year":2026,"month":)" + std::to_string(month) + R"(},"categories":[")" + category +
+             R"("],"language":"zh-Hans","narrative":"x"})" + "\n";
+  };
+  for (int i = 0; i < 3; ++i) line("Foxconn (Zhengzhou)", "河南", "", 7);
+  for (int i = 0; i < 2; ++i) line("Foxconn (Shenzhen)", "广东", "", 9);
+  line("深圳市华强电子有限公司", "广东", R"(,"identifier":"914403001922038216")", 9, "work_injury");
+  line("Huaqiang", "广东", R"(,"identifier":"914403001922038216")", 9, "work_injury");
+  line("不知道", "广东", "", 9);
+  storage::writeFileAtomic(w / "r.jsonl", jsonl);
+  REQUIRE(worker({"submit", "--json", w / "r.jsonl"}).first == 0);
+  REQUIRE(c.courier({"collect", "--out", c.tmp / "b"}).first == 0);
+  REQUIRE(c.analyst({"import", c.tmp / "b"}).first == 0);
+
+  test::Process desk(c.analystArgv({"desk"}));
+  auto printed = desk.waitFor("  http://127.0.0.1:");
+  REQUIRE(printed);
+  const std::string url = printed->substr(2);
+  const std::string hostPort = url.substr(7, url.find('/', 7) - 7);
+  const auto port = static_cast<unsigned short>(std::stoi(hostPort.substr(hostPort.find(':') + 1)));
+  const std::string cookie = "gongyou-desk=" + url.substr(url.find("key=") + 4);
+  auto ask = [&](const std::string& target) {
+    auto a = get(port, target, hostPort, cookie);
+    REQUIRE(a.status == 200);
+    return nlohmann::json::parse(a.body);
+  };
+  auto p = ask("/api/patterns");
+  CHECK(p.at("reports") == 8);
+  CHECK(p.at("notNamed") == 1);
+  std::map<std::string, nlohmann::json> byName;
+  nlohmann::json coded;
+  for (const auto& e : p.at("employers")) {
+    byName[e.at("name")] = e;
+    if (e.at("identifier") == "914403001922038216") coded = e;
+  }
+  REQUIRE(byName.count("Foxconn (Zhengzhou)"));
+  CHECK(byName.at("Foxconn (Zhengzhou)").at("reports") == 3);
+  CHECK(byName.at("Foxconn (Zhengzhou)").at("firm") == "Foxconn");
+  CHECK(byName.at("Foxconn (Shenzhen)").at("reports") == 2);
+  REQUIRE(coded.is_object());
+  CHECK(coded.at("reports") == 2);  // one code, two names
+  // July to September without a gap: August is a 0.
+  const auto& months = p.at("months");
+  REQUIRE(months.size() == 3);
+  CHECK(months[1].at("month") == "2026-08");
+  CHECK(months[1].at("reports") == 0);
+  // The injury: one group, its employer with its key.
+  bool injury = false;
+  for (const auto& g : p.at("alerts"))
+    if (g.at("kind") == "serious" && g.at("what").at("id") == "work_injury")
+      injury = g.at("subjects").size() == 1 && g.at("subjects")[0].at("reports") == 2;
+  CHECK(injury);
+  // Each count opens its reports.
+  const std::string zz = byName.at("Foxconn (Zhengzhou)").at("key");
+  auto enc = [](const std::string& s) {
+    std::string o;
+    for (unsigned char ch : s) {
+      char b[4];
+      std::snprintf(b, sizeof b, "%%%02X", ch);
+      o += std::isalnum(ch) ? std::string(1, static_cast<char>(ch)) : std::string(b);
+    }
+    return o;
+  };
+  CHECK(ask("/api/reports?workplace=" + enc(zz)).at("total") == 3);
+  CHECK(ask("/api/reports?workplace=" + enc(coded.at("key"))).at("total") == 2);
+  CHECK(ask("/api/reports?month=2026-08").at("total") == 0);
+  CHECK(ask("/api/reports?month=2026-09").at("total") == 5);
+  CHECK(ask("/api/reports?workplace=nobody").at("total") == 0);
+  auto page = ask("/api/employer?key=" + enc(zz));
+  CHECK(page.at("reports") == 3);
+  CHECK(page.at("places").at("河南") == 3);
+  CHECK(page.at("statuses").at("new") == 3);
+  CHECK(get(port, "/api/employer?key=nobody", hostPort, cookie).status == 404);
+
+  // In Chromium, in Chinese: the patterns, an employer, its reports.
+  const std::string shots = c.tmp / "shots";
+  storage::makeDirs(shots);
+  auto driven = run({"/usr/bin/node", GONGYOU_SOURCE_DIR "/tests/desk/patterns.mjs", url, shots, "Foxconn (Zhengzhou)"},
+                    c.tmp / "node.log");
+  INFO(driven.second);
+  REQUIRE(driven.first == 0);
+  auto seen = nlohmann::json::parse(driven.second.substr(driven.second.find('{')));
+  CHECK(seen.at("consoleErrors").empty());
+  CHECK(seen.at("foreign").empty());
+  CHECK(seen.at("months") == 3);
+  CHECK(seen.at("barHeights")[1] < 2);  // August: no reports, no bar
+  CHECK(seen.at("barHeights")[0] > 20);
+  CHECK_THAT(seen.at("notNamed").get<std::string>(), Catch::Contains("1 份举报未写明雇主"));
+  CHECK_THAT(seen.at("alerts")[0].get<std::string>(), Catch::Contains("工伤"));
+  CHECK(seen.at("employerHeading").get<std::string>().find("Foxconn (Zhengzhou)") == 0);
+  CHECK(seen.at("inboxCount") == "3 份举报");
+  CHECK(seen.at("inboxEmployers").size() == 3);
+  for (const auto& e : seen.at("inboxEmployers")) CHECK(e == "Foxconn (Zhengzhou)");
+  CHECK(seen.at("allCount") == "8 份举报");
+  for (const char* shot : {"patterns.png", "employer.png", "employer-reports.png"})
+    CHECK(storage::readFile(shots + "/" + shot).size() > 10000);
+}

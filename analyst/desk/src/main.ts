@@ -5,6 +5,7 @@
 import { Case, casePanel, Session } from "./cases";
 import { el } from "./dom";
 import { Figures, figuresView } from "./figures";
+import { EmployerPage, employerView, Patterns, patternsView } from "./patterns";
 import { catalogs, chooseLanguage, languageNames, setLanguage, t } from "./i18n";
 import { inboxHash, InboxQuery, parseRoute, queryString } from "./query";
 
@@ -85,7 +86,15 @@ function header(): HTMLElement {
     "header",
     {},
     el("h1", {}, el("a", { href: "#/" }, `gongyou · ${t("title")}`), " ", el("span", { class: "centre" }, session.centre)),
-    el("nav", {}, el("a", { href: "#/", id: "nav-inbox" }, t("inbox")), " ", el("a", { href: "#/figures", id: "nav-figures" }, t("figures"))),
+    el(
+      "nav",
+      {},
+      el("a", { href: "#/", id: "nav-inbox" }, t("inbox")),
+      " ",
+      el("a", { href: "#/patterns", id: "nav-patterns" }, t("patterns")),
+      " ",
+      el("a", { href: "#/figures", id: "nav-figures" }, t("figures")),
+    ),
     el("span", { class: "you" }, t("you", session.analyst), " ", select),
   );
 }
@@ -213,6 +222,16 @@ async function inbox(query: InboxQuery): Promise<HTMLElement> {
     "main",
     {},
     el("h2", {}, t("inbox"), " ", el("span", { id: "count" }, t("count", data.total))),
+    // From the patterns page: the workplace or month it opened, and a way out.
+    query.workplace || query.month
+      ? el(
+          "p",
+          { id: "from-patterns" },
+          [query.workplace ? t("onlyWorkplace") : "", query.month ? t("onlyMonth", query.month) : ""].filter((x) => x).join(" · "),
+          " ",
+          el("a", { href: inboxHash({ ...query, workplace: "", month: "", offset: 0 }) }, t("clear")),
+        )
+      : null,
     form,
     data.total ? table : el("p", { id: "none" }, t("none")),
     pager,
@@ -317,7 +336,11 @@ async function render(): Promise<void> {
         ? await report(route.ref)
         : route.view === "figures"
           ? figuresView(await get<Figures>("/api/figures"), session.statuses)
-          : await inbox(route.query);
+          : route.view === "patterns"
+            ? patternsView(await get<Patterns>("/api/patterns"), language)
+            : route.view === "employer"
+              ? employerView(await get<EmployerPage>(`/api/employer?key=${encodeURIComponent(route.key)}`), language)
+              : await inbox(route.query);
   } catch (e) {
     body = el("main", {}, el("p", { id: "error", role: "alert" }, t("error", e instanceof Error ? e.message : String(e))));
   }

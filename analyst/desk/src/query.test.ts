@@ -12,6 +12,8 @@ describe("desk addresses", () => {
       city: "东莞",
       industry: "electronics",
       employer: "富士康",
+      workplace: "CN|广东|foxconn|zhengzhou & co",
+      month: "2026-10",
       from: "2026-11-01",
       to: "2026-11-30",
       sort: "employer",
@@ -32,6 +34,10 @@ describe("desk addresses", () => {
   it("opens a report only by a reference, never by anything else in the address", () => {
     expect(parseRoute("#/report/0123abcd")).toEqual({ view: "report", ref: "0123abcd" });
     expect(parseRoute("#/figures")).toEqual({ view: "figures" });
+    expect(parseRoute("#/patterns")).toEqual({ view: "patterns" });
+    expect(parseRoute(`#/employer/${encodeURIComponent("CN|广东|富士康|")}`)).toEqual({ view: "employer", key: "CN|广东|富士康|" });
+    expect(parseRoute("#/employer/%E0%A4%A").view).toBe("patterns"); // a broken escape opens nothing
+    expect((parseRoute("#/?month=October") as { query: { month: string } }).query.month).toBe("");
     expect(parseRoute("#/report/../../api").view).toBe("inbox");
     expect(parseRoute("#/report/<img src=x>").view).toBe("inbox");
     expect(parseRoute("#/?offset=-5").view === "inbox" && (parseRoute("#/?offset=-5") as any).query.offset).toBe(0);

@@ -9,6 +9,8 @@ export interface InboxQuery {
   city: string;
   industry: string;
   employer: string;
+  workplace: string; // a workplace as the analysis keys it (from the patterns page)
+  month: string; // YYYY-MM as the analysis dates a report (when it happened, else arrived)
   from: string; // YYYY-MM-DD, the day the report arrived
   to: string;
   sort: string; // "" (newest first), "oldest", "employer"
@@ -17,7 +19,12 @@ export interface InboxQuery {
   offset: number;
 }
 
-export type Route = { view: "inbox"; query: InboxQuery } | { view: "report"; ref: string } | { view: "figures" };
+export type Route =
+  | { view: "inbox"; query: InboxQuery }
+  | { view: "report"; ref: string }
+  | { view: "figures" }
+  | { view: "patterns" }
+  | { view: "employer"; key: string };
 
 export const emptyQuery: InboxQuery = {
   q: "",
@@ -28,6 +35,8 @@ export const emptyQuery: InboxQuery = {
   city: "",
   industry: "",
   employer: "",
+  workplace: "",
+  month: "",
   from: "",
   to: "",
   sort: "",
@@ -38,12 +47,22 @@ export const emptyQuery: InboxQuery = {
 
 const REF = /^[0-9a-f]{4,64}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const MONTH = /^\d{4}-\d{2}$/;
 
 export function parseRoute(hash: string): Route {
   const h = hash.replace(/^#/, "");
   const report = /^\/report\/([^?]*)$/.exec(h);
   if (report && REF.test(report[1])) return { view: "report", ref: report[1] };
   if (h === "/figures") return { view: "figures" };
+  if (h === "/patterns") return { view: "patterns" };
+  const employer = /^\/employer\/(.+)$/.exec(h);
+  if (employer) {
+    try {
+      return { view: "employer", key: decodeURIComponent(employer[1]) };
+    } catch {
+      return { view: "patterns" };
+    }
+  }
   const params = new URLSearchParams(h.includes("?") ? h.slice(h.indexOf("?") + 1) : "");
   const offset = Number.parseInt(params.get("offset") ?? "0", 10);
   return {
@@ -57,6 +76,8 @@ export function parseRoute(hash: string): Route {
       city: params.get("city") ?? "",
       industry: params.get("industry") ?? "",
       employer: params.get("employer") ?? "",
+      workplace: params.get("workplace") ?? "",
+      month: MONTH.test(params.get("month") ?? "") ? params.get("month")! : "",
       from: DATE.test(params.get("from") ?? "") ? params.get("from")! : "",
       to: DATE.test(params.get("to") ?? "") ? params.get("to")! : "",
       sort: ["oldest", "employer"].includes(params.get("sort") ?? "") ? params.get("sort")! : "",
@@ -78,6 +99,8 @@ export function queryString(q: InboxQuery): string {
   if (q.city) p.set("city", q.city);
   if (q.industry) p.set("industry", q.industry);
   if (q.employer) p.set("employer", q.employer);
+  if (q.workplace) p.set("workplace", q.workplace);
+  if (q.month) p.set("month", q.month);
   if (q.from) p.set("from", q.from);
   if (q.to) p.set("to", q.to);
   if (q.sort) p.set("sort", q.sort);

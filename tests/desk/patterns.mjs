@@ -1,0 +1,62 @@
+// Drives the desk's patterns page in Debian's Chromium (playwright-core) as an
+// analyst would: the patterns, one employer's page, and the reports behind its
+// count; prints what it saw as one JSON object for tests/analyst/desk_test.cpp.
+// Screenshots go to OUTDIR.
+//
+//   node tests/desk/patterns.mjs URL OUTDIR EMPLOYER
+//
+// URL is the address the desk printed (with this run's key); EMPLOYER the name
+// of the employer to open from the patterns page.
+import { chromium } from "playwright-core";
+
+const [url, outDir, employer] = process.argv.slice(2);
+const origin = new URL(url).origin;
+const seen = { requests: [], consoleErrors: [] };
+
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: process.getuid && process.getuid() === 0 ? ["--no-sandbox"] : [],
+});
+try {
+  const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.on("request", (r) => seen.requests.push(r.url()));
+  page.on("console", (m) => m.type() === "error" && seen.consoleErrors.push(m.text()));
+  page.on("pageerror", (e) => seen.consoleErrors.push(String(e)));
+
+  await page.goto(url);
+  await page.waitForSelector("#nav-patterns");
+  await page.click("#nav-patterns");
+  await page.waitForSelector("#patterns #employers");
+  seen.heading = await page.textContent("#patterns h2");
+  seen.employers = await page.locator("#employers tbody tr td:first-child").allTextContents();
+  seen.months = await page.locator(".months .bar").count();
+  seen.barHeights = await page.locator(".months .bar").evaluateAll((bars) => bars.map((b) => b.getBoundingClientRect().height));
+  seen.alerts = await page.locator("#alerts > li").allTextContents();
+  seen.notNamed = (await page.locator("#not-named").count()) ? await page.textContent("#not-named") : "";
+  seen.partial = (await page.locator("#partial").count()) ? await page.textContent("#partial") : "";
+  await page.screenshot({ path: `${outDir}/patterns.png`, fullPage: true });
+
+  // One employer's page, then the reports behind its count.
+  await page.click(`#employers a:text-is("${employer}")`);
+  await page.waitForSelector("#employer-page");
+  seen.employerHeading = await page.textContent("#employer-page h2");
+  seen.places = await page.locator("#places tbody tr").allTextContents();
+  seen.employerCategories = await page.locator("#employer-categories tbody tr").allTextContents();
+  seen.statuses = await page.locator("#employer-status tbody tr").allTextContents();
+  await page.screenshot({ path: `${outDir}/employer.png`, fullPage: true });
+  await page.click("#employer-reports");
+  await page.waitForSelector("#from-patterns");
+  await page.waitForSelector("#inbox tbody tr");
+  seen.inboxCount = await page.textContent("#count");
+  seen.inboxEmployers = await page.locator("#inbox tbody td.employer").allTextContents();
+  await page.screenshot({ path: `${outDir}/employer-reports.png`, fullPage: true });
+  // And the way back to everything.
+  await page.click("#from-patterns a");
+  await page.waitForFunction(() => !document.querySelector("#from-patterns"));
+  seen.allCount = await page.textContent("#count");
+  seen.foreign = seen.requests.filter((r) => !r.startsWith(origin));
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(seen));
