@@ -1,6 +1,8 @@
 #include "analyst/desk_server.h"
 
 #include "analyst/aggregate.h"
+#include "analyst/names.h"
+#include "storage/file.h"
 
 #include <boost/asio.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -209,12 +211,14 @@ struct DeskServer::Impl {
       if (req[http::field::content_type].substr(0, 16) != "application/json")
         return refuse(req, http::status::unsupported_media_type, "desk: JSON only");
       if (path == "/api/case") return changeCase(req, q.count("ref") ? q.at("ref") : "");
+      if (path == "/api/merges") return decideMerge(req);
       return refuse(req, http::status::not_found, "desk: not found");
     }
     if (path == "/favicon.ico") return answer(req, http::status::no_content, "", "image/x-icon");
     if (path == "/api/session") return json(req, session());
     if (path == "/api/figures") return json(req, figures());
     if (path == "/api/patterns") return json(req, patterns());
+    if (path == "/api/merges") return json(req, merges());
     if (path == "/api/employer") {
       auto page = employerPage(q.count("key") ? q.at("key") : "");
       if (!page) return refuse(req, http::status::not_found, "desk: no such employer");
@@ -555,6 +559,113 @@ struct DeskServer::Impl {
                           {"casesWithOutcome", withOutcome},
                           {"workersHelped", helped},
                           {"recovered", recovered}};
+  }
+
+  // ---- suggested merges ------------------------------------------------------
+
+  // Pairs the analyst said are different ("#! different\tKEY\tKEY" lines).
+  std::set<std::pair<std::string, std::string>> rejectedPairs() const {
+    std::set<std::pair<std::string, std::string>> out;
+    if (opts.aliasesPath.empty() || !storage::fileExists(opts.aliasesPath)) return out;
+    const Bytes text = storage::readFile(opts.aliasesPath);
+    forEachLine(ByteView(text).str(), [&](std::string_view l, std::size_t) {
+      constexpr std::string_view kMark = "#! different\t";
+      if (l.substr(0, kMark.size()) != kMark) return;
+      l.remove_prefix(kMark.size());
+      const auto tab = l.find('\t');
+      if (tab == std::string_view::npos) return;
+      std::string a(l.substr(0, tab)), b(l.substr(tab + 1));
+      while (!b.empty() && b.back() == '\r') b.pop_back();
+      out.insert(std::minmax(a, b));
+    });
+    return out;
+  }
+
+  // Workplaces in the same place whose names are likely one firm's, for the
+  // analyst to accept (an alias line) or reject; never two that each carry a
+  // registry number (two numbers are two legal entities).
+  nlohmann::json merges() {
+    const Analysis& a = analysis();
+    const auto rejected = rejectedPairs();
+    constexpr std::size_t kConsidered = 1000, kShown = 50;
+    std::map<std::string, std::vector<std::pair<const EmployerRow*, std::string>>> byPlace;
+    for (std::size_t i = 0; i < a.employers.size() && i < kConsidered; ++i) {
+      const auto& e = a.employers[i];
+      const std::string firm = e.identifier.empty() ? e.firmKey.substr(e.firmKey.find('|') + 1) : normaliseName(e.name);
+      byPlace[e.country + "|" + e.province].emplace_back(&e, firm);
+    }
+    struct Pair {
+      const EmployerRow *a, *b;
+      std::string why;
+    };
+    std::vector<Pair> found;
+    for (const auto& [place, rows] : byPlace)
+      for (std::size_t i = 0; i < rows.size(); ++i)
+        for (std::size_t j = i + 1; j < rows.size(); ++j) {
+          const auto& [x, fx] = rows[i];
+          const auto& [y, fy] = rows[j];
+          if (fx == fy || (!x->identifier.empty() && !y->identifier.empty())) continue;
+          if (rejected.count(std::minmax(x->key, y->key))) continue;
+          const std::string why = likelySame(fx, fy);
+          if (!why.empty()) found.push_back({x, y, why});
+        }
+    std::stable_sort(found.begin(), found.end(), [](const Pair& p, const Pair& q) {
+      return p.a->reports + p.b->reports > q.a->reports + q.b->reports;
+    });
+    auto out = nlohmann::json::array();
+    auto side = [](const EmployerRow* e) {
+      return nlohmann::json{{"key", e->key}, {"name", e->name}, {"province", e->province}, {"reports", e->reports}};
+    };
+    for (std::size_t k = 0; k < found.size() && k < kShown; ++k)
+      out.push_back({{"a", side(found[k].a)}, {"b", side(found[k].b)}, {"why", found[k].why}});
+    return out;
+  }
+
+  // The analyst's answer about one suggested pair: the same employer (an alias
+  // line joining the smaller's name to the larger's) or two (remembered, not
+  // suggested again). Written whole and atomically; the analysis and the
+  // inbox's keys are made again with the new aliases.
+  Response decideMerge(const Request& req) {
+    const auto body = nlohmann::json::parse(req.body(), nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("same") || !body["same"].is_boolean())
+      return refuse(req, http::status::bad_request, "merge: a, b and same are required");
+    auto str = [&](const char* k) { return body.contains(k) && body[k].is_string() ? body[k].get<std::string>() : std::string(); };
+    const Analysis& a = analysis();
+    const EmployerRow *x = nullptr, *y = nullptr;
+    for (const auto& e : a.employers) {
+      if (e.key == str("a")) x = &e;
+      if (e.key == str("b")) y = &e;
+    }
+    if (!x || !y || x == y) return refuse(req, http::status::not_found, "merge: no such pair of employers");
+    if (opts.aliasesPath.empty()) return refuse(req, http::status::conflict, "merge: this desk has no alias file");
+    std::string text;
+    if (storage::fileExists(opts.aliasesPath)) {
+      const Bytes old = storage::readFile(opts.aliasesPath);
+      text.assign(old.begin(), old.end());
+    }
+    if (!text.empty() && text.back() != '\n') text += '\n';
+    if (body["same"].get<bool>()) {
+      if (x->reports < y->reports) std::swap(x, y);
+      // A name as the alias file would misread it cannot go in it.
+      for (const auto* e : {x, y})
+        if (e->name.empty() || e->name.find('=') != std::string::npos || e->name.front() == '#' || e->name.front() == '*' ||
+            e->name.back() == '*')
+          return refuse(req, http::status::unprocessable_entity, "merge: this name cannot be written as an alias; add it to the alias file by hand");
+      text += x->name + " = " + y->name + "\n";
+    } else {
+      text += "#! different\t" + x->key + "\t" + y->key + "\n";
+    }
+    Aliases next;
+    try {
+      next = Aliases::parse(text);
+    } catch (const std::exception& e) {
+      return refuse(req, http::status::unprocessable_entity, std::string("merge: ") + e.what());
+    }
+    storage::writeFileAtomic(opts.aliasesPath, text);
+    opts.aliases = std::move(next);
+    analysed.reset();
+    index.build(store, {}, &opts.aliases);
+    return json(req, merges());
   }
 
   static std::string nextMonth(const std::string& m) {

@@ -35,6 +35,9 @@ struct DeskOptions {
   std::string analyst = "analyst";  // who writes the case events of this run
   std::function<void(std::size_t)> progress;  // reports read so far, while the inbox is built
   Aliases aliases;  // the centre's (DIR/aliases.txt): the patterns page groups employers as `report` does
+  // Where they are kept: a merge the analyst accepts is added there as an alias
+  // line, one rejected as a "#! different" line (a comment to `report`).
+  std::string aliasesPath;
 };
 
 class DeskServer {

@@ -507,6 +507,7 @@ int dataCommand(Options& o) {
     opts.analyst = o.analyst;
     opts.progress = [](std::size_t n) { std::cerr << "  " << tr_("reading the inbox: %s reports", {std::to_string(n)}) << "\n"; };
     opts.aliases = loadAliases();
+    opts.aliasesPath = o.aliases.empty() ? o.dir + "/aliases.txt" : o.aliases;
     DeskServer desk(*u->store, opts);
     std::cout << tr_("desk: open this address in a browser on this machine (it holds this run's key; keep it to yourself):")
               << "\n  " << desk.url() << "\n" << tr_("Ctrl-C stops the desk.") << "\n" << std::flush;

@@ -3,6 +3,7 @@
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <vector>
@@ -257,6 +258,33 @@ std::string normaliseProvince(std::string_view province) {
     }
   }
   return n;
+}
+
+std::string likelySame(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty() || a == b) return "";
+  std::u32string x = decode(a), y = decode(b);
+  if (x.size() > y.size()) std::swap(x, y);
+  // A short name is too common a word to start others by chance ("li", "华").
+  if (x.size() >= 2 && y.compare(0, x.size(), x) == 0 && (x.size() >= 3 || x[0] >= 0x2E80)) return "prefix";
+  // A character of Chinese carries a word: one wrong in four is a typo or a
+  // simplified/traditional form; in an alphabet, one in six.
+  const bool ideographs = y[0] >= 0x2E80;
+  const std::size_t allowed = ideographs ? (y.size() >= 4 ? std::max<std::size_t>(1, y.size() / 4) : 0) : y.size() / 6;
+  if (allowed == 0 || y.size() - x.size() > allowed) return "";
+  // Levenshtein distance, one row, stopped once every cell is over the bound.
+  std::vector<std::size_t> row(y.size() + 1);
+  for (std::size_t j = 0; j <= y.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= x.size(); ++i) {
+    std::size_t diagonal = row[0], best = row[0] = i;
+    for (std::size_t j = 1; j <= y.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (x[i - 1] == y[j - 1] ? 0 : 1)});
+      diagonal = up;
+      best = std::min(best, row[j]);
+    }
+    if (best > allowed) return "";
+  }
+  return row[y.size()] <= allowed ? "close" : "";
 }
 
 Aliases Aliases::parse(std::string_view text) {

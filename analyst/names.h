@@ -40,6 +40,13 @@ EmployerName parseEmployerName(std::string_view name);
 // "guangdong province" all become "广东"; anything else is returned trimmed.
 std::string normaliseProvince(std::string_view province);
 
+// Whether two normalised firm names are likely one firm a person should look
+// at: one is the other followed by more words ("didi" / "didi chuxing",
+// "富士康" / "富士康科技"), or they differ by at most one character in six
+// (a typo, a simplified or traditional form, a dropped word). "" when not, else
+// the reason: "prefix" or "close".
+std::string likelySame(const std::string& a, const std::string& b);
+
 class Aliases {
  public:
   // Lines "Name = Other name = 其他名称"; "#" comments. The first name is the one

@@ -121,6 +121,19 @@ TEST_CASE("names: a branch is kept beside its firm, legal forms of the corridors
   CHECK_FALSE(parseEmployerName("某某电子厂有限公司深圳分厂").named());  // "an electronics factory": still nobody
 }
 
+TEST_CASE("names: likely the same firm: one name starts the other, or a typo apart; short or different names are not") {
+  CHECK(likelySame("didi", "didi chuxing") == "prefix");
+  CHECK(likelySame("富士康", "富士康科技") == "prefix");
+  CHECK(likelySame("宏达制衣厂", "宏远制衣厂") == "close");
+  CHECK(likelySame("huaqiang electronics", "huaqaing electronics") == "close");
+  CHECK(likelySame("华强", "华为") == "");  // two characters: different names, not a typo
+  CHECK(likelySame("li", "lion garments") == "");  // too short to start a name by chance
+  CHECK(likelySame("foxconn", "huaqiang") == "");
+  CHECK(likelySame("abc", "abd") == "");            // too short for a typo to mean anything
+  CHECK(likelySame("same", "same") == "");
+  CHECK(likelySame("", "x") == "");
+}
+
 TEST_CASE("names: an alias pattern joins the names that start with or contain it") {
   auto a = Aliases::parse("Didi = Didi* = *滴滴*\n");
   CHECK(a.key("Didi Chuxing") == a.key("Didi"));

@@ -36,6 +36,13 @@ try {
   seen.notNamed = (await page.locator("#not-named").count()) ? await page.textContent("#not-named") : "";
   seen.partial = (await page.locator("#partial").count()) ? await page.textContent("#partial") : "";
   await page.screenshot({ path: `${outDir}/patterns.png`, fullPage: true });
+  // A suggested merge, accepted: the page is made again without it.
+  seen.merges = await page.locator("#merge-table tbody tr").allTextContents();
+  if (seen.merges.length) {
+    await page.click("#same-0");
+    await page.waitForSelector("#merge-table", { state: "detached" });
+    seen.employersAfterMerge = await page.locator("#employers tbody tr").allTextContents();
+  }
 
   // One employer's page, then the reports behind its count.
   await page.click(`#employers a:text-is("${employer}")`);
@@ -53,7 +60,7 @@ try {
   await page.screenshot({ path: `${outDir}/employer-reports.png`, fullPage: true });
   // And the way back to everything.
   await page.click("#from-patterns a");
-  await page.waitForFunction(() => !document.querySelector("#from-patterns"));
+  await page.waitForSelector("#from-patterns", { state: "detached" });
   seen.allCount = await page.textContent("#count");
   seen.foreign = seen.requests.filter((r) => !r.startsWith(origin));
 } finally {

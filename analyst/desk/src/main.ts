@@ -5,7 +5,7 @@
 import { Case, casePanel, Session } from "./cases";
 import { el } from "./dom";
 import { Figures, figuresView } from "./figures";
-import { EmployerPage, employerView, Patterns, patternsView } from "./patterns";
+import { EmployerPage, employerView, Merge, Patterns, patternsView } from "./patterns";
 import { catalogs, chooseLanguage, languageNames, setLanguage, t } from "./i18n";
 import { inboxHash, InboxQuery, parseRoute, queryString } from "./query";
 
@@ -337,7 +337,7 @@ async function render(): Promise<void> {
         : route.view === "figures"
           ? figuresView(await get<Figures>("/api/figures"), session.statuses)
           : route.view === "patterns"
-            ? patternsView(await get<Patterns>("/api/patterns"), language)
+            ? patternsView(await get<Patterns>("/api/patterns"), await get<Merge[]>("/api/merges"), language, () => void render())
             : route.view === "employer"
               ? employerView(await get<EmployerPage>(`/api/employer?key=${encodeURIComponent(route.key)}`), language)
               : await inbox(route.query);

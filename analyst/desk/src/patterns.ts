@@ -148,7 +148,57 @@ function alertItem(g: AlertGroup, language: string): HTMLElement {
   );
 }
 
-export function patternsView(p: Patterns, language: string): HTMLElement {
+export interface Merge {
+  a: { key: string; name: string; province: string; reports: number };
+  b: { key: string; name: string; province: string; reports: number };
+  why: "prefix" | "close";
+}
+
+async function decide(m: Merge, same: boolean): Promise<void> {
+  const res = await fetch("/api/merges", {
+    method: "POST",
+    credentials: "same-origin",
+    cache: "no-store",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ a: m.a.key, b: m.b.key, same }),
+  });
+  if (!res.ok) throw new Error((await res.text()).trim());
+}
+
+// Names that may be one employer, for the analyst to join (an alias line in
+// aliases.txt, used by `report` too) or keep apart (never suggested again).
+function mergesSection(merges: Merge[], changed: () => void): HTMLElement | null {
+  if (!merges.length) return null;
+  const error = el("p", { id: "merge-error", role: "alert", class: "error" });
+  const rows = merges.map((m, i) => {
+    const button = (id: string, label: string, same: boolean) => {
+      const b = el("button", { id: `${id}-${i}`, type: "button" }, label);
+      b.addEventListener("click", () => {
+        decide(m, same).then(changed, (e: Error) => {
+          error.textContent = e.message;
+        });
+      });
+      return b;
+    };
+    return [
+      el("a", { href: `#/employer/${encodeURIComponent(m.a.key)}` }, m.a.name),
+      el("a", { href: `#/employer/${encodeURIComponent(m.b.key)}` }, m.b.name),
+      m.a.province,
+      t(`why.${m.why}`),
+      el("span", {}, button("same", t("sameEmployer"), true), " ", button("different", t("differentEmployers"), false)),
+    ];
+  });
+  return el(
+    "section",
+    { id: "merges" },
+    el("h3", {}, t("mergesHead")),
+    el("p", { class: "note" }, t("mergesNote")),
+    error,
+    table("merge-table", [t("employer"), t("employer"), t("province"), t("why"), ""], rows),
+  );
+}
+
+export function patternsView(p: Patterns, merges: Merge[], language: string, changed: () => void): HTMLElement {
   return el(
     "main",
     { id: "patterns" },
@@ -177,6 +227,7 @@ export function patternsView(p: Patterns, language: string): HTMLElement {
       ]),
     ),
     p.notNamed ? el("p", { class: "note", id: "not-named" }, t("notNamed", p.notNamed)) : null,
+    mergesSection(merges, changed),
     el("h3", {}, t("provinces")),
     table(
       "provinces",
