@@ -42,36 +42,7 @@ struct HttpAnswer {
 };
 
 // One request over a fresh connection to 127.0.0.1:port, as curl would send it.
-HttpAnswer get(unsigned short port, const std::string& target, const std::string& host,
-               const std::string& cookie = {}) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  timeval tv{10, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  std::string req = "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n";
-  if (!cookie.empty()) req += "Cookie: " + cookie + "\r\n";
-  req += "\r\n";
-  REQUIRE(::write(fd, req.data(), req.size()) == static_cast<ssize_t>(req.size()));
-  std::string all;
-  char buf[4096];
-  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) all.append(buf, static_cast<std::size_t>(n));
-  ::close(fd);
-  HttpAnswer out;
-  auto end = all.find("\r\n\r\n");
-  REQUIRE(end != std::string::npos);
-  out.head = all.substr(0, end);
-  out.body = all.substr(end + 4);
-  out.status = std::stoi(out.head.substr(9, 3));
-  return out;
-}
-
-// One POST as the desk's page sends it: its Origin, a JSON body.
-HttpAnswer post(unsigned short port, const std::string& target, const std::string& host, const std::string& cookie,
-                const std::string& json) {
+HttpAnswer roundTrip(unsigned short port, const std::string& req) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -80,9 +51,6 @@ HttpAnswer post(unsigned short port, const std::string& target, const std::strin
   REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
   timeval tv{30, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  const std::string req = "POST " + target + " HTTP/1.1\r\nHost: " + host + "\r\nOrigin: http://" + host +
-                          "\r\nContent-Type: application/json\r\nCookie: " + cookie + "\r\nContent-Length: " +
-                          std::to_string(json.size()) + "\r\nConnection: close\r\n\r\n" + json;
   REQUIRE(::write(fd, req.data(), req.size()) == static_cast<ssize_t>(req.size()));
   std::string all;
   char buf[4096];
@@ -97,43 +65,81 @@ HttpAnswer post(unsigned short port, const std::string& target, const std::strin
   return out;
 }
 
-}  // namespace
+HttpAnswer get(unsigned short port, const std::string& target, const std::string& host,
+               const std::string& cookie = {}) {
+  std::string req = "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n";
+  if (!cookie.empty()) req += "Cookie: " + cookie + "\r\n";
+  return roundTrip(port, req + "\r\n");
+}
 
-TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it in Chinese and English") {
+// A POST as the desk's page sends it: its Origin, a JSON body.
+HttpAnswer post(unsigned short port, const std::string& target, const std::string& host, const std::string& cookie,
+                const std::string& json) {
+  return roundTrip(port, "POST " + target + " HTTP/1.1\r\nHost: " + host + "\r\nOrigin: http://" + host +
+                            "\r\nContent-Type: application/json\r\nCookie: " + cookie + "\r\nContent-Length: " +
+                            std::to_string(json.size()) + "\r\nConnection: close\r\n\r\n" + json);
+}
+
+// A centre with a relay, a worker enrolled with it, `jsonl` sent by that
+// worker, collected and imported: what the desk then opens.
+struct Centre {
   test::CentreCli c;
-  test::TempDir rt;
-  const std::string data = rt / "relay";
-  test::relayKey(data);
-  test::Relay relay(data);
-  auto init = c.analyst({"init", "--centre", "desk-centre", "--relay", relay.spec(), "--pow", "6"});
-  REQUIRE(init.first == 0);
-  REQUIRE(run({test::kRelayBin, "add-centre", "--data", data, c.dir + "/centre.bundle"}).first == 0);
-  test::TempDir w;
-  auto worker = [&](std::vector<std::string> args) {
+  test::TempDir rt, w;
+  std::unique_ptr<test::Relay> relay;
+  Centre(const std::string& id, const std::function<std::string(const test::TempDir& worker)>& jsonl) {
+    const std::string data = rt / "relay";
+    test::relayKey(data);
+    relay = std::make_unique<test::Relay>(data);
+    auto init = c.analyst({"init", "--centre", id, "--relay", relay->spec(), "--pow", "6"});
+    REQUIRE(init.first == 0);
+    REQUIRE(run({test::kRelayBin, "add-centre", "--data", data, c.dir + "/centre.bundle"}).first == 0);
+    REQUIRE(worker({"enrol", codeFrom(init.second)}).first == 0);
+    storage::writeFileAtomic(w / "r.jsonl", jsonl(w));
+    REQUIRE(worker({"submit", "--json", w / "r.jsonl"}).first == 0);
+    REQUIRE(c.courier({"collect", "--out", c.tmp / "b"}).first == 0);
+    imported = c.analyst({"import", c.tmp / "b"});
+    REQUIRE(imported.first == 0);
+  }
+  std::pair<int, std::string> worker(std::vector<std::string> args) const {
     std::vector<std::string> v{test::kReportBin, "--state", w / "s", "--lang", "zh-Hans"};
     v.insert(v.end(), args.begin(), args.end());
     return run(v);
-  };
-  REQUIRE(worker({"enrol", codeFrom(init.second)}).first == 0);
-  storage::writeFileAtomic(w / "payslip.png", test::pngWithMetadata());
-  std::string reports = kReports;
-  reports.replace(reports.find("ATTACHMENT"), 10, w / "payslip.png");
-  reports.replace(reports.find("VOICE"), 5, test::taggedMp3(w, "voice.mp3", 2));
-  storage::writeFileAtomic(w / "r.jsonl", reports);
-  REQUIRE(worker({"submit", "--json", w / "r.jsonl"}).first == 0);
-  REQUIRE(c.courier({"collect", "--out", c.tmp / "b"}).first == 0);
-  auto imported = c.analyst({"import", c.tmp / "b"});
-  REQUIRE(imported.first == 0);
-  REQUIRE_THAT(imported.second, Catch::Contains("3 new reports"));
+  }
+  std::pair<int, std::string> imported;
+};
+
+// The address a desk printed, taken apart.
+struct DeskAddress {
+  std::string url, hostPort, key;
+  unsigned short port = 0;
+  explicit DeskAddress(test::Process& desk) {
+    auto line = desk.waitFor("  http://127.0.0.1:");
+    REQUIRE(line);
+    url = line->substr(2);
+    hostPort = url.substr(7, url.find('/', 7) - 7);
+    port = static_cast<unsigned short>(std::stoi(hostPort.substr(hostPort.find(':') + 1)));
+    key = url.substr(url.find("key=") + 4);
+    REQUIRE(key.size() == 64);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it in Chinese and English") {
+  Centre centre("desk-centre", [](const test::TempDir& w) {
+    storage::writeFileAtomic(w / "payslip.png", test::pngWithMetadata());
+    std::string reports = kReports;
+    reports.replace(reports.find("ATTACHMENT"), 10, w / "payslip.png");
+    reports.replace(reports.find("VOICE"), 5, test::taggedMp3(w, "voice.mp3", 2));
+    return reports;
+  });
+  auto& c = centre.c;
+  REQUIRE_THAT(centre.imported.second, Catch::Contains("3 new reports"));
 
   test::Process desk(c.analystArgv({"desk"}));
-  auto line = desk.waitFor("  http://127.0.0.1:");
-  REQUIRE(line);
-  const std::string url = line->substr(2);
-  const std::string hostPort = url.substr(7, url.find('/', 7) - 7);
-  const auto port = static_cast<unsigned short>(std::stoi(hostPort.substr(hostPort.find(':') + 1)));
-  const std::string key = url.substr(url.find("key=") + 4);
-  REQUIRE(key.size() == 64);
+  const DeskAddress at(desk);
+  const std::string &url = at.url, &hostPort = at.hostPort, &key = at.key;
+  const auto port = at.port;
 
   // Without the key, with a wrong one, or by another name: nothing.
   CHECK(get(port, "/", hostPort).status == 403);
@@ -339,52 +345,35 @@ TEST_CASE("desk: only this run's browser reads the reports and Chromium uses it 
 }
 
 TEST_CASE("desk: patterns show every count's reports, an employer's own page, months without gaps and grouped alerts") {
-  test::CentreCli c;
-  test::TempDir rt;
-  const std::string data = rt / "relay";
-  test::relayKey(data);
-  test::Relay relay(data);
-  auto init = c.analyst({"init", "--centre", "patterns-centre", "--relay", relay.spec(), "--pow", "6"});
-  REQUIRE(init.first == 0);
-  REQUIRE(run({test::kRelayBin, "add-centre", "--data", data, c.dir + "/centre.bundle"}).first == 0);
-  test::TempDir w;
-  auto worker = [&](std::vector<std::string> args) {
-    std::vector<std::string> v{test::kReportBin, "--state", w / "s", "--lang", "zh-Hans"};
-    v.insert(v.end(), args.begin(), args.end());
-    return run(v);
-  };
-  REQUIRE(worker({"enrol", codeFrom(init.second)}).first == 0);
-  // Two branches of one firm, a firm known by its code under two names, a
-  // report that names nobody, an injury; two months with a gap between.
-  std::string jsonl;
-  auto line = [&](const std::string& name, const std::string& province, const std::string& extra, int month,
-                  const char* category = "wage_arrears") {
-    jsonl += R"({"employer":{"name":")" + name + R"(","province":")" + province + R"(")" + extra +
-             R"(},"occurred":{"year":2026,"month":)" + std::to_string(month) + R"(},"categories":[")" + category +
-             R"("],"language":"zh-Hans","narrative":"x"})" + "\n";
-  };
-  for (int i = 0; i < 3; ++i) line("Foxconn (Zhengzhou)", "河南", "", 7);
-  for (int i = 0; i < 2; ++i) line("Foxconn (Shenzhen)", "广东", "", 9);
-  line("深圳市华强电子有限公司", "广东", R"(,"identifier":"914403001922038216")", 9, "work_injury");
-  line("Huaqiang", "广东", R"(,"identifier":"914403001922038216")", 9, "work_injury");
-  line("不知道", "广东", "", 9);
-  // Names that read alike in one place: one is the same firm, one is not.
-  line("Didi", "北京", "", 9);
-  line("Didi Chuxing", "北京", "", 9);
-  line("宏达制衣厂", "广东", "", 9);
-  line("宏远制衣厂", "广东", "", 9);
-  storage::writeFileAtomic(w / "r.jsonl", jsonl);
-  REQUIRE(worker({"submit", "--json", w / "r.jsonl"}).first == 0);
-  REQUIRE(c.courier({"collect", "--out", c.tmp / "b"}).first == 0);
-  REQUIRE(c.analyst({"import", c.tmp / "b"}).first == 0);
+  Centre centre("patterns-centre", [](const test::TempDir&) {
+    // Two branches of one firm, a firm known by its code under two names, a
+    // report that names nobody, an injury; two months with a gap between.
+    std::string jsonl;
+    auto line = [&](const std::string& name, const std::string& province, const std::string& extra, int month,
+                    const char* category = "wage_arrears") {
+      jsonl += R"({"employer":{"name":")" + name + R"(","province":")" + province + R"(")" + extra +
+               R"(},"occurred":{"year":2026,"month":)" + std::to_string(month) + R"(},"categories":[")" + category +
+               R"("],"language":"zh-Hans","narrative":"x"})" + "\n";
+    };
+    for (int i = 0; i < 3; ++i) line("Foxconn (Zhengzhou)", "河南", "", 7);
+    for (int i = 0; i < 2; ++i) line("Foxconn (Shenzhen)", "广东", "", 9);
+    line("深圳市华强电子有限公司", "广东", R"(,"identifier":"914403001922038216")", 9, "work_injury");
+    line("Huaqiang", "广东", R"(,"identifier":"914403001922038216")", 9, "work_injury");
+    line("不知道", "广东", "", 9);
+    // Names that read alike in one place: one is the same firm, one is not.
+    line("Didi", "北京", "", 9);
+    line("Didi Chuxing", "北京", "", 9);
+    line("宏达制衣厂", "广东", "", 9);
+    line("宏远制衣厂", "广东", "", 9);
+    return jsonl;
+  });
+  auto& c = centre.c;
 
   test::Process desk(c.analystArgv({"desk"}));
-  auto printed = desk.waitFor("  http://127.0.0.1:");
-  REQUIRE(printed);
-  const std::string url = printed->substr(2);
-  const std::string hostPort = url.substr(7, url.find('/', 7) - 7);
-  const auto port = static_cast<unsigned short>(std::stoi(hostPort.substr(hostPort.find(':') + 1)));
-  const std::string cookie = "gongyou-desk=" + url.substr(url.find("key=") + 4);
+  const DeskAddress at(desk);
+  const std::string &url = at.url, &hostPort = at.hostPort;
+  const auto port = at.port;
+  const std::string cookie = "gongyou-desk=" + at.key;
   auto ask = [&](const std::string& target) {
     auto a = get(port, target, hostPort, cookie);
     REQUIRE(a.status == 200);

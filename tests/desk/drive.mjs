@@ -10,25 +10,13 @@
 // search must find. The first form also works the case of that report (status,
 // note, answer, assignee, outcome); the second, after a restart of the desk,
 // reads the case of REF back.
-import { chromium } from "playwright-core";
+import { openBrowser } from "./browser.mjs";
 
 const after = process.argv[2] === "--after";
 const [url, outDir, term, marker] = process.argv.slice(after ? 3 : 2);
 const origin = new URL(url).origin;
-const seen = { requests: [], consoleErrors: [] };
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  // Root in CI: Chromium's sandbox needs a user namespace it may not get.
-  args: process.getuid && process.getuid() === 0 ? ["--no-sandbox"] : [],
-});
+const { browser, context, page, seen } = await openBrowser();
 try {
-  const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  page.on("request", (r) => seen.requests.push(r.url()));
-  page.on("console", (m) => m.type() === "error" && seen.consoleErrors.push(m.text()));
-  page.on("pageerror", (e) => seen.consoleErrors.push(String(e)));
-
   await page.goto(url);
   if (after) {
     // `term` is the reference here.

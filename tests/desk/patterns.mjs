@@ -7,23 +7,12 @@
 //
 // URL is the address the desk printed (with this run's key); EMPLOYER the name
 // of the employer to open from the patterns page.
-import { chromium } from "playwright-core";
+import { openBrowser } from "./browser.mjs";
 
 const [url, outDir, employer] = process.argv.slice(2);
 const origin = new URL(url).origin;
-const seen = { requests: [], consoleErrors: [] };
-
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  args: process.getuid && process.getuid() === 0 ? ["--no-sandbox"] : [],
-});
+const { browser, page, seen } = await openBrowser(900);
 try {
-  const context = await browser.newContext({ locale: "zh-CN", viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.on("request", (r) => seen.requests.push(r.url()));
-  page.on("console", (m) => m.type() === "error" && seen.consoleErrors.push(m.text()));
-  page.on("pageerror", (e) => seen.consoleErrors.push(String(e)));
-
   await page.goto(url);
   await page.waitForSelector("#nav-patterns");
   await page.click("#nav-patterns");
