@@ -93,18 +93,16 @@ std::string reportMonth(proto::Report::Reader r, std::uint32_t day) {
   return buf;
 }
 
-std::string workplaceKey(proto::Report::Reader r, const Aliases& aliases, bool* identifiedOut) {
+std::string workplaceKey(proto::Report::Reader r, NameMemo& names, bool* identifiedOut) {
   const auto emp = r.getEmployer();
   const std::string country = emp.getCountry(), id = emp.getIdentifier();
   // A valid registry number names one legal entity however it is spelled, and wins over the name.
   const bool identified = !id.empty() && protocol::employerIdentifier(country, id) == id;
   if (identifiedOut) *identifiedOut = identified;
   if (identified) return country + "|id:" + id;
-  const EmployerName parsed = aliases.resolve(parseEmployerName(emp.getName().cStr()));
+  const EmployerName& parsed = names.employer(emp.getName().cStr());
   if (!parsed.named()) return "";
-  std::string province = normaliseProvince(emp.getProvince().cStr());
-  if (province.empty()) province = "(not given)";
-  return country + "|" + province + "|" + parsed.firm + "|" + parsed.branch;
+  return country + "|" + names.province(emp.getProvince().cStr()) + "|" + parsed.firm + "|" + parsed.branch;
 }
 
 std::string alertText(const Alert& al, const Messages& tr) {
@@ -201,6 +199,7 @@ Analysis analyse(AnalystStore& store, const Aliases& aliases) {
   std::map<std::string, EmployerRow> employers;
   std::map<std::string, std::map<std::string, std::uint64_t>> spellings, provinces, firmSpellings;
   std::map<std::string, std::set<std::string>> identifiedAs;  // a name's key -> the registry numbers given with it
+  NameMemo names(aliases);
   store.forEachReport([&](const std::string&, std::uint32_t day, proto::Report::Reader r) {
     ++a.reports;
     const std::uint64_t workers = r.getWorkersAffected();
@@ -224,8 +223,7 @@ Analysis analyse(AnalystStore& store, const Aliases& aliases) {
     }
     const std::string month = reportMonth(r, day);
     a.byMonth[month]++;
-    std::string province = normaliseProvince(r.getEmployer().getProvince().cStr());
-    if (province.empty()) province = "(not given)";
+    const std::string& province = names.province(r.getEmployer().getProvince().cStr());
     a.byProvince[province]++;
     std::string city = r.getEmployer().getCity();
     a.byCity[province + " / " + (city.empty() ? std::string("(not given)") : city)]++;
@@ -236,12 +234,12 @@ Analysis analyse(AnalystStore& store, const Aliases& aliases) {
     // A factory: its firm (after the centre's aliases), its branch, and where
     // it is — the same name in another province or country is another employer.
     const std::string name = r.getEmployer().getName();
-    const EmployerName parsed = aliases.resolve(parseEmployerName(name));
+    const EmployerName& parsed = names.employer(name);
     const std::string country = r.getEmployer().getCountry();
     const std::string& firmKey = parsed.firm;
     const std::string id = r.getEmployer().getIdentifier();
     bool identified = false;
-    const std::string key = workplaceKey(r, aliases, &identified);
+    const std::string key = workplaceKey(r, names, &identified);
     auto& e = identified || parsed.named() ? employers[key] : a.notNamed;
     e.key = key;
     if (identified) {

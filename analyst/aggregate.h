@@ -91,7 +91,7 @@ Analysis analyse(AnalystStore& store, const Aliases& aliases);
 // says nothing). A key found by name may be joined to a registry number's
 // (Analysis::joined).
 std::string reportMonth(proto::Report::Reader r, std::uint32_t day);
-std::string workplaceKey(proto::Report::Reader r, const Aliases& aliases, bool* identified = nullptr);
+std::string workplaceKey(proto::Report::Reader r, NameMemo& names, bool* identified = nullptr);
 
 // The alert rules on an already aggregated analysis (exposed for tests).
 void findAlerts(Analysis& a);

@@ -66,6 +66,7 @@ std::uint64_t DeskIndex::keep(std::string_view text) {
 
 void DeskIndex::build(AnalystStore& store, const std::function<void(std::size_t)>& progress, const Aliases* aliases) {
   static const Aliases kNone;
+  NameMemo names(aliases ? *aliases : kNone);
   clear();
   std::string scratch;
   store.forEachReport([&](const std::string& ref, std::uint32_t day, proto::Report::Reader r) {
@@ -82,7 +83,7 @@ void DeskIndex::build(AnalystStore& store, const std::function<void(std::size_t)
     row.city = intern(e.getCity().cStr());
     row.province = intern(e.getProvince().cStr());
     row.industry = intern(e.getIndustry().cStr());
-    row.workplace = intern(workplaceKey(r, aliases ? *aliases : kNone));
+    row.workplace = intern(workplaceKey(r, names));
     row.month = intern(reportMonth(r, day));
     row.categoriesAt = static_cast<std::uint32_t>(categories_.size());
     for (auto c : r.getCategories()) categories_.push_back(intern(c.cStr()));

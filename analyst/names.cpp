@@ -349,4 +349,19 @@ std::string Aliases::display(const std::string& key, const std::string& fallback
   return it == display_.end() ? fallback : it->second;
 }
 
+const EmployerName& NameMemo::employer(const std::string& name) {
+  auto it = employers_.find(name);
+  if (it == employers_.end()) it = employers_.emplace(name, aliases_.resolve(parseEmployerName(name))).first;
+  return it->second;
+}
+
+const std::string& NameMemo::province(const std::string& province) {
+  auto it = provinces_.find(province);
+  if (it == provinces_.end()) {
+    std::string p = normaliseProvince(province);
+    it = provinces_.emplace(province, p.empty() ? std::string("(not given)") : p).first;
+  }
+  return it->second;
+}
+
 }  // namespace gongyou::analyst

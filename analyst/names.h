@@ -21,6 +21,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace gongyou::analyst {
@@ -74,6 +75,24 @@ class Aliases {
   std::map<std::string, EmployerName> toKey_;    // "firm|branch" of an alias -> the first name's
   std::map<std::string, std::string> display_;   // normalised first name -> first name as written
   std::vector<Pattern> patterns_;
+};
+
+// Names and provinces as the analysis reads them, each worked out once: a
+// centre's million reports name a few thousand employers, and normalising one
+// (ICU, legal forms, aliases) costs more than the rest of a report's analysis.
+// References returned stay valid while the memo lives.
+class NameMemo {
+ public:
+  explicit NameMemo(const Aliases& aliases) : aliases_(aliases) {}
+  // parseEmployerName, then the aliases.
+  const EmployerName& employer(const std::string& name);
+  // normaliseProvince, "(not given)" for nothing.
+  const std::string& province(const std::string& province);
+
+ private:
+  const Aliases& aliases_;
+  std::unordered_map<std::string, EmployerName> employers_;
+  std::unordered_map<std::string, std::string> provinces_;
 };
 
 }  // namespace gongyou::analyst
