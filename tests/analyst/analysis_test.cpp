@@ -121,7 +121,7 @@ TEST_CASE("names: a branch is kept beside its firm, legal forms of the corridors
   CHECK_FALSE(parseEmployerName("某某电子厂有限公司深圳分厂").named());  // "an electronics factory": still nobody
 }
 
-TEST_CASE("names: likely the same firm: one name starts the other, or a typo apart; short or different names are not") {
+TEST_CASE("names: likely the same firm: one name starts the other or is a typo apart, and short or different names are not") {
   CHECK(likelySame("didi", "didi chuxing") == "prefix");
   CHECK(likelySame("富士康", "富士康科技") == "prefix");
   CHECK(likelySame("宏达制衣厂", "宏远制衣厂") == "close");
