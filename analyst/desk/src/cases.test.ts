@@ -15,4 +15,12 @@ describe("case outcome amounts", () => {
     expect(formatAmount(123450, "CNY")).toBe("1234.50 CNY");
     expect(formatAmount(7, "CNY")).toBe("0.07 CNY");
   });
+  it("knows a yen or a dong has no minor unit", () => {
+    expect(parseAmount("1200", "JPY")).toBe(1200);
+    expect(parseAmount("1200", "jpy")).toBe(1200);
+    expect(parseAmount("12.50", "JPY")).toBeNull();
+    expect(formatAmount(1200, "JPY")).toBe("1200 JPY");
+    expect(formatAmount(1500000, "VND")).toBe("1500000 VND");
+    expect(parseAmount("1200", "MYR")).toBe(120000);
+  });
 });

@@ -34,14 +34,22 @@ export interface Session {
   statuses: string[];
 }
 
-// "1234.50" (what a person types) to minor units; null when it is not an amount.
-export function parseAmount(text: string): number | null {
-  const m = /^\s*(\d{1,13})(?:[.,](\d{1,2}))?\s*$/.exec(text);
+// Currencies whose minor unit is the unit itself (ISO 4217 exponent 0), as
+// protocol/currency.h has them: a yen has no cents.
+const WHOLE_UNITS = new Set(["JPY", "KRW", "VND", "CLP", "ISK", "PYG", "UGX", "XAF", "XOF"]);
+
+// "1234.50" (what a person types) to the currency's minor units ("1200" yen is
+// 1200); null when it is not an amount in that currency.
+export function parseAmount(text: string, currency = "CNY"): number | null {
+  const whole = WHOLE_UNITS.has(currency.trim().toUpperCase());
+  const m = (whole ? /^\s*(\d{1,15})\s*$/ : /^\s*(\d{1,13})(?:[.,](\d{1,2}))?\s*$/).exec(text);
   if (!m) return null;
+  if (whole) return Number(m[1]);
   return Number(m[1]) * 100 + (m[2] ? Number(m[2].padEnd(2, "0")) : 0);
 }
 
 export function formatAmount(minor: number, currency: string): string {
+  if (WHOLE_UNITS.has(currency)) return `${minor} ${currency}`;
   return `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, "0")} ${currency}`;
 }
 
@@ -122,7 +130,7 @@ export function casePanel(ref: string, c: Case, answerable: boolean, session: Se
   const workers = el("input", { id: "workers", type: "number", min: "0", "aria-label": t("workersHelped"), placeholder: t("workersHelped") });
   const outcomeButton = el("button", { id: "record-outcome", type: "button" }, t("recordOutcome"));
   outcomeButton.addEventListener("click", () => {
-    const minor = parseAmount(amount.value);
+    const minor = parseAmount(amount.value, currency.value);
     const helped = Number.parseInt(workers.value || "0", 10);
     if (minor === null || !Number.isFinite(helped) || helped < 0) {
       error.textContent = `${t("amountRecovered")}: 1234.50`;
