@@ -266,7 +266,10 @@ void writeOutbound(AnalystStore& store, const Keyring& keyring, ByteView bundle,
   std::map<std::string, std::vector<protocol::InboxId>> byRelay;
   auto queued = w.takeAcks();
   for (const auto& [relay, id] : queued) byRelay[relay].push_back(id);
-  for (auto& [relay, ids] : byRelay)
+  for (auto& entry : byRelay) {
+    // Named, not bound: a lambda may not capture a structured binding before C++20.
+    const std::string& relay = entry.first;
+    const auto& ids = entry.second;
     for (std::size_t i = 0; i < ids.size(); i += protocol::kMaxAckIds) {
       std::vector<protocol::InboxId> part(ids.begin() + i, ids.begin() + std::min(ids.size(), i + protocol::kMaxAckIds));
       out.add([&](proto::BatchEntry::Builder e) {
@@ -275,9 +278,11 @@ void writeOutbound(AnalystStore& store, const Keyring& keyring, ByteView bundle,
         protocol::signAck(keyring.identity, keyring.centreId, part, a.initAck());
       });
     }
+  }
   auto rs = w.takeReplies();
-  for (const auto& [mailbox, envelope] : rs)
+  for (const auto& reply : rs)
     out.add([&](proto::BatchEntry::Builder e) {
+      const auto& [mailbox, envelope] = reply;
       auto r = e.initReply();
       r.setMailbox(kj::arrayPtr(mailbox.data(), mailbox.size()));
       r.setEnvelope(kj::arrayPtr(envelope.data(), envelope.size()));
