@@ -50,27 +50,6 @@ void jump(Analysis& a, const std::string& subject, const std::map<std::string, s
   a.alerts.push_back(std::move(al));
 }
 
-// The name as written, without its bracketed qualifiers: how its firm reads.
-std::string withoutBrackets(const std::string& name) {
-  std::string out;
-  int depth = 0;
-  for (std::size_t i = 0; i < name.size();) {
-    const std::string_view rest(name.data() + i, name.size() - i);
-    bool open = false, close = false;
-    std::size_t n = 1;
-    for (std::string_view o : {"(", "[", "（", "【", "〔"})
-      if (rest.substr(0, o.size()) == o) open = true, n = o.size();
-    for (std::string_view c : {")", "]", "）", "】", "〕"})
-      if (rest.substr(0, c.size()) == c) close = true, n = c.size();
-    if (open) ++depth;
-    else if (close && depth > 0) --depth;
-    else if (depth == 0) out.append(name, i, n);
-    i += n;
-  }
-  const auto a = out.find_first_not_of(' '), b = out.find_last_not_of(' ');
-  return a == std::string::npos ? name : out.substr(a, b - a + 1);
-}
-
 // Adds one row's reports to another's (the same employer found by two keys).
 void absorb(EmployerRow& into, const EmployerRow& from) {
   into.reports += from.reports, into.workers += from.workers;
@@ -143,6 +122,20 @@ std::string alertText(const Alert& al, const Messages& tr) {
   // TRANSLATORS: %1$s an employer, %2$s a count, %3$s a kind of violation (forced labour, work injury...).
   return tr.plural("%1$s: %2$s report of %3$s (serious at any count)", "%1$s: %2$s reports of %3$s (serious at any count)",
                    al.reports, {al.subject, n, name});
+}
+
+std::vector<std::string> monthRange(const std::string& first, const std::string& last) {
+  std::vector<std::string> out;
+  if (first.size() != 7 || last.size() != 7) return out;
+  int y = std::stoi(first.substr(0, 4)), m = std::stoi(first.substr(5, 2));
+  for (int guard = 0; guard < 12 * 200; ++guard) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
+    out.push_back(buf);
+    if (out.back() >= last) break;
+    if (++m == 13) m = 1, ++y;
+  }
+  return out;
 }
 
 std::vector<std::string> lastMonths(const std::string& latest, int n) {

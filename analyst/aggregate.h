@@ -102,4 +102,9 @@ std::string monthOf(std::uint32_t day);
 // The `n` months up to and including `latest` ("2026-10"), oldest first.
 std::vector<std::string> lastMonths(const std::string& latest, int n);
 
+// Every month from `first` to `last` ("2026-10"), none skipped: a month with no
+// report is a zero on an axis, not a gap that joins its neighbours (at most 200
+// years of them).
+std::vector<std::string> monthRange(const std::string& first, const std::string& last);
+
 }  // namespace gongyou::analyst

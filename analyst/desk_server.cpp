@@ -440,10 +440,8 @@ struct DeskServer::Impl {
     auto months = nlohmann::json::array();
     if (!a.byMonth.empty()) {
       // Every month from the first to the latest: a month without reports is a 0.
-      for (std::string m = a.byMonth.begin()->first;; m = nextMonth(m)) {
+      for (const auto& m : monthRange(a.byMonth.begin()->first, a.latestMonth))
         months.push_back({{"month", m}, {"reports", a.byMonth.count(m) ? a.byMonth.at(m) : 0}});
-        if (m >= a.latestMonth || months.size() > 12 * 200) break;
-      }
     }
     auto employers = nlohmann::json::array();
     for (std::size_t i = 0; i < a.employers.size() && i < kEmployers; ++i) {
@@ -537,10 +535,8 @@ struct DeskServer::Impl {
     }
     nlohmann::json months = nlohmann::json::array();
     if (!found->months.empty())
-      for (std::string m = found->months.begin()->first;; m = nextMonth(m)) {
+      for (const auto& m : monthRange(found->months.begin()->first, a.latestMonth))
         months.push_back({{"month", m}, {"reports", found->months.count(m) ? found->months.at(m) : 0}});
-        if (m >= a.latestMonth || months.size() > 12 * 200) break;
-      }
     auto categories = nlohmann::json::array();
     for (const auto& [c, n] : found->categories) categories.push_back(categoryJson(c, n));
     for (const auto& [c, n] : found->indicators) categories.push_back(categoryJson(c, n));
@@ -666,14 +662,6 @@ struct DeskServer::Impl {
     analysed.reset();
     index.build(store, {}, &opts.aliases);
     return json(req, merges());
-  }
-
-  static std::string nextMonth(const std::string& m) {
-    int y = std::stoi(m.substr(0, 4)), mo = std::stoi(m.substr(5, 2));
-    if (++mo == 13) mo = 1, ++y;
-    char b[16];
-    std::snprintf(b, sizeof b, "%04d-%02d", y, mo);
-    return b;
   }
 
   nlohmann::json figures() {

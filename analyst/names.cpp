@@ -168,18 +168,6 @@ Folded fold(std::string_view name) {
   return f;
 }
 
-// How the alias's first name shows as a firm: as written (its bracket, when
-// it names a branch, is the branch's, not the firm's).
-std::string withoutQualifier(const std::string& name, bool hasBranch) {
-  if (!hasBranch) return name;
-  const auto cut = name.find_first_of("([");
-  const auto wide = std::min(name.find("（"), name.find("【"));
-  const auto at = std::min(cut, wide);
-  if (at == std::string::npos || at == 0) return name;
-  const auto end = name.find_last_not_of(' ', at - 1);
-  return name.substr(0, end + 1);
-}
-
 // "…有限公司第一分厂", "…集团郑州分公司": the firm, then its branch.
 std::pair<std::u32string, std::u32string> branchSuffix(const std::u32string& s) {
   for (const char32_t* tail : {U"分公司", U"分厂", U"分店", U"分部", U"工場", U"支店"}) {
@@ -232,6 +220,18 @@ EmployerName parseEmployerName(std::string_view name) {
 }
 
 std::string normaliseName(std::string_view name) { return parseEmployerName(name).firm; }
+
+std::string withoutBrackets(const std::string& name) {
+  std::u32string out;
+  int depth = 0;
+  for (char32_t c : decode(name)) {
+    if (opens(c)) ++depth;
+    else if (closes(c) && depth > 0) --depth;
+    else if (depth == 0) out += c;
+  }
+  const std::string kept = encode(trimmed(out));
+  return kept.empty() ? name : kept;
+}
 
 std::string normaliseProvince(std::string_view province) {
   static const std::map<std::string, std::string> kEnglish = {
@@ -307,7 +307,7 @@ Aliases Aliases::parse(std::string_view text) {
     const EmployerName first = parseEmployerName(names[0]);
     if (!first.named())
       throw std::runtime_error("alias file line " + std::to_string(line) + ": \"" + names[0] + "\" names no employer");
-    a.display_[first.firm] = withoutQualifier(names[0], !first.branch.empty());
+    a.display_[first.firm] = first.branch.empty() ? names[0] : withoutBrackets(names[0]);
     a.toKey_[first.firm + "|" + first.branch] = first;
     for (std::size_t i = 1; i < names.size(); ++i) {
       const std::string& n = names[i];

@@ -37,6 +37,10 @@ struct EmployerName {
 };
 EmployerName parseEmployerName(std::string_view name);
 
+// The name as written without its bracketed parts (how its firm reads:
+// "Foxconn (Zhengzhou)" -> "Foxconn"); the name itself if nothing is left.
+std::string withoutBrackets(const std::string& name);
+
 // Province-level divisions of China in one spelling: "Guangdong", "广东省" and
 // "guangdong province" all become "广东"; anything else is returned trimmed.
 std::string normaliseProvince(std::string_view province);

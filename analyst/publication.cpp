@@ -9,22 +9,6 @@
 namespace gongyou::analyst {
 namespace {
 
-// Every month from `first` to `last` ("2026-10"), none skipped: a month with
-// no report is a zero on the axis, not a gap that joins its neighbours.
-std::vector<std::string> monthRange(const std::string& first, const std::string& last) {
-  std::vector<std::string> out;
-  if (first.size() != 7 || last.size() != 7) return out;
-  int y = std::stoi(first.substr(0, 4)), m = std::stoi(first.substr(5, 2));
-  for (int guard = 0; guard < 12 * 200; ++guard) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02d", y, m);
-    out.push_back(buf);
-    if (out.back() >= last) break;
-    if (++m == 13) m = 1, ++y;
-  }
-  return out;
-}
-
 std::uint64_t at(const std::map<std::string, std::uint64_t>& m, const std::string& k) {
   auto it = m.find(k);
   return it == m.end() ? 0 : it->second;

@@ -36,7 +36,7 @@ export interface Session {
 
 // Currencies whose minor unit is the unit itself (ISO 4217 exponent 0), as
 // protocol/currency.h has them: a yen has no cents.
-const WHOLE_UNITS = new Set(["JPY", "KRW", "VND", "CLP", "ISK", "PYG", "UGX", "XAF", "XOF"]);
+export const WHOLE_UNITS = new Set(["JPY", "KRW", "VND", "CLP", "ISK", "PYG", "UGX", "XAF", "XOF"]);
 
 // "1234.50" (what a person types) to the currency's minor units ("1200" yen is
 // 1200); null when it is not an amount in that currency.

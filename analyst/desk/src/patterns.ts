@@ -4,6 +4,7 @@
 // months run without gaps (an empty month is a 0, the month still running says
 // so), and the alerts come grouped with their explanation. For the centre only:
 // nothing is suppressed here, unlike the published exports.
+import { WHOLE_UNITS } from "./cases";
 import { el } from "./dom";
 import { t } from "./i18n";
 import { emptyQuery, inboxHash, InboxQuery } from "./query";
@@ -62,11 +63,9 @@ export interface EmployerPage {
   recovered: Record<string, number>;
 }
 
-// Currencies whose minor unit is the unit (protocol/currency.h).
-const WHOLE = new Set(["JPY", "KRW", "VND", "CLP", "ISK", "PYG", "UGX", "XAF", "XOF"]);
-
+// In whole units, grouped: a pattern, not a ledger.
 export function amount(minor: number, currency: string): string {
-  const whole = WHOLE.has(currency) ? minor : Math.floor(minor / 100);
+  const whole = WHOLE_UNITS.has(currency) ? minor : Math.floor(minor / 100);
   return `${whole.toLocaleString("en")} ${currency}`;
 }
 
