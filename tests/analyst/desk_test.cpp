@@ -477,6 +477,8 @@ TEST_CASE("desk: patterns show every count's reports, an employer's own page, mo
   CHECK(seen.at("inboxEmployers").size() == 3);
   for (const auto& e : seen.at("inboxEmployers")) CHECK(e == "Foxconn (Zhengzhou)");
   CHECK(seen.at("allCount") == "12 份举报");
+  CHECK(seen.at("phoneWidth") <= 390);      // was 400: a table's min-width
+  CHECK(seen.at("phoneRowHeight") < 60);    // was a name a character a line
   for (const char* shot : {"patterns.png", "employer.png", "employer-reports.png"})
     CHECK(storage::readFile(shots + "/" + shot).size() > 10000);
   // The merge accepted in the page: an alias line, and the rejection kept beside it.

@@ -47,6 +47,16 @@ try {
   seen.inboxCount = await page.textContent("#count");
   seen.inboxEmployers = await page.locator("#inbox tbody td.employer").allTextContents();
   await page.screenshot({ path: `${outDir}/employer-reports.png`, fullPage: true });
+  // On a phone: the patterns fit the screen and no cell is squeezed.
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.goto(`${origin}/#/patterns`);
+  await page.waitForSelector("#patterns #employers");
+  seen.phoneWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+  seen.phoneRowHeight = await page.locator("#employers tbody tr").first().evaluate((r) => r.getBoundingClientRect().height);
+  await page.screenshot({ path: `${outDir}/patterns-phone.png`, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${origin}/#/?workplace=x`);
+  await page.waitForSelector("#from-patterns");
   // And the way back to everything.
   await page.click("#from-patterns a");
   await page.waitForSelector("#from-patterns", { state: "detached" });
